@@ -1,0 +1,139 @@
+# hoso - build, test, install.   make | make check | make demo | make bench
+# Knobs: PREFIX DESTDIR CC CFLAGS LDFLAGS DEVELOPER=1 SANITIZE=address,undefined
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR     = $(PREFIX)/bin
+DATADIR    = $(PREFIX)/share/hoso
+MANDIR     = $(PREFIX)/share/man
+LOCALEDIR  = $(PREFIX)/share/locale
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PKGS       = lept libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib
+
+WARN       = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wno-format-nonliteral -Wvla
+ifeq ($(DEVELOPER),1)
+WARN      += -Werror
+endif
+
+BUILD      = build
+ifneq ($(SANITIZE),)
+BUILD      = build-san
+SANFLAGS   = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+DEPCFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEPLIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lunistring -lpthread -lm
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DHOSO_NLS -DHOSO_VERSION='"$(VERSION)"' \
+             -DHOSO_LOCALEDIR='"$(LOCALEDIR)"' -DHOSO_DATADIR='"$(DATADIR)"' \
+             -Ilib -Icmd/common $(DEPCFLAGS) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC    = $(sort $(wildcard lib/*.c))
+LIB_OBJ    = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBHOSO    = $(BUILD)/libhoso.a
+COMMON_SRC = $(sort $(wildcard cmd/common/*.c))
+COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
+TOOLS      = $(notdir $(filter-out cmd/common,$(patsubst %/,%,$(sort $(dir $(wildcard cmd/*/main.c))))))
+BINS       = $(TOOLS:%=$(BUILD)/bin/%)
+UNIT_SRC   = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC   = $(sort $(wildcard fuzz/fuzz_*.c))
+MAN_PAGES  = $(sort $(wildcard man/man*/*.[0-9]))
+PO_FILES   = $(sort $(wildcard po/*.po))
+MO_FILES   = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hoso.mo)
+SCRIPTS    = $(sort $(wildcard scripts/*)) .ci/run tests/run $(wildcard tests/cli/*.sh bench/*.sh)
+
+.PHONY: all tools tests check check-fast demo bench install uninstall clean fuzz lint po
+.SUFFIXES:
+
+all: tools $(MO_FILES)
+
+tools: $(BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBHOSO): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/cmd/%/main.o $(COMMON_OBJ) $(LIBHOSO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBHOSO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+$(BUILD)/locale/%/LC_MESSAGES/hoso.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+tests: all $(UNIT_BINS)
+
+# make check always builds with -Werror; the runner's last line is "N passed, N failed".
+check:
+	$(MAKE) DEVELOPER=1 tests
+	HOSO_BUILD=$(BUILD) tests/run
+
+# The quick subset (.ci/run repeats it under the sanitizers).
+check-fast:
+	$(MAKE) DEVELOPER=1 tests
+	HOSO_BUILD=$(BUILD) tests/run --fast
+
+demo:
+	scripts/install-deps
+	$(MAKE) all
+	HOSO_BUILD=$(BUILD) scripts/demo
+
+bench: all
+	HOSO_BUILD=$(BUILD) bench/run
+
+po: po/hoso.pot
+po/hoso.pot: $(LIB_SRC) $(COMMON_SRC) $(wildcard cmd/*/main.c)
+	xgettext --from-code=UTF-8 -k_ -kN_ --package-name=hoso --package-version=$(VERSION) \
+	    --add-comments=TRANSLATORS -o $@ $^
+	for p in $(PO_FILES); do msgmerge -q --update --backup=none $$p $@; done
+
+fuzz:
+	@mkdir -p $(BUILD)-fuzz
+	$(MAKE) BUILD=$(BUILD)-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
+	    $(BUILD)-fuzz/libhoso.a
+	for f in $(FUZZ_SRC); do \
+	    clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Ilib $(DEPCFLAGS) \
+	        -o $(BUILD)-fuzz/$$(basename $$f .c) $$f $(BUILD)-fuzz/libhoso.a $(DEPLIBS) || exit 1; \
+	done
+	@echo "fuzzers in $(BUILD)-fuzz/; run e.g. $(BUILD)-fuzz/fuzz_tiff -max_total_time=60 testdata/"
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN_PAGES)
+	shellcheck -x $(SCRIPTS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 644 data/schema/*.xsd $(DESTDIR)$(DATADIR)/schema/
+	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/; done
+	for l in $(PO_FILES:po/%.po=%); do \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/hoso.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
+	done
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -rf $(DESTDIR)$(DATADIR)
+	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/$$(basename $$m); done
+	for l in $(PO_FILES:po/%.po=%); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/hoso.mo; done
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,260 @@
+/* file.c - atomic writes (temp, fsync, rename, fsync dir) and bounded reads. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "i18n.h"
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *d;
+
+	if (slash == NULL)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	if ((d = malloc((size_t)(slash - path) + 1)) == NULL)
+		return NULL;
+	memcpy(d, path, (size_t)(slash - path));
+	d[slash - path] = '\0';
+	return d;
+}
+
+int
+hoso_file_fsync_dir(const char *dir, struct hoso_err *err)
+{
+	int fd, r = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return hoso_err_sys(err, errno, _("%s: cannot open directory"), dir);
+	if (fsync(fd) != 0 && errno != EINVAL)
+		r = hoso_err_sys(err, errno, _("%s: cannot sync directory"), dir);
+	close(fd);
+	return r;
+}
+
+int
+hoso_afile_open(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_err *err)
+{
+	struct hoso_buf tmp = HOSO_BUF_INIT(0);
+	const char *base = strrchr(path, '/');
+	char *dir = NULL;
+	int r;
+
+	af->fd = -1;
+	af->path = NULL;
+	af->tmp = NULL;
+	base = base ? base + 1 : path;
+	if ((dir = dir_of(path)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if ((r = hoso_buf_addf(&tmp, err, "%s/.%s.tmp.XXXXXX", dir, base)) != 0)
+		goto out;
+	if ((af->fd = mkostemp(tmp.data, O_CLOEXEC)) < 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot create temporary file"), path);
+		goto out;
+	}
+	if (fchmod(af->fd, mode) != 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot set mode"), tmp.data);
+		goto out;
+	}
+	af->tmp = hoso_buf_detach(&tmp, NULL);
+	if ((af->path = strdup(path)) == NULL)
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+out:
+	if (r != 0)
+		hoso_afile_abort(af);
+	hoso_buf_free(&tmp);
+	free(dir);
+	return r;
+}
+
+int
+hoso_afile_write(struct hoso_afile *af, const void *p, size_t n, struct hoso_err *err)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(af->fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return hoso_err_sys(err, errno, _("%s: cannot write"), af->path);
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+hoso_afile_commit(struct hoso_afile *af, struct hoso_err *err)
+{
+	char *dir = NULL;
+	int r = 0;
+
+	if (fsync(af->fd) != 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot sync"), af->path);
+		goto out;
+	}
+	if (close(af->fd) != 0) {
+		af->fd = -1;
+		r = hoso_err_sys(err, errno, _("%s: cannot close"), af->path);
+		goto out;
+	}
+	af->fd = -1;
+	if (rename(af->tmp, af->path) != 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot rename into place"), af->path);
+		goto out;
+	}
+	free(af->tmp);
+	af->tmp = NULL;
+	if ((dir = dir_of(af->path)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	r = hoso_file_fsync_dir(dir, err);
+out:
+	free(dir);
+	hoso_afile_abort(af);
+	return r;
+}
+
+void
+hoso_afile_abort(struct hoso_afile *af)
+{
+	if (af->fd >= 0)
+		close(af->fd);
+	af->fd = -1;
+	if (af->tmp != NULL)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	af->tmp = NULL;
+	af->path = NULL;
+}
+
+int
+hoso_file_write_atomic(const char *path, const void *p, size_t n, struct hoso_err *err)
+{
+	struct hoso_afile af;
+	int r;
+
+	if ((r = hoso_afile_open(&af, path, 0644, err)) != 0)
+		return r;
+	if ((r = hoso_afile_write(&af, p, n, err)) != 0) {
+		hoso_afile_abort(&af);
+		return r;
+	}
+	return hoso_afile_commit(&af, err);
+}
+
+bool
+hoso_file_is_temp(const char *name)
+{
+	const char *t;
+
+	if (name[0] != '.' || (t = strstr(name, ".tmp.")) == NULL)
+		return false;
+	return strlen(t + 5) == 6;
+}
+
+int
+hoso_file_read(const char *path, size_t max, struct hoso_buf *out, struct hoso_err *err)
+{
+	struct stat st;
+	char chunk[65536];
+	ssize_t n;
+	int fd, r = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return hoso_err_sys(err, errno, _("%s: cannot open"), path);
+	if (fstat(fd, &st) != 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot stat"), path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a regular file"), path);
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: larger than %zu bytes"), path, max);
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = hoso_err_sys(err, errno, _("%s: cannot read"), path);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: larger than %zu bytes"), path, max);
+			goto out;
+		}
+		if ((r = hoso_buf_add(out, chunk, (size_t)n, err)) != 0)
+			goto out;
+	}
+	if (out->data == NULL)
+		r = hoso_buf_add(out, "", 0, err);
+out:
+	close(fd);
+	return r;
+}
+
+int
+hoso_file_mkdirs(const char *path, struct hoso_err *err)
+{
+	struct hoso_buf p = HOSO_BUF_INIT(0);
+	struct stat st;
+	char *s;
+	int r;
+
+	if ((r = hoso_buf_adds(&p, path, err)) != 0)
+		goto out;
+	for (s = p.data + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p.data, 0777) != 0 && errno != EEXIST) {
+			r = hoso_err_sys(err, errno, _("%s: cannot create directory"), p.data);
+			goto out;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		r = hoso_err_set(err, HOSO_EIO, _("%s: not a directory"), path);
+out:
+	hoso_buf_free(&p);
+	return r;
+}
+
+int
+hoso_file_join(struct hoso_buf *out, const char *a, const char *b, struct hoso_err *err)
+{
+	size_t la = strlen(a);
+
+	hoso_buf_reset(out);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	if (hoso_buf_add(out, a, la, err) != 0)
+		return err ? err->code : HOSO_EIO;
+	if (la == 0 || a[la - 1] != '/')
+		if (hoso_buf_addc(out, '/', err) != 0)
+			return err ? err->code : HOSO_EIO;
+	return hoso_buf_adds(out, b, err);
+}

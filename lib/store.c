@@ -1,0 +1,637 @@
+/* store.c - dossier directories, their lock, dossier.xml, and crash-safe page writes. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "i18n.h"
+#include "store.h"
+#include "xml.h"
+
+#define DOSSIER_XML "dossier.xml"
+#define DOSSIER_XML_MAX (64u << 20)
+
+bool
+hoso_store_code_ok(const char *code)
+{
+	size_t i, n = strlen(code);
+
+	if (n == 0 || n > HOSO_CODE_MAX || code[0] == '.' || code[0] == '-')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = code[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '.' || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n > 0;
+}
+
+static bool
+real_date(int y, int m, int d)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int max;
+
+	if (m < 1 || m > 12 || d < 1)
+		return false;
+	max = days[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		max = 29;
+	return d <= max;
+}
+
+bool
+hoso_store_code_parts(const char *code, struct hoso_buf *unit, char date[11])
+{
+	const char *last = strrchr(code, '-'), *mid;
+	int y, m, d;
+
+	/* {unit}-{yyMMdd}-{NNNN} */
+	if (last == NULL || last == code || !all_digits(last + 1, strlen(last + 1)))
+		return false;
+	mid = last - 1;
+	while (mid > code && *mid != '-')
+		mid--;
+	if (mid == code || last - mid - 1 != 6 || !all_digits(mid + 1, 6))
+		return false;
+	y = 2000 + (mid[1] - '0') * 10 + (mid[2] - '0');
+	m = (mid[3] - '0') * 10 + (mid[4] - '0');
+	d = (mid[5] - '0') * 10 + (mid[6] - '0');
+	if (!real_date(y, m, d))
+		return false;
+	memcpy(date, "20", 2);
+	memcpy(date + 2, mid + 1, 2);
+	date[4] = '-';
+	memcpy(date + 5, mid + 3, 2);
+	date[7] = '-';
+	memcpy(date + 8, mid + 5, 2);
+	date[10] = '\0';
+	hoso_buf_reset(unit);
+	return hoso_buf_add(unit, code, (size_t)(mid - code), NULL) == 0;
+}
+
+static void
+meta_free(struct hoso_dossier_meta *m)
+{
+	free(m->tieu_de);
+	free(m->ma_don_vi);
+	free(m->ngay_tiep_nhan);
+	free(m->kenh);
+	free(m->thoi_han_bao_quan);
+	free(m->ngon_ngu);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+pages_free(struct hoso_dossier *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_pages; i++) {
+		free(d->pages[i].file);
+		free(d->pages[i].norm);
+		free(d->pages[i].source);
+	}
+	free(d->pages);
+	d->pages = NULL;
+	d->n_pages = d->cap_pages = 0;
+}
+
+void
+hoso_store_close(struct hoso_dossier *d)
+{
+	if (d == NULL)
+		return;
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+	pages_free(d);
+	meta_free(&d->meta);
+	free(d->code);
+	free(d->dir);
+	free(d);
+}
+
+int
+hoso_store_find_page(const struct hoso_dossier *d, const char *sha256)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_pages; i++)
+		if (strcmp(d->pages[i].sha256, sha256) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- dossier.xml ---- */
+
+static int
+opt_elem(struct hoso_xmlw *w, const char *name, const char *val, struct hoso_err *err)
+{
+	return val != NULL ? hoso_xmlw_elem(w, name, val, err) : 0;
+}
+
+static int
+write_page(struct hoso_xmlw *w, const struct hoso_page *p, struct hoso_err *err)
+{
+	int r;
+
+	if ((r = hoso_xmlw_start(w, "page", err)) != 0 ||
+	    (r = hoso_xmlw_attrf(w, err, "n", "%d", p->n)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "file", p->file, err)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "norm", p->norm, err)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "source", p->source ? p->source : "", err)) != 0)
+		return r;
+	if (p->source_page > 0 &&
+	    (r = hoso_xmlw_attrf(w, err, "source_page", "%d", p->source_page)) != 0)
+		return r;
+	if ((r = hoso_xmlw_attr(w, "sha256", p->sha256, err)) != 0 ||
+	    (r = hoso_xmlw_attrf(w, err, "size", "%llu", (unsigned long long)p->size)) != 0 ||
+	    (r = hoso_xmlw_attrf(w, err, "width", "%d", p->width)) != 0 ||
+	    (r = hoso_xmlw_attrf(w, err, "height", "%d", p->height)) != 0 ||
+	    (r = hoso_xmlw_attrf(w, err, "dpi", "%d", p->dpi)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "colour", p->colour, err)) != 0 ||
+	    (r = hoso_xmlw_attrf(w, err, "rotation", "%d", p->rotation)) != 0 ||
+	    (r = hoso_xmlw_attrf(w, err, "skew", "%.2f", p->skew)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "blank", p->blank ? "true" : "false", err)) != 0)
+		return r;
+	if (p->ingested[0] != '\0' && (r = hoso_xmlw_attr(w, "ingested", p->ingested, err)) != 0)
+		return r;
+	return hoso_xmlw_end(w, err);
+}
+
+int
+hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hoso_err *err)
+{
+	const struct hoso_dossier_meta *m = &d->meta;
+	struct hoso_xmlw *w = NULL;
+	char n[32];
+	size_t i;
+	int r;
+
+	if ((r = hoso_xmlw_new(&w, err)) != 0)
+		return r;
+	snprintf(n, sizeof(n), "%zu", d->n_pages);
+	if ((r = hoso_xmlw_start(w, "dossier", err)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "version", "1", err)) != 0 ||
+	    (r = hoso_xmlw_elem(w, "ma_ho_so", d->code, err)) != 0 ||
+	    (r = opt_elem(w, "tieu_de", m->tieu_de, err)) != 0 ||
+	    (r = opt_elem(w, "ma_don_vi", m->ma_don_vi, err)) != 0 ||
+	    (r = opt_elem(w, "ngay_tiep_nhan", m->ngay_tiep_nhan, err)) != 0 ||
+	    (r = opt_elem(w, "kenh", m->kenh, err)) != 0 ||
+	    (r = opt_elem(w, "thoi_han_bao_quan", m->thoi_han_bao_quan, err)) != 0 ||
+	    (r = hoso_xmlw_elem(w, "ngon_ngu", m->ngon_ngu ? m->ngon_ngu : "vi", err)) != 0 ||
+	    (r = hoso_xmlw_elem(w, "so_trang", n, err)) != 0 ||
+	    (r = hoso_xmlw_start(w, "pages", err)) != 0)
+		goto out;
+	for (i = 0; i < d->n_pages; i++)
+		if ((r = write_page(w, &d->pages[i], err)) != 0)
+			goto out;
+	r = hoso_xmlw_finish(w, out, err);
+out:
+	hoso_xmlw_free(w);
+	return r;
+}
+
+static int
+text_of(const struct hoso_xml_node *root, const char *name, char **dst)
+{
+	const struct hoso_xml_node *e = hoso_xml_child(root, name);
+
+	free(*dst);
+	*dst = NULL;
+	if (e == NULL)
+		return 0;
+	return (*dst = hoso_xml_text(e)) != NULL ? 0 : -1;
+}
+
+static bool
+parse_int(const char *s, long min, long max, long *v)
+{
+	char *end;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return errno == 0 && *end == '\0' && *v >= min && *v <= max;
+}
+
+/* A page's file names are ours to open later: accept only what we write. */
+static bool
+page_path_ok(const char *p)
+{
+	return p != NULL && strncmp(p, "pages/", 6) == 0 && hoso_store_code_ok(p + 6);
+}
+
+static int
+read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
+    struct hoso_err *err)
+{
+	char *a[12] = { 0 };
+	static const char *const names[12] = { "n", "file", "norm", "source", "source_page",
+	    "sha256", "size", "width", "height", "dpi", "rotation", "skew" };
+	char *colour = NULL, *blank = NULL, *ingested = NULL, *end;
+	long v;
+	int i, r = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < 12; i++)
+		a[i] = hoso_xml_attr(e, names[i]);
+	colour = hoso_xml_attr(e, "colour");
+	blank = hoso_xml_attr(e, "blank");
+	ingested = hoso_xml_attr(e, "ingested");
+	r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: bad page element"), label, hoso_xml_line(e));
+	if (!parse_int(a[0], 1, 10000000, &v))
+		goto out;
+	p->n = (int)v;
+	if (!page_path_ok(a[1]) || !page_path_ok(a[2]))
+		goto out;
+	if (a[5] == NULL || strlen(a[5]) != HOSO_SHA256_HEX - 1 ||
+	    strspn(a[5], "0123456789abcdef") != HOSO_SHA256_HEX - 1)
+		goto out;
+	memcpy(p->sha256, a[5], HOSO_SHA256_HEX);
+	if (a[4] != NULL && parse_int(a[4], 1, 10000000, &v))
+		p->source_page = (int)v;
+	if (a[6] != NULL)
+		p->size = strtoull(a[6], NULL, 10);
+	if (parse_int(a[7], 0, 1000000, &v))
+		p->width = (int)v;
+	if (parse_int(a[8], 0, 1000000, &v))
+		p->height = (int)v;
+	if (parse_int(a[9], 0, 100000, &v))
+		p->dpi = (int)v;
+	if (parse_int(a[10], 0, 270, &v))
+		p->rotation = (int)v;
+	if (a[11] != NULL)
+		p->skew = strtod(a[11], &end);
+	if (colour != NULL)
+		snprintf(p->colour, sizeof(p->colour), "%s", colour);
+	if (ingested != NULL)
+		snprintf(p->ingested, sizeof(p->ingested), "%s", ingested);
+	p->blank = blank != NULL && strcmp(blank, "true") == 0;
+	p->file = a[1];
+	p->norm = a[2];
+	p->source = a[3] ? a[3] : strdup("");
+	a[1] = a[2] = a[3] = NULL;
+	hoso_err_clear(err);
+	r = 0;
+out:
+	for (i = 0; i < 12; i++)
+		free(a[i]);
+	free(colour);
+	free(blank);
+	free(ingested);
+	return r;
+}
+
+static int
+push_page(struct hoso_dossier *d, const struct hoso_page *p, struct hoso_err *err)
+{
+	struct hoso_page *np;
+	size_t cap;
+
+	if (d->n_pages == d->cap_pages) {
+		cap = d->cap_pages ? d->cap_pages * 2 : 16;
+		if ((np = realloc(d->pages, cap * sizeof(*np))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		d->pages = np;
+		d->cap_pages = cap;
+	}
+	d->pages[d->n_pages++] = *p;
+	return 0;
+}
+
+int
+hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const char *label,
+    struct hoso_err *err)
+{
+	const struct hoso_xml_node *root, *pages, *e;
+	struct hoso_xml *doc = NULL;
+	struct hoso_dossier_meta *m = &d->meta;
+	struct hoso_page p;
+	char *code = NULL;
+	int r;
+
+	pages_free(d);
+	meta_free(m);
+	if ((r = hoso_xml_parse(xml, len, label, &doc, err)) != 0)
+		return r;
+	root = hoso_xml_root(doc);
+	if (strcmp(hoso_xml_name(root), "dossier") != 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: root element is not <dossier>"), label);
+		goto out;
+	}
+	if (text_of(root, "ma_ho_so", &code) != 0 || code == NULL || strcmp(code, d->code) != 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: <ma_ho_so> is not %s"), label, d->code);
+		goto out;
+	}
+	if (text_of(root, "tieu_de", &m->tieu_de) != 0 ||
+	    text_of(root, "ma_don_vi", &m->ma_don_vi) != 0 ||
+	    text_of(root, "ngay_tiep_nhan", &m->ngay_tiep_nhan) != 0 ||
+	    text_of(root, "kenh", &m->kenh) != 0 ||
+	    text_of(root, "thoi_han_bao_quan", &m->thoi_han_bao_quan) != 0 ||
+	    text_of(root, "ngon_ngu", &m->ngon_ngu) != 0) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if ((pages = hoso_xml_child(root, "pages")) == NULL)
+		goto out;
+	for (e = hoso_xml_child(pages, "page"); e != NULL; e = hoso_xml_next(e, "page")) {
+		if ((r = read_page(e, label, &p, err)) != 0)
+			goto out;
+		if (p.n != (int)d->n_pages + 1) {
+			free(p.file);
+			free(p.norm);
+			free(p.source);
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: page %d out of order"), label,
+			    hoso_xml_line(e), p.n);
+			goto out;
+		}
+		if ((r = push_page(d, &p, err)) != 0) {
+			free(p.file);
+			free(p.norm);
+			free(p.source);
+			goto out;
+		}
+	}
+out:
+	free(code);
+	hoso_xml_free(doc);
+	return r;
+}
+
+/* ---- the directory, its lock and its files ---- */
+
+static int
+lock(struct hoso_dossier *d, struct hoso_err *err)
+{
+	while (flock(d->lock_fd, LOCK_EX) != 0)
+		if (errno != EINTR)
+			return hoso_err_sys(err, errno, _("%s: cannot lock"), d->dir);
+	return 0;
+}
+
+static void
+unlock(struct hoso_dossier *d)
+{
+	flock(d->lock_fd, LOCK_UN);
+}
+
+static int
+path_in(const struct hoso_dossier *d, const char *rel, struct hoso_buf *out, struct hoso_err *err)
+{
+	return hoso_file_join(out, d->dir, rel, err);
+}
+
+static int
+reload(struct hoso_dossier *d, struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(DOSSIER_XML_MAX);
+	struct stat st;
+	int r;
+
+	if ((r = path_in(d, DOSSIER_XML, &path, err)) != 0)
+		goto out;
+	if (stat(path.data, &st) != 0 && errno == ENOENT) {
+		pages_free(d);
+		goto out;
+	}
+	if ((r = hoso_file_read(path.data, DOSSIER_XML_MAX, &xml, err)) != 0)
+		goto out;
+	r = hoso_store_from_xml(d, xml.data, xml.len, path.data, err);
+out:
+	hoso_buf_free(&path);
+	hoso_buf_free(&xml);
+	return r;
+}
+
+static int
+save(struct hoso_dossier *d, struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(DOSSIER_XML_MAX);
+	int r;
+
+	if ((r = hoso_store_to_xml(d, &xml, err)) == 0 &&
+	    (r = path_in(d, DOSSIER_XML, &path, err)) == 0)
+		r = hoso_file_write_atomic(path.data, xml.data, xml.len, err);
+	hoso_buf_free(&path);
+	hoso_buf_free(&xml);
+	return r;
+}
+
+static bool
+listed(const struct hoso_dossier *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_pages; i++)
+		if (strcmp(d->pages[i].file + 6, name) == 0 || strcmp(d->pages[i].norm + 6, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Under the lock: whatever a killed writer left is garbage, since every
+ * writer holds the lock while its temporary or unlisted files exist.
+ */
+static int
+sweep(struct hoso_dossier *d, const char *sub, bool pages, struct hoso_err *err)
+{
+	struct hoso_buf dir = HOSO_BUF_INIT(0);
+	struct dirent *de;
+	DIR *dp = NULL;
+	int dfd, r = 0;
+
+	if ((r = path_in(d, sub, &dir, err)) != 0)
+		goto out;
+	if ((dp = opendir(dir.data)) == NULL) {
+		if (errno != ENOENT)
+			r = hoso_err_sys(err, errno, _("%s: cannot read directory"), dir.data);
+		goto out;
+	}
+	dfd = dirfd(dp);
+	while ((de = readdir(dp)) != NULL) {
+		if (hoso_file_is_temp(de->d_name) ||
+		    (pages && de->d_name[0] != '.' && !listed(d, de->d_name))) {
+			if (unlinkat(dfd, de->d_name, 0) != 0 && errno != ENOENT) {
+				r = hoso_err_sys(err, errno, _("%s/%s: cannot remove"), dir.data,
+				    de->d_name);
+				goto out;
+			}
+		}
+	}
+out:
+	if (dp != NULL)
+		closedir(dp);
+	hoso_buf_free(&dir);
+	return r;
+}
+
+int
+hoso_store_open(const char *store, const char *code, bool create, struct hoso_dossier **dp,
+    struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct hoso_dossier *d = NULL;
+	struct stat st;
+	bool locked = false;
+	int r;
+
+	*dp = NULL;
+	if (!hoso_store_code_ok(code)) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("'%s' is not a usable dossier code (1-128 letters, digits, '.', '-', '_')"),
+		    code);
+		goto out;
+	}
+	if ((d = calloc(1, sizeof(*d))) == NULL || (d->code = strdup(code)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	d->lock_fd = -1;
+	if ((r = hoso_file_join(&path, store, code, err)) != 0)
+		goto out;
+	d->dir = hoso_buf_detach(&path, NULL);
+	if (!create && (stat(d->dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no such dossier"), d->dir);
+		goto out;
+	}
+	if ((r = hoso_file_join(&path, d->dir, "pages", err)) != 0 ||
+	    (create && (r = hoso_file_mkdirs(path.data, err)) != 0) ||
+	    (r = hoso_file_join(&path, d->dir, ".lock", err)) != 0)
+		goto out;
+	d->lock_fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->lock_fd < 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot open lock file"), path.data);
+		goto out;
+	}
+	if ((r = lock(d, err)) != 0)
+		goto out;
+	locked = true;
+	if ((r = reload(d, err)) != 0 || (r = sweep(d, ".", false, err)) != 0 ||
+	    (r = sweep(d, "pages", true, err)) != 0)
+		goto out;
+	*dp = d;
+	d = NULL;
+out:
+	if (locked && *dp != NULL)
+		unlock(*dp);
+	hoso_store_close(d);
+	hoso_buf_free(&path);
+	return r;
+}
+
+static int
+replace(char **dst, const char *src, bool override, bool *changed)
+{
+	char *c;
+
+	if (src == NULL || (*dst != NULL && !override) || (*dst != NULL && strcmp(*dst, src) == 0))
+		return 0;
+	if ((c = strdup(src)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = c;
+	*changed = true;
+	return 0;
+}
+
+int
+hoso_store_set_meta(struct hoso_dossier *d, const struct hoso_dossier_meta *src, bool override,
+    struct hoso_err *err)
+{
+	struct hoso_dossier_meta *m = &d->meta;
+	bool changed = false;
+	int r;
+
+	if ((r = lock(d, err)) != 0)
+		return r;
+	if ((r = reload(d, err)) != 0)
+		goto out;
+	if (replace(&m->tieu_de, src->tieu_de, override, &changed) != 0 ||
+	    replace(&m->ma_don_vi, src->ma_don_vi, override, &changed) != 0 ||
+	    replace(&m->ngay_tiep_nhan, src->ngay_tiep_nhan, override, &changed) != 0 ||
+	    replace(&m->kenh, src->kenh, override, &changed) != 0 ||
+	    replace(&m->thoi_han_bao_quan, src->thoi_han_bao_quan, override, &changed) != 0 ||
+	    replace(&m->ngon_ngu, src->ngon_ngu, override, &changed) != 0) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if (changed)
+		r = save(d, err);
+out:
+	unlock(d);
+	return r;
+}
+
+int
+hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const char *ext,
+    const void *orig, size_t orig_len, const void *norm, size_t norm_len, bool *added,
+    struct hoso_err *err)
+{
+	struct hoso_buf rel = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0);
+	struct hoso_page p = *page;
+	int r;
+
+	*added = false;
+	p.file = p.norm = p.source = NULL;
+	if ((r = lock(d, err)) != 0)
+		return r;
+	if ((r = reload(d, err)) != 0)
+		goto out;
+	if (hoso_store_find_page(d, page->sha256) >= 0)
+		goto out;
+	p.n = (int)d->n_pages + 1;
+	if ((r = hoso_buf_addf(&rel, err, "pages/%04d.%s", p.n, ext)) != 0 ||
+	    (r = path_in(d, rel.data, &path, err)) != 0 ||
+	    (r = hoso_file_write_atomic(path.data, orig, orig_len, err)) != 0)
+		goto out;
+	p.file = hoso_buf_detach(&rel, NULL);
+	if ((r = hoso_buf_addf(&rel, err, "pages/%04d.norm.tif", p.n)) != 0 ||
+	    (r = path_in(d, rel.data, &path, err)) != 0 ||
+	    (r = hoso_file_write_atomic(path.data, norm, norm_len, err)) != 0)
+		goto out;
+	p.norm = hoso_buf_detach(&rel, NULL);
+	if ((p.source = strdup(page->source ? page->source : "")) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if ((r = push_page(d, &p, err)) != 0)
+		goto out;
+	p.file = p.norm = p.source = NULL;
+	/* The index last: until it is written the new files do not exist for anyone. */
+	if ((r = save(d, err)) != 0) {
+		d->n_pages--;
+		free(d->pages[d->n_pages].file);
+		free(d->pages[d->n_pages].norm);
+		free(d->pages[d->n_pages].source);
+		goto out;
+	}
+	*added = true;
+out:
+	unlock(d);
+	free(p.file);
+	free(p.norm);
+	free(p.source);
+	hoso_buf_free(&rel);
+	hoso_buf_free(&path);
+	return r;
+}

@@ -1,0 +1,96 @@
+/* store.h - the dossier store: STORE/<code>/{dossier.xml,pages/,.lock}; see hoso-store(5). */
+#ifndef HOSO_STORE_H
+#define HOSO_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "digest.h"
+#include "err.h"
+
+#define HOSO_CODE_MAX 128
+
+/* One <page> of dossier.xml. Strings are owned by the dossier. */
+struct hoso_page {
+	int n;				/* 1-based page number */
+	char *file;			/* "pages/0001.tif": the original bytes */
+	char *norm;			/* "pages/0001.norm.tif": upright, deskewed */
+	char *source;			/* printable label of where it came from */
+	int source_page;		/* 1-based page within a multipage source; 0 = single */
+	char sha256[HOSO_SHA256_HEX];	/* of the original bytes: the page's identity */
+	uint64_t size;			/* of the original */
+	int width, height, dpi;		/* of the normalized page */
+	char colour[8];			/* "bw", "grey", "colour" */
+	int rotation;			/* clockwise degrees applied */
+	double skew;			/* degrees corrected */
+	bool blank;
+	char ingested[24];		/* UTC, YYYY-MM-DDTHH:MM:SSZ */
+};
+
+/* Descriptive metadata (archive.md); NULL = absent. */
+struct hoso_dossier_meta {
+	char *tieu_de;
+	char *ma_don_vi;
+	char *ngay_tiep_nhan;		/* YYYY-MM-DD */
+	char *kenh;			/* truc_tiep | truc_tuyen | buu_chinh */
+	char *thoi_han_bao_quan;
+	char *ngon_ngu;
+};
+
+struct hoso_dossier {
+	char *code;
+	char *dir;			/* STORE/<code> */
+	struct hoso_dossier_meta meta;
+	struct hoso_page *pages;
+	size_t n_pages, cap_pages;
+	int lock_fd;
+};
+
+/* A dossier code that is safe as one file name: 1-128 of [A-Za-z0-9._-], not led by '.' or '-'. */
+bool hoso_store_code_ok(const char *code);
+
+/*
+ * If code has the shape {unit}-{yyMMdd}-{NNNN} with a real date, fill unit
+ * (the part before the date) and date (YYYY-MM-DD, 20yy) and return true.
+ */
+bool hoso_store_code_parts(const char *code, struct hoso_buf *unit, char date[11]);
+
+/*
+ * Open (with create: make) the dossier STORE/<code>. Under its lock it loads
+ * dossier.xml and removes what a killed writer may have left: temporary
+ * files, and page files dossier.xml does not list.
+ */
+int hoso_store_open(const char *store, const char *code, bool create, struct hoso_dossier **d,
+    struct hoso_err *err);
+void hoso_store_close(struct hoso_dossier *d);
+
+/* Index of the page whose original has this sha256, or -1. */
+int hoso_store_find_page(const struct hoso_dossier *d, const char *sha256);
+
+/*
+ * Fill metadata fields that are absent (or, with override, replace them) from
+ * meta, and write dossier.xml when anything changed. Under the lock.
+ */
+int hoso_store_set_meta(struct hoso_dossier *d, const struct hoso_dossier_meta *meta, bool override,
+    struct hoso_err *err);
+
+/*
+ * Add a page under the dossier's lock: reload dossier.xml (another process may
+ * have added pages), and if a page with the same sha256 is there already set
+ * *added = false and change nothing. Otherwise write the original bytes as
+ * pages/NNNN.<ext> and the normalized page as pages/NNNN.norm.tif (atomic
+ * each), then the new dossier.xml (atomic). page->n, file, norm are set here;
+ * the other fields are copied from page.
+ */
+int hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const char *ext,
+    const void *orig, size_t orig_len, const void *norm, size_t norm_len, bool *added,
+    struct hoso_err *err);
+
+/* dossier.xml as text / from text (used by the store and by tests). */
+int hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hoso_err *err);
+int hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const char *label,
+    struct hoso_err *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* utf8.c - the only file that includes libunistring headers. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uninorm.h>
+#include <unistr.h>
+
+#include "i18n.h"
+#include "utf8.h"
+
+bool
+hoso_utf8_valid(const char *s, size_t n)
+{
+	return u8_check((const uint8_t *)s, n) == NULL;
+}
+
+int
+hoso_utf8_nfc(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err)
+{
+	uint8_t *res;
+	size_t rlen = 0;
+	int r;
+
+	if (!hoso_utf8_valid(s, n))
+		return hoso_err_set(err, HOSO_EINPUT, _("text is not valid UTF-8"));
+	if (n == 0)
+		return hoso_buf_add(out, "", 0, err);
+	res = u8_normalize(UNINORM_NFC, (const uint8_t *)s, n, NULL, &rlen);
+	if (res == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("cannot normalize text to NFC"));
+	r = hoso_buf_add(out, res, rlen, err);
+	free(res);
+	return r;
+}
+
+int
+hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err)
+{
+	struct hoso_buf tmp = HOSO_BUF_INIT(0);
+	const uint8_t *p = (const uint8_t *)s, *end = p + n;
+	ucs4_t uc;
+	int len, r = 0;
+
+	while (p < end && r == 0) {
+		len = u8_mbtouc(&uc, p, (size_t)(end - p));
+		if (uc == 0xfffd && !(len == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] == 0xbd))
+			len = -1;	/* u8_mbtouc reports invalid bytes as U+FFFD */
+		if (len < 0 || uc < 0x20 || uc == 0x7f || (uc >= 0x80 && uc < 0xa0)) {
+			r = hoso_buf_addf(&tmp, err, "\\x%02X", p[0]);
+			p++;
+			continue;
+		}
+		r = hoso_buf_add(&tmp, p, (size_t)len, err);
+		p += len;
+	}
+	if (r == 0)
+		r = hoso_utf8_nfc(hoso_buf_str(&tmp), tmp.len, out, err);
+	hoso_buf_free(&tmp);
+	return r;
+}

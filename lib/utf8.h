@@ -1,0 +1,25 @@
+/* utf8.h - UTF-8 validation, NFC normalization (libunistring) and safe labels. */
+#ifndef HOSO_UTF8_H
+#define HOSO_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates). */
+bool hoso_utf8_valid(const char *s, size_t n);
+
+/* Append the NFC form of s[0..n) to out; HOSO_EINPUT when not UTF-8. */
+int hoso_utf8_nfc(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
+
+/*
+ * Append a printable label for bytes that came from outside (a file or member
+ * name): valid UTF-8 is kept and NFC-normalized, every invalid byte and every
+ * control character becomes \xNN, so a hostile name can neither break a
+ * terminal nor an XML attribute.
+ */
+int hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
+
+#endif

@@ -1,0 +1,67 @@
+# tests/cli/lib.sh - tiny harness for CLI tests: each case is one line of intent and an assertion.
+# Sourced by tests/cli/t-*.sh; the runner counts "ok" and "not ok" lines.
+# Environment from tests/run: HOSO_BIN, HOSO_TOP, HOSO_WORK (an empty directory, the cwd).
+
+n_case=0
+TESTDATA=$HOSO_TOP/testdata
+FIXTURES=${HOSO_FIXTURES:-$HOSO_TOP/build/fixtures}
+
+pass() { n_case=$((n_case + 1)); echo "ok $n_case - $1"; }
+fail() {
+	n_case=$((n_case + 1))
+	echo "not ok $n_case - $1"
+	shift
+	for line in "$@"; do echo "#   $line"; done
+}
+
+# run CMD...: runs it, keeps stdout in $out, stderr in $errout and status in $rc.
+run() {
+	"$@" >"$HOSO_WORK/.out" 2>"$HOSO_WORK/.err"
+	rc=$?
+	out=$(cat "$HOSO_WORK/.out")
+	errout=$(cat "$HOSO_WORK/.err")
+}
+
+# expect_exit N "intent" CMD...: the command exits with status N.
+expect_exit() {
+	want=$1
+	intent=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq "$want" ]; then
+		pass "$intent"
+	else
+		fail "$intent" "command: $*" "exit $rc, wanted $want" "stdout: $out" "stderr: $errout"
+	fi
+}
+
+# check "intent" TEST-ARGS...: a shell test ([ ... ]) or any command that must succeed.
+check() {
+	intent=$1
+	shift
+	if "$@"; then pass "$intent"; else fail "$intent" "failed: $*"; fi
+}
+
+# contains "intent" HAYSTACK NEEDLE: the text holds the fixed string.
+contains() {
+	case $2 in
+	*"$3"*) pass "$1" ;;
+	*) fail "$1" "wanted: $3" "in: $2" ;;
+	esac
+}
+
+# lacks "intent" HAYSTACK NEEDLE
+lacks() {
+	case $2 in
+	*"$3"*) fail "$1" "unwanted: $3" "in: $2" ;;
+	*) pass "$1" ;;
+	esac
+}
+
+# need_fixtures: generate the test scans once per build (scripts/make-fixtures is idempotent).
+need_fixtures() {
+	"$HOSO_TOP/scripts/make-fixtures" "$FIXTURES" >/dev/null 2>&1 || {
+		fail "fixtures can be generated" "scripts/make-fixtures $FIXTURES failed"
+		exit 1
+	}
+}

@@ -1,0 +1,231 @@
+/* test_store.c - dossier codes, dossier.xml, page adds, crash leftovers, two writers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "file.h"
+#include "store.h"
+
+static char top[64];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(top, sizeof(top), "/tmp/hoso-store-test-XXXXXX");
+	return mkdtemp(top) == NULL;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	return system(cmd);
+}
+
+static void
+codes(void **state)
+{
+	struct hoso_buf unit = HOSO_BUF_INIT(0);
+	char date[11];
+
+	(void)state;
+	assert_true(hoso_store_code_ok("000.17.22.H56-210531-0001"));
+	assert_true(hoso_store_code_ok("x"));
+	assert_false(hoso_store_code_ok(""));
+	assert_false(hoso_store_code_ok(".."));
+	assert_false(hoso_store_code_ok(".hidden"));
+	assert_false(hoso_store_code_ok("-rf"));
+	assert_false(hoso_store_code_ok("a/b"));
+	assert_false(hoso_store_code_ok("a b"));
+	assert_false(hoso_store_code_ok("Hồ-sơ"));
+	assert_true(hoso_store_code_parts("000.17.22.H56-210531-0001", &unit, date));
+	assert_string_equal(unit.data, "000.17.22.H56");
+	assert_string_equal(date, "2021-05-31");
+	assert_false(hoso_store_code_parts("000.17.22.H56-210231-0001", &unit, date)); /* 31 Feb */
+	assert_false(hoso_store_code_parts("H56-2105310-0001", &unit, date));
+	assert_false(hoso_store_code_parts("plain", &unit, date));
+	assert_false(hoso_store_code_parts("-210531-0001", &unit, date));
+	hoso_buf_free(&unit);
+}
+
+static void
+fill_page(struct hoso_page *p, const char *bytes)
+{
+	struct hoso_err e;
+
+	memset(p, 0, sizeof(*p));
+	p->source = (char *)"scans/a.tif";
+	assert_int_equal(hoso_digest_sha256_hex(bytes, strlen(bytes), p->sha256, &e), 0);
+	p->size = strlen(bytes);
+	p->width = 100;
+	p->height = 200;
+	p->dpi = 300;
+	snprintf(p->colour, sizeof(p->colour), "grey");
+	p->rotation = 90;
+	p->skew = -1.8;
+	snprintf(p->ingested, sizeof(p->ingested), "2026-11-23T10:00:00Z");
+}
+
+static void
+add_pages_once_each(void **state)
+{
+	struct hoso_dossier *d = NULL, *d2 = NULL;
+	struct hoso_page p;
+	struct hoso_buf path = HOSO_BUF_INIT(0), got = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	bool added;
+
+	(void)state;
+	assert_int_equal(hoso_store_open(top, "A-210531-0001", false, &d, &e), HOSO_EINPUT);
+	assert_int_equal(hoso_store_open(top, "../evil", true, &d, &e), HOSO_EINPUT);
+	assert_int_equal(hoso_store_open(top, "A-210531-0001", true, &d, &e), 0);
+	fill_page(&p, "page one");
+	assert_int_equal(hoso_store_add_page(d, &p, "png", "page one", 8, "NORM1", 5, &added, &e), 0);
+	assert_true(added);
+	fill_page(&p, "page two");
+	p.source_page = 2;
+	assert_int_equal(hoso_store_add_page(d, &p, "tif", "page two", 8, "NORM2", 5, &added, &e), 0);
+	assert_true(added);
+	fill_page(&p, "page one");
+	assert_int_equal(hoso_store_add_page(d, &p, "png", "page one", 8, "NORM1", 5, &added, &e), 0);
+	assert_false(added);
+	assert_int_equal(d->n_pages, 2);
+	assert_string_equal(d->pages[1].file, "pages/0002.tif");
+	assert_string_equal(d->pages[1].norm, "pages/0002.norm.tif");
+	hoso_store_close(d);
+
+	/* Reopen: everything read back from dossier.xml. */
+	assert_int_equal(hoso_store_open(top, "A-210531-0001", false, &d2, &e), 0);
+	assert_int_equal(d2->n_pages, 2);
+	assert_int_equal(d2->pages[0].rotation, 90);
+	assert_true(d2->pages[0].skew < -1.79 && d2->pages[0].skew > -1.81);
+	assert_string_equal(d2->pages[0].colour, "grey");
+	assert_string_equal(d2->pages[0].source, "scans/a.tif");
+	assert_int_equal(d2->pages[1].source_page, 2);
+	assert_int_equal(hoso_file_join(&path, d2->dir, "pages/0002.tif", &e), 0);
+	assert_int_equal(hoso_file_read(path.data, 100, &got, &e), 0);
+	assert_string_equal(got.data, "page two");
+	hoso_store_close(d2);
+	hoso_buf_free(&path);
+	hoso_buf_free(&got);
+}
+
+static void
+leftovers_of_a_crash_are_swept(void **state)
+{
+	struct hoso_dossier *d = NULL;
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(hoso_store_open(top, "B", true, &d, &e), 0);
+	hoso_store_close(d);
+	/* What kill -9 between a page write and the index write leaves. */
+	assert_int_equal(hoso_file_join(&path, top, "B/pages/0001.png", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "orphan", 6, &e), 0);
+	assert_int_equal(hoso_file_join(&path, top, "B/pages/.0002.png.tmp.abcdef", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "half", 4, &e), 0);
+	assert_int_equal(hoso_file_join(&path, top, "B/.dossier.xml.tmp.abcdef", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "<dossier", 8, &e), 0);
+	assert_int_equal(hoso_store_open(top, "B", false, &d, &e), 0);
+	assert_int_equal(d->n_pages, 0);
+	hoso_store_close(d);
+	assert_int_equal(hoso_file_join(&path, top, "B/pages/0001.png", &e), 0);
+	assert_int_not_equal(stat(path.data, &st), 0);
+	assert_int_equal(hoso_file_join(&path, top, "B/pages/.0002.png.tmp.abcdef", &e), 0);
+	assert_int_not_equal(stat(path.data, &st), 0);
+	assert_int_equal(hoso_file_join(&path, top, "B/.dossier.xml.tmp.abcdef", &e), 0);
+	assert_int_not_equal(stat(path.data, &st), 0);
+	hoso_buf_free(&path);
+}
+
+static void
+broken_index_is_bad_input(void **state)
+{
+	struct hoso_dossier *d = NULL;
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	const char evil[] = "<dossier version=\"1\"><ma_ho_so>C</ma_ho_so><ngon_ngu>vi</ngon_ngu>"
+	    "<so_trang>1</so_trang><pages><page n=\"1\" file=\"pages/../../x\" norm=\"pages/1\" "
+	    "source=\"\" sha256=\"00\" size=\"1\" width=\"1\" height=\"1\" dpi=\"1\" colour=\"bw\" "
+	    "rotation=\"0\" skew=\"0\" blank=\"false\"/></pages></dossier>";
+
+	(void)state;
+	assert_int_equal(hoso_store_open(top, "C", true, &d, &e), 0);
+	hoso_store_close(d);
+	assert_int_equal(hoso_file_join(&path, top, "C/dossier.xml", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, evil, strlen(evil), &e), 0);
+	assert_int_equal(hoso_store_open(top, "C", false, &d, &e), HOSO_EINPUT);
+	assert_non_null(strstr(e.msg, "dossier.xml"));
+	hoso_buf_free(&path);
+}
+
+/* Two processes adding pages to one dossier at once: none lost, none doubled. */
+static void
+two_writers(void **state)
+{
+	struct hoso_dossier *d = NULL;
+	struct hoso_page p;
+	struct hoso_err e;
+	char bytes[32];
+	pid_t kids[2];
+	int k, i, status;
+	bool added;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		if ((kids[k] = fork()) == 0) {
+			if (hoso_store_open(top, "D", true, &d, &e) != 0)
+				_exit(1);
+			for (i = 0; i < 20; i++) {
+				/* both add pages 0..9; each adds 10 of its own */
+				snprintf(bytes, sizeof(bytes), i < 10 ? "shared %d" : "own %d %d", i, k);
+				fill_page(&p, bytes);
+				if (hoso_store_add_page(d, &p, "png", bytes, strlen(bytes), "N", 1,
+				    &added, &e) != 0)
+					_exit(2);
+			}
+			hoso_store_close(d);
+			_exit(0);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(waitpid(kids[k], &status, 0), kids[k]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_int_equal(hoso_store_open(top, "D", false, &d, &e), 0);
+	assert_int_equal(d->n_pages, 30);
+	for (i = 0; i < 30; i++)
+		assert_int_equal(d->pages[i].n, i + 1);
+	hoso_store_close(d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(codes),
+		cmocka_unit_test(add_pages_once_each),
+		cmocka_unit_test(leftovers_of_a_crash_are_swept),
+		cmocka_unit_test(broken_index_is_bad_input),
+		cmocka_unit_test(two_writers),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
