@@ -1,0 +1,205 @@
+/* cli.c - locale, shared options, messages and the progress bar of every front-end. */
+#include <getopt.h>
+#include <libintl.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void
+log_to_stderr(void *ctx, int level, const char *msg)
+{
+	struct cli *c = ctx;
+
+	if (level == HOSO_LOG_ERROR)
+		cli_error(c, "%s", msg);
+	else if (level == HOSO_LOG_WARN)
+		cli_warn(c, "%s", msg);
+	else
+		cli_info(c, "%s", msg);
+}
+
+void
+cli_init(struct cli *c, const char *prog)
+{
+	const char *dir = getenv("HOSO_LOCALEDIR");
+	long n;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(HOSO_TEXTDOMAIN, dir != NULL && *dir != '\0' ? dir : HOSO_LOCALEDIR);
+	bind_textdomain_codeset(HOSO_TEXTDOMAIN, "UTF-8");
+	textdomain(HOSO_TEXTDOMAIN);
+
+	memset(c, 0, sizeof(*c));
+	c->prog = prog;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	c->jobs = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+	c->tty = isatty(STDERR_FILENO) == 1;
+	c->log.fn = log_to_stderr;
+	c->log.ctx = c;
+	c->log.level = HOSO_LOG_WARN;
+}
+
+bool
+cli_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int
+cli_common_option(struct cli *c, int opt, const char *arg, const char *usage)
+{
+	long n;
+
+	switch (opt) {
+	case 'h':
+		fputs(usage, stdout);
+		exit(CLI_EXIT_OK);
+	case 'V':
+		printf("%s (hoso) %s\n", c->prog, HOSO_VERSION);
+		exit(CLI_EXIT_OK);
+	case 'q':
+		c->quiet = true;
+		c->log.level = HOSO_LOG_ERROR;
+		return 1;
+	case 'v':
+		c->verbose++;
+		c->log.level = c->verbose > 1 ? HOSO_LOG_DEBUG : HOSO_LOG_INFO;
+		return 1;
+	case 'j':
+		if (!cli_parse_long(arg, 1, 256, &n))
+			cli_usage_error(c, _("-j wants a number of workers from 1 to 256, not '%s'"), arg);
+		c->jobs = (int)n;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+clear_progress(struct cli *c)
+{
+	if (c->progress_shown) {
+		fputs("\r\033[K", stderr);
+		c->progress_shown = false;
+	}
+}
+
+static void
+vmessage(struct cli *c, const char *kind, const char *fmt, va_list ap)
+{
+	clear_progress(c);
+	fprintf(stderr, "%s: ", c->prog);
+	if (kind != NULL)
+		fprintf(stderr, "%s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(c, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_warn(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vmessage(c, _("warning"), fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_info(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vmessage(c, NULL, fmt, ap);
+	va_end(ap);
+}
+
+int
+cli_fail(struct cli *c, const struct hoso_err *err)
+{
+	cli_error(c, "%s", err->msg[0] ? err->msg : _("unknown error"));
+	return hoso_err_exit_status(err->code);
+}
+
+void
+cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(c, NULL, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, _("Try '%s --help' for more information.\n"), c->prog);
+	exit(CLI_EXIT_USAGE);
+}
+
+void
+cli_progress(struct cli *c, size_t done, size_t total, const char *what, const char *label)
+{
+	enum { WIDTH = 24 };
+	char bar[WIDTH + 1];
+	size_t i, fill;
+
+	if (!c->tty || c->quiet)
+		return;
+	fputs("\r\033[K", stderr);
+	if (total > 0) {
+		fill = done >= total ? WIDTH : done * WIDTH / total;
+		for (i = 0; i < WIDTH; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[WIDTH] = '\0';
+		fprintf(stderr, "[%s] %zu/%zu %s", bar, done, total, what);
+	} else {
+		fprintf(stderr, "%zu %s", done, what);
+	}
+	/* Keep the line short so it never wraps: the label's tail is what matters. */
+	if (label != NULL && *label != '\0') {
+		size_t len = strlen(label);
+		const char *tail = label;
+		if (len > 40) {
+			tail = label + len - 40;
+			while ((*tail & 0xc0) == 0x80)	/* not in the middle of a UTF-8 char */
+				tail++;
+			fprintf(stderr, "  …%s", tail);
+		} else {
+			fprintf(stderr, "  %s", tail);
+		}
+	}
+	fflush(stderr);
+	c->progress_shown = true;
+}
+
+void
+cli_progress_end(struct cli *c)
+{
+	clear_progress(c);
+}

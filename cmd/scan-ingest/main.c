@@ -1,0 +1,333 @@
+/* scan-ingest - scans (files, folders, archives) into the dossier store. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "file.h"
+#include "ingest.h"
+
+static const char *
+usage_text(void)
+{
+	return _("Usage: scan-ingest [OPTION]... FILE|DIR|- ...\n"
+	    "       scan-ingest --separator CODE -o SHEET.png [--dpi N]\n"
+	    "Put scanned pages (TIFF, PNG, JPEG, PNM; folders; ZIP, TAR, 7z archives)\n"
+	    "into the dossier store, upright and deskewed, with blank pages flagged.\n"
+	    "'-' reads a list of paths, one per line, from standard input.\n"
+	    "\n"
+	    "  -o, --store STORE      the dossier store (default ./hoso-store)\n"
+	    "      --dossier CODE     put the pages (those before the first separator\n"
+	    "                         sheet, with --split) in dossier CODE\n"
+	    "      --split            a page with a QR code HOSO:<code> starts dossier\n"
+	    "                         <code> (implied when --dossier is not given)\n"
+	    "  -j, --jobs N           worker threads (default: number of CPUs)\n"
+	    "      --dpi N            resolution of images that record none (default 300)\n"
+	    "      --keep-blank       keep blank pages, flagged blank=\"true\" (default)\n"
+	    "      --drop-blank       do not store blank pages\n"
+	    "      --no-deskew        do not straighten pages\n"
+	    "      --no-orient        do not turn pages upright\n"
+	    "      --max-pixels N     refuse pages larger than N pixels (default 100000000)\n"
+	    "      --xml FILE         write the summary as XML ('-' for standard output)\n"
+	    "      --title TEXT       dossier title (tieu_de)\n"
+	    "      --unit CODE        receiving unit (ma_don_vi)\n"
+	    "      --channel KIND     truc_tiep, truc_tuyen or buu_chinh (default truc_tiep)\n"
+	    "      --received DATE    date received, YYYY-MM-DD (default: from the code)\n"
+	    "      --retention TEXT   retention period (default \"Vĩnh viễn\")\n"
+	    "      --separator CODE   write a separator sheet for CODE to the -o file\n"
+	    "  -q, --quiet            only errors\n"
+	    "  -v, --verbose          say what happens to each page\n"
+	    "  -h, --help             this help\n"
+	    "      --version          version\n"
+	    "\n"
+	    "Exit status: 0 ok, 2 usage, 3 some input was rejected (the rest is stored),\n"
+	    "4 I/O or system error. See scan-ingest(1), hoso-store(5).\n");
+}
+
+enum {
+	OPT_DOSSIER = 256, OPT_SPLIT, OPT_DPI, OPT_KEEP_BLANK, OPT_DROP_BLANK, OPT_NO_DESKEW,
+	OPT_NO_ORIENT, OPT_MAX_PIXELS, OPT_XML, OPT_TITLE, OPT_UNIT, OPT_CHANNEL, OPT_RECEIVED,
+	OPT_RETENTION, OPT_SEPARATOR,
+};
+
+static const struct option longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "store", required_argument, NULL, 'o' },
+	{ "dossier", required_argument, NULL, OPT_DOSSIER },
+	{ "split", no_argument, NULL, OPT_SPLIT },
+	{ "dpi", required_argument, NULL, OPT_DPI },
+	{ "keep-blank", no_argument, NULL, OPT_KEEP_BLANK },
+	{ "drop-blank", no_argument, NULL, OPT_DROP_BLANK },
+	{ "no-deskew", no_argument, NULL, OPT_NO_DESKEW },
+	{ "no-orient", no_argument, NULL, OPT_NO_ORIENT },
+	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+	{ "xml", required_argument, NULL, OPT_XML },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "unit", required_argument, NULL, OPT_UNIT },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "received", required_argument, NULL, OPT_RECEIVED },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
+	{ "separator", required_argument, NULL, OPT_SEPARATOR },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+show_progress(void *ctx, const struct hoso_ingest_progress *p)
+{
+	cli_progress(ctx, p->files_done, p->files_total, _("files"), p->label);
+}
+
+static bool
+iso_date(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	return end != NULL && *end == '\0' && strlen(s) == 10;
+}
+
+/* Paths from standard input, one per line, for "find ... | scan-ingest -". */
+static int
+read_stdin_list(char ***list, size_t *n, size_t *cap)
+{
+	char *line = NULL;
+	size_t len = 0;
+	ssize_t got;
+
+	while ((got = getline(&line, &len, stdin)) >= 0) {
+		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+			line[--got] = '\0';
+		if (got == 0)
+			continue;
+		if (*n == *cap) {
+			char **nl = realloc(*list, (*cap * 2 + 16) * sizeof(*nl));
+			if (nl == NULL)
+				break;
+			*list = nl;
+			*cap = *cap * 2 + 16;
+		}
+		if (((*list)[(*n)++] = strdup(line)) == NULL)
+			break;
+	}
+	free(line);
+	return ferror(stdin) ? -1 : 0;
+}
+
+static int
+write_output(struct cli *c, const char *path, const struct hoso_buf *b)
+{
+	struct hoso_err err;
+
+	hoso_err_clear(&err);
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(hoso_buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+			cli_error(c, _("cannot write to standard output: %s"), strerror(errno));
+			return CLI_EXIT_IO;
+		}
+		return 0;
+	}
+	if (hoso_file_write_atomic(path, hoso_buf_str(b), b->len, &err) != 0)
+		return cli_fail(c, &err);
+	return 0;
+}
+
+static int
+separator_sheet(struct cli *c, const char *code, const char *out, int dpi)
+{
+	struct hoso_buf png = HOSO_BUF_INIT(0);
+	struct hoso_err err;
+	int r;
+
+	hoso_err_clear(&err);
+	if (hoso_ingest_separator_sheet(code, dpi, &png, &err) != 0)
+		r = cli_fail(c, &err);
+	else if ((r = write_output(c, out, &png)) == 0)
+		cli_info(c, _("separator sheet for %s written to %s"), code, out);
+	hoso_buf_free(&png);
+	return r;
+}
+
+static void
+print_summary(struct cli *c, const struct hoso_ingest_summary *s, const char *store)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_rejects; i++)
+		cli_error(c, "%s: %s", s->rejects[i].label, s->rejects[i].why.msg);
+	for (i = 0; i < s->n_dossiers; i++)
+		cli_info(c, _("dossier %s: %zu pages added, %zu already there, %zu in all -> %s/%s"),
+		    s->dossiers[i].code, s->dossiers[i].added, s->dossiers[i].duplicates,
+		    s->dossiers[i].total_pages, store, s->dossiers[i].code);
+	cli_info(c, _("%zu dossiers, %zu pages stored (%zu blank, %zu rotated, %zu deskewed), "
+	    "%zu duplicates skipped, %zu separator sheets, %zu rejected"),
+	    s->n_dossiers, s->pages, s->blank - s->dropped_blank, s->rotated, s->deskewed,
+	    s->duplicates, s->separators, s->n_rejects);
+	if (s->dropped_blank > 0)
+		cli_info(c, _("%zu blank pages dropped"), s->dropped_blank);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hoso_ingest_opts o;
+	struct hoso_ingest_summary sum;
+	struct hoso_err err;
+	struct cli c;
+	const char *xml = NULL, *separator = NULL, *store = "hoso-store", *epoch;
+	char now[32], today[16];
+	char **inputs = NULL;
+	size_t n_inputs = 0, cap = 0, i;
+	time_t t;
+	struct tm tm;
+	long v;
+	int opt, r, status;
+	bool split = false, store_given = false;
+
+	cli_init(&c, "scan-ingest");
+	memset(&o, 0, sizeof(o));
+	o.default_dpi = 300;
+	o.deskew = o.orient = true;
+	o.max_pixels = 100000000;
+	o.max_file_size = (size_t)2 << 30;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "o:", longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg, usage_text()))
+			continue;
+		switch (opt) {
+		case 'o':
+			store = optarg;
+			store_given = true;
+			break;
+		case OPT_DOSSIER:
+			o.dossier = optarg;
+			break;
+		case OPT_SPLIT:
+			split = true;
+			break;
+		case OPT_DPI:
+			if (!cli_parse_long(optarg, 50, 2400, &v))
+				cli_usage_error(&c, _("--dpi wants a resolution from 50 to 2400, not '%s'"),
+				    optarg);
+			o.default_dpi = (int)v;
+			break;
+		case OPT_KEEP_BLANK:
+			o.drop_blank = false;
+			break;
+		case OPT_DROP_BLANK:
+			o.drop_blank = true;
+			break;
+		case OPT_NO_DESKEW:
+			o.deskew = false;
+			break;
+		case OPT_NO_ORIENT:
+			o.orient = false;
+			break;
+		case OPT_MAX_PIXELS:
+			if (!cli_parse_long(optarg, 1, 2000000000L, &v))
+				cli_usage_error(&c, _("--max-pixels wants a positive number, not '%s'"),
+				    optarg);
+			o.max_pixels = (size_t)v;
+			break;
+		case OPT_XML:
+			xml = optarg;
+			break;
+		case OPT_TITLE:
+			o.meta.tieu_de = optarg;
+			break;
+		case OPT_UNIT:
+			o.meta.ma_don_vi = optarg;
+			break;
+		case OPT_CHANNEL:
+			if (strcmp(optarg, "truc_tiep") != 0 && strcmp(optarg, "truc_tuyen") != 0 &&
+			    strcmp(optarg, "buu_chinh") != 0)
+				cli_usage_error(&c, _("--channel is truc_tiep, truc_tuyen or buu_chinh, "
+				    "not '%s'"), optarg);
+			o.meta.kenh = optarg;
+			break;
+		case OPT_RECEIVED:
+			if (!iso_date(optarg))
+				cli_usage_error(&c, _("--received wants a date YYYY-MM-DD, not '%s'"),
+				    optarg);
+			o.meta.ngay_tiep_nhan = optarg;
+			break;
+		case OPT_RETENTION:
+			o.meta.thoi_han_bao_quan = optarg;
+			break;
+		case OPT_SEPARATOR:
+			separator = optarg;
+			break;
+		default:
+			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (separator != NULL) {
+		if (!store_given || optind != argc)
+			cli_usage_error(&c, _("--separator CODE wants -o SHEET.png and no inputs"));
+		return separator_sheet(&c, separator, store, o.default_dpi);
+	}
+	if (optind == argc)
+		cli_usage_error(&c, _("no input: give scan files, folders or archives, or '-'"));
+
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (read_stdin_list(&inputs, &n_inputs, &cap) != 0) {
+				cli_error(&c, _("cannot read the list of inputs from standard input"));
+				return CLI_EXIT_IO;
+			}
+			continue;
+		}
+		if (n_inputs == cap) {
+			char **nl = realloc(inputs, (cap * 2 + 16) * sizeof(*nl));
+			if (nl == NULL) {
+				cli_error(&c, _("out of memory"));
+				return CLI_EXIT_IO;
+			}
+			inputs = nl;
+			cap = cap * 2 + 16;
+		}
+		inputs[n_inputs++] = strdup(argv[i]);
+	}
+
+	/* SOURCE_DATE_EPOCH makes a run reproducible, as in Debian's builds. */
+	epoch = getenv("SOURCE_DATE_EPOCH");
+	t = epoch != NULL && cli_parse_long(epoch, 0, 4102444800L, &v) ? (time_t)v : time(NULL);
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	localtime_r(&t, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+
+	o.store = store;
+	o.split = split || o.dossier == NULL;
+	o.jobs = c.jobs;
+	o.now = now;
+	o.today = today;
+	o.log = &c.log;
+	o.progress = show_progress;
+	o.progress_ctx = &c;
+	hoso_err_clear(&err);
+	r = hoso_ingest_run(&o, (const char *const *)inputs, n_inputs, &sum, &err);
+	cli_progress_end(&c);
+	print_summary(&c, &sum, store);
+	status = sum.n_rejects > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+	if (r != 0)
+		status = cli_fail(&c, &err);
+	if (xml != NULL) {
+		struct hoso_buf b = HOSO_BUF_INIT(0);
+		hoso_err_clear(&err);
+		if (hoso_ingest_summary_xml(&sum, &b, &err) != 0)
+			status = cli_fail(&c, &err);
+		else if ((r = write_output(&c, xml, &b)) != 0)
+			status = r;
+		hoso_buf_free(&b);
+	}
+	hoso_ingest_summary_free(&sum);
+	for (i = 0; i < n_inputs; i++)
+		free(inputs[i]);
+	free(inputs);
+	return status;
+}

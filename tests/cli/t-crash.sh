@@ -1,0 +1,32 @@
+# slow
+# t-crash.sh - kill -9 at any moment of an ingest, then re-run: the store must be the one an
+# uninterrupted run makes, and every dossier must stay readable and valid in between.
+. "$HOSO_TOP/tests/cli/lib.sh"
+need_fixtures
+FX=$FIXTURES
+export SOURCE_DATE_EPOCH=1790000000
+fingerprint() { (cd "$1" && find . -type f ! -name .lock | LC_ALL=C sort | xargs sha256sum); }
+inputs="$FX/batch $FX/multi.tif $FX/rot90.png $FX/skew3.png $FX/ct01.jpg"
+
+scan-ingest -q -j 2 -o ref --dossier K $inputs 2>/dev/null
+ref=$(fingerprint ref)
+check "the reference run stored its pages" [ -n "$ref" ]
+
+# Delays spread over the run (about 1-4 s here): early, middle, late.
+for delay in 0.05 0.3 0.7 1.2 2.0 3.0; do
+	rm -rf crash
+	scan-ingest -q -j 2 -o crash --dossier K $inputs 2>/dev/null &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	valid=1
+	for x in crash/*/dossier.xml; do
+		[ -f "$x" ] || continue
+		xmllint --noout --schema "$HOSO_TOP/data/schema/dossier.xsd" "$x" 2>/dev/null || valid=0
+	done
+	check "after kill -9 at ${delay}s every dossier.xml is valid" [ $valid -eq 1 ]
+	scan-ingest -q -j 2 -o crash --dossier K $inputs 2>/dev/null
+	check "a re-run after kill -9 at ${delay}s gives the uninterrupted store" [ "$(fingerprint crash)" = "$ref" ]
+done
+echo "# $n_case cases"
