@@ -1,0 +1,923 @@
+/*
+ * img.c - page images: probe, decode, normalize (orientation, deskew, blank
+ * test), lossless TIFF encoding, separator sheets. The only file that
+ * includes Leptonica.
+ *
+ * Pages are held as 1 bpp (1 = black), 8 bpp grey or 32 bpp RGB without a
+ * colormap, so that every later step handles exactly three depths. The
+ * analysis (orientation, skew, ink) works on a binary copy reduced to about
+ * 150 ppi; only the final rotation touches the full page.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <leptonica/allheaders.h>
+
+#include "buf.h"
+#include "err.h"
+#include "i18n.h"
+#include "img.h"
+
+struct hoso_img {
+	PIX *pix;			/* 1, 8 or 32 bpp, no colormap */
+	enum hoso_img_format format;	/* of the file it came from */
+};
+
+/* Analysis is done near this resolution (what pixOrientDetect wants). */
+#define ANALYSIS_PPI	150
+/* Part of each side ignored by the blank test: scanner borders, punch holes. */
+#define MARGIN_PCT	4
+/* Ink smaller than this both ways is noise, not writing. */
+#define SPECK_MM	0.5
+/*
+ * A page is blank when its text-like ink covers less than BLANK_FRACTION of
+ * the inner page AND less than BLANK_MM2 in all: the second condition keeps
+ * an A4 page holding one short word (a few mm² of ink), which for an archive
+ * is worse to lose than a blank page is to keep.
+ */
+#define BLANK_FRACTION	0.0005
+#define BLANK_MM2	2.5
+/* Below this (Leptonica's own deskew threshold) rotating only blurs. */
+#define MIN_SKEW_DEG	0.1
+#define MIN_SKEW_CONF	3.0
+/*
+ * Grey levels under which a background-normalized pixel (paper at 200) is
+ * ink, and the dark core of a stroke.
+ */
+#define BACKGROUND	200
+#define INK_THRESHOLD	160
+#define CORE_THRESHOLD	80
+/* Orientation: Leptonica's defaults for makeOrientDecision. */
+/*
+ * pixOrientDetect needs the ascenders of body text (10-12 pt) at 200 ppi or
+ * more: on the generated forms at 150 ppi its confidence for an upright page
+ * fell from 22.7 to 4.6, under the decision threshold.
+ */
+#define ORIENT_MIN_PPI		200
+#define ORIENT_MIN_CONF		8.0
+#define ORIENT_MIN_RATIO	2.5
+
+#define MM_PER_INCH	25.4
+#define DEG_TO_RAD	0.017453292519943295
+
+static pthread_once_t lept_once = PTHREAD_ONCE_INIT;
+
+static void
+lept_discard(const char *msg)
+{
+	(void)msg;
+}
+
+/*
+ * Leptonica reports problems with hostile or damaged input on stderr, and
+ * lib/ must never print: we report through struct hoso_err instead. The
+ * severity and the stderr handler are process-wide settings, so they are
+ * set once (pthread_once) before any worker thread calls into Leptonica,
+ * and never touched again. This also quiets Leptonica inside Tesseract,
+ * which is what a front-end with a progress bar wants anyway.
+ */
+static void
+lept_quiet(void)
+{
+	setMsgSeverity(L_SEVERITY_NONE);
+	leptSetStderrHandler(lept_discard);
+}
+
+static void
+img_init(void)
+{
+	pthread_once(&lept_once, lept_quiet);
+}
+
+static const char *
+format_name(enum hoso_img_format f)
+{
+	switch (f) {
+	case HOSO_IMG_TIFF:
+		return "TIFF";
+	case HOSO_IMG_PNG:
+		return "PNG";
+	case HOSO_IMG_JPEG:
+		return "JPEG";
+	case HOSO_IMG_PNM:
+		return "PNM";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *
+format_ext(enum hoso_img_format f)
+{
+	switch (f) {
+	case HOSO_IMG_TIFF:
+		return "tif";
+	case HOSO_IMG_PNG:
+		return "png";
+	case HOSO_IMG_JPEG:
+		return "jpg";
+	case HOSO_IMG_PNM:
+		return "pnm";
+	default:
+		return "bin";
+	}
+}
+
+enum hoso_img_format
+hoso_img_sniff(const void *data, size_t len)
+{
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	const unsigned char *p = data;
+
+	if (p == NULL)
+		return HOSO_IMG_UNKNOWN;
+	if (len >= 4 && ((p[0] == 'I' && p[1] == 'I' && p[2] == 42 && p[3] == 0) ||
+	    (p[0] == 'M' && p[1] == 'M' && p[2] == 0 && p[3] == 42)))
+		return HOSO_IMG_TIFF;
+	if (len >= 8 && memcmp(p, png, sizeof(png)) == 0)
+		return HOSO_IMG_PNG;
+	if (len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+		return HOSO_IMG_JPEG;
+	/* Netpbm: "P1".."P6" then whitespace (PAM, P7, is not ours). */
+	if (len >= 3 && p[0] == 'P' && p[1] >= '1' && p[1] <= '6' &&
+	    (p[2] == ' ' || p[2] == '\t' || p[2] == '\r' || p[2] == '\n' || p[2] == '#'))
+		return HOSO_IMG_PNM;
+	return HOSO_IMG_UNKNOWN;
+}
+
+static bool
+lept_format_matches(enum hoso_img_format f, l_int32 lf)
+{
+	switch (f) {
+	case HOSO_IMG_TIFF:
+		return L_FORMAT_IS_TIFF(lf);
+	case HOSO_IMG_PNG:
+		return lf == IFF_PNG;
+	case HOSO_IMG_JPEG:
+		return lf == IFF_JFIF_JPEG;
+	case HOSO_IMG_PNM:
+		return lf == IFF_PNM;
+	default:
+		return false;
+	}
+}
+
+/* The resolution the file records, 0 when none (PNM never records one). */
+static int
+header_dpi(enum hoso_img_format f, const void *data, size_t len)
+{
+	FILE *fp;
+	l_int32 xres = 0, yres = 0;
+
+	if (f == HOSO_IMG_JPEG) {
+		if (readResolutionMemJpeg(data, len, &xres, &yres) != 0)
+			xres = 0;
+		return xres > 0 ? xres : 0;
+	}
+	if (f != HOSO_IMG_TIFF && f != HOSO_IMG_PNG)
+		return 0;
+	/* fmemopen only reads through the cast: mode "r". */
+	if ((fp = fmemopen((void *)(uintptr_t)data, len, "r")) == NULL)
+		return 0;
+	if (f == HOSO_IMG_TIFF) {
+		if (getTiffResolution(fp, &xres, &yres) != 0)
+			xres = 0;
+	} else if (fgetPngResolution(fp, &xres, &yres) != 0)
+		xres = 0;
+	fclose(fp);
+	return xres > 0 ? xres : 0;
+}
+
+int
+hoso_img_probe(const void *data, size_t len, const char *label, size_t max_pixels,
+    struct hoso_img_info *info, struct hoso_err *err)
+{
+	enum hoso_img_format f;
+	l_int32 lf, w, h, bps, spp, iscmap;
+	int r;
+
+	img_init();
+	if (label == NULL)
+		label = "image";
+	if (info != NULL)
+		memset(info, 0, sizeof(*info));
+	if (data == NULL || len == 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: empty file, not an image"), label);
+		goto out;
+	}
+	if ((f = hoso_img_sniff(data, len)) == HOSO_IMG_UNKNOWN) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: not a TIFF, PNG, JPEG or PNM image"), label);
+		goto out;
+	}
+	if (pixReadHeaderMem(data, len, &lf, &w, &h, &bps, &spp, &iscmap) != 0 ||
+	    !lept_format_matches(f, lf)) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: damaged or truncated %s header"), label, format_name(f));
+		goto out;
+	}
+	if (w <= 0 || h <= 0) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: %s image has no pixels (%dx%d)"), label, format_name(f), w, h);
+		goto out;
+	}
+	if (bps != 1 && bps != 2 && bps != 4 && bps != 8 && bps != 16) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: %d bits per sample is not supported"), label, bps);
+		goto out;
+	}
+	if (spp < 1 || spp > 4) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: %d samples per pixel is not supported"), label, spp);
+		goto out;
+	}
+	/* Decompression bombs are refused here, before any pixel is decoded. */
+	if (max_pixels != 0 && (size_t)w > max_pixels / (size_t)h) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: %dx%d pixels is more than the limit of %zu"), label, w, h,
+		    max_pixels);
+		goto out;
+	}
+	if (info != NULL) {
+		info->format = f;
+		info->width = w;
+		info->height = h;
+		/* What decode gives: a colormap may still turn out to be grey. */
+		if (spp == 1 && bps == 1 && !iscmap)
+			info->depth = 1;
+		else if (spp == 1 && !iscmap)
+			info->depth = 8;
+		else
+			info->depth = 32;
+		info->dpi = header_dpi(f, data, len);
+		info->ext = format_ext(f);
+	}
+	r = 0;
+out:
+	return r;
+}
+
+/* Bring any decoded pix to 1 bpp, 8 bpp grey or 32 bpp RGB, no colormap. */
+static PIX *
+canonical_depth(PIX *pix)
+{
+	PIX *t = NULL;
+	int d;
+
+	if (pixGetColormap(pix) != NULL) {
+		if ((t = pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC)) == NULL)
+			return NULL;
+		pix = t;
+	} else
+		pix = pixClone(pix);
+	d = pixGetDepth(pix);
+	if (d == 2 || d == 4) {
+		t = pixConvertTo8(pix, 0);
+		pixDestroy(&pix);
+		pix = t;
+	} else if (d == 16) {
+		t = pixConvert16To8(pix, L_MS_BYTE);
+		pixDestroy(&pix);
+		pix = t;
+	} else if (d == 32 && pixGetSpp(pix) == 4) {
+		/* Transparent parts of a scan are paper: blend onto white. */
+		t = pixRemoveAlpha(pix);
+		pixDestroy(&pix);
+		pix = t;
+	}
+	if (pix == NULL)
+		return NULL;
+	d = pixGetDepth(pix);
+	if ((d != 1 && d != 8 && d != 32) || pixGetColormap(pix) != NULL) {
+		pixDestroy(&pix);
+		return NULL;
+	}
+	if (d == 32)
+		pixSetSpp(pix, 3);
+	return pix;
+}
+
+int
+hoso_img_decode(const void *data, size_t len, const char *label, size_t max_pixels,
+    struct hoso_img **img, struct hoso_err *err)
+{
+	struct hoso_img_info info;
+	struct hoso_img *im = NULL;
+	PIX *raw = NULL;
+	int r;
+
+	if (label == NULL)
+		label = "image";
+	if (img == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("%s: nowhere to put the image"), label);
+		goto out;
+	}
+	*img = NULL;
+	if ((r = hoso_img_probe(data, len, label, max_pixels, &info, err)) != 0)
+		goto out;
+	/* TIFF: the first page only; multipage files are split before this. */
+	if (info.format == HOSO_IMG_TIFF)
+		raw = pixReadMemTiff(data, len, 0);
+	else
+		raw = pixReadMem(data, len);
+	if (raw == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot decode the %s image"),
+		    label, format_name(info.format));
+		goto out;
+	}
+	if (pixGetWidth(raw) != info.width || pixGetHeight(raw) != info.height) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: %s image size differs from its header"), label,
+		    format_name(info.format));
+		goto out;
+	}
+	if ((im = calloc(1, sizeof(*im))) == NULL) {
+		r = hoso_err_sys(err, ENOMEM, _("%s: decoding"), label);
+		goto out;
+	}
+	if ((im->pix = canonical_depth(raw)) == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: unsupported pixel layout in %s image"), label,
+		    format_name(info.format));
+		goto out;
+	}
+	im->format = info.format;
+	/* Leptonica gives PNM a made-up resolution; PNM records none. */
+	if (info.format == HOSO_IMG_PNM || pixGetXRes(im->pix) < 0)
+		pixSetResolution(im->pix, 0, 0);
+	*img = im;
+	im = NULL;
+	r = 0;
+out:
+	pixDestroy(&raw);
+	hoso_img_free(im);
+	return r;
+}
+
+void
+hoso_img_free(struct hoso_img *img)
+{
+	if (img == NULL)
+		return;
+	pixDestroy(&img->pix);
+	free(img);
+}
+
+int
+hoso_img_width(const struct hoso_img *img)
+{
+	return img != NULL ? pixGetWidth(img->pix) : 0;
+}
+
+int
+hoso_img_height(const struct hoso_img *img)
+{
+	return img != NULL ? pixGetHeight(img->pix) : 0;
+}
+
+int
+hoso_img_dpi(const struct hoso_img *img)
+{
+	int dpi;
+
+	if (img == NULL)
+		return 0;
+	dpi = pixGetXRes(img->pix);
+	return dpi > 0 ? dpi : 0;
+}
+
+int
+hoso_img_depth(const struct hoso_img *img)
+{
+	return img != NULL ? pixGetDepth(img->pix) : 0;
+}
+
+/* The power-of-two reduction that brings dpi nearest ANALYSIS_PPI from above. */
+static int
+analysis_reduction(int dpi)
+{
+	int red = 1;
+
+	while (red < 8 && dpi / (red * 2) >= ANALYSIS_PPI * 5 / 6)
+		red *= 2;
+	return red;
+}
+
+/* The largest power-of-two reduction that keeps dpi at ORIENT_MIN_PPI or more. */
+static int
+orient_reduction(int dpi)
+{
+	int red = 1;
+
+	while (red < 8 && dpi / (red * 2) >= ORIENT_MIN_PPI)
+		red *= 2;
+	return red;
+}
+
+/*
+ * Binary copies of the page reduced by red (1, 2, 4 or 8), ink = 1: *ink
+ * takes every stroke (blank test, skew), *thin (optional) only the dark
+ * cores of strokes, which pixOrientDetect needs: at ~150 ppi the bold copy
+ * closes the small gaps its ascender patterns look for, and its score for
+ * 12 pt text drops below the decision threshold.
+ * The page is reduced to grey first (cheaper, and a 1 bpp page reduced to
+ * grey keeps how much of each cell was ink), then binarized after a
+ * background normalization, which copes with uneven paper and, unlike a
+ * plain Otsu split, does not invent ink on a page that has none.
+ */
+static int
+analysis_binaries(PIX *pix, int red, PIX **ink, PIX **thin)
+{
+	PIX *g = NULL, *t = NULL, *norm = NULL;
+	int level, r = -1;
+
+	*ink = NULL;
+	if (thin != NULL)
+		*thin = NULL;
+	if (pixGetDepth(pix) == 1 && red == 1) {
+		if ((*ink = pixCopy(NULL, pix)) == NULL)
+			goto out;
+		if (thin != NULL)
+			*thin = pixClone(*ink);
+		r = 0;
+		goto out;
+	}
+	if (pixGetDepth(pix) == 1)
+		g = pixScaleToGray(pix, 1.0f / red);
+	else {
+		g = pixClone(pix);
+		for (level = red; g != NULL && level > 1; level /= 2) {
+			t = pixScaleAreaMap2(g);
+			pixDestroy(&g);
+			g = t;
+		}
+		if (g != NULL && pixGetDepth(g) == 32) {
+			t = pixConvertRGBToLuminance(g);
+			pixDestroy(&g);
+			g = t;
+		}
+	}
+	if (g == NULL)
+		goto out;
+	/* No background found (a photo, a black page): scale to the same range. */
+	if ((norm = pixBackgroundNormSimple(g, NULL, NULL)) == NULL) {
+		if ((norm = pixCopy(NULL, g)) == NULL)
+			goto out;
+		pixMultConstantGray(norm, BACKGROUND / 255.0f);
+	}
+	if ((*ink = pixThresholdToBinary(norm, INK_THRESHOLD)) == NULL)
+		goto out;
+	if (thin != NULL && (*thin = pixThresholdToBinary(norm, CORE_THRESHOLD)) == NULL)
+		goto out;
+	r = 0;
+out:
+	if (r != 0) {
+		pixDestroy(ink);
+		if (thin != NULL)
+			pixDestroy(thin);
+	}
+	pixDestroy(&norm);
+	pixDestroy(&g);
+	return r;
+}
+
+/* The part of the page inside the margins the blank test ignores. */
+static BOX *
+inner_box(PIX *pix)
+{
+	int w = pixGetWidth(pix), h = pixGetHeight(pix);
+	int mx = w * MARGIN_PCT / 100, my = h * MARGIN_PCT / 100;
+
+	return boxCreate(mx, my, w - 2 * mx, h - 2 * my);
+}
+
+/* Clear the margins in place: scanner borders and punch holes are not ink. */
+static void
+clear_margins(PIX *bin)
+{
+	int w = pixGetWidth(bin), h = pixGetHeight(bin);
+	int mx = w * MARGIN_PCT / 100, my = h * MARGIN_PCT / 100;
+
+	pixRasterop(bin, 0, 0, w, my, PIX_CLR, NULL, 0, 0);
+	pixRasterop(bin, 0, h - my, w, my, PIX_CLR, NULL, 0, 0);
+	pixRasterop(bin, 0, 0, mx, h, PIX_CLR, NULL, 0, 0);
+	pixRasterop(bin, w - mx, 0, mx, h, PIX_CLR, NULL, 0, 0);
+}
+
+/*
+ * Ink left after margins and specks, not counting long thin strips that
+ * run into the margin (a scanner border wider than the margin, the shadow
+ * of the page edge): those are never writing.
+ */
+static l_int32
+text_ink(PIX *clean, BOX *inner)
+{
+	PIX *clip = NULL;
+	BOXA *boxa = NULL;
+	l_int32 ink = 0, strip, i, n, x, y, w, h, cw, ch;
+
+	if ((clip = pixClipRectangle(clean, inner, NULL)) == NULL)
+		goto out;
+	cw = pixGetWidth(clip);
+	ch = pixGetHeight(clip);
+	strip = L_MAX(2, L_MIN(cw, ch) / 25);
+	if ((boxa = pixConnComp(clip, NULL, 8)) == NULL)
+		goto out;
+	n = boxaGetCount(boxa);
+	for (i = 0; i < n; i++) {
+		if (boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h) != 0)
+			continue;
+		if (x > 0 && y > 0 && x + w < cw && y + h < ch)
+			continue;
+		if ((w <= strip && h >= ch / 4) || (h <= strip && w >= cw / 4))
+			pixRasterop(clip, x, y, w, h, PIX_CLR, NULL, 0, 0);
+	}
+	pixCountPixels(clip, &ink, NULL);
+out:
+	boxaDestroy(&boxa);
+	pixDestroy(&clip);
+	return ink;
+}
+
+/*
+ * Quarter turns clockwise that make the text upright, from the confidences
+ * of pixOrientDetect (Leptonica's makeOrientDecision rules and defaults,
+ * except that one direction without signal does not veto the other: a short
+ * page gives too few ascenders across the lines to score that way at all).
+ * Unsure is 0: a page left as scanned is better than one turned wrongly.
+ */
+static int
+orient_decision(double upconf, double leftconf)
+{
+	double up = fabs(upconf), left = fabs(leftconf);
+
+	if (up < ORIENT_MIN_CONF && left < ORIENT_MIN_CONF)
+		return 0;
+	if (up > ORIENT_MIN_RATIO * left)
+		return upconf > 0 ? 0 : 2;
+	if (left > ORIENT_MIN_RATIO * up)
+		return leftconf > 0 ? 1 : 3;
+	return 0;
+}
+
+/*
+ * Skew of a binary analysis copy, in the clockwise degrees that correct
+ * it (Leptonica's convention, the one hoso_norm_result.skew uses).
+ */
+static void
+find_skew(PIX *bin, double range, double *skew, double *conf)
+{
+	l_float32 angle = 0, c = 0, endscore = 0;
+
+	*skew = 0;
+	*conf = 0;
+	if (range <= 0)
+		return;
+	if (range > 45)
+		range = 45;
+	/* Sweep at half the analysis resolution, refine at full. */
+	if (pixFindSkewSweepAndSearchScore(bin, &angle, &c, &endscore, 2, 1, 0.0f,
+	    (l_float32)range, 1.0f, 0.01f) != 0)
+		return;
+	*skew = angle;
+	*conf = c;
+}
+
+int
+hoso_img_normalize(const struct hoso_img *in, const struct hoso_norm_opts *opts,
+    struct hoso_img **out, struct hoso_norm_result *res, struct hoso_err *err)
+{
+	struct hoso_img *im = NULL;
+	PIX *bin = NULL, *thin = NULL, *clean = NULL, *t = NULL, *pix = NULL;
+	BOX *inner = NULL;
+	l_float32 upconf = 0, leftconf = 0;
+	l_int32 ink = 0, iw, ih;
+	double skew = 0, conf = 0, mm_per_px, ink_mm2;
+	int dpi, red, speck, quads = 0, d, r;
+
+	img_init();
+	if (out != NULL)
+		*out = NULL;
+	if (in == NULL || in->pix == NULL || opts == NULL || out == NULL || res == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("normalize: no image"));
+		goto out;
+	}
+	memset(res, 0, sizeof(*res));
+	if ((dpi = hoso_img_dpi(in)) == 0)
+		dpi = opts->default_dpi > 0 ? opts->default_dpi : 300;
+	d = pixGetDepth(in->pix);
+	red = analysis_reduction(dpi);
+	if (analysis_binaries(in->pix, red, &bin, &thin) != 0) {
+		r = hoso_err_sys(err, ENOMEM, _("normalize: cannot analyse the page"));
+		goto out;
+	}
+	clear_margins(bin);
+	clear_margins(thin);
+	if ((inner = inner_box(bin)) == NULL) {
+		r = hoso_err_sys(err, ENOMEM, _("normalize: cannot analyse the page"));
+		goto out;
+	}
+	mm_per_px = MM_PER_INCH * red / dpi;
+	/* A reduced speck can straddle one more cell than its size says. */
+	speck = (int)lround(SPECK_MM / mm_per_px) + (red > 1 ? 1 : 0);
+	if (speck < 2)
+		speck = 2;
+	clean = pixSelectBySize(bin, speck, speck, 8, L_SELECT_IF_EITHER,
+	    L_SELECT_IF_GTE, NULL);
+	if (clean == NULL) {
+		r = hoso_err_sys(err, ENOMEM, _("normalize: cannot analyse the page"));
+		goto out;
+	}
+	ink = text_ink(clean, inner);
+	pixDestroy(&clean);
+	boxGetGeometry(inner, NULL, NULL, &iw, &ih);
+	res->ink = iw > 0 && ih > 0 ? (double)ink / ((double)iw * ih) : 0;
+	ink_mm2 = ink * mm_per_px * mm_per_px;
+	res->blank = opts->blank && res->ink < BLANK_FRACTION && ink_mm2 < BLANK_MM2;
+
+	/*
+	 * A page without enough text gives orientation and skew detectors
+	 * nothing to go on: leave it as scanned rather than guess. They get
+	 * copies with the specks still in: dots and commas carry part of the
+	 * up/down signal (removing them halves pixOrientDetect's score).
+	 */
+	if (opts->orient && ink_mm2 >= BLANK_MM2) {
+		PIX *othin = thin, *oink = NULL;
+		int ored = orient_reduction(dpi);
+
+		if (ored != red) {
+			if (analysis_binaries(in->pix, ored, &oink, &othin) != 0) {
+				r = hoso_err_sys(err, ENOMEM, _("normalize: cannot analyse the page"));
+				goto out;
+			}
+			clear_margins(othin);
+		}
+		if (pixOrientDetect(othin, &upconf, &leftconf, 0, 0) == 0)
+			quads = orient_decision(upconf, leftconf);
+		if (othin != thin)
+			pixDestroy(&othin);
+		pixDestroy(&oink);
+		if (quads != 0) {
+			if ((t = pixRotateOrth(bin, quads)) == NULL) {
+				r = hoso_err_sys(err, ENOMEM, _("normalize: rotating"));
+				goto out;
+			}
+			pixDestroy(&bin);
+			bin = t;
+		}
+	}
+	if (opts->max_skew > 0 && ink_mm2 >= BLANK_MM2) {
+		find_skew(bin, opts->max_skew, &skew, &conf);
+		if (conf < MIN_SKEW_CONF || fabs(skew) < MIN_SKEW_DEG)
+			skew = 0;
+	}
+
+	/* Now the full page, once per transformation, at its own depth. */
+	if (quads != 0)
+		pix = pixRotateOrth(in->pix, quads);
+	else
+		pix = pixCopy(NULL, in->pix);
+	if (pix == NULL) {
+		r = hoso_err_sys(err, ENOMEM, _("normalize: rotating"));
+		goto out;
+	}
+	if (skew != 0) {
+		/* Sampling keeps 1 bpp sharp; area mapping keeps grey smooth. */
+		t = pixRotate(pix, (l_float32)(skew * DEG_TO_RAD),
+		    d == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+		if (t == NULL) {
+			r = hoso_err_sys(err, ENOMEM, _("normalize: deskewing"));
+			goto out;
+		}
+		pixDestroy(&pix);
+		pix = t;
+		if (d == 32)
+			pixSetSpp(pix, 3);
+	}
+	pixSetResolution(pix, dpi, dpi);
+	if ((im = calloc(1, sizeof(*im))) == NULL) {
+		r = hoso_err_sys(err, ENOMEM, _("normalize"));
+		goto out;
+	}
+	im->pix = pix;
+	pix = NULL;
+	im->format = in->format;
+
+	res->rotation = quads * 90;
+	res->skew = skew;
+	res->dpi = dpi;
+	res->colour = d == 1 ? "bw" : d == 8 ? "grey" : "colour";
+	res->width = pixGetWidth(im->pix);
+	res->height = pixGetHeight(im->pix);
+	*out = im;
+	im = NULL;
+	r = 0;
+out:
+	hoso_img_free(im);
+	pixDestroy(&pix);
+	pixDestroy(&clean);
+	pixDestroy(&thin);
+	pixDestroy(&bin);
+	boxDestroy(&inner);
+	return r;
+}
+
+int
+hoso_img_encode_tiff(const struct hoso_img *img, struct hoso_buf *out, struct hoso_err *err)
+{
+	l_uint8 *data = NULL;
+	size_t size = 0;
+	int r;
+
+	img_init();
+	if (img == NULL || img->pix == NULL || out == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("TIFF encoding: no image"));
+		goto out;
+	}
+	/* Both lossless; Leptonica writes no date or software tag, so bytes repeat. */
+	if (pixWriteMemTiff(&data, &size, img->pix,
+	    pixGetDepth(img->pix) == 1 ? IFF_TIFF_G4 : IFF_TIFF_ZIP) != 0 || data == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("TIFF encoding failed"));
+		goto out;
+	}
+	r = hoso_buf_add(out, data, size, err);
+out:
+	lept_free(data);
+	return r;
+}
+
+int
+hoso_img_grey8(const struct hoso_img *img, unsigned char **grey, int *width, int *height,
+    struct hoso_err *err)
+{
+	PIX *g = NULL;
+	unsigned char *p = NULL;
+	l_uint32 *line;
+	int w, h, wpl, x, y, r;
+
+	if (grey != NULL)
+		*grey = NULL;
+	if (img == NULL || img->pix == NULL || grey == NULL || width == NULL || height == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("grey copy: no image"));
+		goto out;
+	}
+	if (pixGetDepth(img->pix) == 32)
+		g = pixConvertRGBToLuminance(img->pix);
+	else
+		g = pixConvertTo8(img->pix, 0);
+	w = pixGetWidth(img->pix);
+	h = pixGetHeight(img->pix);
+	if (g == NULL || (p = malloc((size_t)w * (size_t)h)) == NULL) {
+		r = hoso_err_sys(err, ENOMEM, _("grey copy"));
+		goto out;
+	}
+	wpl = pixGetWpl(g);
+	for (y = 0; y < h; y++) {
+		line = pixGetData(g) + (size_t)y * wpl;
+		for (x = 0; x < w; x++)
+			p[(size_t)y * w + x] = (unsigned char)GET_DATA_BYTE(line, x);
+	}
+	*grey = p;
+	p = NULL;
+	*width = w;
+	*height = h;
+	r = 0;
+out:
+	free(p);
+	pixDestroy(&g);
+	return r;
+}
+
+int
+hoso_img_measure_skew(const struct hoso_img *img, double *skew, double *confidence,
+    struct hoso_err *err)
+{
+	PIX *bin = NULL;
+	double s = 0, c = 0;
+	int dpi, r;
+
+	img_init();
+	if (img == NULL || img->pix == NULL || skew == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("skew: no image"));
+		goto out;
+	}
+	if ((dpi = hoso_img_dpi(img)) == 0)
+		dpi = 300;
+	if (analysis_binaries(img->pix, analysis_reduction(dpi), &bin, NULL) != 0) {
+		r = hoso_err_sys(err, ENOMEM, _("skew: cannot analyse the page"));
+		goto out;
+	}
+	clear_margins(bin);
+	find_skew(bin, 10.0, &s, &c);
+	*skew = s;
+	if (confidence != NULL)
+		*confidence = c;
+	r = 0;
+out:
+	pixDestroy(&bin);
+	return r;
+}
+
+/* Caption text height on the separator sheet. */
+#define CAPTION_MM	14.0
+#define QR_MM		60.0
+
+int
+hoso_img_separator_sheet(const struct hoso_qr_matrix *qr, const char *caption, int dpi,
+    struct hoso_buf *png, struct hoso_err *err)
+{
+	PIX *page = NULL, *line = NULL, *big = NULL;
+	L_BMF *bmf = NULL;
+	l_uint8 *data = NULL;
+	size_t size = 0;
+	l_int32 tw = 0, overflow = 0;
+	int w, h, mod, side, x0, y0, row, col, factor, cap_px, bwid, bhei, r;
+
+	img_init();
+	if (qr == NULL || qr->modules == NULL || qr->size <= 0 || caption == NULL ||
+	    png == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("separator sheet: no QR code or caption"));
+		goto out;
+	}
+	if (dpi < 72 || dpi > 1200) {
+		r = hoso_err_set(err, HOSO_EUSAGE,
+		    _("separator sheet: %d dpi is outside 72..1200"), dpi);
+		goto out;
+	}
+	w = (int)lround(210.0 / MM_PER_INCH * dpi);
+	h = (int)lround(297.0 / MM_PER_INCH * dpi);
+	/* Whole pixels per module: a QR symbol must stay a regular grid. */
+	mod = (int)(QR_MM / MM_PER_INCH * dpi / qr->size);
+	if (mod < 1 || (qr->size + 8) * mod > w) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("separator sheet: QR code of %d modules does not fit at %d dpi"),
+		    qr->size, dpi);
+		goto out;
+	}
+	if ((page = pixCreate(w, h, 1)) == NULL) {
+		r = hoso_err_sys(err, ENOMEM, _("separator sheet"));
+		goto out;
+	}
+	pixSetResolution(page, dpi, dpi);
+	side = qr->size * mod;
+	x0 = (w - side) / 2;
+	/* Centred in the upper half, never closer to the top than the quiet zone. */
+	y0 = L_MAX(h / 4 - side / 2, 4 * mod);
+	for (row = 0; row < qr->size; row++)
+		for (col = 0; col < qr->size; col++)
+			if (qr->modules[(size_t)row * qr->size + col])
+				pixRasterop(page, x0 + col * mod, y0 + row * mod, mod, mod,
+				    PIX_SET, NULL, 0, 0);
+
+	/* The built-in 20 pt font (Leptonica 1.82 has it compiled in), scaled up. */
+	if ((bmf = bmfCreate(NULL, 20)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("separator sheet: no bitmap font"));
+		goto out;
+	}
+	if (caption[0] != '\0') {
+		if (bmfGetStringWidth(bmf, caption, &tw) != 0 || tw <= 0) {
+			r = hoso_err_set(err, HOSO_EINPUT,
+			    _("separator sheet: caption \"%.64s\" cannot be rendered"), caption);
+			goto out;
+		}
+		if ((line = pixCreate(tw + 4, bmf->lineheight + 4, 1)) == NULL) {
+			r = hoso_err_sys(err, ENOMEM, _("separator sheet"));
+			goto out;
+		}
+		pixSetTextline(line, bmf, caption, 1, 2, bmf->baselinetab['A'] + 2, NULL,
+		    &overflow);
+		cap_px = (int)(CAPTION_MM / MM_PER_INCH * dpi);
+		factor = cap_px / pixGetHeight(line);
+		/* Fit the width between 1 cm margins; at worst 1:1 and clipped. */
+		if (factor * pixGetWidth(line) > w - 2 * (int)(10 / MM_PER_INCH * dpi))
+			factor = (w - 2 * (int)(10 / MM_PER_INCH * dpi)) / pixGetWidth(line);
+		if (factor < 1)
+			factor = 1;
+		if ((big = pixExpandReplicate(line, factor)) == NULL) {
+			r = hoso_err_sys(err, ENOMEM, _("separator sheet"));
+			goto out;
+		}
+		bwid = pixGetWidth(big);
+		bhei = pixGetHeight(big);
+		pixRasterop(page, L_MAX(0, (w - bwid) / 2),
+		    y0 + side + 4 * mod + (int)(5 / MM_PER_INCH * dpi), bwid, bhei,
+		    PIX_PAINT, big, 0, 0);
+	}
+	if (pixWriteMemPng(&data, &size, page, 0.0f) != 0 || data == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("separator sheet: PNG encoding failed"));
+		goto out;
+	}
+	r = hoso_buf_add(png, data, size, err);
+out:
+	lept_free(data);
+	bmfDestroy(&bmf);
+	pixDestroy(&big);
+	pixDestroy(&line);
+	pixDestroy(&page);
+	return r;
+}

@@ -1,0 +1,105 @@
+/* img.h - page images: probe, decode, normalize, encode; img.c is the only Leptonica user. */
+#ifndef HOSO_IMG_H
+#define HOSO_IMG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+#include "qr.h"
+
+enum hoso_img_format {
+	HOSO_IMG_UNKNOWN = 0,
+	HOSO_IMG_TIFF,
+	HOSO_IMG_PNG,
+	HOSO_IMG_JPEG,
+	HOSO_IMG_PNM,
+};
+
+struct hoso_img_info {
+	enum hoso_img_format format;
+	int width, height;
+	int depth;		/* bits per pixel after decoding: 1, 8, 32 ... */
+	int dpi;		/* 0 when the file does not record it */
+	const char *ext;	/* file name extension for the original: "tif", "png", "jpg", "pnm" */
+};
+
+struct hoso_img;
+
+/* Format from the first bytes; HOSO_IMG_UNKNOWN when none of ours. */
+enum hoso_img_format hoso_img_sniff(const void *data, size_t len);
+
+/*
+ * Read format and size from the header only, without decoding pixels.
+ * HOSO_EINPUT (with label in the message) for an unknown, truncated or
+ * unsupported file, and for one larger than max_pixels (0 = no limit).
+ */
+int hoso_img_probe(const void *data, size_t len, const char *label, size_t max_pixels,
+    struct hoso_img_info *info, struct hoso_err *err);
+
+/* Decode a single-page image (probe first); HOSO_EINPUT when it cannot be decoded. */
+int hoso_img_decode(const void *data, size_t len, const char *label, size_t max_pixels,
+    struct hoso_img **img, struct hoso_err *err);
+void hoso_img_free(struct hoso_img *img);
+
+int hoso_img_width(const struct hoso_img *img);
+int hoso_img_height(const struct hoso_img *img);
+int hoso_img_dpi(const struct hoso_img *img);	/* 0 when unknown */
+int hoso_img_depth(const struct hoso_img *img);	/* 1, 8 (grey) or 32 (RGB) */
+
+struct hoso_norm_opts {
+	int default_dpi;	/* used when the image records no resolution */
+	double max_skew;	/* degrees searched either way; 0 = no deskew */
+	bool orient;		/* detect and fix 90/180/270 rotation */
+	bool blank;		/* run the blank-page test */
+};
+
+struct hoso_norm_result {
+	int rotation;		/* clockwise degrees applied: 0, 90, 180, 270 */
+	double skew;		/* degrees rotated to correct the skew, clockwise
+				 * positive: a page scanned turned 3 degrees
+				 * clockwise gives -3 (0 when none found) */
+	bool blank;
+	double ink;		/* fraction of the page's area inside the margins
+				 * that is text-like ink */
+	int dpi;		/* resolution recorded in the normalized page */
+	const char *colour;	/* "bw", "grey" or "colour" */
+	int width, height;	/* of the normalized page */
+};
+
+/*
+ * Make the page upright and straight: orientation, deskew, blank test.
+ * The output keeps the input's colour or grey depth (1 bpp stays 1 bpp)
+ * and size; res->colour names that depth (an RGB scan of a grey page is
+ * "colour"). Orientation and skew are left alone when the page holds too
+ * little text to judge. Blank: the ink inside a 4% margin, specks under
+ * 0.5 mm and edge strips left out, covers under 0.05% of it and under
+ * 2.5 mm² in all (one short word is more and keeps the page).
+ */
+int hoso_img_normalize(const struct hoso_img *in, const struct hoso_norm_opts *opts,
+    struct hoso_img **out, struct hoso_norm_result *res, struct hoso_err *err);
+
+/* Lossless TIFF (G4 for 1 bpp, deflate otherwise) with the dpi recorded. */
+int hoso_img_encode_tiff(const struct hoso_img *img, struct hoso_buf *out, struct hoso_err *err);
+
+/* An 8-bit grey copy of the pixels (for QR decoding); *grey is malloc'd. */
+int hoso_img_grey8(const struct hoso_img *img, unsigned char **grey, int *width, int *height,
+    struct hoso_err *err);
+
+/*
+ * Measure the residual skew of an image in degrees, as the clockwise rotation
+ * that would correct it (the sign of hoso_norm_result.skew); tests and -v.
+ */
+int hoso_img_measure_skew(const struct hoso_img *img, double *skew, double *confidence,
+    struct hoso_err *err);
+
+/*
+ * Render a separator sheet as PNG: white A4 at dpi, the QR symbol centred in
+ * the upper half, caption (ASCII is enough for dossier codes) in large text
+ * under it.
+ */
+int hoso_img_separator_sheet(const struct hoso_qr_matrix *qr, const char *caption, int dpi,
+    struct hoso_buf *png, struct hoso_err *err);
+
+#endif

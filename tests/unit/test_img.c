@@ -1,0 +1,791 @@
+/* test_img.c - page images: probe refusals, orientation, deskew, blank test, depths, TIFF. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Tests may use Leptonica to make fixtures; lib/ keeps it inside img.c. */
+#include <leptonica/allheaders.h>
+
+#include "buf.h"
+#include "err.h"
+#include "img.h"
+
+#define TD "testdata/tesseract/"
+#define MAX_PIXELS ((size_t)100 * 1000 * 1000)
+
+static const struct hoso_norm_opts norm_opts = {
+	.default_dpi = 300, .max_skew = 10.0, .orient = true, .blank = true,
+};
+
+static unsigned char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp;
+	unsigned char *p;
+	long n;
+
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	assert_true(n > 0);
+	rewind(fp);
+	p = malloc((size_t)n);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return p;
+}
+
+static struct hoso_img *
+load(const char *path)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_img *img = NULL;
+	unsigned char *data;
+	size_t len;
+
+	data = slurp(path, &len);
+	if (hoso_img_decode(data, len, path, MAX_PIXELS, &img, &err) != 0)
+		fail_msg("%s", err.msg);
+	free(data);
+	return img;
+}
+
+/* Decode a Leptonica-made fixture through the library, via PNG in memory. */
+static struct hoso_img *
+from_pix(PIX *pix)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_img *img = NULL;
+	l_uint8 *data = NULL;
+	size_t len = 0;
+
+	assert_int_equal(pixWriteMemPng(&data, &len, pix, 0.0f), 0);
+	if (hoso_img_decode(data, len, "fixture.png", MAX_PIXELS, &img, &err) != 0)
+		fail_msg("%s", err.msg);
+	lept_free(data);
+	return img;
+}
+
+static PIX *
+read_pix(const char *path)
+{
+	PIX *pix = pixRead(path);
+
+	assert_non_null(pix);
+	return pix;
+}
+
+static void
+normalize(const struct hoso_img *in, struct hoso_img **out, struct hoso_norm_result *res)
+{
+	struct hoso_err err = { 0 };
+
+	if (hoso_img_normalize(in, &norm_opts, out, res, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_non_null(*out);
+}
+
+static void
+test_sniff(void **state)
+{
+	(void)state;
+	assert_int_equal(hoso_img_sniff("II*\0xxxx", 8), HOSO_IMG_TIFF);
+	assert_int_equal(hoso_img_sniff("MM\0*xxxx", 8), HOSO_IMG_TIFF);
+	assert_int_equal(hoso_img_sniff("\x89PNG\r\n\x1a\n", 8), HOSO_IMG_PNG);
+	assert_int_equal(hoso_img_sniff("\xff\xd8\xff\xe0", 4), HOSO_IMG_JPEG);
+	assert_int_equal(hoso_img_sniff("P4\n1 1\n", 7), HOSO_IMG_PNM);
+	assert_int_equal(hoso_img_sniff("P7\n", 3), HOSO_IMG_UNKNOWN);
+	assert_int_equal(hoso_img_sniff("%PDF-1.4", 8), HOSO_IMG_UNKNOWN);
+	assert_int_equal(hoso_img_sniff("\x89PN", 3), HOSO_IMG_UNKNOWN);
+	assert_int_equal(hoso_img_sniff("", 0), HOSO_IMG_UNKNOWN);
+}
+
+static void
+test_probe_real(void **state)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_img_info info;
+	unsigned char *data;
+	size_t len;
+
+	(void)state;
+	data = slurp(TD "phototest.tif", &len);
+	assert_int_equal(hoso_img_probe(data, len, "p", 0, &info, &err), 0);
+	assert_int_equal(info.format, HOSO_IMG_TIFF);
+	assert_int_equal(info.width, 640);
+	assert_int_equal(info.height, 480);
+	assert_int_equal(info.depth, 1);
+	assert_int_equal(info.dpi, 200);
+	assert_string_equal(info.ext, "tif");
+	/* Exactly at the limit passes, one pixel less refuses. */
+	assert_int_equal(hoso_img_probe(data, len, "p", 640 * 480, &info, &err), 0);
+	assert_int_equal(hoso_img_probe(data, len, "p", 640 * 480 - 1, &info, &err),
+	    HOSO_EINPUT);
+	free(data);
+
+	data = slurp(TD "phototest-rotated-L.png", &len);
+	assert_int_equal(hoso_img_probe(data, len, "p", 0, &info, &err), 0);
+	assert_int_equal(info.format, HOSO_IMG_PNG);
+	assert_int_equal(info.width, 480);
+	assert_int_equal(info.height, 640);
+	assert_int_equal(info.dpi, 200);
+	free(data);
+}
+
+static uint32_t
+crc32_png(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		c ^= p[i];
+		for (k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+	}
+	return c ^ 0xffffffffu;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* A 1 KB PNG whose IHDR claims 50000 x 50000 (a decompression bomb). */
+static void
+test_probe_refuses_bomb(void **state)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	unsigned char png[1024];
+	struct hoso_err err = { 0 };
+	struct hoso_img_info info;
+	struct hoso_img *img = NULL;
+	size_t n = 0, idat;
+
+	(void)state;
+	memset(png, 0, sizeof(png));
+	memcpy(png, sig, 8);
+	n = 8;
+	put32(png + n, 13);
+	memcpy(png + n + 4, "IHDR", 4);
+	put32(png + n + 8, 50000);
+	put32(png + n + 12, 50000);
+	png[n + 16] = 8;	/* bit depth */
+	png[n + 17] = 0;	/* grey */
+	put32(png + n + 21, crc32_png(png + n + 4, 17));
+	n += 25;
+	idat = sizeof(png) - n - 12 - 12;
+	put32(png + n, (uint32_t)idat);
+	memcpy(png + n + 4, "IDAT", 4);
+	put32(png + n + 8 + idat, crc32_png(png + n + 4, idat + 4));
+	n += 12 + idat;
+	put32(png + n, 0);
+	memcpy(png + n + 4, "IEND", 4);
+	put32(png + n + 8, crc32_png(png + n + 4, 4));
+	n += 12;
+	assert_int_equal(n, sizeof(png));
+
+	assert_int_equal(hoso_img_probe(png, n, "bomb.png", MAX_PIXELS, &info, &err),
+	    HOSO_EINPUT);
+	assert_non_null(strstr(err.msg, "bomb.png"));
+	assert_non_null(strstr(err.msg, "50000x50000"));
+	assert_int_equal(hoso_img_decode(png, n, "bomb.png", MAX_PIXELS, &img, &err),
+	    HOSO_EINPUT);
+	assert_null(img);
+}
+
+static void
+test_probe_refuses_garbage(void **state)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_img_info info;
+	struct hoso_img *img = NULL;
+	unsigned char *data, rnd[1000];
+	uint32_t seed = 12345;
+	size_t len, i;
+	int r;
+
+	(void)state;
+	/* Nothing at all. */
+	assert_int_equal(hoso_img_probe("", 0, "empty.png", 0, &info, &err), HOSO_EINPUT);
+	assert_non_null(strstr(err.msg, "empty.png"));
+	assert_int_equal(hoso_img_decode("", 0, "empty.png", 0, &img, &err), HOSO_EINPUT);
+	assert_null(img);
+
+	/* Random bytes, then random bytes behind each magic number. */
+	for (i = 0; i < sizeof(rnd); i++) {
+		seed = seed * 1103515245u + 12345u;
+		rnd[i] = (unsigned char)(seed >> 16);
+	}
+	rnd[0] = 'x';
+	assert_int_equal(hoso_img_probe(rnd, sizeof(rnd), "noise", 0, &info, &err),
+	    HOSO_EINPUT);
+	assert_non_null(strstr(err.msg, "noise"));
+	memcpy(rnd, "II*\0", 4);
+	assert_int_equal(hoso_img_decode(rnd, sizeof(rnd), "noise.tif", 0, &img, &err),
+	    HOSO_EINPUT);
+	memcpy(rnd, "\x89PNG\r\n\x1a\n", 8);
+	assert_int_equal(hoso_img_decode(rnd, sizeof(rnd), "noise.png", 0, &img, &err),
+	    HOSO_EINPUT);
+	memcpy(rnd, "\xff\xd8\xff\xe0", 4);
+	assert_int_equal(hoso_img_decode(rnd, sizeof(rnd), "noise.jpg", 0, &img, &err),
+	    HOSO_EINPUT);
+	memcpy(rnd, "P5\n", 3);
+	assert_int_equal(hoso_img_decode(rnd, sizeof(rnd), "noise.pgm", 0, &img, &err),
+	    HOSO_EINPUT);
+	assert_null(img);
+
+	/* A PNG cut inside its header, then one cut inside its pixel data. */
+	data = slurp(TD "phototest-rotated-180.png", &len);
+	assert_int_equal(hoso_img_probe(data, 20, "cut.png", 0, &info, &err), HOSO_EINPUT);
+	assert_non_null(strstr(err.msg, "cut.png"));
+	r = hoso_img_decode(data, len / 2, "half.png", 0, &img, &err);
+	assert_true(r == 0 || r == HOSO_EINPUT);
+	hoso_img_free(img);
+	img = NULL;
+	free(data);
+
+	/* A zero-size PNM. */
+	assert_int_equal(hoso_img_probe("P5\n0 0\n255\n", 11, "zero.pgm", 0, &info, &err),
+	    HOSO_EINPUT);
+}
+
+static void
+test_decode_pnm(void **state)
+{
+	static const char pbm[] = "P1\n4 2\n1 0 0 1\n0 1 1 0\n";
+	struct hoso_err err = { 0 };
+	struct hoso_img *img = NULL;
+	unsigned char *grey = NULL;
+	int w, h;
+
+	(void)state;
+	assert_int_equal(hoso_img_decode(pbm, sizeof(pbm) - 1, "a.pbm", 0, &img, &err), 0);
+	assert_int_equal(hoso_img_width(img), 4);
+	assert_int_equal(hoso_img_height(img), 2);
+	assert_int_equal(hoso_img_depth(img), 1);
+	assert_int_equal(hoso_img_dpi(img), 0);
+	assert_int_equal(hoso_img_grey8(img, &grey, &w, &h, &err), 0);
+	assert_int_equal(w, 4);
+	assert_int_equal(h, 2);
+	/* PBM 1 is black. */
+	assert_int_equal(grey[0], 0);
+	assert_int_equal(grey[1], 255);
+	assert_int_equal(grey[4], 255);
+	assert_int_equal(grey[5], 0);
+	free(grey);
+	hoso_img_free(img);
+}
+
+static void
+check_rotation(const char *path, int expected)
+{
+	struct hoso_img *in, *out = NULL;
+	struct hoso_norm_result res;
+
+	in = load(path);
+	normalize(in, &out, &res);
+	if (res.rotation != expected)
+		fail_msg("%s: rotation %d, expected %d", path, res.rotation, expected);
+	assert_false(res.blank);
+	/* Upright phototest is 640 wide, 480 high. */
+	assert_int_equal(res.width, 640);
+	assert_int_equal(res.height, 480);
+	assert_int_equal(hoso_img_width(out), 640);
+	assert_int_equal(res.dpi, 200);
+	assert_string_equal(res.colour, hoso_img_depth(in) == 1 ? "bw" : "grey");
+	hoso_img_free(out);
+	hoso_img_free(in);
+}
+
+static void
+test_orientation(void **state)
+{
+	(void)state;
+	check_rotation(TD "phototest.tif", 0);
+	/* Turned 90 degrees left: a quarter turn clockwise puts it right. */
+	check_rotation(TD "phototest-rotated-L.png", 90);
+	check_rotation(TD "phototest-rotated-R.png", 270);
+	check_rotation(TD "phototest-rotated-180.png", 180);
+}
+
+/* At 300 dpi the analysis runs on a 2x reduced copy: same answers. */
+static void
+test_orientation_reduced(void **state)
+{
+	struct hoso_img *in, *out = NULL;
+	struct hoso_norm_result res;
+	PIX *bw, *big, *grey, *rot;
+	int quads;
+
+	(void)state;
+	bw = read_pix(TD "phototest.tif");
+	big = pixScale(bw, 1.5f, 1.5f);
+	pixSetResolution(big, 300, 300);
+	grey = pixConvertTo8(big, 0);
+	for (quads = 0; quads < 4; quads++) {
+		/* Turned counter-clockwise by quads quarters: corrected clockwise. */
+		rot = pixRotateOrth(quads % 2 ? grey : big, (4 - quads) % 4);
+		in = from_pix(rot);
+		normalize(in, &out, &res);
+		if (res.rotation != quads * 90)
+			fail_msg("turned %d left: rotation %d", quads * 90, res.rotation);
+		assert_int_equal(res.width, pixGetWidth(big));
+		hoso_img_free(out);
+		hoso_img_free(in);
+		pixDestroy(&rot);
+	}
+	pixDestroy(&grey);
+	pixDestroy(&big);
+	pixDestroy(&bw);
+}
+
+static void
+test_orientation_off(void **state)
+{
+	struct hoso_norm_opts opts = norm_opts;
+	struct hoso_err err = { 0 };
+	struct hoso_img *in, *out = NULL;
+	struct hoso_norm_result res;
+
+	(void)state;
+	opts.orient = false;
+	in = load(TD "phototest-rotated-180.png");
+	assert_int_equal(hoso_img_normalize(in, &opts, &out, &res, &err), 0);
+	assert_int_equal(res.rotation, 0);
+	hoso_img_free(out);
+	hoso_img_free(in);
+}
+
+static void
+check_deskew(PIX *upright, double degrees)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_img *in, *out = NULL;
+	struct hoso_norm_result res;
+	double residual = 99, conf = 0;
+	PIX *skewed;
+
+	/* pixRotate turns clockwise for a positive angle. */
+	skewed = pixRotate(upright, (l_float32)(degrees * M_PI / 180), L_ROTATE_AREA_MAP,
+	    L_BRING_IN_WHITE, 0, 0);
+	assert_non_null(skewed);
+	in = from_pix(skewed);
+	normalize(in, &out, &res);
+	/* The correction turns the other way. */
+	if (fabs(res.skew + degrees) >= 0.3)
+		fail_msg("skew %.2f found for a page turned %.2f", res.skew, degrees);
+	assert_int_equal(res.rotation, 0);
+	assert_int_equal(hoso_img_depth(out), pixGetDepth(skewed));
+	assert_int_equal(res.width, pixGetWidth(skewed));
+	assert_int_equal(res.height, pixGetHeight(skewed));
+	assert_int_equal(hoso_img_measure_skew(out, &residual, &conf, &err), 0);
+	if (fabs(residual) >= 0.3)
+		fail_msg("residual skew %.2f after deskewing %.2f", residual, degrees);
+	hoso_img_free(out);
+	hoso_img_free(in);
+	pixDestroy(&skewed);
+}
+
+static void
+test_deskew(void **state)
+{
+	PIX *bw, *grey, *colour;
+
+	(void)state;
+	bw = read_pix(TD "phototest.tif");
+	check_deskew(bw, 3.0);
+	check_deskew(bw, -3.0);
+	grey = pixConvertTo8(bw, 0);
+	check_deskew(grey, 3.0);
+	colour = pixConvertTo32(grey);
+	pixSetSpp(colour, 3);
+	check_deskew(colour, -2.0);
+	pixDestroy(&colour);
+	pixDestroy(&grey);
+	pixDestroy(&bw);
+}
+
+static void
+test_straight_page_untouched(void **state)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_img *in, *out = NULL;
+	struct hoso_buf a = HOSO_BUF_INIT(0), b = HOSO_BUF_INIT(0);
+	struct hoso_norm_result res;
+
+	(void)state;
+	in = load(TD "phototest.tif");
+	normalize(in, &out, &res);
+	assert_true(res.skew == 0);
+	assert_int_equal(hoso_img_encode_tiff(in, &a, &err), 0);
+	assert_int_equal(hoso_img_encode_tiff(out, &b, &err), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	hoso_buf_free(&a);
+	hoso_buf_free(&b);
+	hoso_img_free(out);
+	hoso_img_free(in);
+}
+
+static uint32_t
+lcg(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/* White A4 at 300 dpi: grey paper noise, dust specks, a dark strip at the left edge. */
+static PIX *
+blank_page(int depth)
+{
+	PIX *pix, *t;
+	uint32_t seed = 42;
+	int i, x, y, s;
+
+	pix = pixCreate(2480, 3508, 8);
+	assert_non_null(pix);
+	pixSetAllArbitrary(pix, 235);
+	for (i = 0; i < 200000; i++)
+		pixSetPixel(pix, lcg(&seed) % 2480, lcg(&seed) % 3508, 215 + lcg(&seed) % 30);
+	for (i = 0; i < 300; i++) {
+		x = lcg(&seed) % 2480;
+		y = lcg(&seed) % 3508;
+		s = 1 + lcg(&seed) % 4;
+		pixRasterop(pix, x, y, s, s, PIX_CLR, NULL, 0, 0);
+	}
+	pixRasterop(pix, 0, 0, 60, 3508, PIX_CLR, NULL, 0, 0);
+	pixSetResolution(pix, 300, 300);
+	if (depth == 1) {
+		t = pixThresholdToBinary(pix, 128);
+		pixDestroy(&pix);
+		pix = t;
+	}
+	return pix;
+}
+
+static void
+test_blank(void **state)
+{
+	struct hoso_img *in, *out = NULL;
+	struct hoso_norm_result res;
+	PIX *pix;
+	int depth;
+
+	(void)state;
+	for (depth = 1; depth <= 8; depth += 7) {
+		pix = blank_page(depth);
+		in = from_pix(pix);
+		normalize(in, &out, &res);
+		if (!res.blank)
+			fail_msg("%d bpp noisy page not blank: ink %g", depth, res.ink);
+		assert_int_equal(res.rotation, 0);
+		assert_true(res.skew == 0);
+		assert_int_equal(res.dpi, 300);
+		assert_int_equal(hoso_img_depth(out), depth);
+		hoso_img_free(out);
+		hoso_img_free(in);
+		pixDestroy(&pix);
+	}
+}
+
+static void
+test_not_blank(void **state)
+{
+	static const char *const pages[] = {
+		TD "phototest.tif", TD "viet.tif", TD "phototest-rotated-L.png",
+	};
+	struct hoso_img *in, *out = NULL;
+	struct hoso_norm_result res;
+	PIX *pix, *word, *page;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		in = load(pages[i]);
+		normalize(in, &out, &res);
+		if (res.blank || res.ink <= 0)
+			fail_msg("%s: blank (ink %g)", pages[i], res.ink);
+		hoso_img_free(out);
+		hoso_img_free(in);
+	}
+	/* The one word of viet.tif alone on a noisy A4 page is still a page. */
+	word = read_pix(TD "viet.tif");
+	pix = blank_page(8);
+	page = pixConvertTo8(word, 0);
+	pixRasterop(pix, 1000, 1500, pixGetWidth(page), pixGetHeight(page), PIX_SRC & PIX_DST,
+	    page, 0, 0);
+	in = from_pix(pix);
+	normalize(in, &out, &res);
+	if (res.blank)
+		fail_msg("one word on A4: blank (ink %g)", res.ink);
+	hoso_img_free(out);
+	hoso_img_free(in);
+	pixDestroy(&page);
+	pixDestroy(&pix);
+	pixDestroy(&word);
+}
+
+static void
+test_blank_off(void **state)
+{
+	struct hoso_norm_opts opts = norm_opts;
+	struct hoso_err err = { 0 };
+	struct hoso_img *in, *out = NULL;
+	struct hoso_norm_result res;
+	PIX *pix;
+
+	(void)state;
+	opts.blank = false;
+	pix = blank_page(1);
+	in = from_pix(pix);
+	assert_int_equal(hoso_img_normalize(in, &opts, &out, &res, &err), 0);
+	assert_false(res.blank);
+	hoso_img_free(out);
+	hoso_img_free(in);
+	pixDestroy(&pix);
+}
+
+static void
+test_depth_preserved(void **state)
+{
+	struct hoso_img *in, *out = NULL;
+	struct hoso_norm_result res;
+	PIX *bw, *rgb, *rot;
+	int x, y;
+
+	(void)state;
+	in = load(TD "phototest-rotated-R.png");
+	normalize(in, &out, &res);
+	assert_int_equal(hoso_img_depth(out), hoso_img_depth(in));
+	hoso_img_free(out);
+	hoso_img_free(in);
+
+	in = load(TD "phototest.tif");
+	assert_int_equal(hoso_img_depth(in), 1);
+	normalize(in, &out, &res);
+	assert_int_equal(hoso_img_depth(out), 1);
+	assert_string_equal(res.colour, "bw");
+	hoso_img_free(out);
+	hoso_img_free(in);
+
+	/* A colour page turned upside down comes back upright and in colour. */
+	bw = read_pix(TD "phototest.tif");
+	rgb = pixConvertTo32(bw);
+	pixSetSpp(rgb, 3);
+	for (y = 0; y < 40; y++)
+		for (x = 0; x < 40; x++)
+			pixSetPixel(rgb, x, y, 0xff000000u);
+	rot = pixRotateOrth(rgb, 2);
+	in = from_pix(rot);
+	assert_int_equal(hoso_img_depth(in), 32);
+	normalize(in, &out, &res);
+	assert_int_equal(res.rotation, 180);
+	assert_int_equal(hoso_img_depth(out), 32);
+	assert_string_equal(res.colour, "colour");
+	hoso_img_free(out);
+	hoso_img_free(in);
+	pixDestroy(&rot);
+	pixDestroy(&rgb);
+	pixDestroy(&bw);
+}
+
+static void
+check_tiff_roundtrip(PIX *pix)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_buf a = HOSO_BUF_INIT(0), b = HOSO_BUF_INIT(0);
+	struct hoso_img *img, *back = NULL;
+	l_int32 same = 0;
+	PIX *dec;
+
+	img = from_pix(pix);
+	assert_int_equal(hoso_img_encode_tiff(img, &a, &err), 0);
+	assert_int_equal(hoso_img_encode_tiff(img, &b, &err), 0);
+	/* Deterministic bytes. */
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	dec = pixReadMemTiff((const l_uint8 *)a.data, a.len, 0);
+	assert_non_null(dec);
+	assert_int_equal(pixGetDepth(dec), pixGetDepth(pix));
+	assert_int_equal(pixEqual(dec, pix, &same), 0);
+	assert_true(same);
+	/* The dpi travels. */
+	assert_int_equal(hoso_img_decode(a.data, a.len, "rt.tif", 0, &back, &err), 0);
+	assert_int_equal(hoso_img_dpi(back), pixGetXRes(pix));
+	hoso_img_free(back);
+	pixDestroy(&dec);
+	hoso_buf_free(&a);
+	hoso_buf_free(&b);
+	hoso_img_free(img);
+}
+
+static void
+test_tiff_roundtrip(void **state)
+{
+	PIX *bw, *grey, *rgb;
+	l_int32 i;
+
+	(void)state;
+	bw = read_pix(TD "phototest.tif");
+	grey = pixConvertTo8(bw, 0);
+	/* Put every grey level in, so that no value is lost unnoticed. */
+	for (i = 0; i < 256; i++)
+		pixSetPixel(grey, i, 10, (l_uint32)i);
+	rgb = pixConvertTo32(grey);
+	pixSetSpp(rgb, 3);
+	for (i = 0; i < 256; i++)
+		pixSetPixel(rgb, i, 20, ((l_uint32)i << 24) | ((l_uint32)(255 - i) << 16) | ((l_uint32)i << 8));
+	check_tiff_roundtrip(bw);
+	check_tiff_roundtrip(grey);
+	check_tiff_roundtrip(rgb);
+	pixDestroy(&rgb);
+	pixDestroy(&grey);
+	pixDestroy(&bw);
+}
+
+static void
+test_usage_errors(void **state)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_buf b = HOSO_BUF_INIT(0);
+	struct hoso_img *out = NULL;
+	struct hoso_norm_result res;
+
+	(void)state;
+	assert_int_equal(hoso_img_normalize(NULL, &norm_opts, &out, &res, &err), HOSO_EUSAGE);
+	assert_null(out);
+	assert_int_equal(hoso_img_encode_tiff(NULL, &b, &err), HOSO_EUSAGE);
+	assert_int_equal(hoso_img_width(NULL), 0);
+	hoso_img_free(NULL);
+}
+
+/* Workers normalize concurrently; each result must match a lone run's bytes. */
+struct worker {
+	const char *path;
+	struct hoso_buf tiff;
+	int rotation;
+	int r;
+};
+
+static void *
+worker_run(void *arg)
+{
+	struct worker *wk = arg;
+	struct hoso_err err = { 0 };
+	struct hoso_img *in = NULL, *out = NULL;
+	struct hoso_norm_result res;
+	unsigned char *data;
+	size_t len;
+	FILE *fp;
+	long n;
+	int k;
+
+	wk->r = -1;
+	if ((fp = fopen(wk->path, "rb")) == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	data = malloc((size_t)n);
+	if (data == NULL || fread(data, 1, (size_t)n, fp) != (size_t)n) {
+		fclose(fp);
+		free(data);
+		return NULL;
+	}
+	fclose(fp);
+	len = (size_t)n;
+	for (k = 0; k < 3; k++) {
+		hoso_buf_reset(&wk->tiff);
+		hoso_img_free(in);
+		hoso_img_free(out);
+		in = out = NULL;
+		if ((wk->r = hoso_img_decode(data, len, wk->path, MAX_PIXELS, &in, &err)) != 0 ||
+		    (wk->r = hoso_img_normalize(in, &norm_opts, &out, &res, &err)) != 0 ||
+		    (wk->r = hoso_img_encode_tiff(out, &wk->tiff, &err)) != 0)
+			break;
+		wk->rotation = res.rotation;
+	}
+	hoso_img_free(in);
+	hoso_img_free(out);
+	free(data);
+	return NULL;
+}
+
+static void
+test_threads(void **state)
+{
+	static const char *const pages[] = {
+		TD "phototest.tif", TD "phototest-rotated-L.png",
+		TD "phototest-rotated-R.png", TD "phototest-rotated-180.png",
+	};
+	enum { N = sizeof(pages) / sizeof(pages[0]) };
+	struct worker alone, wk[N];
+	pthread_t tid[N];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		memset(&wk[i], 0, sizeof(wk[i]));
+		wk[i].path = pages[i];
+		hoso_buf_init(&wk[i].tiff, 0);
+		assert_int_equal(pthread_create(&tid[i], NULL, worker_run, &wk[i]), 0);
+	}
+	for (i = 0; i < N; i++)
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+	for (i = 0; i < N; i++) {
+		memset(&alone, 0, sizeof(alone));
+		alone.path = pages[i];
+		hoso_buf_init(&alone.tiff, 0);
+		worker_run(&alone);
+		assert_int_equal(wk[i].r, 0);
+		assert_int_equal(alone.r, 0);
+		assert_int_equal(wk[i].rotation, alone.rotation);
+		assert_int_equal(wk[i].tiff.len, alone.tiff.len);
+		assert_memory_equal(wk[i].tiff.data, alone.tiff.data, alone.tiff.len);
+		hoso_buf_free(&alone.tiff);
+		hoso_buf_free(&wk[i].tiff);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_probe_real),
+		cmocka_unit_test(test_probe_refuses_bomb),
+		cmocka_unit_test(test_probe_refuses_garbage),
+		cmocka_unit_test(test_decode_pnm),
+		cmocka_unit_test(test_orientation),
+		cmocka_unit_test(test_orientation_reduced),
+		cmocka_unit_test(test_orientation_off),
+		cmocka_unit_test(test_deskew),
+		cmocka_unit_test(test_straight_page_untouched),
+		cmocka_unit_test(test_blank),
+		cmocka_unit_test(test_not_blank),
+		cmocka_unit_test(test_blank_off),
+		cmocka_unit_test(test_depth_preserved),
+		cmocka_unit_test(test_tiff_roundtrip),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
