@@ -151,12 +151,17 @@ worker(void *arg)
 
 /* ---- committing, in input order, on the producer's thread ---- */
 
+/*
+ * Record a rejected input. Its message is made to start with the input's
+ * label (and page), whatever part of the library filled it.
+ */
 static int
 reject(struct batch *b, const char *label, int page, const struct hoso_err *why)
 {
 	struct hoso_ingest_summary *s = b->sum;
 	struct hoso_ingest_reject *nr;
-	struct hoso_buf l = HOSO_BUF_INIT(0);
+	struct hoso_buf l = HOSO_BUF_INIT(0), m = HOSO_BUF_INIT(0);
+	size_t n = strlen(label);
 	int r;
 
 	if ((nr = realloc(s->rejects, (s->n_rejects + 1) * sizeof(*nr))) == NULL)
@@ -167,13 +172,24 @@ reject(struct batch *b, const char *label, int page, const struct hoso_err *why)
 	else
 		r = hoso_buf_adds(&l, label, &b->fatal);
 	if (r != 0)
-		return r;
+		goto out;
+	if (strncmp(why->msg, l.data, l.len) == 0)
+		r = hoso_buf_adds(&m, why->msg, &b->fatal);
+	else if (strncmp(why->msg, label, n) == 0 && why->msg[n] == ':')
+		r = hoso_buf_addf(&m, &b->fatal, "%s%s", l.data, why->msg + n);
+	else
+		r = hoso_buf_addf(&m, &b->fatal, "%s: %s", l.data, why->msg);
+	if (r != 0)
+		goto out;
 	nr[s->n_rejects].label = hoso_buf_detach(&l, NULL);
-	nr[s->n_rejects].why = *why;
+	nr[s->n_rejects].why.code = why->code;
+	snprintf(nr[s->n_rejects].why.msg, sizeof(nr->why.msg), "%s", m.data);
 	s->n_rejects++;
-	hoso_log(b->opts->log, HOSO_LOG_INFO, _("%s: rejected: %s"),
-	    nr[s->n_rejects - 1].label, why->msg);
-	return 0;
+	hoso_log(b->opts->log, HOSO_LOG_INFO, _("rejected: %s"), m.data);
+out:
+	hoso_buf_free(&l);
+	hoso_buf_free(&m);
+	return r;
 }
 
 static int
@@ -429,7 +445,7 @@ queue_tiff(struct batch *b, const struct hoso_input_item *it)
 	hoso_err_clear(&e);
 	if (hoso_tiff_open(it->data, it->len, it->label, &t, &e) != 0 ||
 	    hoso_tiff_count(t, &n, &e) != 0) {
-		r = reject(b, it->label, 0, &e);
+		r = enqueue(b, it->label, 0, &page, &e);	/* rejected in its turn */
 		goto out;
 	}
 	if (n == 1) {
@@ -462,6 +478,8 @@ on_item(void *ctx, const struct hoso_input_item *it, struct hoso_err *err)
 	int r;
 
 	(void)err;
+	if (b->fatal.code != 0)		/* on_bad could not report: stop */
+		return b->fatal.code;
 	b->files_total = it->total;
 	if (hoso_tiff_is(it->data, it->len))
 		r = queue_tiff(b, it);
@@ -476,10 +494,12 @@ static void
 on_bad(void *ctx, const char *label, const struct hoso_err *why)
 {
 	struct batch *b = ctx;
+	struct hoso_buf none = HOSO_BUF_INIT(0);
 
-	b->pages_seen++;
-	reject(b, label, 0, why);
-	report_progress(b, label);
+	/* Through the queue, so that reports keep the order of the inputs. */
+	if (b->fatal.code == 0 && enqueue(b, label, 0, &none, why) != 0 && b->fatal.code == 0)
+		b->fatal.code = HOSO_EIO;
+
 }
 
 int
@@ -522,6 +542,8 @@ hoso_ingest_run(const struct hoso_ingest_opts *opts, const char *const *inputs, 
 	}
 	if (r == 0)
 		r = hoso_input_walk(inputs, n, &io, &ops, &b.fatal);
+	if (r == 0 && b.fatal.code != 0)
+		r = b.fatal.code;
 	while (r == 0 && b.head != b.tail)
 		r = drain(&b, true);
 	pthread_mutex_lock(&b.mu);

@@ -158,17 +158,17 @@ print_summary(struct cli *c, const struct hoso_ingest_summary *s, const char *st
 	size_t i;
 
 	for (i = 0; i < s->n_rejects; i++)
-		cli_error(c, "%s: %s", s->rejects[i].label, s->rejects[i].why.msg);
+		cli_error(c, "%s", s->rejects[i].why.msg);
 	for (i = 0; i < s->n_dossiers; i++)
 		cli_info(c, _("dossier %s: %zu pages added, %zu already there, %zu in all -> %s/%s"),
 		    s->dossiers[i].code, s->dossiers[i].added, s->dossiers[i].duplicates,
 		    s->dossiers[i].total_pages, store, s->dossiers[i].code);
-	cli_info(c, _("%zu dossiers, %zu pages stored (%zu blank, %zu rotated, %zu deskewed), "
-	    "%zu duplicates skipped, %zu separator sheets, %zu rejected"),
+	cli_info(c, _("summary: dossiers %zu, pages stored %zu (blank %zu, rotated %zu, "
+	    "deskewed %zu), duplicates skipped %zu, separator sheets %zu, rejected %zu"),
 	    s->n_dossiers, s->pages, s->blank - s->dropped_blank, s->rotated, s->deskewed,
 	    s->duplicates, s->separators, s->n_rejects);
 	if (s->dropped_blank > 0)
-		cli_info(c, _("%zu blank pages dropped"), s->dropped_blank);
+		cli_info(c, _("blank pages dropped: %zu"), s->dropped_blank);
 }
 
 int

@@ -13,6 +13,7 @@ ref=$(fingerprint ref)
 check "the reference run stored its pages" [ -n "$ref" ]
 
 # Delays spread over the run (about 1-4 s here): early, middle, late.
+interrupted=0
 for delay in 0.05 0.3 0.7 1.2 2.0 3.0; do
 	rm -rf crash
 	scan-ingest -q -j 2 -o crash --dossier K $inputs 2>/dev/null &
@@ -20,6 +21,7 @@ for delay in 0.05 0.3 0.7 1.2 2.0 3.0; do
 	sleep "$delay"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	[ -d crash ] && [ "$(fingerprint crash)" != "$ref" ] && interrupted=$((interrupted + 1))
 	valid=1
 	for x in crash/*/dossier.xml; do
 		[ -f "$x" ] || continue
@@ -29,4 +31,6 @@ for delay in 0.05 0.3 0.7 1.2 2.0 3.0; do
 	scan-ingest -q -j 2 -o crash --dossier K $inputs 2>/dev/null
 	check "a re-run after kill -9 at ${delay}s gives the uninterrupted store" [ "$(fingerprint crash)" = "$ref" ]
 done
+# Otherwise the cases above would prove nothing: the kills must land mid-run.
+check "at least 3 of the 6 kills interrupted a run ($interrupted did)" [ $interrupted -ge 3 ]
 echo "# $n_case cases"
