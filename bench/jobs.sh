@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # bench/jobs.sh - scan-ingest -j 2 against -j 1 on the same 16 distinct A4 300 dpi pages,
 # measured side by side in one run (best of 3 each). Target: -j 2 close to 2x -j 1.
 set -eu

@@ -1,8 +1,10 @@
+# shellcheck shell=sh
 # tests/cli/lib.sh - tiny harness for CLI tests: each case is one line of intent and an assertion.
 # Sourced by tests/cli/t-*.sh; the runner counts "ok" and "not ok" lines.
 # Environment from tests/run: HOSO_BIN, HOSO_TOP, HOSO_WORK (an empty directory, the cwd).
 
 n_case=0
+# shellcheck disable=SC2034 # used by the scripts that source this file
 TESTDATA=$HOSO_TOP/testdata
 FIXTURES=${HOSO_FIXTURES:-$HOSO_TOP/build/fixtures}
 

@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2086 # $inputs: a list of paths without spaces
 # slow
 # t-crash.sh - kill -9 at any moment of an ingest, then re-run: the store must be the one an
 # uninterrupted run makes, and every dossier must stay readable and valid in between.

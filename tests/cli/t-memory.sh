@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # t-memory.sh - memory stays flat in the number of pages: a 400-page TIFF is read page by
 # page, so scan-ingest's peak memory exceeds that of a 20-page run by no more than the
 # part of the (memory-mapped, file-backed) input it has read, plus a small margin.

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # t-scan-ingest.sh - scan-ingest from a clerk's point of view: batches, separators, rotation,
 # skew, blank pages, archives, bad input, re-runs.
 . "$HOSO_TOP/tests/cli/lib.sh"
@@ -37,7 +38,7 @@ check "nothing written for an unsafe code" [ ! -e bad.png ]
 expect_exit 0 "a batch with separators is ingested" scan-ingest -q -o st "$FX/batch"
 check "the first separator starts dossier ...0001" [ -f st/000.17.22.H56-210531-0001/dossier.xml ]
 check "the second separator starts dossier ...0002" [ -f st/000.17.22.H56-210531-0002/dossier.xml ]
-check "only two dossiers were made" [ "$(ls st | wc -l)" -eq 2 ]
+check "only two dossiers were made" [ "$(find st -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
 check "dossier 1 has the two pages after its sheet" [ "$(npages st 000.17.22.H56-210531-0001)" = 2 ]
 check "dossier 2 has the two pages after its sheet" [ "$(npages st 000.17.22.H56-210531-0002)" = 2 ]
 check "dossier.xml validates against the XSD" \
@@ -85,7 +86,7 @@ check "the split pages have the original pixels" [ "$(compare -metric AE fm/F/pa
 # --- archives, read in place ---
 for a in scans.zip scans.tar.gz scans.7z; do
 	expect_exit 0 "$a is read in place" scan-ingest -q -o "ar-$a" "$FX/$a"
-	check "$a gives the same two dossiers" [ "$(ls "ar-$a" | wc -l)" -eq 2 ]
+	check "$a gives the same two dossiers" [ "$(find "ar-$a" -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
 	check "$a members are named archive:member" [ "$(attr "ar-$a" 000.17.22.H56-210531-0001 1 source)" = "$FX/$a:scans/002-form-khai-sinh.png" ]
 done
 mkdir hz && cd hz || exit 1
