@@ -11,7 +11,7 @@ LOCALEDIR  = $(PREFIX)/share/locale
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS       = lept libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib
+PKGS       = lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib
 
 WARN       = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wno-format-nonliteral -Wvla
@@ -48,14 +48,22 @@ PO_FILES   = $(sort $(wildcard po/*.po))
 MO_FILES   = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hoso.mo)
 SCRIPTS    = $(sort $(wildcard scripts/*)) .ci/run tests/run $(wildcard tests/cli/*.sh bench/*.sh)
 
-.PHONY: all tools tests check check-fast demo bench install uninstall clean fuzz lint po
+.PHONY: all tools tests check check-fast demo bench install uninstall clean fuzz lint po FORCE
 .SUFFIXES:
 
 all: tools $(MO_FILES)
 
 tools: $(BINS)
 
-$(BUILD)/%.o: %.c
+# Objects depend on the flags too (as git's GIT-CFLAGS): a new PREFIX or CFLAGS rebuilds,
+# so that 'make install PREFIX=/usr' never installs tools looking in /usr/local.
+FLAGS_NOW = $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(@D)
+	$(if $(subst x$(strip $(file < $@)),,x$(strip $(FLAGS_NOW))),$(file > $@,$(FLAGS_NOW)),@:)
+FORCE:
+
+$(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
