@@ -351,10 +351,16 @@ commit(struct batch *b, struct job *j)
 	s->blank += p.blank;
 	s->rotated += p.rotation != 0;
 	s->deskewed += p.skew != 0.0;
-	hoso_log(o->log, HOSO_LOG_INFO,
-	    _("%s -> %s/%s (rotated %d, skew %.2f, %s%s)"), j->label, b->cur->code,
-	    b->cur->pages[b->cur->n_pages - 1].file, p.rotation, p.skew, p.colour,
-	    p.blank ? _(", blank") : "");
+	if (o->log != NULL && o->log->level >= HOSO_LOG_INFO) {
+		char where[64] = "";
+
+		if (j->source_page > 0)
+			snprintf(where, sizeof(where), _(" page %d"), j->source_page);
+		hoso_log(o->log, HOSO_LOG_INFO,
+		    _("%s%s -> %s/%s (rotated %d, skew %.2f, %s%s)"), j->label, where,
+		    b->cur->code, b->cur->pages[b->cur->n_pages - 1].file, p.rotation, p.skew,
+		    p.colour, p.blank ? _(", blank") : "");
+	}
 	return 0;
 }
 
