@@ -532,12 +532,8 @@ hoso_ingest_run(const struct hoso_ingest_opts *opts, const char *const *inputs, 
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
-	if (opts->dossier != NULL && !hoso_store_code_ok(opts->dossier)) {
-		r = hoso_err_set(err, HOSO_EINPUT,
-		    _("'%s' is not a usable dossier code (1-128 letters, digits, '.', '-', '_')"),
-		    opts->dossier);
+	if (opts->dossier != NULL && (r = hoso_store_code_check(opts->dossier, err)) != 0)
 		goto out;
-	}
 	b.cur_code = opts->dossier;
 	for (i = 0; i < (opts->jobs > 0 ? opts->jobs : 1); i++) {
 		if (pthread_create(&threads[i], NULL, worker, &b) != 0) {
@@ -642,10 +638,8 @@ hoso_ingest_separator_sheet(const char *code, int dpi, struct hoso_buf *png, str
 	struct hoso_buf text = HOSO_BUF_INIT(0);
 	int r;
 
-	if (!hoso_store_code_ok(code))
-		return hoso_err_set(err, HOSO_EINPUT,
-		    _("'%s' is not a usable dossier code (1-128 letters, digits, '.', '-', '_')"),
-		    code);
+	if ((r = hoso_store_code_check(code, err)) != 0)
+		return r;
 	if ((r = hoso_buf_addf(&text, err, "%s%s", HOSO_SEPARATOR_PREFIX, code)) == 0 &&
 	    (r = hoso_qr_encode(text.data, &qr, err)) == 0)
 		r = hoso_img_separator_sheet(&qr, code, dpi, png, err);

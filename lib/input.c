@@ -313,7 +313,7 @@ list_path(struct walk *w, const char *path, struct hoso_err *err)
 	if ((r = hoso_utf8_label(path, strlen(path), &label, err)) != 0)
 		goto out;
 	if (stat(path, &st) != 0) {
-		hoso_err_sys(&why, errno, _("%s: cannot use"), hoso_buf_str(&label));
+		hoso_err_sys(&why, errno, _("%s: cannot access"), hoso_buf_str(&label));
 		report_bad(w, hoso_buf_str(&label), &why);
 		goto out;
 	}
@@ -646,6 +646,7 @@ static int
 walk_init(struct walk *w, const struct hoso_input_opts *opts, const struct hoso_input_ops *ops,
     struct hoso_err *err)
 {
+	locale_t base;
 	int r = 0;
 
 	memset(w, 0, sizeof(*w));
@@ -663,8 +664,14 @@ walk_init(struct walk *w, const struct hoso_input_opts *opts, const struct hoso_
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
-	/* Without C.UTF-8 names are converted to the caller's charset, as before. */
-	w->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	/*
+	 * Only LC_CTYPE changes: built on a copy of the caller's locale, so that
+	 * messages made while an archive is read stay in the caller's language.
+	 * Without C.UTF-8 names are converted to the caller's charset, as before.
+	 */
+	if ((base = duplocale(uselocale((locale_t)0))) != (locale_t)0 &&
+	    (w->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", base)) == (locale_t)0)
+		freelocale(base);
 out:
 	return r;
 }

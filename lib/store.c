@@ -33,6 +33,15 @@ hoso_store_code_ok(const char *code)
 	return true;
 }
 
+int
+hoso_store_code_check(const char *code, struct hoso_err *err)
+{
+	if (hoso_store_code_ok(code))
+		return 0;
+	return hoso_err_set(err, HOSO_EINPUT, _("'%s' is not a usable dossier code: 1 to 128 "
+	    "unaccented letters, digits, '.', '-' or '_', not starting with '.' or '-'"), code);
+}
+
 static bool
 all_digits(const char *s, size_t n)
 {
@@ -496,12 +505,8 @@ hoso_store_open(const char *store, const char *code, bool create, struct hoso_do
 	int r;
 
 	*dp = NULL;
-	if (!hoso_store_code_ok(code)) {
-		r = hoso_err_set(err, HOSO_EINPUT,
-		    _("'%s' is not a usable dossier code (1-128 letters, digits, '.', '-', '_')"),
-		    code);
+	if ((r = hoso_store_code_check(code, err)) != 0)
 		goto out;
-	}
 	if ((d = calloc(1, sizeof(*d))) == NULL || (d->code = strdup(code)) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;

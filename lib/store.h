@@ -51,6 +51,9 @@ struct hoso_dossier {
 /* A dossier code that is safe as one file name: 1-128 of [A-Za-z0-9._-], not led by '.' or '-'. */
 bool hoso_store_code_ok(const char *code);
 
+/* The same test, as bad input with a message that says what a code may hold. */
+int hoso_store_code_check(const char *code, struct hoso_err *err);
+
 /*
  * If code has the shape {unit}-{yyMMdd}-{NNNN} with a real date, fill unit
  * (the part before the date) and date (YYYY-MM-DD, 20yy) and return true.

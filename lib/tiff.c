@@ -71,8 +71,14 @@ tiff_on_error(TIFF *tif, void *user, const char *module, const char *fmt, va_lis
 
 	(void)tif;
 	(void)module;
-	if (t->n_errors++ == 0)
+	size_t n = strlen(t->label);
+
+	if (t->n_errors++ == 0) {
 		vsnprintf(t->lib_msg, sizeof(t->lib_msg), fmt, ap);
+		/* Many libtiff messages start with the file name: ours says it already. */
+		if (strncmp(t->lib_msg, t->label, n) == 0 && strncmp(t->lib_msg + n, ": ", 2) == 0)
+			memmove(t->lib_msg, t->lib_msg + n + 2, strlen(t->lib_msg + n + 2) + 1);
+	}
 	return 1;	/* handled: libtiff must not call its global handler */
 }
 
@@ -317,7 +323,7 @@ hoso_tiff_count(struct hoso_tiff *t, int *n, struct hoso_err *err)
 	/* libtiff stops counting at a loop or a broken link and says so */
 	if (t->n_errors > 0) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: broken page chain: %s"),
-		    t->label, lib_said(t, _("unreadable directory")));
+		    t->label, lib_said(t, _("unreadable page header (IFD)")));
 		goto out;
 	}
 	if (n_dirs == 0) {
@@ -336,7 +342,7 @@ hoso_tiff_count(struct hoso_tiff *t, int *n, struct hoso_err *err)
 	lib_reset(t);
 	t->cur_page = -1;
 	if (!TIFFSetDirectory(t->tif, n_dirs - 1) || t->n_errors > 0) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: page %d: unreadable directory: %s"),
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: page %d: unreadable page header (IFD): %s"),
 		    t->label, (int)n_dirs, lib_said(t, _("unknown error")));
 		goto out;
 	}
@@ -375,7 +381,7 @@ tiff_set_page(struct hoso_tiff *t, int page, struct hoso_err *err)
 	t->cur_page = -1;
 	/* libtiff may read on past a recoverable error; we do not */
 	if (!TIFFSetDirectory(t->tif, (tdir_t)page) || t->n_errors > 0) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: page %d: unreadable directory: %s"),
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: page %d: unreadable page header (IFD): %s"),
 		    t->label, page + 1, lib_said(t, _("unknown error")));
 		goto out;
 	}

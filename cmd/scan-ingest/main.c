@@ -20,8 +20,8 @@ usage_text(void)
 	    "'-' reads a list of paths, one per line, from standard input.\n"
 	    "\n"
 	    "  -o, --store STORE      the dossier store (default ./hoso-store)\n"
-	    "      --dossier CODE     put the pages (those before the first separator\n"
-	    "                         sheet, with --split) in dossier CODE\n"
+	    "      --dossier CODE     put the pages in dossier CODE (with --split: only\n"
+	    "                         those before the first separator sheet)\n"
 	    "      --split            a page with a QR code HOSO:<code> starts dossier\n"
 	    "                         <code> (implied when --dossier is not given)\n"
 	    "  -j, --jobs N           worker threads (default: number of CPUs)\n"
@@ -164,7 +164,7 @@ print_summary(struct cli *c, const struct hoso_ingest_summary *s, const char *st
 		    s->dossiers[i].code, s->dossiers[i].added, s->dossiers[i].duplicates,
 		    s->dossiers[i].total_pages, store, s->dossiers[i].code);
 	cli_info(c, _("summary: dossiers %zu, pages stored %zu (blank %zu, rotated %zu, "
-	    "deskewed %zu), duplicates skipped %zu, separator sheets %zu, rejected %zu"),
+	    "deskewed %zu), duplicates skipped %zu, separator sheets %zu, inputs rejected %zu"),
 	    s->n_dossiers, s->pages, s->blank - s->dropped_blank, s->rotated, s->deskewed,
 	    s->duplicates, s->separators, s->n_rejects);
 	if (s->dropped_blank > 0)
@@ -312,10 +312,12 @@ main(int argc, char **argv)
 	hoso_err_clear(&err);
 	r = hoso_ingest_run(&o, (const char *const *)inputs, n_inputs, &sum, &err);
 	cli_progress_end(&c);
-	print_summary(&c, &sum, store);
 	status = sum.n_rejects > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
 	if (r != 0)
 		status = cli_fail(&c, &err);
+	/* After a stop before any page (a bad --dossier), a summary of zeros says nothing. */
+	if (r == 0 || sum.n_dossiers > 0 || sum.n_rejects > 0)
+		print_summary(&c, &sum, store);
 	if (xml != NULL) {
 		struct hoso_buf b = HOSO_BUF_INIT(0);
 		hoso_err_clear(&err);
