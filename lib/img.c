@@ -19,6 +19,7 @@
 #include <leptonica/allheaders.h>
 
 #include "buf.h"
+#include "codec.h"
 #include "err.h"
 #include "i18n.h"
 #include "img.h"
@@ -167,27 +168,22 @@ lept_format_matches(enum hoso_img_format f, l_int32 lf)
 	}
 }
 
-/* The resolution the file records, 0 when none (PNM never records one). */
+/*
+ * The resolution a TIFF records, 0 when none. PNG and JPEG resolutions come
+ * from codec.c; PNM never records one.
+ */
 static int
 header_dpi(enum hoso_img_format f, const void *data, size_t len)
 {
 	FILE *fp;
 	l_int32 xres = 0, yres = 0;
 
-	if (f == HOSO_IMG_JPEG) {
-		if (readResolutionMemJpeg(data, len, &xres, &yres) != 0)
-			xres = 0;
-		return xres > 0 ? xres : 0;
-	}
-	if (f != HOSO_IMG_TIFF && f != HOSO_IMG_PNG)
+	if (f != HOSO_IMG_TIFF)
 		return 0;
 	/* fmemopen only reads through the cast: mode "r". */
 	if ((fp = fmemopen((void *)(uintptr_t)data, len, "r")) == NULL)
 		return 0;
-	if (f == HOSO_IMG_TIFF) {
-		if (getTiffResolution(fp, &xres, &yres) != 0)
-			xres = 0;
-	} else if (fgetPngResolution(fp, &xres, &yres) != 0)
+	if (getTiffResolution(fp, &xres, &yres) != 0)
 		xres = 0;
 	fclose(fp);
 	return xres > 0 ? xres : 0;
@@ -197,9 +193,10 @@ int
 hoso_img_probe(const void *data, size_t len, const char *label, size_t max_pixels,
     struct hoso_img_info *info, struct hoso_err *err)
 {
+	struct hoso_codec_info ci;
 	enum hoso_img_format f;
 	l_int32 lf, w, h, bps, spp, iscmap;
-	int r;
+	int depth, dpi, r;
 
 	img_init();
 	if (label == NULL)
@@ -215,11 +212,33 @@ hoso_img_probe(const void *data, size_t len, const char *label, size_t max_pixel
 		    _("%s: not a TIFF, PNG, JPEG or PNM image"), label);
 		goto out;
 	}
-	if (pixReadHeaderMem(data, len, &lf, &w, &h, &bps, &spp, &iscmap) != 0 ||
-	    !lept_format_matches(f, lf)) {
-		r = hoso_err_set(err, HOSO_EINPUT,
-		    _("%s: damaged or truncated %s header"), label, format_name(f));
-		goto out;
+	if (f == HOSO_IMG_PNG || f == HOSO_IMG_JPEG) {
+		/* Leptonica would let libpng and libjpeg print on a bad header. */
+		r = f == HOSO_IMG_PNG ? hoso_codec_png_info(data, len, label, &ci, err) :
+		    hoso_codec_jpeg_info(data, len, label, &ci, err);
+		if (r != 0)
+			goto out;
+		w = ci.width;
+		h = ci.height;
+		bps = ci.bits;
+		spp = ci.channels;
+		depth = ci.bilevel ? 1 : ci.channels == 1 ? 8 : 32;
+		dpi = ci.xdpi;
+	} else {
+		if (pixReadHeaderMem(data, len, &lf, &w, &h, &bps, &spp, &iscmap) != 0 ||
+		    !lept_format_matches(f, lf)) {
+			r = hoso_err_set(err, HOSO_EINPUT,
+			    _("%s: damaged or truncated %s header"), label, format_name(f));
+			goto out;
+		}
+		/* What decode gives: a colormap may still turn out to be grey. */
+		if (spp == 1 && bps == 1 && !iscmap)
+			depth = 1;
+		else if (spp == 1 && !iscmap)
+			depth = 8;
+		else
+			depth = 32;
+		dpi = header_dpi(f, data, len);
 	}
 	if (w <= 0 || h <= 0) {
 		r = hoso_err_set(err, HOSO_EINPUT,
@@ -247,19 +266,55 @@ hoso_img_probe(const void *data, size_t len, const char *label, size_t max_pixel
 		info->format = f;
 		info->width = w;
 		info->height = h;
-		/* What decode gives: a colormap may still turn out to be grey. */
-		if (spp == 1 && bps == 1 && !iscmap)
-			info->depth = 1;
-		else if (spp == 1 && !iscmap)
-			info->depth = 8;
-		else
-			info->depth = 32;
-		info->dpi = header_dpi(f, data, len);
+		info->depth = depth;
+		info->dpi = dpi;
 		info->ext = format_ext(f);
 	}
 	r = 0;
 out:
 	return r;
+}
+
+/*
+ * The PIX for codec.c's rows: 1 bpp (1 = black) for a bilevel file, else
+ * 8 bpp grey or 32 bpp RGB. Leptonica words are native-endian with the
+ * first pixel in the most significant bits, hence the GET/SET macros.
+ */
+static PIX *
+raster_to_pix(const struct hoso_raster *ras)
+{
+	const unsigned char *src;
+	l_uint32 *line;
+	PIX *pix;
+	int depth, wpl, x, y;
+
+	depth = ras->bilevel ? 1 : ras->channels == 1 ? 8 : 32;
+	if ((ras->channels != 1 && ras->channels != 3) || ras->depth != 8 ||
+	    (pix = pixCreate(ras->width, ras->height, depth)) == NULL)
+		return NULL;
+	wpl = pixGetWpl(pix);
+	line = pixGetData(pix);
+	for (y = 0; y < ras->height; y++, line += wpl) {
+		src = ras->pixels + (size_t)y * ras->stride;
+		if (depth == 1) {
+			/* pixCreate cleared the words: only black needs setting. */
+			for (x = 0; x < ras->width; x++)
+				if (src[x] < 128)
+					SET_DATA_BIT(line, x);
+		} else if (depth == 8) {
+			for (x = 0; x < ras->width; x++)
+				SET_DATA_BYTE(line, x, src[x]);
+		} else {
+			for (x = 0; x < ras->width; x++, src += 3)
+				line[x] = (l_uint32)src[0] << L_RED_SHIFT |
+				    (l_uint32)src[1] << L_GREEN_SHIFT |
+				    (l_uint32)src[2] << L_BLUE_SHIFT;
+		}
+	}
+	if (depth == 32)
+		pixSetSpp(pix, 3);
+	pixSetResolution(pix, ras->xdpi, ras->ydpi);
+	return pix;
 }
 
 /* Bring any decoded pix to 1 bpp, 8 bpp grey or 32 bpp RGB, no colormap. */
@@ -306,6 +361,7 @@ int
 hoso_img_decode(const void *data, size_t len, const char *label, size_t max_pixels,
     struct hoso_img **img, struct hoso_err *err)
 {
+	struct hoso_raster ras = { 0 };
 	struct hoso_img_info info;
 	struct hoso_img *im = NULL;
 	PIX *raw = NULL;
@@ -320,8 +376,20 @@ hoso_img_decode(const void *data, size_t len, const char *label, size_t max_pixe
 	*img = NULL;
 	if ((r = hoso_img_probe(data, len, label, max_pixels, &info, err)) != 0)
 		goto out;
-	/* TIFF: the first page only; multipage files are split before this. */
-	if (info.format == HOSO_IMG_TIFF)
+	if (info.format == HOSO_IMG_PNG || info.format == HOSO_IMG_JPEG) {
+		/* codec.c, so that libpng and libjpeg report instead of printing. */
+		r = info.format == HOSO_IMG_PNG ?
+		    hoso_codec_png_decode(data, len, label, max_pixels, &ras, err) :
+		    hoso_codec_jpeg_decode(data, len, label, max_pixels, &ras, err);
+		if (r != 0)
+			goto out;
+		if ((raw = raster_to_pix(&ras)) == NULL) {
+			r = hoso_err_sys(err, ENOMEM, _("%s: decoding"), label);
+			goto out;
+		}
+		hoso_codec_raster_free(&ras);
+	} else if (info.format == HOSO_IMG_TIFF)
+		/* TIFF: the first page only; multipage files are split before this. */
 		raw = pixReadMemTiff(data, len, 0);
 	else
 		raw = pixReadMem(data, len);
@@ -354,6 +422,7 @@ hoso_img_decode(const void *data, size_t len, const char *label, size_t max_pixe
 	im = NULL;
 	r = 0;
 out:
+	hoso_codec_raster_free(&ras);
 	pixDestroy(&raw);
 	hoso_img_free(im);
 	return r;

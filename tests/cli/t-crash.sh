@@ -9,29 +9,34 @@ export SOURCE_DATE_EPOCH=1790000000
 fingerprint() { (cd "$1" && find . -type f ! -name .lock | LC_ALL=C sort | xargs sha256sum); }
 inputs="$FX/batch $FX/multi.tif $FX/rot90.png $FX/skew3.png $FX/ct01.jpg"
 
+t0=$(date +%s%N)
 scan-ingest -q -j 2 -o ref --dossier K $inputs 2>/dev/null
+t1=$(date +%s%N)
 ref=$(fingerprint ref)
 check "the reference run stored its pages" [ -n "$ref" ]
 
-# Delays spread over the run (about 1-4 s here): early, middle, late.
+# Kills at 5% to 80% of the reference run's own duration: early, middle, late.
 interrupted=0
-for delay in 0.05 0.3 0.7 1.2 2.0 3.0; do
+for pct in 5 15 25 35 45 55 65 80; do
+	delay=$(awk -v t0="$t0" -v t1="$t1" -v p="$pct" 'BEGIN { printf "%.3f", (t1 - t0) * p / 100 / 1e9 }')
 	rm -rf crash
 	scan-ingest -q -j 2 -o crash --dossier K $inputs 2>/dev/null &
 	pid=$!
 	sleep "$delay"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	n_now=$(find crash -type f 2>/dev/null | wc -l)
+	echo "# kill at ${pct}%: ${n_now} files in the store"
 	[ -d crash ] && [ "$(fingerprint crash)" != "$ref" ] && interrupted=$((interrupted + 1))
 	valid=1
 	for x in crash/*/dossier.xml; do
 		[ -f "$x" ] || continue
 		xmllint --noout --schema "$HOSO_TOP/data/schema/dossier.xsd" "$x" 2>/dev/null || valid=0
 	done
-	check "after kill -9 at ${delay}s every dossier.xml is valid" [ $valid -eq 1 ]
+	check "after kill -9 at ${pct}% of a run (${delay}s) every dossier.xml is valid" [ $valid -eq 1 ]
 	scan-ingest -q -j 2 -o crash --dossier K $inputs 2>/dev/null
-	check "a re-run after kill -9 at ${delay}s gives the uninterrupted store" [ "$(fingerprint crash)" = "$ref" ]
+	check "a re-run after kill -9 at ${pct}% of a run gives the uninterrupted store" [ "$(fingerprint crash)" = "$ref" ]
 done
 # Otherwise the cases above would prove nothing: the kills must land mid-run.
-check "at least 3 of the 6 kills interrupted a run ($interrupted did)" [ $interrupted -ge 3 ]
+check "at least 3 of the 8 kills interrupted a run ($interrupted did)" [ $interrupted -ge 3 ]
 echo "# $n_case cases"
