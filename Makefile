@@ -11,7 +11,7 @@ LOCALEDIR  = $(PREFIX)/share/locale
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS       = lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib
+PKGS       = lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf
 
 WARN       = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wno-format-nonliteral -Wvla
@@ -31,7 +31,7 @@ DEPLIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lunistring -lpth
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DHOSO_NLS -DHOSO_VERSION='"$(VERSION)"' \
              -DHOSO_LOCALEDIR='"$(LOCALEDIR)"' -DHOSO_DATADIR='"$(DATADIR)"' \
              -Ilib -Icmd/common $(DEPCFLAGS) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(CFLAGS) $(LDFLAGS)
 
 LIB_SRC    = $(sort $(wildcard lib/*.c))
 LIB_OBJ    = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -50,6 +50,8 @@ SCRIPTS    = $(sort $(wildcard scripts/*)) .ci/run tests/run $(wildcard tests/cl
 
 .PHONY: all tools tests check check-fast demo bench install uninstall clean fuzz lint po FORCE
 .SUFFIXES:
+# Objects of tools and tests are intermediate to make: keep them, or every make relinks.
+.SECONDARY:
 
 all: tools $(MO_FILES)
 
@@ -60,7 +62,7 @@ tools: $(BINS)
 FLAGS_NOW = $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)
 $(BUILD)/.flags: FORCE
 	@mkdir -p $(@D)
-	$(if $(subst x$(strip $(file < $@)),,x$(strip $(FLAGS_NOW))),$(file > $@,$(FLAGS_NOW)),@:)
+	$(if $(subst x$(strip $(file < $@)),,x$(strip $(FLAGS_NOW))),$(shell mkdir -p $(@D))$(file > $@,$(FLAGS_NOW)),@:)
 FORCE:
 
 $(BUILD)/%.o: %.c $(BUILD)/.flags
