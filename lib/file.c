@@ -62,11 +62,11 @@ hoso_afile_open(struct hoso_afile *af, const char *path, mode_t mode, struct hos
 		r = hoso_err_sys(err, errno, _("%s: cannot create temporary file"), path);
 		goto out;
 	}
+	af->tmp = hoso_buf_detach(&tmp, NULL);	/* from here on, abort removes it */
 	if (fchmod(af->fd, mode) != 0) {
-		r = hoso_err_sys(err, errno, _("%s: cannot set mode"), tmp.data);
+		r = hoso_err_sys(err, errno, _("%s: cannot set mode"), af->tmp);
 		goto out;
 	}
-	af->tmp = hoso_buf_detach(&tmp, NULL);
 	if ((af->path = strdup(path)) == NULL)
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 out:
@@ -228,7 +228,19 @@ hoso_file_mkdirs(const char *path, struct hoso_err *err)
 			continue;
 		char c = *s;
 		*s = '\0';
-		if (mkdir(p.data, 0777) != 0 && errno != EEXIST) {
+		if (mkdir(p.data, 0777) == 0) {
+			/* A new directory lasts a power cut only once its parent is synced. */
+			char *slash = strrchr(p.data, '/');
+			if (slash != NULL && slash != p.data) {
+				*slash = '\0';
+				r = hoso_file_fsync_dir(p.data, err);
+				*slash = '/';
+			} else {
+				r = hoso_file_fsync_dir(slash == p.data ? "/" : ".", err);
+			}
+			if (r != 0)
+				goto out;
+		} else if (errno != EEXIST) {
 			r = hoso_err_sys(err, errno, _("%s: cannot create directory"), p.data);
 			goto out;
 		}

@@ -32,6 +32,7 @@ struct job {
 	char sha256[HOSO_SHA256_HEX];
 	const char *ext;
 	char *separator;		/* dossier code of a separator sheet */
+	bool bad_separator;		/* a HOSO: sheet whose code is unusable */
 	struct hoso_buf norm;		/* normalized page, TIFF */
 	struct hoso_norm_result res;
 };
@@ -48,8 +49,6 @@ struct batch {
 	size_t tail;			/* next sequence number to queue */
 	bool closing;
 	/* producer-side state (no lock needed) */
-	struct hoso_dossier **open;	/* dossiers opened by this run */
-	size_t n_open;
 	const char *cur_code;		/* the dossier the next page goes to */
 	struct hoso_dossier *cur;	/* that dossier once opened (on its first page) */
 	size_t cur_index;		/* its entry in sum->dossiers */
@@ -87,8 +86,9 @@ find_separator(const struct hoso_img *img, struct job *j)
 			continue;
 		t += strlen(HOSO_SEPARATOR_PREFIX);
 		if (!hoso_store_code_ok(t)) {
-			r = hoso_err_set(&j->err, HOSO_EINPUT,
-			    _("separator sheet with an unusable dossier code"));
+			j->bad_separator = true;
+			r = hoso_err_set(&j->err, HOSO_EINPUT, _("separator sheet with an unusable "
+			    "dossier code; the pages after it are rejected until the next sheet"));
 			goto out;
 		}
 		if ((j->separator = strdup(t)) == NULL)
@@ -218,57 +218,50 @@ out:
 	return r;
 }
 
-/* Make code the current dossier, opening (and creating) it on first use. */
+/*
+ * Make code the current dossier, opening (and creating) it. Only one dossier
+ * is open at a time, so a batch of thousands of dossiers holds one lock
+ * file and one page list. The code was checked before (a separator's in
+ * the worker, --dossier up front), so a failure here is the store's:
+ * unwritable, not a directory, a damaged dossier.xml. That stops the batch
+ * (exit 4) rather than turning every later page into a "bad input".
+ */
 static int
-switch_to(struct batch *b, const char *code, const char *label, int page)
+switch_to(struct batch *b, const char *code)
 {
 	struct hoso_ingest_summary *s = b->sum;
 	struct hoso_ingest_dossier *nd;
-	struct hoso_dossier *d = NULL, **no;
 	struct hoso_err e;
 	size_t i;
 	int r;
 
-	for (i = 0; i < b->n_open; i++) {
-		if (strcmp(b->open[i]->code, code) == 0) {
-			b->cur = b->open[i];
+	hoso_store_close(b->cur);
+	b->cur = NULL;
+	hoso_err_clear(&e);
+	if ((r = hoso_store_open(b->opts->store, code, true, &b->cur, &e)) != 0 ||
+	    (r = defaults_for(b, b->cur)) != 0) {
+		if (e.code != 0)
+			b->fatal = e;
+		if (b->fatal.code == HOSO_EINPUT)
+			b->fatal.code = HOSO_EIO;
+		hoso_store_close(b->cur);
+		b->cur = NULL;
+		return b->fatal.code;
+	}
+	for (i = 0; i < s->n_dossiers; i++) {
+		if (strcmp(s->dossiers[i].code, code) == 0) {
 			b->cur_index = i;
 			return 0;
 		}
 	}
-	hoso_err_clear(&e);
-	if ((r = hoso_store_open(b->opts->store, code, true, &d, &e)) != 0) {
-		b->cur = NULL;
-		if (r == HOSO_EINPUT)
-			return reject(b, label, page, &e);
-		b->fatal = e;
-		return r;
-	}
-	if ((r = defaults_for(b, d)) != 0)
-		goto fail;
-	no = realloc(b->open, (b->n_open + 1) * sizeof(*no));
-	nd = realloc(s->dossiers, (s->n_dossiers + 1) * sizeof(*nd));
-	if (no != NULL)
-		b->open = no;
-	if (nd != NULL)
-		s->dossiers = nd;
-	if (no == NULL || nd == NULL) {
-		r = hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
-		goto fail;
-	}
+	if ((nd = realloc(s->dossiers, (s->n_dossiers + 1) * sizeof(*nd))) == NULL)
+		return hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+	s->dossiers = nd;
 	memset(&nd[s->n_dossiers], 0, sizeof(*nd));
-	if ((nd[s->n_dossiers].code = strdup(code)) == NULL) {
-		r = hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
-		goto fail;
-	}
-	s->n_dossiers++;
-	b->open[b->n_open] = d;
-	b->cur = d;
-	b->cur_index = b->n_open++;
+	if ((nd[s->n_dossiers].code = strdup(code)) == NULL)
+		return hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+	b->cur_index = s->n_dossiers++;
 	return 0;
-fail:
-	hoso_store_close(d);
-	return r;
 }
 
 static int
@@ -288,6 +281,9 @@ commit(struct batch *b, struct job *j)
 			b->fatal = j->err;
 			return j->err.code;
 		}
+		/* After a sheet we cannot read, pages until the next one have no dossier. */
+		if (j->bad_separator)
+			b->cur_code = NULL;
 		return reject(b, j->label, j->source_page, &j->err);
 	}
 	if (j->separator != NULL) {
@@ -299,13 +295,9 @@ commit(struct batch *b, struct job *j)
 		b->sep_code = j->separator;
 		j->separator = NULL;
 		b->cur_code = b->sep_code;
-		b->cur = NULL;
 		return 0;
 	}
-	if (b->cur == NULL && b->cur_code != NULL &&
-	    ((r = switch_to(b, b->cur_code, j->label, j->source_page)) != 0 || b->cur == NULL))
-		return r;
-	if (b->cur == NULL) {
+	if (b->cur_code == NULL) {
 		hoso_err_set(&e, HOSO_EINPUT, o->split ?
 		    _("page before the first separator sheet, and no --dossier given") :
 		    _("no dossier to put the page in"));
@@ -317,6 +309,9 @@ commit(struct batch *b, struct job *j)
 		hoso_log(o->log, HOSO_LOG_INFO, _("%s: blank page dropped"), j->label);
 		return 0;
 	}
+	if ((b->cur == NULL || strcmp(b->cur->code, b->cur_code) != 0) &&
+	    (r = switch_to(b, b->cur_code)) != 0)
+		return r;
 	memset(&p, 0, sizeof(p));
 	p.source = j->label;
 	p.source_page = j->source_page;
@@ -501,9 +496,15 @@ on_bad(void *ctx, const char *label, const struct hoso_err *why)
 {
 	struct batch *b = ctx;
 	struct hoso_buf none = HOSO_BUF_INIT(0);
+	struct hoso_err e = *why;
 
-	/* Through the queue, so that reports keep the order of the inputs. */
-	if (b->fatal.code == 0 && enqueue(b, label, 0, &none, why) != 0 && b->fatal.code == 0)
+	/*
+	 * Whatever made one input unusable (unreadable, EACCES, not a regular
+	 * file) is that input's problem: reject it, go on (exit 3). Through the
+	 * queue, so that reports keep the order of the inputs.
+	 */
+	e.code = HOSO_EINPUT;
+	if (b->fatal.code == 0 && enqueue(b, label, 0, &none, &e) != 0 && b->fatal.code == 0)
 		b->fatal.code = HOSO_EIO;
 
 }
@@ -561,9 +562,7 @@ hoso_ingest_run(const struct hoso_ingest_opts *opts, const char *const *inputs, 
 	if (r != 0 && err != NULL && err->code == 0)
 		*err = b.fatal;
 out:
-	for (size_t k = 0; k < b.n_open; k++)
-		hoso_store_close(b.open[k]);
-	free(b.open);
+	hoso_store_close(b.cur);
 	free(b.sep_code);
 	free(b.ring);
 	free(threads);

@@ -24,6 +24,9 @@
 #include "file.h"
 #include "i18n.h"
 #include "input.h"
+
+/* Files up to this size are read, not mapped (see visit). */
+#define READ_MAX ((size_t)256 << 20)
 #include "utf8.h"
 
 #define DEFAULT_MAX_FILE	((uint64_t)4 << 30)
@@ -562,15 +565,44 @@ out:
 	return r;
 }
 
-/* Map one listed file and pass it on, or read it as an archive. */
+/* Read fd's len bytes into out; a file that shrank or grew meanwhile is bad input. */
+static int
+read_whole(int fd, const char *label, size_t len, struct hoso_buf *out, struct hoso_err *err)
+{
+	ssize_t n;
+	char extra;
+	int r;
+
+	if ((r = hoso_buf_grow(out, len, err)) != 0)
+		return r;
+	while (out->len < len) {
+		n = read(fd, out->data + out->len, len - out->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return hoso_err_sys(err, errno, _("%s: cannot read"), label);
+		if (n == 0)
+			return hoso_err_set(err, HOSO_EINPUT, _("%s: the file shrank while it was "
+			    "read (is it still being written?)"), label);
+		out->len += (size_t)n;
+	}
+	out->data[out->len] = '\0';
+	if (read(fd, &extra, 1) > 0)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: the file grew while it was read "
+		    "(is it still being written?)"), label);
+	return 0;
+}
+
+/* Read (or map, when large) one listed file and pass it on, or read it as an archive. */
 static int
 visit(struct walk *w, const struct entry *e, size_t index, struct hoso_err *err)
 {
-	struct hoso_buf label = HOSO_BUF_INIT(0);
+	struct hoso_buf label = HOSO_BUF_INIT(0), copy = HOSO_BUF_INIT(0);
 	struct hoso_input_item item;
 	struct hoso_err why;
 	struct stat st;
 	void *map = MAP_FAILED;
+	const unsigned char *data = NULL;
 	size_t len = 0;
 	int fd = -1, flags, r;
 
@@ -611,14 +643,29 @@ visit(struct walk *w, const struct entry *e, size_t index, struct hoso_err *err)
 		goto out;
 	}
 	len = (size_t)st.st_size;
-	if ((map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+	/*
+	 * A file still being written by a scanner or a network share can shrink
+	 * under a mapping, and reading a lost page of it is SIGBUS. Files up to
+	 * READ_MAX (every ordinary scan) are read into memory instead; only
+	 * larger ones are mapped.
+	 */
+	if (len <= READ_MAX) {
+		if (read_whole(fd, hoso_buf_str(&label), len, &copy, &why) != 0) {
+			report_bad(w, hoso_buf_str(&label), &why);
+			goto out;
+		}
+		data = (const unsigned char *)copy.data;
+		len = copy.len;
+	} else if ((map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
 		hoso_err_sys(&why, errno, _("%s: cannot map"), hoso_buf_str(&label));
 		report_bad(w, hoso_buf_str(&label), &why);
 		goto out;
+	} else {
+		data = map;
 	}
 	/* An archive is limited by what it inflates to, not by its own size. */
-	if (hoso_input_is_archive(map, len)) {
-		r = walk_archive(w, hoso_buf_str(&label), map, len, index, w->n_entries, err);
+	if (hoso_input_is_archive(data, len)) {
+		r = walk_archive(w, hoso_buf_str(&label), data, len, index, w->n_entries, err);
 		goto out;
 	}
 	if (len > w->max_file) {
@@ -628,7 +675,7 @@ visit(struct walk *w, const struct entry *e, size_t index, struct hoso_err *err)
 		goto out;
 	}
 	item.label = hoso_buf_str(&label);
-	item.data = map;
+	item.data = data;
 	item.len = len;
 	item.index = index;
 	item.total = w->n_entries;
@@ -638,6 +685,7 @@ out:
 		munmap(map, len);
 	if (fd >= 0)
 		close(fd);
+	hoso_buf_free(&copy);
 	hoso_buf_free(&label);
 	return r;
 }

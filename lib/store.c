@@ -68,6 +68,15 @@ real_date(int y, int m, int d)
 }
 
 bool
+hoso_store_date_ok(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
+	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
+		return false;
+	return real_date(atoi(s), atoi(s + 5), atoi(s + 8));
+}
+
+bool
 hoso_store_code_parts(const char *code, struct hoso_buf *unit, char date[11])
 {
 	const char *last = strrchr(code, '-'), *mid;
@@ -311,6 +320,17 @@ out:
 	return r;
 }
 
+static bool
+file_used(const struct hoso_dossier *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_pages; i++)
+		if (strcmp(d->pages[i].file, name) == 0 || strcmp(d->pages[i].norm, name) == 0)
+			return true;
+	return false;
+}
+
 static int
 push_page(struct hoso_dossier *d, const struct hoso_page *p, struct hoso_err *err)
 {
@@ -374,6 +394,14 @@ hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const c
 			    hoso_xml_line(e), p.n);
 			goto out;
 		}
+		if (file_used(d, p.file) || file_used(d, p.norm) || strcmp(p.file, p.norm) == 0) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: page %d names a file another "
+			    "page uses"), label, hoso_xml_line(e), p.n);
+			free(p.file);
+			free(p.norm);
+			free(p.source);
+			goto out;
+		}
 		if ((r = push_page(d, &p, err)) != 0) {
 			free(p.file);
 			free(p.norm);
@@ -411,16 +439,20 @@ path_in(const struct hoso_dossier *d, const char *rel, struct hoso_buf *out, str
 }
 
 static int
-reload(struct hoso_dossier *d, struct hoso_err *err)
+reload(struct hoso_dossier *d, bool *exists, struct hoso_err *err)
 {
 	struct hoso_buf path = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(DOSSIER_XML_MAX);
 	struct stat st;
 	int r;
 
+	if (exists != NULL)
+		*exists = true;
 	if ((r = path_in(d, DOSSIER_XML, &path, err)) != 0)
 		goto out;
 	if (stat(path.data, &st) != 0 && errno == ENOENT) {
 		pages_free(d);
+		if (exists != NULL)
+			*exists = false;
 		goto out;
 	}
 	if ((r = hoso_file_read(path.data, DOSSIER_XML_MAX, &xml, err)) != 0)
@@ -446,6 +478,61 @@ save(struct hoso_dossier *d, struct hoso_err *err)
 	return r;
 }
 
+/*
+ * A page file name as the store writes them: NNNN.<ext> or NNNN.norm.tif,
+ * four digits or more. *num gets NNNN. Nothing else in pages/ is ours.
+ */
+static bool
+page_name(const char *name, unsigned long *num)
+{
+	static const char *const exts[] = { ".tif", ".png", ".jpg", ".pnm", ".norm.tif" };
+	size_t digits = strspn(name, "0123456789"), i;
+
+	if (digits < 4 || digits > 9)
+		return false;
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		if (strcmp(name + digits, exts[i]) == 0) {
+			if (num != NULL)
+				*num = strtoul(name, NULL, 10);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A temporary file of ours: ".NAME.tmp.XXXXXX" for dossier.xml or a page file. */
+static bool
+our_temp(const char *name)
+{
+	const char *t;
+	char inner[64];
+	size_t n;
+
+	if (!hoso_file_is_temp(name) || (t = strstr(name, ".tmp.")) == NULL)
+		return false;
+	n = (size_t)(t - name) - 1;
+	if (n == 0 || n >= sizeof(inner))
+		return false;
+	memcpy(inner, name + 1, n);
+	inner[n] = '\0';
+	return strcmp(inner, DOSSIER_XML) == 0 || page_name(inner, NULL);
+}
+
+static unsigned long
+next_file_number(const struct hoso_dossier *d)
+{
+	unsigned long max = 0, n;
+	size_t i;
+
+	for (i = 0; i < d->n_pages; i++) {
+		if (page_name(d->pages[i].file + 6, &n) && n > max)
+			max = n;
+		if (page_name(d->pages[i].norm + 6, &n) && n > max)
+			max = n;
+	}
+	return max + 1;
+}
+
 static bool
 listed(const struct hoso_dossier *d, const char *name)
 {
@@ -458,8 +545,9 @@ listed(const struct hoso_dossier *d, const char *name)
 }
 
 /*
- * Under the lock: whatever a killed writer left is garbage, since every
- * writer holds the lock while its temporary or unlisted files exist.
+ * Under the lock, what a killed writer left is garbage: every writer holds
+ * the lock while its temporary or not-yet-listed files exist. Only names
+ * the store writes are touched; anything else someone put there stays.
  */
 static int
 sweep(struct hoso_dossier *d, const char *sub, bool pages, struct hoso_err *err)
@@ -478,8 +566,8 @@ sweep(struct hoso_dossier *d, const char *sub, bool pages, struct hoso_err *err)
 	}
 	dfd = dirfd(dp);
 	while ((de = readdir(dp)) != NULL) {
-		if (hoso_file_is_temp(de->d_name) ||
-		    (pages && de->d_name[0] != '.' && !listed(d, de->d_name))) {
+		if (our_temp(de->d_name) ||
+		    (pages && page_name(de->d_name, NULL) && !listed(d, de->d_name))) {
 			if (unlinkat(dfd, de->d_name, 0) != 0 && errno != ENOENT) {
 				r = hoso_err_sys(err, errno, _("%s/%s: cannot remove"), dir.data,
 				    de->d_name);
@@ -491,6 +579,64 @@ out:
 	if (dp != NULL)
 		closedir(dp);
 	hoso_buf_free(&dir);
+	return r;
+}
+
+/*
+ * A directory without dossier.xml is ours to use only if it holds nothing
+ * but what a writer killed before its first index leaves: the lock, pages/
+ * with page files, temporary files. Anything else is someone else's folder.
+ */
+static int
+foreign_entry(const struct hoso_dossier *d, const char *sub, struct hoso_buf *found,
+    struct hoso_err *err)
+{
+	struct hoso_buf dir = HOSO_BUF_INIT(0);
+	struct dirent *de;
+	DIR *dp = NULL;
+	bool top = strcmp(sub, ".") == 0;
+	int r;
+
+	if ((r = path_in(d, sub, &dir, err)) != 0)
+		goto out;
+	if ((dp = opendir(dir.data)) == NULL) {
+		if (errno != ENOENT)
+			r = hoso_err_sys(err, errno, _("%s: cannot read directory"), dir.data);
+		goto out;
+	}
+	while ((de = readdir(dp)) != NULL && found->len == 0) {
+		const char *n = de->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || our_temp(n) ||
+		    (top && (strcmp(n, ".lock") == 0 || strcmp(n, "pages") == 0)) ||
+		    (!top && page_name(n, NULL)))
+			continue;
+		r = hoso_buf_adds(found, n, err);
+	}
+out:
+	if (dp != NULL)
+		closedir(dp);
+	hoso_buf_free(&dir);
+	return r;
+}
+
+static int
+check_foreign(const struct hoso_dossier *d, struct hoso_err *err)
+{
+	struct hoso_buf found = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(0);
+	struct stat st;
+	int r;
+
+	if ((r = path_in(d, DOSSIER_XML, &xml, err)) != 0 || stat(xml.data, &st) == 0)
+		goto out;
+	if ((r = foreign_entry(d, ".", &found, err)) != 0 ||
+	    (found.len == 0 && (r = foreign_entry(d, "pages", &found, err)) != 0))
+		goto out;
+	if (found.len > 0)
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a dossier of the store (no %s, and "
+		    "it holds '%s'); nothing in it was touched"), d->dir, DOSSIER_XML, found.data);
+out:
+	hoso_buf_free(&found);
+	hoso_buf_free(&xml);
 	return r;
 }
 
@@ -519,6 +665,9 @@ hoso_store_open(const char *store, const char *code, bool create, struct hoso_do
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no such dossier"), d->dir);
 		goto out;
 	}
+	/* Checked before anything is created in it (the lock file, pages/). */
+	if (stat(d->dir, &st) == 0 && (r = check_foreign(d, err)) != 0)
+		goto out;
 	if ((r = hoso_file_join(&path, d->dir, "pages", err)) != 0 ||
 	    (create && (r = hoso_file_mkdirs(path.data, err)) != 0) ||
 	    (r = hoso_file_join(&path, d->dir, ".lock", err)) != 0)
@@ -531,8 +680,10 @@ hoso_store_open(const char *store, const char *code, bool create, struct hoso_do
 	if ((r = lock(d, err)) != 0)
 		goto out;
 	locked = true;
-	if ((r = reload(d, err)) != 0 || (r = sweep(d, ".", false, err)) != 0 ||
-	    (r = sweep(d, "pages", true, err)) != 0)
+	if ((r = reload(d, NULL, err)) != 0)
+		goto out;
+	if (create && ((r = sweep(d, ".", false, err)) != 0 ||
+	    (r = sweep(d, "pages", true, err)) != 0))
 		goto out;
 	*dp = d;
 	d = NULL;
@@ -569,7 +720,7 @@ hoso_store_set_meta(struct hoso_dossier *d, const struct hoso_dossier_meta *src,
 
 	if ((r = lock(d, err)) != 0)
 		return r;
-	if ((r = reload(d, err)) != 0)
+	if ((r = reload(d, NULL, err)) != 0)
 		goto out;
 	if (replace(&m->tieu_de, src->tieu_de, override, &changed) != 0 ||
 	    replace(&m->ma_don_vi, src->ma_don_vi, override, &changed) != 0 ||
@@ -594,23 +745,30 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 {
 	struct hoso_buf rel = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0);
 	struct hoso_page p = *page;
+	unsigned long num;
 	int r;
 
 	*added = false;
 	p.file = p.norm = p.source = NULL;
 	if ((r = lock(d, err)) != 0)
 		return r;
-	if ((r = reload(d, err)) != 0)
+	if ((r = reload(d, NULL, err)) != 0)
 		goto out;
 	if (hoso_store_find_page(d, page->sha256) >= 0)
 		goto out;
+	/*
+	 * Pages keep their numbers in n, but file names take the next number no
+	 * listed file uses, so a renumbered or pruned index can never make a new
+	 * page overwrite a listed one.
+	 */
 	p.n = (int)d->n_pages + 1;
-	if ((r = hoso_buf_addf(&rel, err, "pages/%04d.%s", p.n, ext)) != 0 ||
+	num = next_file_number(d);
+	if ((r = hoso_buf_addf(&rel, err, "pages/%04lu.%s", num, ext)) != 0 ||
 	    (r = path_in(d, rel.data, &path, err)) != 0 ||
 	    (r = hoso_file_write_atomic(path.data, orig, orig_len, err)) != 0)
 		goto out;
 	p.file = hoso_buf_detach(&rel, NULL);
-	if ((r = hoso_buf_addf(&rel, err, "pages/%04d.norm.tif", p.n)) != 0 ||
+	if ((r = hoso_buf_addf(&rel, err, "pages/%04lu.norm.tif", num)) != 0 ||
 	    (r = path_in(d, rel.data, &path, err)) != 0 ||
 	    (r = hoso_file_write_atomic(path.data, norm, norm_len, err)) != 0)
 		goto out;

@@ -54,14 +54,25 @@ hoso_xmlw_start(struct hoso_xmlw *w, const char *name, struct hoso_err *err)
 	return 0;
 }
 
-/* Text from outside must be UTF-8; it is stored NFC as the project rules ask. */
+/*
+ * Text from outside must be UTF-8 and is stored NFC, as the project rules
+ * ask; characters XML 1.0 forbids (2.2: C0 controls but TAB, LF, CR, and
+ * U+FFFE, U+FFFF) are refused, or the document could never be read back.
+ */
 static int
 nfc(const char *s, struct hoso_buf *out, struct hoso_err *err)
 {
+	const unsigned char *p;
 	int r;
 
 	if ((r = hoso_utf8_nfc(s, strlen(s), out, err)) != 0)
-		return hoso_err_prefix(err, _("XML text \"%.40s\""), s);
+		return r;
+	for (p = (const unsigned char *)hoso_buf_str(out); *p != '\0'; p++) {
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)))
+			return hoso_err_set(err, HOSO_EINPUT,
+			    _("text holds a control character, which XML cannot carry"));
+	}
 	return 0;
 }
 

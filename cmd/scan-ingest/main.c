@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "file.h"
 #include "ingest.h"
+#include "utf8.h"
 
 static const char *
 usage_text(void)
@@ -80,15 +81,35 @@ show_progress(void *ctx, const struct hoso_ingest_progress *p)
 	cli_progress(ctx, p->files_done, p->files_total, _("files"), p->label);
 }
 
+/* Metadata goes into dossier.xml: UTF-8 without control characters. */
 static bool
-iso_date(const char *s)
+meta_ok(const char *s)
 {
-	struct tm tm;
-	const char *end;
+	const unsigned char *p;
 
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%d", &tm);
-	return end != NULL && *end == '\0' && strlen(s) == 10;
+	if (!hoso_utf8_valid(s, strlen(s)))
+		return false;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static int
+push_input(char ***list, size_t *n, size_t *cap, const char *path)
+{
+	char **nl;
+
+	if (*n == *cap) {
+		if ((nl = realloc(*list, (*cap * 2 + 16) * sizeof(*nl))) == NULL)
+			return -1;
+		*list = nl;
+		*cap = *cap * 2 + 16;
+	}
+	if (((*list)[*n] = strdup(path)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
 }
 
 /* Paths from standard input, one per line, for "find ... | scan-ingest -". */
@@ -98,24 +119,17 @@ read_stdin_list(char ***list, size_t *n, size_t *cap)
 	char *line = NULL;
 	size_t len = 0;
 	ssize_t got;
+	int r = 0;
 
-	while ((got = getline(&line, &len, stdin)) >= 0) {
+	while (r == 0 && (got = getline(&line, &len, stdin)) >= 0) {
 		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
 			line[--got] = '\0';
 		if (got == 0)
 			continue;
-		if (*n == *cap) {
-			char **nl = realloc(*list, (*cap * 2 + 16) * sizeof(*nl));
-			if (nl == NULL)
-				break;
-			*list = nl;
-			*cap = *cap * 2 + 16;
-		}
-		if (((*list)[(*n)++] = strdup(line)) == NULL)
-			break;
+		r = push_input(list, n, cap, line);
 	}
 	free(line);
-	return ferror(stdin) ? -1 : 0;
+	return r == 0 && !ferror(stdin) ? 0 : -1;
 }
 
 static int
@@ -249,7 +263,7 @@ main(int argc, char **argv)
 			o.meta.kenh = optarg;
 			break;
 		case OPT_RECEIVED:
-			if (!iso_date(optarg))
+			if (!hoso_store_date_ok(optarg))
 				cli_usage_error(&c, _("--received wants a date YYYY-MM-DD, not '%s'"),
 				    optarg);
 			o.meta.ngay_tiep_nhan = optarg;
@@ -265,6 +279,11 @@ main(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
+	if ((o.meta.tieu_de != NULL && !meta_ok(o.meta.tieu_de)) ||
+	    (o.meta.ma_don_vi != NULL && !meta_ok(o.meta.ma_don_vi)) ||
+	    (o.meta.thoi_han_bao_quan != NULL && !meta_ok(o.meta.thoi_han_bao_quan)))
+		cli_usage_error(&c, _("--title, --unit and --retention want UTF-8 text without "
+		    "control characters"));
 	if (separator != NULL) {
 		if (!store_given || optind != argc)
 			cli_usage_error(&c, _("--separator CODE wants -o SHEET.png and no inputs"));
@@ -281,16 +300,10 @@ main(int argc, char **argv)
 			}
 			continue;
 		}
-		if (n_inputs == cap) {
-			char **nl = realloc(inputs, (cap * 2 + 16) * sizeof(*nl));
-			if (nl == NULL) {
-				cli_error(&c, _("out of memory"));
-				return CLI_EXIT_IO;
-			}
-			inputs = nl;
-			cap = cap * 2 + 16;
+		if (push_input(&inputs, &n_inputs, &cap, argv[i]) != 0) {
+			cli_error(&c, _("out of memory"));
+			return CLI_EXIT_IO;
 		}
-		inputs[n_inputs++] = strdup(argv[i]);
 	}
 
 	/* SOURCE_DATE_EPOCH makes a run reproducible, as in Debian's builds. */

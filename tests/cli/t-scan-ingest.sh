@@ -26,6 +26,10 @@ expect_exit 2 "a bad --channel is a usage error" scan-ingest --channel fax "$FX/
 expect_exit 3 "an unsafe dossier code is bad input" scan-ingest -o s0 --dossier ../x "$FX/form-ct01.png"
 check "an unsafe dossier code leaves no store" [ ! -e s0 ]
 
+expect_exit 2 "a control character in --title is a usage error" scan-ingest -o s0 --dossier C --title "$(printf 'Hồ sơ\001x')" "$FX/form-ct01.png"
+expect_exit 2 "an impossible --received date is a usage error" scan-ingest -o s0 --dossier C --received 2024-02-31 "$FX/form-ct01.png"
+check "usage errors leave no store" [ ! -e s0 ]
+
 # --- separator sheets ---
 expect_exit 0 "a separator sheet is printed" scan-ingest --separator 000.17.22.H56-210531-0009 -o sheet.png
 check "the sheet is an A4 300 dpi PNG" [ "$(identify -format '%w %h' sheet.png)" = "2480 3508" ]
@@ -123,9 +127,34 @@ check "the good page after a bad one is stored" [ "$(npages mixed M)" = 1 ]
 expect_exit 3 "a missing file is bad input" scan-ingest -o miss --dossier M /nonexistent/scan.tif
 contains "the missing file is named" "$errout" "/nonexistent/scan.tif"
 
+mkfifo fifo.png
+expect_exit 3 "a FIFO among the inputs is rejected and the batch goes on" scan-ingest -o ff --dossier F fifo.png "$FX/form-ct01.png"
+check "the page after the FIFO is stored" [ "$(npages ff F)" = 1 ]
+
+# --- separator sheets that cannot be used ---
+mkdir badsep
+cp "$FX/sep-A.png" badsep/1.png
+cp "$FX/form-ct01.png" badsep/2.png
+qrencode -s 20 -m 4 -o badsep/3.png 'HOSO:not a code/..'
+cp "$FX/form-tiep-nhan.png" badsep/4.png
+expect_exit 3 "a separator with an unusable code is rejected" scan-ingest -o bs badsep
+contains "the bad sheet is named" "$errout" "badsep/3.png"
+contains "the page after it is rejected, not filed in the previous dossier" "$errout" "badsep/4.png"
+check "the dossier before the bad sheet keeps only its own page" [ "$(npages bs 000.17.22.H56-210531-0001)" = 1 ]
+
+# --- the store is not ours to clobber ---
+mkdir -p home/Docs/pages
+echo precious >home/Docs/pages/photo.jpg
+echo notes >home/Docs/notes.txt
+expect_exit 4 "a folder with the dossier's name but not a dossier stops the batch" scan-ingest -o home --dossier Docs "$FX/form-ct01.png"
+contains "the message names the folder" "$errout" "home/Docs"
+check "nothing in that folder was touched" sh -c '[ "$(cat home/Docs/pages/photo.jpg)" = precious ] && [ -f home/Docs/notes.txt ] && [ ! -e home/Docs/.lock ] && [ ! -e home/Docs/dossier.xml ]'
+echo "a file" >notadir
+expect_exit 4 "a store path that is a file is a system error, not bad input" scan-ingest -o notadir --dossier N "$FX/form-ct01.png"
+
 # --- workers do not change the result ---
-SOURCE_DATE_EPOCH=1790000000 scan-ingest -q -j 1 -o j1 "$FX/batch" "$FX/multi.tif" 2>/dev/null
-SOURCE_DATE_EPOCH=1790000000 scan-ingest -q -j 3 -o j3 "$FX/batch" "$FX/multi.tif" 2>/dev/null
-check "-j 1 and -j 3 make byte-identical stores" [ "$(fingerprint j1)" = "$(fingerprint j3)" ]
+expect_exit 0 "-j 1 ingests the batch" env SOURCE_DATE_EPOCH=1790000000 scan-ingest -q -j 1 -o j1 "$FX/batch" "$FX/multi.tif"
+expect_exit 0 "-j 3 ingests the batch" env SOURCE_DATE_EPOCH=1790000000 scan-ingest -q -j 3 -o j3 "$FX/batch" "$FX/multi.tif"
+check "-j 1 and -j 3 make byte-identical, non-empty stores" sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' - "$(fingerprint j1)" "$(fingerprint j3)"
 
 echo "# $n_case cases"

@@ -142,7 +142,7 @@ leftovers_of_a_crash_are_swept(void **state)
 	assert_int_equal(hoso_file_write_atomic(path.data, "half", 4, &e), 0);
 	assert_int_equal(hoso_file_join(&path, top, "B/.dossier.xml.tmp.abcdef", &e), 0);
 	assert_int_equal(hoso_file_write_atomic(path.data, "<dossier", 8, &e), 0);
-	assert_int_equal(hoso_store_open(top, "B", false, &d, &e), 0);
+	assert_int_equal(hoso_store_open(top, "B", true, &d, &e), 0);	/* writers sweep */
 	assert_int_equal(d->n_pages, 0);
 	hoso_store_close(d);
 	assert_int_equal(hoso_file_join(&path, top, "B/pages/0001.png", &e), 0);
@@ -216,6 +216,138 @@ two_writers(void **state)
 	hoso_store_close(d);
 }
 
+/* A folder that happens to have a dossier's name is someone else's: refused, untouched. */
+static void
+foreign_folder_is_left_alone(void **state)
+{
+	struct hoso_dossier *d = NULL;
+	struct hoso_buf path = HOSO_BUF_INIT(0), got = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(hoso_file_join(&path, top, "Docs/pages", &e), 0);
+	assert_int_equal(hoso_file_mkdirs(path.data, &e), 0);
+	assert_int_equal(hoso_file_join(&path, top, "Docs/pages/photo.jpg", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "precious", 8, &e), 0);
+	assert_int_equal(hoso_store_open(top, "Docs", true, &d, &e), HOSO_EINPUT);
+	assert_null(d);
+	assert_non_null(strstr(e.msg, "photo.jpg"));
+	assert_int_equal(hoso_file_read(path.data, 100, &got, &e), 0);
+	assert_string_equal(got.data, "precious");
+	assert_int_equal(hoso_file_join(&path, top, "Docs/.lock", &e), 0);
+	assert_int_not_equal(stat(path.data, &st), 0);
+
+	/* What a writer killed before its first index leaves is adopted. */
+	assert_int_equal(hoso_file_join(&path, top, "Killed/pages", &e), 0);
+	assert_int_equal(hoso_file_mkdirs(path.data, &e), 0);
+	assert_int_equal(hoso_file_join(&path, top, "Killed/pages/0001.png", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "orphan", 6, &e), 0);
+	assert_int_equal(hoso_store_open(top, "Killed", true, &d, &e), 0);
+	assert_int_not_equal(stat(path.data, &st), 0);		/* the orphan is swept */
+	hoso_store_close(d);
+	hoso_buf_free(&path);
+	hoso_buf_free(&got);
+}
+
+/* In a dossier, the sweep removes only names the store writes. */
+static void
+sweep_spares_other_names(void **state)
+{
+	struct hoso_dossier *d = NULL;
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	struct stat st;
+
+	(void)state;
+	struct hoso_dossier_meta m = { 0 };
+
+	m.tieu_de = (char *)"Hồ sơ E";
+	assert_int_equal(hoso_store_open(top, "E", true, &d, &e), 0);
+	assert_int_equal(hoso_store_set_meta(d, &m, true, &e), 0);	/* writes dossier.xml */
+	hoso_store_close(d);
+	assert_int_equal(hoso_file_join(&path, top, "E/pages/README.txt", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "mine", 4, &e), 0);
+	assert_int_equal(hoso_file_join(&path, top, "E/pages/.x.tmp.abcdef", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "mine", 4, &e), 0);
+	assert_int_equal(hoso_store_open(top, "E", true, &d, &e), 0);
+	hoso_store_close(d);
+	assert_int_equal(stat(path.data, &st), 0);
+	assert_int_equal(hoso_file_join(&path, top, "E/pages/README.txt", &e), 0);
+	assert_int_equal(stat(path.data, &st), 0);
+	hoso_buf_free(&path);
+}
+
+/* An index pruned and renumbered by someone else never makes a new page overwrite a listed one. */
+static void
+new_files_never_reuse_listed_names(void **state)
+{
+	const char xml[] = "<dossier version=\"1\"><ma_ho_so>F</ma_ho_so><ngon_ngu>vi</ngon_ngu>"
+	    "<so_trang>1</so_trang><pages><page n=\"1\" file=\"pages/0002.png\" "
+	    "norm=\"pages/0002.norm.tif\" source=\"\" sha256=\"%s\" size=\"8\" width=\"1\" "
+	    "height=\"1\" dpi=\"1\" colour=\"bw\" rotation=\"0\" skew=\"0\" blank=\"false\"/>"
+	    "</pages></dossier>";
+	struct hoso_dossier *d = NULL;
+	struct hoso_buf path = HOSO_BUF_INIT(0), doc = HOSO_BUF_INIT(0), got = HOSO_BUF_INIT(0);
+	struct hoso_page p;
+	struct hoso_err e;
+	bool added;
+
+	(void)state;
+	assert_int_equal(hoso_store_open(top, "F", true, &d, &e), 0);
+	hoso_store_close(d);
+	fill_page(&p, "page two");
+	assert_int_equal(hoso_buf_addf(&doc, &e, xml, p.sha256), 0);
+	assert_int_equal(hoso_file_join(&path, top, "F/dossier.xml", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, doc.data, doc.len, &e), 0);
+	assert_int_equal(hoso_file_join(&path, top, "F/pages/0002.png", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "page two", 8, &e), 0);
+	assert_int_equal(hoso_file_join(&path, top, "F/pages/0002.norm.tif", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, "N", 1, &e), 0);
+
+	assert_int_equal(hoso_store_open(top, "F", true, &d, &e), 0);
+	fill_page(&p, "page three");
+	assert_int_equal(hoso_store_add_page(d, &p, "png", "page three", 10, "M", 1, &added, &e), 0);
+	assert_true(added);
+	assert_int_equal(d->pages[1].n, 2);
+	assert_string_equal(d->pages[1].file, "pages/0003.png");
+	assert_string_equal(d->pages[1].norm, "pages/0003.norm.tif");
+	hoso_store_close(d);
+	assert_int_equal(hoso_file_join(&path, top, "F/pages/0002.png", &e), 0);
+	assert_int_equal(hoso_file_read(path.data, 100, &got, &e), 0);
+	assert_string_equal(got.data, "page two");
+
+	/* Two pages naming one file: a damaged index, refused. */
+	hoso_buf_reset(&doc);
+	assert_int_equal(hoso_buf_adds(&doc, "<dossier version=\"1\"><ma_ho_so>F</ma_ho_so>"
+	    "<ngon_ngu>vi</ngon_ngu><so_trang>2</so_trang><pages>", &e), 0);
+	for (int i = 1; i <= 2; i++)
+		assert_int_equal(hoso_buf_addf(&doc, &e, "<page n=\"%d\" file=\"pages/0001.png\" "
+		    "norm=\"pages/000%d.norm.tif\" source=\"\" sha256=\"%s\" size=\"1\" "
+		    "width=\"1\" height=\"1\" dpi=\"1\" colour=\"bw\" rotation=\"0\" skew=\"0\" "
+		    "blank=\"false\"/>", i, i, p.sha256), 0);
+	assert_int_equal(hoso_buf_adds(&doc, "</pages></dossier>", &e), 0);
+	assert_int_equal(hoso_file_join(&path, top, "F/dossier.xml", &e), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, doc.data, doc.len, &e), 0);
+	assert_int_equal(hoso_store_open(top, "F", false, &d, &e), HOSO_EINPUT);
+	assert_non_null(strstr(e.msg, "another page"));
+	hoso_buf_free(&path);
+	hoso_buf_free(&doc);
+	hoso_buf_free(&got);
+}
+
+static void
+dates(void **state)
+{
+	(void)state;
+	assert_true(hoso_store_date_ok("2024-02-29"));
+	assert_false(hoso_store_date_ok("2023-02-29"));
+	assert_false(hoso_store_date_ok("2024-02-31"));
+	assert_false(hoso_store_date_ok("2024-13-01"));
+	assert_false(hoso_store_date_ok("2024-1-01"));
+	assert_false(hoso_store_date_ok("24-01-01xx"));
+}
+
 int
 main(void)
 {
@@ -225,6 +357,10 @@ main(void)
 		cmocka_unit_test(leftovers_of_a_crash_are_swept),
 		cmocka_unit_test(broken_index_is_bad_input),
 		cmocka_unit_test(two_writers),
+		cmocka_unit_test(foreign_folder_is_left_alone),
+		cmocka_unit_test(sweep_spares_other_names),
+		cmocka_unit_test(new_files_never_reuse_listed_names),
+		cmocka_unit_test(dates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
