@@ -15,6 +15,7 @@
 #include "img.h"
 #include "ingest.h"
 #include "input.h"
+#include "pdf.h"
 #include "qr.h"
 #include "tiff.h"
 #include "utf8.h"
@@ -471,6 +472,41 @@ out:
 	return r;
 }
 
+/*
+ * A PDF scan: each page's one image, taken out without loss. Even a
+ * one-page PDF is split, since a stored page must be an image.
+ */
+static int
+queue_pdf(struct batch *b, const struct hoso_input_item *it)
+{
+	struct hoso_pdf *p = NULL;
+	struct hoso_buf page = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	const char *ext;
+	int n = 0, i, r = 0;
+
+	hoso_err_clear(&e);
+	if (hoso_pdf_open(it->data, it->len, it->label, &p, &e) != 0 ||
+	    hoso_pdf_count(p, &n, &e) != 0) {
+		r = enqueue(b, it->label, 0, &page, &e);	/* rejected in its turn */
+		goto out;
+	}
+	for (i = 0; i < n && r == 0; i++) {
+		hoso_err_clear(&e);
+		hoso_buf_reset(&page);
+		if (hoso_pdf_page_image(p, i, b->opts->max_pixels, &page, &ext, &e) != 0) {
+			hoso_buf_free(&page);
+			r = enqueue(b, it->label, i + 1, &page, &e);
+		} else {
+			r = enqueue(b, it->label, i + 1, &page, NULL);
+		}
+	}
+out:
+	hoso_buf_free(&page);
+	hoso_pdf_close(p);
+	return r;
+}
+
 static int
 on_item(void *ctx, const struct hoso_input_item *it, struct hoso_err *err)
 {
@@ -484,6 +520,8 @@ on_item(void *ctx, const struct hoso_input_item *it, struct hoso_err *err)
 	b->files_total = it->total;
 	if (hoso_tiff_is(it->data, it->len))
 		r = queue_tiff(b, it);
+	else if (hoso_pdf_is(it->data, it->len))	/* after TIFF: "%PDF-" may sit in one */
+		r = queue_pdf(b, it);
 	else if ((r = hoso_buf_add(&data, it->data, it->len, &b->fatal)) == 0)
 		r = enqueue(b, it->label, 0, &data, NULL);
 	hoso_buf_free(&data);

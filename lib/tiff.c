@@ -754,3 +754,184 @@ out:
 	}
 	return r;
 }
+
+/* Check a wrap request against what the writer below can store. */
+static int
+wrap_check(const struct hoso_tiff_strip *d, size_t len, size_t row_bytes,
+    struct hoso_err *err)
+{
+	int r = HOSO_EUSAGE;
+
+	if (d->width == 0 || d->height == 0 || d->width > HOSO_TIFF_MAX_SIDE ||
+	    d->height > HOSO_TIFF_MAX_SIDE) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("image size %" PRIu32 "x%" PRIu32
+		    " is outside 1..%u"), d->width, d->height, HOSO_TIFF_MAX_SIDE);
+		goto out;
+	}
+	switch (d->compression) {
+	case HOSO_TIFF_COMP_G3:
+	case HOSO_TIFF_COMP_G4:
+		if (d->bits_per_sample != 1 || d->samples_per_pixel != 1 ||
+		    (d->photometric != HOSO_TIFF_PHOTO_MINISWHITE &&
+		    d->photometric != HOSO_TIFF_PHOTO_MINISBLACK))
+			goto usage;
+		if (len == 0) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("no image data"));
+			goto out;
+		}
+		break;
+	case HOSO_TIFF_COMP_DEFLATE:
+		if (d->bits_per_sample != 1 && d->bits_per_sample != 2 &&
+		    d->bits_per_sample != 4 && d->bits_per_sample != 8)
+			goto usage;
+		if (d->samples_per_pixel == 3 ?
+		    d->photometric != HOSO_TIFF_PHOTO_RGB || d->bits_per_sample != 8 :
+		    d->samples_per_pixel != 1 || d->photometric == HOSO_TIFF_PHOTO_RGB)
+			goto usage;
+		if (d->photometric == HOSO_TIFF_PHOTO_PALETTE && d->colormap == NULL)
+			goto usage;
+		if (len / row_bytes < d->height) {
+			r = hoso_err_set(err, HOSO_EINPUT,
+			    _("image data too short: %zu bytes for %" PRIu32 " rows of %zu"),
+			    len, d->height, row_bytes);
+			goto out;
+		}
+		break;
+	default:
+		goto usage;
+	}
+	if (d->icc_len > 0 && (d->icc == NULL || d->icc_len > UINT32_MAX / 2))
+		goto usage;
+	r = 0;
+	goto out;
+usage:
+	r = hoso_err_set(err, HOSO_EUSAGE, _("cannot write this image as TIFF"));
+out:
+	return r;
+}
+
+/* Tags of a wrapped page; the codec goes first, its own tags after it. */
+static bool
+wrap_tags(TIFF *wr, const struct hoso_tiff_strip *d, uint32_t rows_per_strip)
+{
+	uint16_t *map;
+	bool ok = true;
+
+	ok &= TIFFSetField(wr, TIFFTAG_IMAGEWIDTH, d->width) == 1;
+	ok &= TIFFSetField(wr, TIFFTAG_IMAGELENGTH, d->height) == 1;
+	ok &= TIFFSetField(wr, TIFFTAG_BITSPERSAMPLE, (int)d->bits_per_sample) == 1;
+	ok &= TIFFSetField(wr, TIFFTAG_SAMPLESPERPIXEL, (int)d->samples_per_pixel) == 1;
+	ok &= TIFFSetField(wr, TIFFTAG_COMPRESSION, (int)d->compression) == 1;
+	ok &= TIFFSetField(wr, TIFFTAG_PHOTOMETRIC, (int)d->photometric) == 1;
+	ok &= TIFFSetField(wr, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) == 1;
+	ok &= TIFFSetField(wr, TIFFTAG_ROWSPERSTRIP, rows_per_strip) == 1;
+	if (d->compression == COMPRESSION_CCITTFAX3)
+		ok &= TIFFSetField(wr, TIFFTAG_GROUP3OPTIONS, d->fax_options) == 1;
+	if (d->compression == COMPRESSION_ADOBE_DEFLATE && d->bits_per_sample == 8 &&
+	    d->photometric != HOSO_TIFF_PHOTO_PALETTE)
+		ok &= TIFFSetField(wr, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL) == 1;
+	if (d->photometric == HOSO_TIFF_PHOTO_PALETTE) {
+		map = (uint16_t *)d->colormap;	/* libtiff copies it */
+		ok &= TIFFSetField(wr, TIFFTAG_COLORMAP, map,
+		    map + ((size_t)1 << d->bits_per_sample),
+		    map + ((size_t)2 << d->bits_per_sample)) == 1;
+	}
+	if (d->xdpi > 0 && d->ydpi > 0) {
+		ok &= TIFFSetField(wr, TIFFTAG_XRESOLUTION, (double)d->xdpi) == 1;
+		ok &= TIFFSetField(wr, TIFFTAG_YRESOLUTION, (double)d->ydpi) == 1;
+		ok &= TIFFSetField(wr, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH) == 1;
+	}
+	if (d->icc_len > 0)
+		ok &= TIFFSetField(wr, TIFFTAG_ICCPROFILE, (uint32_t)d->icc_len, d->icc) == 1;
+	return ok;
+}
+
+int
+hoso_tiff_wrap_strip(const struct hoso_tiff_strip *d, const void *data, size_t len,
+    struct hoso_buf *out, struct hoso_err *err)
+{
+	char name[] = "image";
+	struct hoso_tiff w;
+	struct tiff_io oio;
+	TIFF *wr = NULL;
+	unsigned char *scratch = NULL;
+	const unsigned char *src = data;
+	size_t row_bytes, strip_bytes;
+	uint32_t rows_per_strip, row, n;
+	uint64_t total;
+	char mode[4];
+	int r;
+
+	memset(&w, 0, sizeof(w));
+	w.label = name;
+	memset(&oio, 0, sizeof(oio));
+	oio.out = out;
+	oio.base = out->len;
+	/* cannot overflow: width and bits are bounded by wrap_check's limits */
+	row_bytes = ((size_t)d->width * d->bits_per_sample * d->samples_per_pixel + 7) / 8;
+	if ((r = wrap_check(d, len, row_bytes == 0 ? 1 : row_bytes, err)) != 0)
+		goto out;
+	if (d->compression == HOSO_TIFF_COMP_DEFLATE) {
+		/* strips of about 256 KiB keep a reader's memory small */
+		rows_per_strip = (uint32_t)(262144 / row_bytes);
+		if (rows_per_strip == 0)
+			rows_per_strip = 1;
+		if (rows_per_strip > d->height)
+			rows_per_strip = d->height;
+		total = (uint64_t)row_bytes * d->height;
+	} else {
+		rows_per_strip = d->height;
+		total = len;
+	}
+	snprintf(mode, sizeof(mode), "wl%s",
+	    total + TIFF_CLASSIC_MARGIN + d->icc_len > UINT32_MAX ? "8" : "");
+	lib_reset(&w);
+	if ((wr = tiff_client_open(&w, mode, &oio)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("cannot start the TIFF output: %s"),
+		    lib_said(&w, _("unknown error")));
+		goto out;
+	}
+	if (!wrap_tags(wr, d, rows_per_strip) || w.n_errors > 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("cannot set the TIFF tags: %s"),
+		    lib_said(&w, _("unknown error")));
+		goto out;
+	}
+	if (d->compression != HOSO_TIFF_COMP_DEFLATE) {
+		/* the bytes are passed through unchanged; libtiff does not write to them */
+		if (TIFFWriteRawStrip(wr, 0, (void *)src, (tmsize_t)len) != (tmsize_t)len)
+			goto failed;
+	} else {
+		/* the predictor differences the rows in place: give it a copy */
+		strip_bytes = row_bytes * rows_per_strip;
+		if ((scratch = malloc(strip_bytes)) == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+		for (row = 0; row < d->height; row += n) {
+			n = d->height - row < rows_per_strip ? d->height - row : rows_per_strip;
+			memcpy(scratch, src + (size_t)row * row_bytes, (size_t)n * row_bytes);
+			if (TIFFWriteEncodedStrip(wr, row / rows_per_strip, scratch,
+			    (tmsize_t)((size_t)n * row_bytes)) < 0)
+				goto failed;
+		}
+	}
+	if (!TIFFWriteDirectory(wr) || oio.failed || w.n_errors > 0)
+		goto failed;
+	r = 0;
+	goto out;
+failed:
+	if (oio.failed)
+		r = hoso_err_set(err, oio.buf_err.code, "%s", oio.buf_err.msg);
+	else
+		r = hoso_err_set(err, HOSO_EIO, _("cannot write the TIFF: %s"),
+		    lib_said(&w, _("unknown error")));
+out:
+	if (wr != NULL)
+		TIFFClose(wr);
+	free(scratch);
+	if (r != 0 && out->len > oio.base) {
+		out->len = oio.base;
+		out->data[out->len] = '\0';
+	}
+	return r;
+}

@@ -56,4 +56,49 @@ int hoso_tiff_page_info(struct hoso_tiff *t, int page, struct hoso_tiff_info *in
 int hoso_tiff_extract(struct hoso_tiff *t, int page, struct hoso_buf *out, struct hoso_err *err);
 void hoso_tiff_close(struct hoso_tiff *t);
 
+/*
+ * Building a single-page TIFF around image data that comes from elsewhere
+ * (a PDF page's image). The numbers are TIFF 6.0 tag values, so that callers
+ * need not include <tiffio.h>.
+ */
+#define HOSO_TIFF_COMP_NONE	1
+#define HOSO_TIFF_COMP_G3	3	/* CCITT T.4 */
+#define HOSO_TIFF_COMP_G4	4	/* CCITT T.6 */
+#define HOSO_TIFF_COMP_DEFLATE	8
+
+#define HOSO_TIFF_PHOTO_MINISWHITE	0
+#define HOSO_TIFF_PHOTO_MINISBLACK	1
+#define HOSO_TIFF_PHOTO_RGB		2
+#define HOSO_TIFF_PHOTO_PALETTE		3
+
+#define HOSO_TIFF_G3_2D		0x1	/* T4Options: some rows are 2-D coded */
+#define HOSO_TIFF_G3_FILLBITS	0x4	/* T4Options: EOLs end on a byte boundary */
+
+struct hoso_tiff_strip {
+	uint32_t width, height;
+	uint16_t bits_per_sample;	/* 1, 2, 4 or 8 */
+	uint16_t samples_per_pixel;	/* 1 or 3 */
+	uint16_t photometric;		/* HOSO_TIFF_PHOTO_* */
+	/*
+	 * HOSO_TIFF_COMP_G3 or _G4: data is one compressed strip, stored
+	 * as it is. HOSO_TIFF_COMP_DEFLATE: data is the uncompressed rows
+	 * (each padded to a whole byte), compressed here without loss.
+	 */
+	uint16_t compression;
+	uint32_t fax_options;		/* T4Options for G3 */
+	/* for HOSO_TIFF_PHOTO_PALETTE: 3 << bits_per_sample entries, red, green, blue */
+	const uint16_t *colormap;
+	const void *icc;		/* ICC profile to record, or NULL */
+	size_t icc_len;
+	unsigned xdpi, ydpi;		/* 0 when not known */
+};
+
+/*
+ * Append to out a single-page TIFF holding data as desc describes it. The
+ * result is a deterministic function of the arguments; on failure out is
+ * left as it was.
+ */
+int hoso_tiff_wrap_strip(const struct hoso_tiff_strip *desc, const void *data, size_t len,
+    struct hoso_buf *out, struct hoso_err *err);
+
 #endif

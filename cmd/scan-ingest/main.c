@@ -16,7 +16,7 @@ usage_text(void)
 {
 	return _("Usage: scan-ingest [OPTION]... FILE|DIR|- ...\n"
 	    "       scan-ingest --separator CODE -o SHEET.png [--dpi N]\n"
-	    "Put scanned pages (TIFF, PNG, JPEG, PNM; folders; ZIP, TAR, 7z archives)\n"
+	    "Put scanned pages (TIFF, PNG, JPEG, PNM, PDF; folders; ZIP, TAR, 7z archives)\n"
 	    "into the dossier store, upright and deskewed, with blank pages flagged.\n"
 	    "'-' reads a list of paths, one per line, from standard input.\n"
 	    "\n"

@@ -87,6 +87,14 @@ check "a split G4 page keeps its G4 coding" [ "$(identify -format '%C' fm/F/page
 check "a split JPEG page keeps its JPEG coding" [ "$(identify -format '%C' fm/F/pages/0007.tif)" = JPEG ]
 check "the split pages have the original pixels" [ "$(compare -metric AE fm/F/pages/0006.tif "$FX/multi.tif[1]" null: 2>&1)" = 0 ]
 
+# --- PDF scans ---
+expect_exit 0 "a scanned PDF is ingested page by page" scan-ingest -q -o pdf --dossier P "$FX/scan.pdf"
+check "both pages of the PDF are stored" [ "$(npages pdf P)" = 2 ]
+check "the CCITT page comes out as a G4 TIFF" [ "$(identify -format '%C' pdf/P/pages/0001.tif)" = Group4 ]
+check "the CCITT page has the scanned pixels" [ "$(compare -metric AE pdf/P/pages/0001.tif "$FX/multi.tif[0]" null: 2>&1)" = 0 ]
+check "the JPEG page comes out as the JPEG it is" [ "$(attr pdf P 2 file)" = pages/0002.jpg ]
+check "PDF pages remember their page number" [ "$(attr pdf P 2 source_page)" = 2 ]
+
 # --- archives, read in place ---
 for a in scans.zip scans.tar.gz scans.7z; do
 	expect_exit 0 "$a is read in place" scan-ingest -q -o "ar-$a" "$FX/$a"
