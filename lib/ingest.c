@@ -436,37 +436,66 @@ enqueue(struct batch *b, const char *label, int source_page, struct hoso_buf *da
 	return drain(b, false);
 }
 
+/*
+ * Queue the pages of a multipage file one by one; page() takes page i
+ * (0-based) out into a buffer. A page that cannot be taken out is
+ * rejected in its turn, and the others go on.
+ */
+typedef int (*page_fn)(void *h, int i, size_t max_pixels, struct hoso_buf *out,
+    struct hoso_err *err);
+
+static int
+queue_pages(struct batch *b, const struct hoso_input_item *it, void *h, int n, page_fn page)
+{
+	struct hoso_buf data = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	int i, r = 0;
+
+	for (i = 0; i < n && r == 0; i++) {
+		hoso_err_clear(&e);
+		hoso_buf_reset(&data);
+		if (page(h, i, b->opts->max_pixels, &data, &e) != 0) {
+			hoso_buf_free(&data);
+			r = enqueue(b, it->label, i + 1, &data, &e);
+		} else {
+			r = enqueue(b, it->label, i + 1, &data, NULL);
+		}
+	}
+	hoso_buf_free(&data);
+	return r;
+}
+
+static int
+tiff_page(void *h, int i, size_t max_pixels, struct hoso_buf *out, struct hoso_err *err)
+{
+	(void)max_pixels;	/* checked on the page's own header by the worker */
+	return hoso_tiff_extract(h, i, out, err);
+}
+
+static int
+pdf_page(void *h, int i, size_t max_pixels, struct hoso_buf *out, struct hoso_err *err)
+{
+	const char *ext;
+
+	return hoso_pdf_page_image(h, i, max_pixels, out, &ext, err);
+}
+
 static int
 queue_tiff(struct batch *b, const struct hoso_input_item *it)
 {
 	struct hoso_tiff *t = NULL;
 	struct hoso_buf page = HOSO_BUF_INIT(0);
 	struct hoso_err e;
-	int n = 0, i, r = 0;
+	int n = 0, r;
 
 	hoso_err_clear(&e);
 	if (hoso_tiff_open(it->data, it->len, it->label, &t, &e) != 0 ||
-	    hoso_tiff_count(t, &n, &e) != 0) {
+	    hoso_tiff_count(t, &n, &e) != 0)
 		r = enqueue(b, it->label, 0, &page, &e);	/* rejected in its turn */
-		goto out;
-	}
-	if (n == 1) {
-		/* A single page is stored as it came, byte for byte. */
-		if ((r = hoso_buf_add(&page, it->data, it->len, &b->fatal)) == 0)
-			r = enqueue(b, it->label, 0, &page, NULL);
-		goto out;
-	}
-	for (i = 0; i < n && r == 0; i++) {
-		hoso_err_clear(&e);
-		hoso_buf_reset(&page);
-		if (hoso_tiff_extract(t, i, &page, &e) != 0) {
-			hoso_buf_free(&page);
-			r = enqueue(b, it->label, i + 1, &page, &e);
-		} else {
-			r = enqueue(b, it->label, i + 1, &page, NULL);
-		}
-	}
-out:
+	else if (n > 1)
+		r = queue_pages(b, it, t, n, tiff_page);
+	else if ((r = hoso_buf_add(&page, it->data, it->len, &b->fatal)) == 0)
+		r = enqueue(b, it->label, 0, &page, NULL);	/* one page: stored as it came */
 	hoso_buf_free(&page);
 	hoso_tiff_close(t);
 	return r;
@@ -480,29 +509,16 @@ static int
 queue_pdf(struct batch *b, const struct hoso_input_item *it)
 {
 	struct hoso_pdf *p = NULL;
-	struct hoso_buf page = HOSO_BUF_INIT(0);
+	struct hoso_buf none = HOSO_BUF_INIT(0);
 	struct hoso_err e;
-	const char *ext;
-	int n = 0, i, r = 0;
+	int n = 0, r;
 
 	hoso_err_clear(&e);
 	if (hoso_pdf_open(it->data, it->len, it->label, &p, &e) != 0 ||
-	    hoso_pdf_count(p, &n, &e) != 0) {
-		r = enqueue(b, it->label, 0, &page, &e);	/* rejected in its turn */
-		goto out;
-	}
-	for (i = 0; i < n && r == 0; i++) {
-		hoso_err_clear(&e);
-		hoso_buf_reset(&page);
-		if (hoso_pdf_page_image(p, i, b->opts->max_pixels, &page, &ext, &e) != 0) {
-			hoso_buf_free(&page);
-			r = enqueue(b, it->label, i + 1, &page, &e);
-		} else {
-			r = enqueue(b, it->label, i + 1, &page, NULL);
-		}
-	}
-out:
-	hoso_buf_free(&page);
+	    hoso_pdf_count(p, &n, &e) != 0)
+		r = enqueue(b, it->label, 0, &none, &e);	/* rejected in its turn */
+	else
+		r = queue_pages(b, it, p, n, pdf_page);
 	hoso_pdf_close(p);
 	return r;
 }
