@@ -1,0 +1,933 @@
+/*
+ * register.c - register exports (specs/register-csv.md, "File format", "Columns", "Rows"):
+ * an RFC 4180 record reader that streams in blocks, and the row parser on top of it.
+ * Memory is one block plus the longest row, whatever the size of the file.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "i18n.h"
+#include "register.h"
+#include "utf8.h"
+
+#define DEFAULT_BLOCK ((size_t)1 << 20)
+#define DEFAULT_MAX_ROW ((size_t)1 << 20)
+
+enum csv_state { ST_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE_SEEN };
+
+struct hoso_register_csv {
+	int fd;
+	char *label;
+	char *blk;
+	size_t blk_size, blk_len, blk_pos;
+	bool eof, started, skip_lf;
+	uint64_t bytes;
+	char sep;
+	long line;		/* line of the next byte */
+	size_t max_row;
+	struct hoso_buf rec;	/* the cells of the record, each NUL-terminated */
+	size_t *starts, *lens;
+	char **cells;
+	size_t n_cells, cap_cells;
+	unsigned char special[256];	/* bytes that end an unquoted run */
+};
+
+/* The columns of the spec; the order here is the index in struct hoso_register.col. */
+enum {
+	C_MA_HO_SO, C_MA_TTHC, C_LINH_VUC, C_MA_DON_VI, C_KENH, C_MUC_DO, C_NGAY_TIEP_NHAN,
+	C_NGAY_HEN_TRA, C_NGAY_KET_THUC, C_NGAY_TRA, C_TRANG_THAI, C_SO_HOA_HO_SO,
+	C_SO_HOA_KET_QUA, C_THANH_TOAN, C_KY_SO, C_MAX
+};
+
+static const struct {
+	const char *name;
+	bool required;
+} columns[C_MAX] = {
+	{ "ma_ho_so", true }, { "ma_tthc", false }, { "linh_vuc", false },
+	{ "ma_don_vi", true }, { "kenh", true }, { "muc_do", false },
+	{ "ngay_tiep_nhan", true }, { "ngay_hen_tra", false }, { "ngay_ket_thuc", false },
+	{ "ngay_tra", false }, { "trang_thai", false }, { "so_hoa_ho_so", false },
+	{ "so_hoa_ket_qua", false }, { "thanh_toan_truc_tuyen", false }, { "ky_so", false },
+};
+
+struct hoso_register {
+	struct hoso_register_csv *csv;
+	char *label;
+	bool lenient;
+	size_t *skipped;
+	size_t col[C_MAX];	/* cell index of each column; SIZE_MAX when absent */
+	char **header;		/* header names, for messages about unknown columns */
+	size_t n_header;
+	struct hoso_buf nfc;	/* scratch for comparing có/không */
+};
+
+/* ---- dates ---- */
+
+/* Days since 1970-01-01 (H. Hinnant's days_from_civil). */
+int32_t
+hoso_register_day(int year, int month, int mday)
+{
+	long y = year - (month <= 2);
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153L * (month + (month > 2 ? -3 : 9)) + 2) / 5 + mday - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void
+hoso_register_civil(int32_t day, int *year, int *month, int *mday)
+{
+	long z = (long)day + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	long d = doy - (153 * mp + 2) / 5 + 1;
+	long m = mp < 10 ? mp + 3 : mp - 9;
+
+	*year = (int)(yoe + era * 400 + (m <= 2));
+	*month = (int)m;
+	*mday = (int)d;
+}
+
+void
+hoso_register_date_str(int32_t day, char out[static 11])
+{
+	int y, m, d, i;
+
+	hoso_register_civil(day, &y, &m, &d);
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	/* Digits by hand: no sprintf, and the buffer is exactly "YYYY-MM-DD". */
+	for (i = 3; i >= 0; i--, y /= 10)
+		out[i] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+}
+
+static bool
+digits(const char *s, size_t n, int *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+static bool
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* "HH:MM" or "HH:MM:SS", checked and dropped: comparisons are by calendar date. */
+static bool
+time_ok(const char *s, size_t n)
+{
+	int h, m, sec = 0;
+
+	if (n != 5 && n != 8)
+		return false;
+	if (!digits(s, 2, &h) || s[2] != ':' || !digits(s + 3, 2, &m) || h > 23 || m > 59)
+		return false;
+	if (n == 8 && (s[5] != ':' || !digits(s + 6, 2, &sec) || sec > 59))
+		return false;
+	return true;
+}
+
+bool
+hoso_register_parse_date(const char *s, size_t n, int32_t *day)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (n < 10)
+		return false;
+	if (s[4] == '-' && s[7] == '-') {
+		if (!digits(s, 4, &y) || !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d))
+			return false;
+		if (n > 10 && ((s[10] != ' ' && s[10] != 'T') || !time_ok(s + 11, n - 11)))
+			return false;
+	} else if (s[2] == '/' && s[5] == '/') {
+		if (!digits(s, 2, &d) || !digits(s + 3, 2, &m) || !digits(s + 6, 4, &y))
+			return false;
+		if (n > 10 && (s[10] != ' ' || !time_ok(s + 11, n - 11)))
+			return false;
+	} else {
+		return false;
+	}
+	if (y < 1 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1] + (m == 2 && leap(y) ? 1 : 0))
+		return false;
+	*day = hoso_register_day(y, m, d);
+	return true;
+}
+
+const char *
+hoso_register_skip_name(int reason)
+{
+	static const char *const names[HOSO_REG_SKIP_MAX] = {
+		"empty_cell", "bad_date", "bad_value", "finished_before_received", "bad_text",
+		"unknown_unit",
+	};
+
+	return reason >= 0 && reason < HOSO_REG_SKIP_MAX ? names[reason] : "?";
+}
+
+/* ---- RFC 4180 records ---- */
+
+static int
+csv_fill(struct hoso_register_csv *c, struct hoso_err *err)
+{
+	ssize_t got;
+
+	c->blk_pos = 0;
+	c->blk_len = 0;
+	for (;;) {
+		got = read(c->fd, c->blk, c->blk_size);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return hoso_err_sys(err, errno, _("%s: cannot read"), c->label);
+		break;
+	}
+	if (got == 0)
+		c->eof = true;
+	c->blk_len = (size_t)got;
+	c->bytes += (uint64_t)got;
+	return 0;
+}
+
+/*
+ * The separator is the most frequent of ',' ';' TAB outside quotes on the
+ * header line (spec, "File format"); ',' when none occurs or on a tie.
+ */
+static char
+detect_separator(const char *p, size_t n)
+{
+	size_t comma = 0, semi = 0, tab = 0, i;
+	bool quoted = false;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (p[i] == '\n' || p[i] == '\r')
+			break;
+		else if (p[i] == ',')
+			comma++;
+		else if (p[i] == ';')
+			semi++;
+		else if (p[i] == '\t')
+			tab++;
+	}
+	if (semi > comma && semi >= tab)
+		return ';';
+	if (tab > comma && tab > semi)
+		return '\t';
+	return ',';
+}
+
+/*
+ * The first block is read until it holds the whole header line (or is full), so
+ * that the BOM and the separator are seen however short the reads are (pipes).
+ */
+static int
+csv_start(struct hoso_register_csv *c, struct hoso_err *err)
+{
+	ssize_t got;
+
+	c->started = true;
+	c->blk_pos = 0;
+	c->blk_len = 0;
+	while (c->blk_len < c->blk_size && memchr(c->blk, '\n', c->blk_len) == NULL) {
+		got = read(c->fd, c->blk + c->blk_len, c->blk_size - c->blk_len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return hoso_err_sys(err, errno, _("%s: cannot read"), c->label);
+		if (got == 0) {
+			c->eof = true;
+			break;
+		}
+		c->blk_len += (size_t)got;
+		c->bytes += (uint64_t)got;
+	}
+	if (c->blk_len >= 3 && memcmp(c->blk, "\xef\xbb\xbf", 3) == 0)
+		c->blk_pos = 3;
+	c->sep = detect_separator(c->blk + c->blk_pos, c->blk_len - c->blk_pos);
+	c->special[(unsigned char)c->sep] = 1;
+	c->special['\n'] = 1;
+	c->special['\r'] = 1;
+	return 0;
+}
+
+int
+hoso_register_csv_open(struct hoso_register_csv **csvp, int fd, const char *label,
+    size_t block_size, size_t max_row, struct hoso_err *err)
+{
+	struct hoso_register_csv *c;
+	int r;
+
+	*csvp = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	c->fd = fd;
+	/* At least the 3 bytes of a BOM. */
+	c->blk_size = block_size ? (block_size < 4 ? 4 : block_size) : DEFAULT_BLOCK;
+	c->max_row = max_row ? max_row : DEFAULT_MAX_ROW;
+	c->line = 1;
+	c->sep = ',';
+	hoso_buf_init(&c->rec, c->max_row + 64);
+	if ((c->label = strdup(label)) == NULL || (c->blk = malloc(c->blk_size)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	*csvp = c;
+	c = NULL;
+	r = 0;
+out:
+	hoso_register_csv_close(c);
+	return r;
+}
+
+void
+hoso_register_csv_close(struct hoso_register_csv *c)
+{
+	if (c == NULL)
+		return;
+	free(c->label);
+	free(c->blk);
+	hoso_buf_free(&c->rec);
+	free(c->starts);
+	free(c->lens);
+	free(c->cells);
+	free(c);
+}
+
+char
+hoso_register_csv_separator(const struct hoso_register_csv *c)
+{
+	return c->sep;
+}
+
+uint64_t
+hoso_register_csv_bytes(const struct hoso_register_csv *c)
+{
+	return c->bytes;
+}
+
+static int
+cell_end(struct hoso_register_csv *c, size_t start, struct hoso_err *err)
+{
+	int r;
+
+	if (c->n_cells == c->cap_cells) {
+		size_t cap = c->cap_cells ? c->cap_cells * 2 : 32;
+		size_t *ns, *nl;
+		char **nc;
+
+		if ((ns = realloc(c->starts, cap * sizeof(*ns))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		c->starts = ns;
+		if ((nl = realloc(c->lens, cap * sizeof(*nl))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		c->lens = nl;
+		if ((nc = realloc(c->cells, cap * sizeof(*nc))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		c->cells = nc;
+		c->cap_cells = cap;
+	}
+	c->starts[c->n_cells] = start;
+	c->lens[c->n_cells] = c->rec.len - start;
+	c->n_cells++;
+	if ((r = hoso_buf_addc(&c->rec, '\0', err)) != 0)
+		return r;
+	return 0;
+}
+
+static int
+rec_add(struct hoso_register_csv *c, const char *p, size_t n, long start_line,
+    struct hoso_err *err)
+{
+	if (n > c->max_row || c->rec.len > c->max_row - n)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: row longer than %zu bytes"),
+		    c->label, start_line, c->max_row);
+	return hoso_buf_add(&c->rec, p, n, err);
+}
+
+/*
+ * One record, whatever the blocks it spans. Runs of ordinary bytes are copied
+ * at once; only separators, quotes and line ends go through the state machine.
+ */
+static int
+csv_record(struct hoso_register_csv *c, long *line, size_t *bad_cell, struct hoso_err *err)
+{
+	enum csv_state st = ST_START;
+	size_t start = 0;
+	long start_line = c->line;
+	bool any = false;
+	int r;
+
+	hoso_buf_reset(&c->rec);
+	c->n_cells = 0;
+	*bad_cell = SIZE_MAX;
+	for (;;) {
+		const char *p, *e, *q;
+
+		if (c->blk_pos == c->blk_len) {
+			if (c->eof || (r = csv_fill(c, err)) != 0 || c->blk_len == 0) {
+				if (r != 0)
+					goto out;
+				break;
+			}
+		}
+		p = c->blk + c->blk_pos;
+		e = c->blk + c->blk_len;
+		if (c->skip_lf) {
+			c->skip_lf = false;
+			if (*p == '\n') {
+				c->line++;
+				c->blk_pos++;
+				continue;
+			}
+		}
+		if (!any) {
+			start_line = c->line;
+			any = true;
+		}
+		switch (st) {
+		case ST_START:
+			start = c->rec.len;
+			if (*p == '"') {
+				st = ST_QUOTED;
+				c->blk_pos++;
+				continue;
+			}
+			st = ST_UNQUOTED;
+			/* FALLTHROUGH */
+		case ST_UNQUOTED:
+			for (q = p; q < e && !c->special[(unsigned char)*q]; q++)
+				;
+			if ((r = rec_add(c, p, (size_t)(q - p), start_line, err)) != 0)
+				goto out;
+			c->blk_pos += (size_t)(q - p);
+			if (q == e)
+				continue;
+			c->blk_pos++;
+			if ((r = cell_end(c, start, err)) != 0)
+				goto out;
+			if (*q == c->sep) {
+				st = ST_START;
+				continue;
+			}
+			if (*q == '\n')
+				c->line++;
+			else
+				c->skip_lf = true;	/* CRLF: the LF may be in the next block */
+			goto done;
+		case ST_QUOTED:
+			for (q = p; q < e && *q != '"'; q++)
+				if (*q == '\n')
+					c->line++;
+			if ((r = rec_add(c, p, (size_t)(q - p), start_line, err)) != 0)
+				goto out;
+			c->blk_pos += (size_t)(q - p);
+			if (q < e) {
+				c->blk_pos++;
+				st = ST_QUOTE_SEEN;
+			}
+			continue;
+		case ST_QUOTE_SEEN:
+			if (*p == '"') {	/* "" is a quote */
+				if ((r = rec_add(c, "\"", 1, start_line, err)) != 0)
+					goto out;
+				c->blk_pos++;
+				st = ST_QUOTED;
+				continue;
+			}
+			/* RFC 4180 allows only a separator or a line end after the closing quote. */
+			if (*p != c->sep && *p != '\n' && *p != '\r' && *bad_cell == SIZE_MAX)
+				*bad_cell = c->n_cells;
+			st = ST_UNQUOTED;
+			continue;
+		}
+	}
+	/* End of input. */
+	if (st == ST_QUOTED) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s:%ld: a quoted cell is not closed before the end of the file"),
+		    c->label, start_line);
+		goto out;
+	}
+	if (!any) {
+		r = 0;
+		goto out;
+	}
+	if ((r = cell_end(c, start, err)) != 0)
+		goto out;
+done:
+	*line = start_line;
+	r = 1;
+out:
+	return r;
+}
+
+int
+hoso_register_csv_next(struct hoso_register_csv *c, char ***cells, size_t **lens, size_t *n,
+    long *line, size_t *bad_cell, struct hoso_err *err)
+{
+	size_t i;
+	int r;
+
+	if (!c->started && (r = csv_start(c, err)) != 0)
+		goto out;
+	for (;;) {
+		if ((r = csv_record(c, line, bad_cell, err)) <= 0)
+			goto out;
+		/* A blank line is no record. */
+		if (!(c->n_cells == 1 && c->lens[0] == 0))
+			break;
+	}
+	/* Pointers only now: the record buffer may have moved while it grew. */
+	for (i = 0; i < c->n_cells; i++)
+		c->cells[i] = c->rec.data + c->starts[i];
+	*cells = c->cells;
+	*lens = c->lens;
+	*n = c->n_cells;
+	r = 1;
+out:
+	return r;
+}
+
+/* ---- rows ---- */
+
+static void
+trim(char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+	(*s)[*n] = '\0';
+}
+
+static bool
+ascii_ieq(const char *a, size_t n, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char x = a[i], y = b[i];
+		if (y == '\0')
+			return false;
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return b[n] == '\0';
+}
+
+void
+hoso_register_close(struct hoso_register *reg)
+{
+	size_t i;
+
+	if (reg == NULL)
+		return;
+	hoso_register_csv_close(reg->csv);
+	for (i = 0; i < reg->n_header; i++)
+		free(reg->header[i]);
+	free(reg->header);
+	free(reg->label);
+	hoso_buf_free(&reg->nfc);
+	free(reg);
+}
+
+uint64_t
+hoso_register_bytes(const struct hoso_register *reg)
+{
+	return hoso_register_csv_bytes(reg->csv);
+}
+
+/* Columns are found by name, case-insensitive, surrounding spaces ignored (spec, "File format"). */
+static int
+read_header(struct hoso_register *reg, struct hoso_err *err)
+{
+	char **cells;
+	size_t *lens, n, i, k, bad;
+	long line;
+	int r;
+
+	if ((r = hoso_register_csv_next(reg->csv, &cells, &lens, &n, &line, &bad, err)) < 0)
+		goto out;
+	if (r == 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: empty file, no header line"), reg->label);
+		goto out;
+	}
+	if ((reg->header = calloc(n, sizeof(*reg->header))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		char *s = cells[i];
+		size_t len = lens[i];
+
+		if (!hoso_utf8_valid(s, len) || strlen(s) != len) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: header: not valid UTF-8"),
+			    reg->label, line);
+			goto out;
+		}
+		trim(&s, &len);
+		if ((reg->header[i] = strdup(s)) == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+		reg->n_header++;
+		for (k = 0; k < C_MAX; k++) {
+			if (!ascii_ieq(s, len, columns[k].name))
+				continue;
+			if (reg->col[k] != SIZE_MAX) {
+				r = hoso_err_set(err, HOSO_EINPUT,
+				    _("%s:%ld: column '%s' appears twice in the header"),
+				    reg->label, line, columns[k].name);
+				goto out;
+			}
+			reg->col[k] = i;
+		}
+	}
+	for (k = 0; k < C_MAX; k++) {
+		if (columns[k].required && reg->col[k] == SIZE_MAX) {
+			r = hoso_err_set(err, HOSO_EINPUT,
+			    _("%s: the header has no column '%s' (a register needs ma_ho_so, "
+			    "ma_don_vi, kenh and ngay_tiep_nhan)"), reg->label, columns[k].name);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	return r;
+}
+
+int
+hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_register_opts *o,
+    struct hoso_err *err)
+{
+	struct hoso_register *reg;
+	size_t k;
+	int r;
+
+	*regp = NULL;
+	if ((reg = calloc(1, sizeof(*reg))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (k = 0; k < C_MAX; k++)
+		reg->col[k] = SIZE_MAX;
+	reg->lenient = o->lenient;
+	reg->skipped = o->skipped;
+	hoso_buf_init(&reg->nfc, 4096);
+	if ((reg->label = strdup(o->label != NULL ? o->label : "-")) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if ((r = hoso_register_csv_open(&reg->csv, fd, reg->label, o->block_size, o->max_row,
+	    err)) != 0)
+		goto out;
+	if ((r = read_header(reg, err)) != 0)
+		goto out;
+	*regp = reg;
+	reg = NULL;
+out:
+	hoso_register_close(reg);
+	return r;
+}
+
+/* kenh: names or 1/2/3 in the spec's order (spec, "Columns"). */
+static int
+parse_kenh(const char *s, size_t n)
+{
+	if (ascii_ieq(s, n, "truc_tiep") || ascii_ieq(s, n, "1"))
+		return HOSO_KENH_TRUC_TIEP;
+	if (ascii_ieq(s, n, "truc_tuyen") || ascii_ieq(s, n, "2"))
+		return HOSO_KENH_TRUC_TUYEN;
+	if (ascii_ieq(s, n, "buu_chinh") || ascii_ieq(s, n, "3"))
+		return HOSO_KENH_BUU_CHINH;
+	return -1;
+}
+
+/* muc_do with the legacy levels 4 -> toan_trinh, 3 -> mot_phan, 2/1 -> khong. */
+static int
+parse_muc_do(const char *s, size_t n)
+{
+	if (ascii_ieq(s, n, "toan_trinh") || ascii_ieq(s, n, "4"))
+		return HOSO_MUC_DO_TOAN_TRINH;
+	if (ascii_ieq(s, n, "mot_phan") || ascii_ieq(s, n, "3"))
+		return HOSO_MUC_DO_MOT_PHAN;
+	if (ascii_ieq(s, n, "khong") || ascii_ieq(s, n, "2") || ascii_ieq(s, n, "1"))
+		return HOSO_MUC_DO_KHONG;
+	return -1;
+}
+
+/* 1/0, true/false, có/không; the Vietnamese words compared in NFC (decomposed input is common). */
+static int
+parse_bool(struct hoso_register *reg, const char *s, size_t n)
+{
+	struct hoso_err e;
+	const char *t = s;
+	size_t tn = n, i;
+	bool ascii = true;
+
+	if (ascii_ieq(s, n, "1") || ascii_ieq(s, n, "true"))
+		return 1;
+	if (ascii_ieq(s, n, "0") || ascii_ieq(s, n, "false"))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			ascii = false;
+	if (ascii)
+		return -1;
+	hoso_buf_reset(&reg->nfc);
+	if (hoso_utf8_nfc(s, n, &reg->nfc, &e) != 0)
+		return -1;
+	t = hoso_buf_str(&reg->nfc);
+	tn = reg->nfc.len;
+	/* ascii_ieq folds the ASCII letters; the capital Ó and Ô are spelled out. */
+	if (ascii_ieq(t, tn, "c\xc3\xb3") || (tn == 3 && memcmp(t, "C\xc3\x93", 3) == 0))
+		return 1;
+	if (ascii_ieq(t, tn, "kh\xc3\xb4ng") || (tn == 6 && memcmp(t, "KH\xc3\x94NG", 6) == 0))
+		return 0;
+	return -1;
+}
+
+/*
+ * A row error "file:line: column: reason" (spec, "Rows"): fatal, or counted and
+ * skipped under --lenient (returns 1 then). fmt has one %s for value when value
+ * is not NULL, none otherwise; the value is shown as a safe label.
+ */
+static int
+row_error(struct hoso_register *reg, int reason, struct hoso_err *err, long line,
+    const char *column, const char *fmt, const char *value)
+{
+	struct hoso_buf label = HOSO_BUF_INIT(200), why = HOSO_BUF_INIT(400);
+	struct hoso_err e;
+
+	if (reg->lenient) {
+		if (reg->skipped != NULL)
+			reg->skipped[reason]++;
+		return 1;
+	}
+	if (value != NULL) {
+		hoso_utf8_label(value, strlen(value), &label, &e);
+		hoso_buf_addf(&why, &e, fmt, hoso_buf_str(&label));
+	} else {
+		hoso_buf_adds(&why, fmt, &e);
+	}
+	hoso_err_set(err, HOSO_EINPUT, "%s:%ld: %s: %s", reg->label, line, column,
+	    hoso_buf_str(&why));
+	hoso_buf_free(&label);
+	hoso_buf_free(&why);
+	return HOSO_EINPUT;
+}
+
+static const char *
+column_name(const struct hoso_register *reg, size_t i, struct hoso_buf *tmp)
+{
+	struct hoso_err e;
+
+	if (i < reg->n_header && reg->header[i][0] != '\0')
+		return reg->header[i];
+	hoso_buf_reset(tmp);
+	hoso_buf_addf(tmp, &e, _("column %zu"), i + 1);
+	return hoso_buf_str(tmp);
+}
+
+/* The cell of column k, trimmed, or NULL when the column is absent or the cell empty. */
+static char *
+cell(const struct hoso_register *reg, char **cells, size_t *lens, size_t n, int k, size_t *len)
+{
+	size_t i = reg->col[k];
+	char *s;
+
+	if (i == SIZE_MAX || i >= n)
+		return NULL;
+	s = cells[i];
+	*len = lens[i];
+	trim(&s, len);
+	return *len > 0 ? s : NULL;
+}
+
+static int
+date_cell(struct hoso_register *reg, char **cells, size_t *lens, size_t n, int k, long line,
+    int32_t *day, struct hoso_err *err)
+{
+	size_t len;
+	char *s = cell(reg, cells, lens, n, k, &len);
+
+	*day = HOSO_DATE_NONE;
+	if (s == NULL) {
+		if (columns[k].required)
+			return row_error(reg, HOSO_REG_SKIP_EMPTY, err, line, columns[k].name,
+			    _("empty, a value is required"), NULL);
+		return 0;
+	}
+	if (!hoso_register_parse_date(s, len, day))
+		return row_error(reg, HOSO_REG_SKIP_DATE, err, line, columns[k].name,
+		    _("not a date (YYYY-MM-DD[ HH:MM[:SS]] or DD/MM/YYYY[ HH:MM[:SS]]): '%s'"), s);
+	return 0;
+}
+
+static int
+parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long line,
+    size_t bad_cell, struct hoso_register_row *row, struct hoso_err *err)
+{
+	static const struct {
+		int col;
+		unsigned bit;
+	} bools[] = {
+		{ C_SO_HOA_HO_SO, HOSO_REG_SO_HOA_HO_SO },
+		{ C_SO_HOA_KET_QUA, HOSO_REG_SO_HOA_KET_QUA },
+		{ C_THANH_TOAN, HOSO_REG_THANH_TOAN_TRUC_TUYEN },
+		{ C_KY_SO, HOSO_REG_KY_SO },
+	};
+	struct hoso_buf tmp = HOSO_BUF_INIT(64);
+	size_t i, len;
+	char *s;
+	int r, v;
+
+	memset(row, 0, sizeof(*row));
+	row->line = line;
+	for (i = 0; i < n; i++) {
+		if (!hoso_utf8_valid(cells[i], lens[i])) {
+			r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line, column_name(reg, i, &tmp),
+			    _("not valid UTF-8"), NULL);
+			goto out;
+		}
+		if (strlen(cells[i]) != lens[i]) {
+			r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line, column_name(reg, i, &tmp),
+			    _("contains a NUL byte"), NULL);
+			goto out;
+		}
+		if (i >= reg->n_header && lens[i] > 0) {
+			r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line, column_name(reg, i, &tmp),
+			    _("more cells than the header has columns: '%s'"), cells[i]);
+			goto out;
+		}
+	}
+	if (bad_cell != SIZE_MAX) {
+		r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line, column_name(reg, bad_cell, &tmp),
+		    _("text after the closing quote (RFC 4180)"), NULL);
+		goto out;
+	}
+	if ((s = cell(reg, cells, lens, n, C_MA_HO_SO, &len)) == NULL) {
+		r = row_error(reg, HOSO_REG_SKIP_EMPTY, err, line, "ma_ho_so",
+		    _("empty, a value is required"), NULL);
+		goto out;
+	}
+	if (len > 255) {
+		r = row_error(reg, HOSO_REG_SKIP_VALUE, err, line, "ma_ho_so",
+		    _("longer than 255 bytes: '%s'"), s);
+		goto out;
+	}
+	row->code = s;
+	if ((s = cell(reg, cells, lens, n, C_MA_DON_VI, &len)) == NULL) {
+		r = row_error(reg, HOSO_REG_SKIP_EMPTY, err, line, "ma_don_vi",
+		    _("empty, a value is required"), NULL);
+		goto out;
+	}
+	row->unit = s;
+	if ((s = cell(reg, cells, lens, n, C_KENH, &len)) == NULL) {
+		r = row_error(reg, HOSO_REG_SKIP_EMPTY, err, line, "kenh",
+		    _("empty, a value is required"), NULL);
+		goto out;
+	}
+	if ((row->kenh = parse_kenh(s, len)) < 0) {
+		r = row_error(reg, HOSO_REG_SKIP_VALUE, err, line, "kenh",
+		    _("not truc_tiep, truc_tuyen, buu_chinh, 1, 2 or 3: '%s'"), s);
+		goto out;
+	}
+	if ((s = cell(reg, cells, lens, n, C_MUC_DO, &len)) != NULL &&
+	    (row->muc_do = parse_muc_do(s, len)) < 0) {
+		r = row_error(reg, HOSO_REG_SKIP_VALUE, err, line, "muc_do",
+		    _("not toan_trinh, mot_phan, khong, 4, 3, 2 or 1: '%s'"), s);
+		goto out;
+	}
+	row->field = cell(reg, cells, lens, n, C_LINH_VUC, &len);
+	if ((r = date_cell(reg, cells, lens, n, C_NGAY_TIEP_NHAN, line, &row->recv, err)) != 0 ||
+	    (r = date_cell(reg, cells, lens, n, C_NGAY_HEN_TRA, line, &row->due, err)) != 0 ||
+	    (r = date_cell(reg, cells, lens, n, C_NGAY_KET_THUC, line, &row->done, err)) != 0 ||
+	    (r = date_cell(reg, cells, lens, n, C_NGAY_TRA, line, &row->returned, err)) != 0)
+		goto out;
+	if (row->done != HOSO_DATE_NONE && row->done < row->recv) {
+		char d[11];
+
+		hoso_register_date_str(row->recv, d);
+		r = row_error(reg, HOSO_REG_SKIP_ORDER, err, line, "ngay_ket_thuc",
+		    _("before ngay_tiep_nhan (%s)"), d);
+		goto out;
+	}
+	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+		if ((s = cell(reg, cells, lens, n, bools[i].col, &len)) == NULL)
+			continue;
+		if ((v = parse_bool(reg, s, len)) < 0) {
+			r = row_error(reg, HOSO_REG_SKIP_VALUE, err, line, columns[bools[i].col].name,
+			    _("not 1, 0, true, false, có or không: '%s'"), s);
+			goto out;
+		}
+		if (v)
+			row->flags |= bools[i].bit;
+	}
+	r = 0;
+out:
+	hoso_buf_free(&tmp);
+	return r;
+}
+
+int
+hoso_register_next(struct hoso_register *reg, struct hoso_register_row *row,
+    struct hoso_err *err)
+{
+	char **cells;
+	size_t *lens, n, bad;
+	long line;
+	int r;
+
+	for (;;) {
+		if ((r = hoso_register_csv_next(reg->csv, &cells, &lens, &n, &line, &bad, err)) <= 0)
+			goto out;
+		r = parse_row(reg, cells, lens, n, line, bad, row, err);
+		if (r < 0)
+			goto out;
+		if (r == 0)
+			break;
+		/* r == 1: skipped under --lenient */
+	}
+	r = 1;
+out:
+	return r;
+}

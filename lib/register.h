@@ -1,0 +1,117 @@
+/* register.h - streaming reader of register exports (sổ theo dõi hồ sơ), specs/register-csv.md. */
+#ifndef HOSO_REGISTER_H
+#define HOSO_REGISTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Dates are day numbers (days since 1970-01-01, proleptic Gregorian); this one is "no date". */
+#define HOSO_DATE_NONE INT32_MIN
+
+enum hoso_kenh {
+	HOSO_KENH_NONE = 0,
+	HOSO_KENH_TRUC_TIEP = 1,	/* paper at the desk */
+	HOSO_KENH_TRUC_TUYEN = 2,	/* online */
+	HOSO_KENH_BUU_CHINH = 3,	/* postal */
+};
+
+enum hoso_muc_do {
+	HOSO_MUC_DO_NONE = 0,
+	HOSO_MUC_DO_TOAN_TRINH,		/* legacy 4 */
+	HOSO_MUC_DO_MOT_PHAN,		/* legacy 3 */
+	HOSO_MUC_DO_KHONG,		/* legacy 2 and 1 */
+};
+
+/* The yes/no columns of a row, as bits of hoso_register_row.flags. */
+enum {
+	HOSO_REG_SO_HOA_HO_SO = 1,
+	HOSO_REG_SO_HOA_KET_QUA = 2,
+	HOSO_REG_THANH_TOAN_TRUC_TUYEN = 4,
+	HOSO_REG_KY_SO = 8,
+};
+
+/* Why a row was skipped under --lenient (counted per reason). */
+enum hoso_register_skip {
+	HOSO_REG_SKIP_EMPTY,		/* a required cell is empty */
+	HOSO_REG_SKIP_DATE,		/* a date that does not parse or is out of range */
+	HOSO_REG_SKIP_VALUE,		/* another value that does not parse */
+	HOSO_REG_SKIP_ORDER,		/* ngay_ket_thuc before ngay_tiep_nhan */
+	HOSO_REG_SKIP_TEXT,		/* invalid UTF-8, NUL byte, bad quoting, too many cells */
+	HOSO_REG_SKIP_UNIT,		/* unit code unknown on the date received */
+	HOSO_REG_SKIP_MAX,
+};
+
+/* One register row; the strings live until the next hoso_register_next call. */
+struct hoso_register_row {
+	const char *code;	/* ma_ho_so, trimmed, never empty */
+	const char *unit;	/* ma_don_vi, trimmed, never empty */
+	const char *field;	/* linh_vuc, trimmed; NULL when empty */
+	int kenh;		/* enum hoso_kenh, never NONE */
+	int muc_do;		/* enum hoso_muc_do */
+	int32_t recv;		/* ngay_tiep_nhan, never HOSO_DATE_NONE */
+	int32_t due;		/* ngay_hen_tra */
+	int32_t done;		/* ngay_ket_thuc; >= recv when given */
+	int32_t returned;	/* ngay_tra */
+	unsigned flags;		/* HOSO_REG_* bits */
+	long line;		/* line of the file where the row starts */
+};
+
+struct hoso_register_opts {
+	const char *label;	/* names the input in messages ("file:line: ...") */
+	size_t block_size;	/* bytes per read(2); 0: 1 MiB */
+	size_t max_row;		/* longest row (and so cell) accepted; 0: 1 MiB */
+	bool lenient;		/* skip bad rows, counting them in skipped[] */
+	size_t *skipped;	/* HOSO_REG_SKIP_MAX counters, added to; may be NULL */
+};
+
+struct hoso_register;
+
+/* Read a register from fd (not closed here); the header is read at once. */
+int hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_register_opts *o,
+    struct hoso_err *err);
+/* Next row: 1 and *row filled, 0 at the end, or a negative HOSO_E* code. */
+int hoso_register_next(struct hoso_register *reg, struct hoso_register_row *row,
+    struct hoso_err *err);
+/* Bytes read so far (for progress). */
+uint64_t hoso_register_bytes(const struct hoso_register *reg);
+void hoso_register_close(struct hoso_register *reg);
+
+/*
+ * The RFC 4180 record reader under hoso_register_*, shared with the units file:
+ * BOM skipped, separator ',' ';' or TAB chosen from the first line, quoted cells
+ * with separators, quotes and newlines, LF or CRLF, blank lines skipped.
+ */
+struct hoso_register_csv;
+
+int hoso_register_csv_open(struct hoso_register_csv **csvp, int fd, const char *label,
+    size_t block_size, size_t max_row, struct hoso_err *err);
+/*
+ * Next record: 1 with cells[0..n) (NUL-terminated, lengths in lens), the line it
+ * starts on and, in bad_cell, the index of a cell with text after its closing
+ * quote (SIZE_MAX when none); 0 at the end; negative on error.
+ */
+int hoso_register_csv_next(struct hoso_register_csv *csv, char ***cells, size_t **lens, size_t *n,
+    long *line, size_t *bad_cell, struct hoso_err *err);
+char hoso_register_csv_separator(const struct hoso_register_csv *csv);
+uint64_t hoso_register_csv_bytes(const struct hoso_register_csv *csv);
+void hoso_register_csv_close(struct hoso_register_csv *csv);
+
+/*
+ * A date in one of the spec's forms (YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS],
+ * YYYY-MM-DDTHH:MM[:SS], DD/MM/YYYY[ HH:MM[:SS]]) as a day number; false when
+ * it is none of them. The time of day is checked, then dropped.
+ */
+bool hoso_register_parse_date(const char *s, size_t n, int32_t *day);
+/* Day number <-> civil date. */
+int32_t hoso_register_day(int year, int month, int mday);
+void hoso_register_civil(int32_t day, int *year, int *month, int *mday);
+/* "YYYY-MM-DD" into out (at least 11 bytes; years beyond 9999 are clamped). */
+void hoso_register_date_str(int32_t day, char out[static 11]);
+
+/* A short English name of a skip reason, for messages and machine output. */
+const char *hoso_register_skip_name(int reason);
+
+#endif

@@ -1,0 +1,232 @@
+/* test_register.c - the register CSV reader: quoting, separators, BOM, CRLF, dates, codes, errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "register.h"
+
+/* A file holding text, as an fd positioned at its start. */
+static int
+text_fd(const char *text)
+{
+	FILE *f = tmpfile();
+	int fd;
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	fflush(f);
+	fd = dup(fileno(f));
+	fclose(f);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+/* Read all rows with a given block size; returns the status of the last call. */
+static int
+read_all(const char *text, size_t block, bool lenient, struct hoso_register_row *rows, size_t max,
+    size_t *n, size_t *skipped, struct hoso_err *err)
+{
+	struct hoso_register_opts o = { "t.csv", block, 0, lenient, skipped };
+	struct hoso_register *reg = NULL;
+	static char codes[16][64];
+	int fd = text_fd(text), r;
+
+	*n = 0;
+	if ((r = hoso_register_open(&reg, fd, &o, err)) == 0) {
+		while ((r = hoso_register_next(reg, &rows[*n], err)) > 0 && *n < max) {
+			/* Keep the code: the row's strings live until the next call. */
+			snprintf(codes[*n], sizeof(codes[*n]), "%s", rows[*n].code);
+			rows[*n].code = codes[*n];
+			(*n)++;
+		}
+	}
+	hoso_register_close(reg);
+	close(fd);
+	return r;
+}
+
+static void
+dates(void **state)
+{
+	int32_t d, want = hoso_register_day(2025, 7, 1);
+	char s[11];
+
+	(void)state;
+	assert_true(hoso_register_parse_date("2025-07-01", 10, &d) && d == want);
+	assert_true(hoso_register_parse_date("2025-07-01 23:59", 16, &d) && d == want);
+	assert_true(hoso_register_parse_date("2025-07-01T08:30:15", 19, &d) && d == want);
+	assert_true(hoso_register_parse_date("01/07/2025", 10, &d) && d == want);
+	assert_true(hoso_register_parse_date("01/07/2025 08:30", 16, &d) && d == want);
+	assert_true(hoso_register_parse_date("01/07/2025 08:30:00", 19, &d) && d == want);
+	assert_true(hoso_register_parse_date("2024-02-29", 10, &d));
+	assert_false(hoso_register_parse_date("2025-02-29", 10, &d));
+	assert_false(hoso_register_parse_date("2025-13-01", 10, &d));
+	assert_false(hoso_register_parse_date("2025-07-01 24:00", 16, &d));
+	assert_false(hoso_register_parse_date("1/7/2025", 8, &d));
+	assert_false(hoso_register_parse_date("01/07/2025T08:30", 16, &d));
+	assert_false(hoso_register_parse_date("2025-07-01Z", 11, &d));
+	assert_int_equal(hoso_register_day(1970, 1, 1), 0);
+	hoso_register_date_str(want, s);
+	assert_string_equal(s, "2025-07-01");
+}
+
+static void
+quoting_bom_crlf_and_blocks(void **state)
+{
+	const char *text = "\xef\xbb\xbf Ma_Ho_So ,KENH,ngay_tiep_nhan,ma_don_vi,linh_vuc,extra\r\n"
+	    "\"A,1\",1,2025-01-02,X,\"Hộ \"\"tịch\"\"\nmới\",ignored\r\n"
+	    "\r\n"
+	    "B,truc_tuyen,02/01/2025 10:00,X,,\r\n"
+	    "C,3,2025-01-02T10:00,X,\"\",\"\"";
+	struct hoso_register_row rows[8];
+	struct hoso_err err;
+	size_t n, block;
+
+	(void)state;
+	/* Every block size, down to one byte: rows, quotes and CRLF straddle the reads. */
+	for (block = 1; block <= 64; block++) {
+		assert_int_equal(read_all(text, block, false, rows, 8, &n, NULL, &err), 0);
+		assert_int_equal(n, 3);
+		assert_string_equal(rows[0].code, "A,1");
+		assert_int_equal(rows[0].kenh, HOSO_KENH_TRUC_TIEP);
+		assert_int_equal(rows[0].line, 2);
+		assert_string_equal(rows[1].code, "B");
+		assert_int_equal(rows[1].kenh, HOSO_KENH_TRUC_TUYEN);
+		assert_int_equal(rows[1].line, 5);	/* a quoted newline and a blank line before */
+		assert_int_equal(rows[1].recv, hoso_register_day(2025, 1, 2));
+		assert_null(rows[1].field);
+		assert_int_equal(rows[2].kenh, HOSO_KENH_BUU_CHINH);
+		assert_int_equal(rows[2].line, 6);
+	}
+}
+
+static void
+separators(void **state)
+{
+	struct hoso_register_row rows[4];
+	struct hoso_err err;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(read_all("ma_ho_so;ma_don_vi;kenh;ngay_tiep_nhan\nA;1,5;2;2025-01-01\n", 0,
+	    false, rows, 4, &n, NULL, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].code, "A");
+	assert_int_equal(read_all("ma_ho_so\tma_don_vi\tkenh\tngay_tiep_nhan\nA;B\tU\t2\t2025-01-01\n",
+	    0, false, rows, 4, &n, NULL, &err), 0);
+	assert_string_equal(rows[0].code, "A;B");
+}
+
+static void
+legacy_codes_and_booleans(void **state)
+{
+	const char *text = "ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,muc_do,so_hoa_ho_so,ky_so,"
+	    "so_hoa_ket_qua,thanh_toan_truc_tuyen\n"
+	    "A,U,1,2025-01-01,4,có,true,0,\n"
+	    "B,U,1,2025-01-01,3,co\xcc\x81,1,kho\xcc\x82ng,false\n"	/* NFD có, không */
+	    "C,U,1,2025-01-01,2,Có,0,KHÔNG,TRUE\n"
+	    "D,U,1,2025-01-01,1,,,,\n"
+	    "E,U,1,2025-01-01,khong,,,,\n";
+	struct hoso_register_row rows[8];
+	struct hoso_err err;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(read_all(text, 0, false, rows, 8, &n, NULL, &err), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(rows[0].muc_do, HOSO_MUC_DO_TOAN_TRINH);
+	assert_int_equal(rows[1].muc_do, HOSO_MUC_DO_MOT_PHAN);
+	assert_int_equal(rows[2].muc_do, HOSO_MUC_DO_KHONG);
+	assert_int_equal(rows[3].muc_do, HOSO_MUC_DO_KHONG);
+	assert_int_equal(rows[4].muc_do, HOSO_MUC_DO_KHONG);
+	assert_int_equal(rows[0].flags, HOSO_REG_SO_HOA_HO_SO | HOSO_REG_KY_SO);
+	assert_int_equal(rows[1].flags, HOSO_REG_SO_HOA_HO_SO | HOSO_REG_KY_SO);
+	assert_int_equal(rows[2].flags, HOSO_REG_SO_HOA_HO_SO | HOSO_REG_THANH_TOAN_TRUC_TUYEN);
+	assert_int_equal(rows[3].flags, 0);
+}
+
+static void
+errors_name_file_line_column(void **state)
+{
+	struct hoso_register_row rows[4];
+	struct hoso_err err;
+	size_t n, skipped[HOSO_REG_SKIP_MAX];
+	const char *bad = "ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,ngay_ket_thuc\n"
+	    "A,U,1,2025-01-05,2025-01-04\n"
+	    ",U,1,2025-01-05,\n"
+	    "C,U,fax,2025-01-05,\n"
+	    "D,U,1,2025-01-05 25:00,\n"
+	    "\"E\"x,U,1,2025-01-05,\n"
+	    "F,U,1,2025-01-05,,surplus\n"
+	    "G,U\xff,1,2025-01-05,\n"
+	    "H,U,1,2025-01-05,2025-01-05\n";
+
+	(void)state;
+	assert_int_equal(read_all(bad, 0, false, rows, 4, &n, NULL, &err), HOSO_EINPUT);
+	assert_string_equal(err.msg, "t.csv:2: ngay_ket_thuc: before ngay_tiep_nhan (2025-01-05)");
+	memset(skipped, 0, sizeof(skipped));
+	assert_int_equal(read_all(bad, 0, true, rows, 4, &n, skipped, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].code, "H");
+	assert_int_equal(skipped[HOSO_REG_SKIP_ORDER], 1);
+	assert_int_equal(skipped[HOSO_REG_SKIP_EMPTY], 1);
+	assert_int_equal(skipped[HOSO_REG_SKIP_VALUE], 1);
+	assert_int_equal(skipped[HOSO_REG_SKIP_DATE], 1);
+	assert_int_equal(skipped[HOSO_REG_SKIP_TEXT], 3);
+	assert_int_equal(read_all("ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nA,U\xff,1,2025-01-01\n", 0,
+	    false, rows, 4, &n, NULL, &err), HOSO_EINPUT);
+	assert_string_equal(err.msg, "t.csv:2: ma_don_vi: not valid UTF-8");
+	assert_int_equal(read_all("ma_ho_so,ma_don_vi,kenh\n", 0, false, rows, 4, &n, NULL, &err),
+	    HOSO_EINPUT);
+	assert_non_null(strstr(err.msg, "t.csv: the header has no column 'ngay_tiep_nhan'"));
+	assert_int_equal(read_all("ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\n\"A,U,1,2025-01-01\n", 0,
+	    true, rows, 4, &n, skipped, &err), HOSO_EINPUT);
+	assert_non_null(strstr(err.msg, "t.csv:2: a quoted cell is not closed"));
+	assert_int_equal(read_all("", 0, false, rows, 4, &n, NULL, &err), HOSO_EINPUT);
+}
+
+static void
+rows_are_bounded(void **state)
+{
+	struct hoso_register_opts o = { "big.csv", 4096, 1000, false, NULL };
+	struct hoso_register *reg = NULL;
+	struct hoso_register_row row;
+	struct hoso_err err;
+	char *text = malloc(5000);
+	int fd;
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, "ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nA,", 41);
+	memset(text + 41, 'x', 3000);
+	memcpy(text + 3041, ",1,2025-01-01\n", 15);
+	fd = text_fd(text);
+	assert_int_equal(hoso_register_open(&reg, fd, &o, &err), 0);
+	assert_int_equal(hoso_register_next(reg, &row, &err), HOSO_EINPUT);
+	assert_string_equal(err.msg, "big.csv:2: row longer than 1000 bytes");
+	hoso_register_close(reg);
+	close(fd);
+	free(text);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dates),
+		cmocka_unit_test(quoting_bom_crlf_and_blocks),
+		cmocka_unit_test(separators),
+		cmocka_unit_test(legacy_codes_and_booleans),
+		cmocka_unit_test(errors_name_file_line_column),
+		cmocka_unit_test(rows_are_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
