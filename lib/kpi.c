@@ -1,0 +1,883 @@
+/*
+ * kpi.c - the counting rules of specs/register-csv.md ("Counting rules", "Grouping").
+ *
+ * Registers are read row by row; per distinct dossier only what counting needs is
+ * kept, in a 20-byte record (three dates as 16-bit day numbers, unit and field as
+ * 16-bit indices, one byte of flags, a 32-bit hash and a 32-bit reference to the
+ * code). Codes are kept whole in an arena (a length byte and the bytes), so two
+ * dossiers are merged only when their codes are equal, never on a hash collision.
+ * An open-addressing table of 32-bit record numbers finds a code. All of it grows
+ * in fixed chunks, so nothing is copied twice and no doubling wastes half.
+ * Per dossier: 20 (record) + 4 / load (table, load 0.375..0.75) + 1 + code length,
+ * about 54 bytes for the usual 25-byte code. Counting runs once all input is read,
+ * because the last occurrence of a code wins (spec, "Rows").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "i18n.h"
+#include "kpi.h"
+#include "utf8.h"
+
+/* Dates in records: days after 1999-12-31, so 1 is 2000-01-01 and 65535 is 2179-06-06; 0 = none. */
+#define DAY_BASE (hoso_register_day(2000, 1, 1) - 1)
+#define REC_NONE 0
+
+#define REC_CHUNK_BITS 16
+#define REC_CHUNK ((size_t)1 << REC_CHUNK_BITS)
+#define ARENA_CHUNK_BITS 20
+#define ARENA_CHUNK ((size_t)1 << ARENA_CHUNK_BITS)
+#define ARENA_MAX_CHUNKS ((size_t)1 << (32 - ARENA_CHUNK_BITS))
+#define KEY_NONE 0xffffu
+
+/* flags */
+#define F_KENH_MASK 3u		/* enum hoso_kenh */
+#define F_TOAN_TRINH 4u
+#define F_SHIFT 3		/* HOSO_REG_* booleans above */
+
+struct rec {
+	uint32_t hash;
+	uint32_t code;		/* arena chunk << 20 | offset */
+	uint16_t recv, due, done;
+	uint16_t unit, field;
+	uint8_t flags;
+	uint8_t pad;
+};
+
+_Static_assert(sizeof(struct rec) == 20, "a dossier record is 20 bytes");
+
+struct group {
+	uint64_t key;
+	uint64_t counts[HOSO_KPI_N_COUNTS];
+};
+
+struct groups {
+	struct group *v;
+	size_t n, cap;
+	uint32_t *slots;	/* index + 1 */
+	size_t n_slots;
+};
+
+struct hoso_kpi {
+	struct hoso_kpi_opts o;
+	struct hoso_units *units;
+	struct hoso_units *own_units;
+	/* dossiers */
+	struct rec **rec_chunks;
+	size_t n_recs, n_rec_chunks;
+	unsigned char **arena;
+	size_t n_arena, arena_used;	/* chunks, bytes used in the last one */
+	uint32_t *slots;
+	size_t n_slots;
+	/* fields (lĩnh vực), NFC, interned */
+	char **fields;
+	size_t n_fields;
+	uint32_t *field_slots;
+	size_t n_field_slots;
+	struct hoso_buf nfc;
+	/* statistics */
+	uint64_t rows_read, duplicates;
+	size_t skipped[HOSO_REG_SKIP_MAX];
+};
+
+static const char *const count_names[HOSO_KPI_N_COUNTS] = {
+	"received", "online", "paper", "carried_over", "resolved", "early", "on_time", "late",
+	"pending", "in_time", "overdue", "digitized", "digitized_results", "paid_online", "signed",
+	"end_to_end",
+};
+
+static const char *const rate_names[HOSO_KPI_N_RATES] = {
+	"online_rate", "digitization_rate", "on_time_rate", "signed_rate",
+};
+
+const char *
+hoso_kpi_count_name(int c)
+{
+	return c >= 0 && c < HOSO_KPI_N_COUNTS ? count_names[c] : "?";
+}
+
+const char *
+hoso_kpi_rate_name(int r)
+{
+	return r >= 0 && r < HOSO_KPI_N_RATES ? rate_names[r] : "?";
+}
+
+bool
+hoso_kpi_rate(const uint64_t c[HOSO_KPI_N_COUNTS], int rate, uint64_t *tenths)
+{
+	uint64_t num, base;
+
+	switch (rate) {
+	case HOSO_KPI_ONLINE_RATE:
+		num = c[HOSO_KPI_ONLINE];
+		base = c[HOSO_KPI_RECEIVED];
+		break;
+	case HOSO_KPI_DIGITIZATION_RATE:
+		num = c[HOSO_KPI_DIGITIZED];
+		base = c[HOSO_KPI_RECEIVED];
+		break;
+	case HOSO_KPI_ON_TIME_RATE:
+		num = c[HOSO_KPI_EARLY] + c[HOSO_KPI_ON_TIME];
+		base = c[HOSO_KPI_RESOLVED];
+		break;
+	default:
+		num = c[HOSO_KPI_SIGNED];
+		base = c[HOSO_KPI_RESOLVED];
+		break;
+	}
+	if (base == 0)
+		return false;
+	/* Integers, rounded half up: the same digits as any spreadsheet or SQL check. */
+	*tenths = (num * 2000 + base) / (2 * base);
+	return true;
+}
+
+/* 64-bit FNV-1a folded to 32 bits with a final mix (codes share long prefixes). */
+static uint32_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static struct rec *
+rec_at(const struct hoso_kpi *k, uint32_t i)
+{
+	return &k->rec_chunks[i >> REC_CHUNK_BITS][i & (REC_CHUNK - 1)];
+}
+
+static const unsigned char *
+code_at(const struct hoso_kpi *k, uint32_t ref)
+{
+	return k->arena[ref >> ARENA_CHUNK_BITS] + (ref & (ARENA_CHUNK - 1));
+}
+
+void
+hoso_kpi_free(struct hoso_kpi *k)
+{
+	size_t i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->n_rec_chunks; i++)
+		free(k->rec_chunks[i]);
+	free(k->rec_chunks);
+	for (i = 0; i < k->n_arena; i++)
+		free(k->arena[i]);
+	free(k->arena);
+	free(k->slots);
+	for (i = 0; i < k->n_fields; i++)
+		free(k->fields[i]);
+	free(k->fields);
+	free(k->field_slots);
+	hoso_buf_free(&k->nfc);
+	hoso_units_free(k->own_units);
+	free(k);
+}
+
+int
+hoso_kpi_new(struct hoso_kpi **kp, const struct hoso_kpi_opts *o, struct hoso_units *units,
+    struct hoso_err *err)
+{
+	struct hoso_kpi *k = NULL;
+	int32_t lo = DAY_BASE + 1, hi = DAY_BASE + 0xffff;
+	int r;
+
+	*kp = NULL;
+	if (o->from > o->to || o->from < lo || o->to > hi || (o->has_as_of &&
+	    (o->as_of < lo || o->as_of > hi))) {
+		r = hoso_err_set(err, HOSO_EUSAGE,
+		    _("the period must run forward and lie within 2000-01-01 to 2179-06-06"));
+		goto out;
+	}
+	if (units == NULL && (o->has_as_of || (o->by & HOSO_KPI_BY_LEVEL))) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("--as-of and --by level need a units file"));
+		goto out;
+	}
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	k->o = *o;
+	if (k->o.by == 0)
+		k->o.by = HOSO_KPI_BY_UNIT;
+	hoso_buf_init(&k->nfc, 0);
+	if (units == NULL) {
+		if ((r = hoso_units_new(&k->own_units, err)) != 0)
+			goto out;
+		units = k->own_units;
+	}
+	k->units = units;
+	*kp = k;
+	k = NULL;
+	r = 0;
+out:
+	hoso_kpi_free(k);
+	return r;
+}
+
+/* ---- fields ---- */
+
+static int
+intern_field(struct hoso_kpi *k, const char *s, uint16_t *idx, struct hoso_err *err)
+{
+	const char *t = s;
+	size_t n = strlen(s), i, h;
+	int r;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			break;
+	/* "Hộ tịch" typed on two keyboards is one field: compare in NFC. */
+	if (i < n) {
+		hoso_buf_reset(&k->nfc);
+		if ((r = hoso_utf8_nfc(s, n, &k->nfc, err)) != 0)
+			return r;
+		t = hoso_buf_str(&k->nfc);
+		n = k->nfc.len;
+	}
+	if (k->n_fields * 2 >= k->n_field_slots) {
+		size_t ns = k->n_field_slots ? k->n_field_slots * 2 : 64;
+		uint32_t *slots = calloc(ns, sizeof(*slots));
+		char **nf;
+
+		if (k->n_fields >= 0xfffe)
+			return hoso_err_set(err, HOSO_EINPUT, _("more than 65534 distinct fields (linh_vuc)"));
+		if (slots == NULL || (nf = realloc(k->fields, ns / 2 * sizeof(*nf))) == NULL) {
+			free(slots);
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		}
+		k->fields = nf;
+		for (i = 0; i < k->n_fields; i++) {
+			for (h = hash_bytes(k->fields[i], strlen(k->fields[i])) & (ns - 1); slots[h] != 0;
+			    h = (h + 1) & (ns - 1))
+				;
+			slots[h] = (uint32_t)i + 1;
+		}
+		free(k->field_slots);
+		k->field_slots = slots;
+		k->n_field_slots = ns;
+	}
+	for (h = hash_bytes(t, n) & (k->n_field_slots - 1); k->field_slots[h] != 0;
+	    h = (h + 1) & (k->n_field_slots - 1)) {
+		if (strcmp(k->fields[k->field_slots[h] - 1], t) == 0) {
+			*idx = (uint16_t)(k->field_slots[h] - 1);
+			return 0;
+		}
+	}
+	if ((k->fields[k->n_fields] = strdup(t)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	k->field_slots[h] = (uint32_t)k->n_fields + 1;
+	*idx = (uint16_t)k->n_fields++;
+	return 0;
+}
+
+/* ---- dossiers ---- */
+
+static int
+grow_slots(struct hoso_kpi *k, struct hoso_err *err)
+{
+	size_t ns = k->n_slots ? k->n_slots * 2 : 1024, i, h;
+	uint32_t *slots;
+
+	if (ns > ((size_t)1 << 32))
+		return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
+	if ((slots = calloc(ns, sizeof(*slots))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	for (i = 0; i < k->n_recs; i++) {
+		for (h = rec_at(k, (uint32_t)i)->hash & (ns - 1); slots[h] != 0; h = (h + 1) & (ns - 1))
+			;
+		slots[h] = (uint32_t)i + 1;
+	}
+	free(k->slots);
+	k->slots = slots;
+	k->n_slots = ns;
+	return 0;
+}
+
+static int
+store_code(struct hoso_kpi *k, const char *code, size_t n, uint32_t *ref, struct hoso_err *err)
+{
+	unsigned char *p;
+
+	if (k->n_arena == 0 || k->arena_used + 1 + n > ARENA_CHUNK) {
+		unsigned char **na;
+
+		if (k->n_arena == ARENA_MAX_CHUNKS)
+			return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
+		if ((na = realloc(k->arena, (k->n_arena + 1) * sizeof(*na))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		k->arena = na;
+		if ((k->arena[k->n_arena] = malloc(ARENA_CHUNK)) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		k->n_arena++;
+		k->arena_used = 0;
+	}
+	p = k->arena[k->n_arena - 1] + k->arena_used;
+	p[0] = (unsigned char)n;
+	memcpy(p + 1, code, n);
+	*ref = (uint32_t)((k->n_arena - 1) << ARENA_CHUNK_BITS | k->arena_used);
+	k->arena_used += 1 + n;
+	return 0;
+}
+
+/* Insert or replace (the last occurrence wins); *slot_rec is the record to fill. */
+static int
+find_or_add(struct hoso_kpi *k, const char *code, struct rec **out, bool *replaced,
+    struct hoso_err *err)
+{
+	size_t n = strlen(code), h;
+	uint32_t hash = hash_bytes(code, n), ref = 0;
+	struct rec *x;
+	int r;
+
+	if ((k->n_recs + 1) * 4 > k->n_slots * 3 && (r = grow_slots(k, err)) != 0)
+		return r;
+	for (h = hash & (k->n_slots - 1); k->slots[h] != 0; h = (h + 1) & (k->n_slots - 1)) {
+		const unsigned char *c;
+
+		x = rec_at(k, k->slots[h] - 1);
+		if (x->hash != hash)
+			continue;
+		c = code_at(k, x->code);
+		if (c[0] == n && memcmp(c + 1, code, n) == 0) {
+			*out = x;
+			*replaced = true;
+			return 0;
+		}
+	}
+	if (k->n_recs == (size_t)UINT32_MAX - 1)
+		return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
+	if ((k->n_recs & (REC_CHUNK - 1)) == 0) {
+		struct rec **nc;
+
+		if ((nc = realloc(k->rec_chunks, (k->n_rec_chunks + 1) * sizeof(*nc))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		k->rec_chunks = nc;
+		if ((k->rec_chunks[k->n_rec_chunks] = malloc(REC_CHUNK * sizeof(struct rec))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		k->n_rec_chunks++;
+	}
+	if ((r = store_code(k, code, n, &ref, err)) != 0)
+		return r;
+	x = rec_at(k, (uint32_t)k->n_recs);
+	memset(x, 0, sizeof(*x));
+	x->hash = hash;
+	x->code = ref;
+	k->slots[h] = (uint32_t)++k->n_recs;
+	*out = x;
+	*replaced = false;
+	return 0;
+}
+
+/* A row error found here rather than in register.c (unit, date range), fatal or skipped. */
+static int
+kpi_row_error(struct hoso_kpi *k, int reason, struct hoso_err *err)
+{
+	if (k->o.lenient) {
+		k->skipped[reason]++;
+		hoso_err_clear(err);
+		return 1;
+	}
+	return err->code;
+}
+
+static int
+compact_date(struct hoso_kpi *k, const char *label, const struct hoso_register_row *row,
+    const char *column, int32_t day, uint16_t *out, struct hoso_err *err)
+{
+	char d[11];
+
+	if (day == HOSO_DATE_NONE) {
+		*out = REC_NONE;
+		return 0;
+	}
+	if (day <= DAY_BASE || day > DAY_BASE + 0xffff) {
+		hoso_register_date_str(day, d);
+		hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: %s: %s is outside 2000-01-01 to 2179-06-06"),
+		    label, row->line, column, d);
+		return kpi_row_error(k, HOSO_REG_SKIP_DATE, err);
+	}
+	*out = (uint16_t)(day - DAY_BASE);
+	return 0;
+}
+
+static int
+add_row(struct hoso_kpi *k, const char *label, const struct hoso_register_row *row,
+    struct hoso_err *err)
+{
+	uint16_t recv, due, done, field = KEY_NONE;
+	uint32_t unit;
+	struct rec *x = NULL;
+	bool replaced = false;
+	char d[11];
+	int r;
+
+	if ((r = compact_date(k, label, row, "ngay_tiep_nhan", row->recv, &recv, err)) != 0 ||
+	    (r = compact_date(k, label, row, "ngay_hen_tra", row->due, &due, err)) != 0 ||
+	    (r = compact_date(k, label, row, "ngay_ket_thuc", row->done, &done, err)) != 0)
+		return r;
+	if (!hoso_units_from_file(k->units)) {
+		if ((r = hoso_units_adhoc(k->units, row->unit, &unit, err)) != 0)
+			return r;
+	} else if (!hoso_units_find(k->units, row->unit, row->recv, &unit)) {
+		/* Spec, "Units file": a unit unknown on its date is an error. */
+		struct hoso_buf lab = HOSO_BUF_INIT(200);
+		struct hoso_err e;
+
+		hoso_utf8_label(row->unit, strlen(row->unit), &lab, &e);
+		hoso_register_date_str(row->recv, d);
+		hoso_err_set(err, HOSO_EINPUT,
+		    _("%s:%ld: ma_don_vi: unit '%s' is not in the units file on %s (ngay_tiep_nhan)"),
+		    label, row->line, hoso_buf_str(&lab), d);
+		hoso_buf_free(&lab);
+		return kpi_row_error(k, HOSO_REG_SKIP_UNIT, err);
+	}
+	/* Spec, "Columns": an empty linh_vuc is "(không xác định)". */
+	if ((r = intern_field(k, row->field != NULL ? row->field : "(kh\xc3\xb4ng x\xc3\xa1" "c \xc4\x91\xe1\xbb\x8bnh)",
+	    &field, err)) != 0)
+		return r;
+	if ((r = find_or_add(k, row->code, &x, &replaced, err)) != 0)
+		return r;
+	if (replaced)
+		k->duplicates++;
+	x->recv = recv;
+	x->due = due;
+	x->done = done;
+	x->unit = (uint16_t)unit;
+	x->field = field;
+	x->flags = (uint8_t)((unsigned)row->kenh |
+	    (row->muc_do == HOSO_MUC_DO_TOAN_TRINH ? F_TOAN_TRINH : 0) | row->flags << F_SHIFT);
+	k->rows_read++;
+	return 0;
+}
+
+int
+hoso_kpi_add_fd(struct hoso_kpi *k, int fd, const char *label, struct hoso_err *err)
+{
+	struct hoso_register_opts ro;
+	struct hoso_register *reg = NULL;
+	struct hoso_register_row row;
+	uint64_t before = k->rows_read;
+	int r;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.label = label;
+	ro.block_size = k->o.block_size;
+	ro.max_row = k->o.max_row;
+	ro.lenient = k->o.lenient;
+	ro.skipped = k->skipped;
+	if ((r = hoso_register_open(&reg, fd, &ro, err)) != 0)
+		goto out;
+	while ((r = hoso_register_next(reg, &row, err)) > 0) {
+		if ((r = add_row(k, label, &row, err)) < 0)
+			goto out;
+	}
+	if (r < 0)
+		goto out;
+	hoso_log(k->o.log, HOSO_LOG_INFO, _("%s: %llu rows"), label,
+	    (unsigned long long)(k->rows_read - before));
+out:
+	hoso_register_close(reg);
+	return r;
+}
+
+/* ---- counting ---- */
+
+/* Spec, "Counting rules": one dossier over [from, to], day numbers as in records. */
+static bool
+count_one(const struct rec *x, uint16_t from, uint16_t to, uint64_t c[HOSO_KPI_N_COUNTS])
+{
+	unsigned kenh = x->flags & F_KENH_MASK, b = (unsigned)x->flags >> F_SHIFT;
+	bool has_due = x->due != REC_NONE, has_done = x->done != REC_NONE;
+
+	if (x->recv > to || (has_done && x->done < from))
+		return false;
+	if (x->recv >= from) {
+		c[HOSO_KPI_RECEIVED]++;
+		if (kenh == HOSO_KENH_TRUC_TUYEN) {
+			c[HOSO_KPI_ONLINE]++;
+			if (x->flags & F_TOAN_TRINH)
+				c[HOSO_KPI_END_TO_END]++;
+		} else {
+			c[HOSO_KPI_PAPER]++;
+		}
+		if (b & HOSO_REG_SO_HOA_HO_SO)
+			c[HOSO_KPI_DIGITIZED]++;
+		if (b & HOSO_REG_THANH_TOAN_TRUC_TUYEN)
+			c[HOSO_KPI_PAID_ONLINE]++;
+	} else {
+		c[HOSO_KPI_CARRIED_OVER]++;	/* recv < from, not done before from */
+	}
+	if (has_done && x->done <= to) {
+		c[HOSO_KPI_RESOLVED]++;
+		if (!has_due || x->done == x->due)
+			c[HOSO_KPI_ON_TIME]++;
+		else if (x->done < x->due)
+			c[HOSO_KPI_EARLY]++;
+		else
+			c[HOSO_KPI_LATE]++;
+		if (b & HOSO_REG_SO_HOA_KET_QUA)
+			c[HOSO_KPI_DIGITIZED_RESULTS]++;
+		if (b & HOSO_REG_KY_SO)
+			c[HOSO_KPI_SIGNED]++;
+	} else {
+		c[HOSO_KPI_PENDING]++;
+		if (!has_due || x->due > to)
+			c[HOSO_KPI_IN_TIME]++;
+		else
+			c[HOSO_KPI_OVERDUE]++;
+	}
+	return true;
+}
+
+static uint64_t
+make_key(unsigned unit, unsigned level, unsigned field, unsigned month)
+{
+	return (uint64_t)unit << 48 | (uint64_t)level << 32 | (uint64_t)field << 16 | month;
+}
+
+static int
+group_get(struct groups *g, uint64_t key, struct group **out, struct hoso_err *err)
+{
+	size_t h, i;
+
+	if ((g->n + 1) * 2 > g->n_slots) {
+		size_t ns = g->n_slots ? g->n_slots * 2 : 256;
+		uint32_t *slots = calloc(ns, sizeof(*slots));
+
+		if (slots == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		for (i = 0; i < g->n; i++) {
+			for (h = (size_t)(g->v[i].key * 0x9e3779b97f4a7c15ULL >> 20) & (ns - 1);
+			    slots[h] != 0; h = (h + 1) & (ns - 1))
+				;
+			slots[h] = (uint32_t)i + 1;
+		}
+		free(g->slots);
+		g->slots = slots;
+		g->n_slots = ns;
+	}
+	for (h = (size_t)(key * 0x9e3779b97f4a7c15ULL >> 20) & (g->n_slots - 1); g->slots[h] != 0;
+	    h = (h + 1) & (g->n_slots - 1)) {
+		if (g->v[g->slots[h] - 1].key == key) {
+			*out = &g->v[g->slots[h] - 1];
+			return 0;
+		}
+	}
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 64;
+		struct group *nv = realloc(g->v, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		g->v = nv;
+		g->cap = cap;
+	}
+	memset(&g->v[g->n], 0, sizeof(g->v[g->n]));
+	g->v[g->n].key = key;
+	g->slots[h] = (uint32_t)++g->n;
+	*out = &g->v[g->n - 1];
+	return 0;
+}
+
+static int
+group_add(struct groups *g, uint64_t key, const uint64_t c[HOSO_KPI_N_COUNTS],
+    struct hoso_err *err)
+{
+	struct group *x;
+	int i, r;
+
+	if ((r = group_get(g, key, &x, err)) != 0)
+		return r;
+	for (i = 0; i < HOSO_KPI_N_COUNTS; i++)
+		x->counts[i] += c[i];
+	return 0;
+}
+
+static void
+groups_free(struct groups *g)
+{
+	free(g->v);
+	free(g->slots);
+}
+
+static unsigned
+month_of(uint16_t day)
+{
+	int y, m, d;
+
+	hoso_register_civil(DAY_BASE + day, &y, &m, &d);
+	return (unsigned)((y - 2000) * 12 + m - 1);
+}
+
+static uint16_t
+month_first(unsigned month)
+{
+	return (uint16_t)(hoso_register_day(2000 + (int)month / 12, (int)month % 12 + 1, 1) - DAY_BASE);
+}
+
+static int
+cmp_keys(const void *pa, const void *pb)
+{
+	const struct group *a = pa, *b = pb;
+
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static int
+cmp_names(const void *pa, const void *pb)
+{
+	return strcmp(**(char *const *const *)pa, **(char *const *const *)pb);
+}
+
+/*
+ * Rows sort by unit (units-file order), level, field name (bytes of NFC) and
+ * month: field indices in the keys are replaced by their rank by name, so that
+ * one integer comparison sorts (and qsort needs no context). by_rank[rank] is
+ * the field index back.
+ */
+static int
+sort_groups(const struct hoso_kpi *k, struct groups *g, uint16_t **by_rank, struct hoso_err *err)
+{
+	char ***ptrs = NULL;
+	uint16_t *rank = NULL;
+	size_t i;
+	int r;
+
+	if ((ptrs = malloc((k->n_fields + 1) * sizeof(*ptrs))) == NULL ||
+	    (rank = malloc((k->n_fields + 1) * sizeof(*rank))) == NULL ||
+	    (*by_rank = malloc((k->n_fields + 1) * sizeof(**by_rank))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (i = 0; i < k->n_fields; i++)
+		ptrs[i] = &k->fields[i];
+	if (k->n_fields > 0)
+		qsort(ptrs, k->n_fields, sizeof(*ptrs), cmp_names);
+	for (i = 0; i < k->n_fields; i++) {
+		size_t f = (size_t)(ptrs[i] - k->fields);
+
+		rank[f] = (uint16_t)i;
+		(*by_rank)[i] = (uint16_t)f;
+	}
+	for (i = 0; i < g->n; i++) {
+		uint64_t f = g->v[i].key >> 16 & 0xffff;
+
+		if (f != KEY_NONE)
+			g->v[i].key = (g->v[i].key & ~((uint64_t)0xffff << 16)) | (uint64_t)rank[f] << 16;
+	}
+	if (g->n > 0)
+		qsort(g->v, g->n, sizeof(*g->v), cmp_keys);
+	r = 0;
+out:
+	free(ptrs);
+	free(rank);
+	return r;
+}
+
+static void
+fill_row(const struct hoso_kpi *k, const struct group *g, const uint16_t *by_rank,
+    struct hoso_kpi_row *row)
+{
+	unsigned u = (unsigned)(g->key >> 48), l = (unsigned)(g->key >> 32) & 0xffff;
+	unsigned f = (unsigned)(g->key >> 16) & 0xffff, m = (unsigned)g->key & 0xffff;
+	const struct hoso_unit *x;
+
+	memset(row, 0, sizeof(*row));
+	row->month = -1;
+	row->level_id = HOSO_LEVEL_NONE;
+	if (u != KEY_NONE) {
+		x = hoso_units_get(k->units, u);
+		row->unit = x->code;
+		row->unit_name = x->name;
+		row->level_id = x->level;
+		if (k->o.by & HOSO_KPI_BY_LEVEL)
+			row->level = hoso_units_level_name(x->level);
+	}
+	if (l != KEY_NONE) {
+		row->level_id = (int)l;
+		row->level = hoso_units_level_name((int)l);
+	}
+	if (f != KEY_NONE)
+		row->field = k->fields[by_rank[f]];
+	if (m != KEY_NONE)
+		row->month = 24000 + (int)m;
+	memcpy(row->counts, g->counts, sizeof(row->counts));
+}
+
+/* Ancestor chain of a unit in the world the report is in (as-of or as recorded). */
+static uint32_t
+root_of(const struct hoso_units *u, uint32_t i)
+{
+	while (hoso_units_get(u, i)->parent != HOSO_UNIT_NONE)
+		i = hoso_units_get(u, i)->parent;
+	return i;
+}
+
+/*
+ * Plain --by unit with roll-up lists every unit of the provinces the registers
+ * speak of that is valid in the period (or on the --as-of day), zeros included:
+ * a commune that reported nothing is part of the report. --direct lists only
+ * units with a count (spec, "Machine-readable output").
+ */
+static int
+add_zero_units(const struct hoso_kpi *k, struct groups *out, struct hoso_err *err)
+{
+	size_t n = hoso_units_count(k->units), i, j;
+	bool *root_used;
+	struct group *g;
+	int r = 0;
+
+	if ((root_used = calloc(n ? n : 1, sizeof(*root_used))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	for (j = 0; j < out->n; j++)
+		root_used[root_of(k->units, (uint32_t)(out->v[j].key >> 48))] = true;
+	for (i = 0; i < n; i++) {
+		const struct hoso_unit *x = hoso_units_get(k->units, (uint32_t)i);
+		int32_t f = DAY_BASE + k->o.from, t = DAY_BASE + k->o.to;
+		bool valid;
+
+		if (k->o.has_as_of)
+			valid = x->from <= k->o.as_of && k->o.as_of <= x->to;
+		else
+			valid = x->from <= t && f <= x->to;
+		if (!valid || !root_used[root_of(k->units, (uint32_t)i)])
+			continue;
+		if ((r = group_get(out, make_key((unsigned)i, KEY_NONE, KEY_NONE, KEY_NONE), &g, err)) != 0)
+			break;
+	}
+	free(root_used);
+	return r;
+}
+
+int
+hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err *err)
+{
+	struct groups base = { NULL, 0, 0, NULL, 0 }, out = { NULL, 0, 0, NULL, 0 };
+	size_t n_units = hoso_units_count(k->units), i;
+	uint32_t *map = NULL;
+	uint16_t from, to, *by_rank = NULL;
+	unsigned by = k->o.by, m, m_first, m_last;
+	uint64_t c[HOSO_KPI_N_COUNTS];
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	/* Options hold absolute days; records and the loops below use record days. */
+	from = (uint16_t)(k->o.from - DAY_BASE);
+	to = (uint16_t)(k->o.to - DAY_BASE);
+	k->o.from = from;
+	k->o.to = to;
+	m_first = month_of(from);
+	m_last = month_of(to);
+	if ((map = malloc((n_units ? n_units : 1) * sizeof(*map))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (i = 0; i < n_units; i++) {
+		map[i] = (uint32_t)i;
+		if (k->o.has_as_of && (r = hoso_units_as_of(k->units, (uint32_t)i, k->o.as_of, &map[i],
+		    err)) != 0)
+			goto out;
+	}
+	/* Base groups: the attributed unit, and the field and month when grouped by them. */
+	for (i = 0; i < k->n_recs; i++) {
+		const struct rec *x = rec_at(k, (uint32_t)i);
+		unsigned unit = map[x->unit];
+		unsigned field = by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE;
+
+		memset(c, 0, sizeof(c));
+		if (!count_one(x, from, to, c))
+			continue;
+		for (m = 0; m < HOSO_KPI_N_COUNTS; m++)
+			res->total.counts[m] += c[m];
+		if (!(by & HOSO_KPI_BY_MONTH)) {
+			if ((r = group_add(&base, make_key(unit, KEY_NONE, field, KEY_NONE), c, err)) != 0)
+				goto out;
+			continue;
+		}
+		/*
+		 * --by month: each month is its own period cut to [from, to], so received
+		 * goes by the month of recv, resolved by the month of done, and carried
+		 * over and pending are those of the month (spec, "Grouping").
+		 */
+		for (m = month_of(x->recv) > m_first ? month_of(x->recv) : m_first; m <= m_last; m++) {
+			uint16_t mf = month_first(m), ml = (uint16_t)(month_first(m + 1) - 1);
+
+			if (x->done != REC_NONE && x->done < (mf > from ? mf : from))
+				break;
+			memset(c, 0, sizeof(c));
+			if (count_one(x, mf > from ? mf : from, ml < to ? ml : to, c) &&
+			    (r = group_add(&base, make_key(unit, KEY_NONE, field, m), c, err)) != 0)
+				goto out;
+		}
+	}
+	/* Output groups: roll-up along parents, or direct, or by level. */
+	for (i = 0; i < base.n; i++) {
+		const struct group *g = &base.v[i];
+		uint32_t unit = (uint32_t)(g->key >> 48);
+		uint64_t rest = g->key & 0xffffffffULL;
+		uint64_t lev = (uint64_t)KEY_NONE << 32;
+
+		if (by & HOSO_KPI_BY_UNIT) {
+			for (;;) {
+				if ((r = group_add(&out, (uint64_t)unit << 48 | lev | rest, g->counts, err)) != 0)
+					goto out;
+				if (k->o.direct || (unit = hoso_units_get(k->units, unit)->parent) == HOSO_UNIT_NONE)
+					break;
+			}
+			continue;
+		}
+		if (by & HOSO_KPI_BY_LEVEL)
+			lev = (uint64_t)hoso_units_get(k->units, unit)->level << 32;
+		if ((r = group_add(&out, (uint64_t)KEY_NONE << 48 | lev | rest, g->counts, err)) != 0)
+			goto out;
+	}
+	if (by == HOSO_KPI_BY_UNIT && !k->o.direct && hoso_units_from_file(k->units) &&
+	    (r = add_zero_units(k, &out, err)) != 0)
+		goto out;
+	if ((r = sort_groups(k, &out, &by_rank, err)) != 0)
+		goto out;
+	if ((res->rows = calloc(out.n ? out.n : 1, sizeof(*res->rows))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (i = 0; i < out.n; i++)
+		fill_row(k, &out.v[i], by_rank, &res->rows[i]);
+	res->n_rows = out.n;
+	res->total.month = -1;
+	res->rows_read = k->rows_read;
+	res->dossiers = k->n_recs;
+	res->duplicates = k->duplicates;
+	memcpy(res->skipped, k->skipped, sizeof(res->skipped));
+	res->dossier_bytes = k->n_rec_chunks * REC_CHUNK * sizeof(struct rec) +
+	    k->n_slots * sizeof(uint32_t) + k->n_arena * ARENA_CHUNK +
+	    (k->n_rec_chunks + k->n_arena) * sizeof(void *);
+	r = 0;
+out:
+	k->o.from = DAY_BASE + from;
+	k->o.to = DAY_BASE + to;
+	free(map);
+	free(by_rank);
+	groups_free(&base);
+	groups_free(&out);
+	if (r != 0)
+		hoso_kpi_result_free(res);
+	return r;
+}
+
+void
+hoso_kpi_result_free(struct hoso_kpi_result *res)
+{
+	free(res->rows);
+	res->rows = NULL;
+	res->n_rows = 0;
+}

@@ -1,0 +1,92 @@
+/* kpi.h - the counting rules of specs/register-csv.md over registers, grouped for a report. */
+#ifndef HOSO_KPI_H
+#define HOSO_KPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "log.h"
+#include "register.h"
+#include "units.h"
+
+/* The counts, in the order of the spec's CSV columns ("Machine-readable output"). */
+enum hoso_kpi_count {
+	HOSO_KPI_RECEIVED, HOSO_KPI_ONLINE, HOSO_KPI_PAPER, HOSO_KPI_CARRIED_OVER,
+	HOSO_KPI_RESOLVED, HOSO_KPI_EARLY, HOSO_KPI_ON_TIME, HOSO_KPI_LATE,
+	HOSO_KPI_PENDING, HOSO_KPI_IN_TIME, HOSO_KPI_OVERDUE, HOSO_KPI_DIGITIZED,
+	HOSO_KPI_DIGITIZED_RESULTS, HOSO_KPI_PAID_ONLINE, HOSO_KPI_SIGNED, HOSO_KPI_END_TO_END,
+	HOSO_KPI_N_COUNTS
+};
+
+/* The rates: count over base, percent (spec, "Counting rules"). */
+enum hoso_kpi_rate {
+	HOSO_KPI_ONLINE_RATE, HOSO_KPI_DIGITIZATION_RATE, HOSO_KPI_ON_TIME_RATE,
+	HOSO_KPI_SIGNED_RATE, HOSO_KPI_N_RATES
+};
+
+/* Grouping dimensions (--by), combinable. */
+enum {
+	HOSO_KPI_BY_UNIT = 1,
+	HOSO_KPI_BY_LEVEL = 2,
+	HOSO_KPI_BY_FIELD = 4,
+	HOSO_KPI_BY_MONTH = 8,
+};
+
+struct hoso_kpi_opts {
+	int32_t from, to;	/* the period, inclusive day numbers */
+	bool has_as_of;
+	int32_t as_of;		/* --as-of: re-attribute units to those valid on this day */
+	unsigned by;		/* HOSO_KPI_BY_* bits; 0 means unit */
+	bool direct;		/* --direct: no roll-up, only units with a non-zero count */
+	bool lenient;		/* skip bad rows, counted per reason */
+	size_t block_size;	/* register reads; 0: 1 MiB */
+	size_t max_row;		/* 0: 1 MiB */
+	const struct hoso_log *log;
+};
+
+/* One row of the report. Strings belong to the kpi and units; NULL where not grouped by. */
+struct hoso_kpi_row {
+	const char *unit;	/* code */
+	const char *unit_name;
+	const char *level;	/* tinh, huyen, xa */
+	int level_id;		/* enum hoso_level, for per-level targets */
+	const char *field;
+	int month;		/* year * 12 + month - 1, or -1 */
+	uint64_t counts[HOSO_KPI_N_COUNTS];
+};
+
+struct hoso_kpi_result {
+	struct hoso_kpi_row *rows;
+	size_t n_rows;
+	struct hoso_kpi_row total;	/* the whole period; group cells NULL */
+	uint64_t rows_read;		/* rows accepted, duplicates included */
+	uint64_t dossiers;		/* distinct dossier codes */
+	uint64_t duplicates;		/* rows that replaced an earlier one (last wins) */
+	size_t skipped[HOSO_REG_SKIP_MAX];
+	size_t dossier_bytes;		/* memory held for the dossiers (records, table, codes) */
+};
+
+struct hoso_kpi;
+
+/*
+ * units may be NULL: units are then taken from the registers as they come,
+ * flat (no names, levels or roll-up). The kpi does not own units.
+ */
+int hoso_kpi_new(struct hoso_kpi **kpip, const struct hoso_kpi_opts *o, struct hoso_units *units,
+    struct hoso_err *err);
+/* Read one register from fd (not closed); later rows replace earlier ones with the same code. */
+int hoso_kpi_add_fd(struct hoso_kpi *kpi, int fd, const char *label, struct hoso_err *err);
+/* Count and group; res is freed with hoso_kpi_result_free, and lives no longer than kpi. */
+int hoso_kpi_count(struct hoso_kpi *kpi, struct hoso_kpi_result *res, struct hoso_err *err);
+void hoso_kpi_result_free(struct hoso_kpi_result *res);
+void hoso_kpi_free(struct hoso_kpi *kpi);
+
+/* Rate r of counts in tenths of a percent, rounded half up; false when the base is 0. */
+bool hoso_kpi_rate(const uint64_t counts[HOSO_KPI_N_COUNTS], int rate, uint64_t *tenths);
+/* The spec's column names. */
+const char *hoso_kpi_count_name(int count);
+const char *hoso_kpi_rate_name(int rate);
+
+#endif
