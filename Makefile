@@ -46,7 +46,9 @@ FUZZ_SRC   = $(sort $(wildcard fuzz/fuzz_*.c))
 MAN_PAGES  = $(sort $(wildcard man/man*/*.[0-9]))
 PO_FILES   = $(sort $(wildcard po/*.po))
 MO_FILES   = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hoso.mo)
-SCRIPTS    = $(sort $(wildcard scripts/*)) .ci/run tests/run $(wildcard tests/cli/*.sh bench/*.sh)
+# Shell scripts only (scripts/ also holds python3 ones), for shellcheck.
+SCRIPTS    = $(shell grep -lE '^(\#!.*sh$$|\# shellcheck shell=)' $(sort $(wildcard scripts/*)) \
+             .ci/run tests/run bench/run $(wildcard tests/cli/*.sh bench/*.sh))
 
 .PHONY: all tools tests check check-fast demo bench install uninstall clean fuzz lint po FORCE
 .SUFFIXES:

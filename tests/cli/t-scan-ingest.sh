@@ -156,6 +156,7 @@ echo precious >home/Docs/pages/photo.jpg
 echo notes >home/Docs/notes.txt
 expect_exit 4 "a folder with the dossier's name but not a dossier stops the batch" scan-ingest -o home --dossier Docs "$FX/form-ct01.png"
 contains "the message names the folder" "$errout" "home/Docs"
+# shellcheck disable=SC2016 # the inner shell expands it
 check "nothing in that folder was touched" sh -c '[ "$(cat home/Docs/pages/photo.jpg)" = precious ] && [ -f home/Docs/notes.txt ] && [ ! -e home/Docs/.lock ] && [ ! -e home/Docs/dossier.xml ]'
 echo "a file" >notadir
 expect_exit 4 "a store path that is a file is a system error, not bad input" scan-ingest -o notadir --dossier N "$FX/form-ct01.png"
@@ -163,6 +164,7 @@ expect_exit 4 "a store path that is a file is a system error, not bad input" sca
 # --- workers do not change the result ---
 expect_exit 0 "-j 1 ingests the batch" env SOURCE_DATE_EPOCH=1790000000 scan-ingest -q -j 1 -o j1 "$FX/batch" "$FX/multi.tif"
 expect_exit 0 "-j 3 ingests the batch" env SOURCE_DATE_EPOCH=1790000000 scan-ingest -q -j 3 -o j3 "$FX/batch" "$FX/multi.tif"
+# shellcheck disable=SC2016 # the inner shell expands it
 check "-j 1 and -j 3 make byte-identical, non-empty stores" sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' - "$(fingerprint j1)" "$(fingerprint j3)"
 
 echo "# $n_case cases"
