@@ -1,4 +1,5 @@
 /* cli.c - locale, shared options, messages and the progress bar of every front-end. */
+#include <errno.h>
 #include <getopt.h>
 #include <libintl.h>
 #include <locale.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 
 static void
 log_to_stderr(void *ctx, int level, const char *msg)
@@ -202,4 +204,22 @@ void
 cli_progress_end(struct cli *c)
 {
 	clear_progress(c);
+}
+
+int
+cli_write_output(struct cli *c, const char *path, const struct hoso_buf *b)
+{
+	struct hoso_err err;
+
+	hoso_err_clear(&err);
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (fwrite(hoso_buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+			cli_error(c, _("cannot write to standard output: %s"), strerror(errno));
+			return CLI_EXIT_IO;
+		}
+		return 0;
+	}
+	if (hoso_file_write_atomic(path, hoso_buf_str(b), b->len, &err) != 0)
+		return cli_fail(c, &err);
+	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 #include "i18n.h"
 #include "log.h"
@@ -60,6 +61,12 @@ int cli_fail(struct cli *c, const struct hoso_err *err);
 void cli_usage_error(struct cli *c, const char *fmt, ...) HOSO_PRINTF(2, 3);
 /* Informational line on stderr unless -q. */
 void cli_info(struct cli *c, const char *fmt, ...) HOSO_PRINTF(2, 3);
+
+/*
+ * Write an output the user named: "-" (or NULL) is standard output, a file
+ * is written atomically (temp, fsync, rename). Returns the exit status.
+ */
+int cli_write_output(struct cli *c, const char *path, const struct hoso_buf *b);
 
 /* Parse a decimal integer in [min, max]; false when it is not one. */
 bool cli_parse_long(const char *s, long min, long max, long *out);

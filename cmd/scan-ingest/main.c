@@ -133,24 +133,6 @@ read_stdin_list(char ***list, size_t *n, size_t *cap)
 }
 
 static int
-write_output(struct cli *c, const char *path, const struct hoso_buf *b)
-{
-	struct hoso_err err;
-
-	hoso_err_clear(&err);
-	if (strcmp(path, "-") == 0) {
-		if (fwrite(hoso_buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-			cli_error(c, _("cannot write to standard output: %s"), strerror(errno));
-			return CLI_EXIT_IO;
-		}
-		return 0;
-	}
-	if (hoso_file_write_atomic(path, hoso_buf_str(b), b->len, &err) != 0)
-		return cli_fail(c, &err);
-	return 0;
-}
-
-static int
 separator_sheet(struct cli *c, const char *code, const char *out, int dpi)
 {
 	struct hoso_buf png = HOSO_BUF_INIT(0);
@@ -160,7 +142,7 @@ separator_sheet(struct cli *c, const char *code, const char *out, int dpi)
 	hoso_err_clear(&err);
 	if (hoso_ingest_separator_sheet(code, dpi, &png, &err) != 0)
 		r = cli_fail(c, &err);
-	else if ((r = write_output(c, out, &png)) == 0)
+	else if ((r = cli_write_output(c, out, &png)) == 0)
 		cli_info(c, _("separator sheet for %s written to %s"), code, out);
 	hoso_buf_free(&png);
 	return r;
@@ -336,7 +318,7 @@ main(int argc, char **argv)
 		hoso_err_clear(&err);
 		if (hoso_ingest_summary_xml(&sum, &b, &err) != 0)
 			status = cli_fail(&c, &err);
-		else if ((r = write_output(&c, xml, &b)) != 0)
+		else if ((r = cli_write_output(&c, xml, &b)) != 0)
 			status = r;
 		hoso_buf_free(&b);
 	}

@@ -126,24 +126,6 @@ open_input(struct cli *c, const char *path, int *fd)
 	return 0;
 }
 
-static int
-write_output(struct cli *c, const char *path, const struct hoso_buf *b)
-{
-	struct hoso_err err;
-
-	hoso_err_clear(&err);
-	if (path == NULL || strcmp(path, "-") == 0) {
-		if (fwrite(hoso_buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-			cli_error(c, _("cannot write to standard output: %s"), strerror(errno));
-			return CLI_EXIT_IO;
-		}
-		return 0;
-	}
-	if (hoso_file_write_atomic(path, hoso_buf_str(b), b->len, &err) != 0)
-		return cli_fail(c, &err);
-	return 0;
-}
-
 static const char *
 skip_reason(int reason)
 {
@@ -337,7 +319,7 @@ main(int argc, char **argv)
 		status = cli_fail(&c, &err);
 		goto out;
 	}
-	status = write_output(&c, output, &report);
+	status = cli_write_output(&c, output, &report);
 out:
 	if (have_res)
 		hoso_kpi_result_free(&res);
