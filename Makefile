@@ -105,7 +105,12 @@ demo:
 	$(MAKE) all
 	HOSO_BUILD=$(BUILD) scripts/demo
 
-bench: all
+# Bench drivers link libhoso like the tools.
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBHOSO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS)
+
+bench: all $(BUILD)/bench/norm-bench
 	HOSO_BUILD=$(BUILD) bench/run
 
 po: po/hoso.pot

@@ -3,7 +3,7 @@
 # against ImageMagick's "convert IN -deskew 40% +repage OUT.tif", on the same A4 300 dpi page.
 # Usage: bench/normalize.sh [-n RUNS] [PAGE]
 #   PAGE defaults to a generated grey text page turned 3 degrees.
-#   HOSO_BUILD=DIR links DIR/libhoso.a; otherwise lib/ sources are compiled directly.
+#   HOSO_BUILD=DIR: the build directory holding bench/norm-bench (made by make bench).
 # Both sides are timed as whole processes (read file, work, write TIFF).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,16 +33,11 @@ if [ -z "$page" ]; then
 	    -colorspace Gray -depth 8 -units PixelsPerInch -density 300 "$page"
 fi
 
-libs=$(pkg-config --cflags --libs lept zbar libqrencode)
-if [ -n "${HOSO_BUILD:-}" ] && [ -f "$HOSO_BUILD/libhoso.a" ]; then
-	# shellcheck disable=SC2086
-	cc -std=c11 -D_GNU_SOURCE -O2 -I"$top/lib" -o "$tmp/norm-bench" \
-	    "$top/bench/norm-bench.c" "$HOSO_BUILD/libhoso.a" $libs -lpthread -lm
-else
-	# shellcheck disable=SC2086
-	cc -std=c11 -D_GNU_SOURCE -O2 -I"$top/lib" -o "$tmp/norm-bench" \
-	    "$top/bench/norm-bench.c" "$top/lib/img.c" "$top/lib/qr.c" "$top/lib/err.c" \
-	    "$top/lib/buf.c" $libs -lpthread -lm
+# The driver is built by 'make bench' ($(BUILD)/bench/norm-bench), linked like the tools.
+bench_bin=${HOSO_BUILD:-$top/build}/bench/norm-bench
+if [ ! -x "$bench_bin" ]; then
+	echo "normalize.sh: $bench_bin is missing: run 'make bench'" >&2
+	exit 1
 fi
 
 now() {
@@ -68,7 +63,7 @@ run() {
 	echo "$name $((total / runs)) $min"
 }
 
-hoso=$(run hoso "$tmp/norm-bench" "$page" "$tmp/hoso.tif")
+hoso=$(run hoso "$bench_bin" "$page" "$tmp/hoso.tif")
 # +repage: without it deskew leaves a negative page offset that the TIFF writer refuses.
 magick=$(run imagemagick convert "$page" -deskew 40% +repage "$tmp/magick.tif")
 
