@@ -127,6 +127,7 @@ pages_free(struct hoso_dossier *d)
 		free(d->pages[i].file);
 		free(d->pages[i].norm);
 		free(d->pages[i].source);
+		free(d->pages[i].ocr_status);
 	}
 	free(d->pages);
 	d->pages = NULL;
@@ -191,6 +192,11 @@ write_page(struct hoso_xmlw *w, const struct hoso_page *p, struct hoso_err *err)
 	    (r = hoso_xmlw_attr(w, "blank", p->blank ? "true" : "false", err)) != 0)
 		return r;
 	if (p->ingested[0] != '\0' && (r = hoso_xmlw_attr(w, "ingested", p->ingested, err)) != 0)
+		return r;
+	if (p->ocr_status != NULL && p->ocr_confidence >= 0 &&
+	    (r = hoso_xmlw_attrf(w, err, "ocr_confidence", "%d", p->ocr_confidence)) != 0)
+		return r;
+	if (p->ocr_status != NULL && (r = hoso_xmlw_attr(w, "ocr_status", p->ocr_status, err)) != 0)
 		return r;
 	return hoso_xmlw_end(w, err);
 }
@@ -266,7 +272,8 @@ read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
 	char *a[12] = { 0 };
 	static const char *const names[12] = { "n", "file", "norm", "source", "source_page",
 	    "sha256", "size", "width", "height", "dpi", "rotation", "skew" };
-	char *colour = NULL, *blank = NULL, *ingested = NULL, *end;
+	char *colour = NULL, *blank = NULL, *ingested = NULL, *conf = NULL, *status = NULL, *end;
+	double dv;
 	long v;
 	int i, r = 0;
 
@@ -276,6 +283,8 @@ read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
 	colour = hoso_xml_attr(e, "colour");
 	blank = hoso_xml_attr(e, "blank");
 	ingested = hoso_xml_attr(e, "ingested");
+	conf = hoso_xml_attr(e, "ocr_confidence");
+	status = hoso_xml_attr(e, "ocr_status");
 	r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: bad page element"), label, hoso_xml_line(e));
 	if (!parse_int(a[0], 1, 10000000, &v))
 		goto out;
@@ -305,6 +314,13 @@ read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
 	if (ingested != NULL)
 		snprintf(p->ingested, sizeof(p->ingested), "%s", ingested);
 	p->blank = blank != NULL && strcmp(blank, "true") == 0;
+	/* xs:decimal; we write whole numbers, a reader of others' files rounds. */
+	p->ocr_confidence = -1;
+	if (conf != NULL && (dv = strtod(conf, &end)) >= 0.0 && dv <= 100.0 && *end == '\0' &&
+	    end != conf)
+		p->ocr_confidence = (int)(dv + 0.5);
+	p->ocr_status = status;
+	status = NULL;
 	p->file = a[1];
 	p->norm = a[2];
 	p->source = a[3] ? a[3] : strdup("");
@@ -317,6 +333,8 @@ out:
 	free(colour);
 	free(blank);
 	free(ingested);
+	free(conf);
+	free(status);
 	return r;
 }
 
@@ -390,6 +408,7 @@ hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const c
 			free(p.file);
 			free(p.norm);
 			free(p.source);
+			free(p.ocr_status);
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: page %d out of order"), label,
 			    hoso_xml_line(e), p.n);
 			goto out;
@@ -400,12 +419,14 @@ hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const c
 			free(p.file);
 			free(p.norm);
 			free(p.source);
+			free(p.ocr_status);
 			goto out;
 		}
 		if ((r = push_page(d, &p, err)) != 0) {
 			free(p.file);
 			free(p.norm);
 			free(p.source);
+			free(p.ocr_status);
 			goto out;
 		}
 	}
@@ -417,19 +438,26 @@ out:
 
 /* ---- the directory, its lock and its files ---- */
 
+/* Nested holds (hoso_store_lock around the store's own updates) take the flock once. */
 static int
 lock(struct hoso_dossier *d, struct hoso_err *err)
 {
+	if (d->lock_depth > 0) {
+		d->lock_depth++;
+		return 0;
+	}
 	while (flock(d->lock_fd, LOCK_EX) != 0)
 		if (errno != EINTR)
 			return hoso_err_sys(err, errno, _("%s: cannot lock"), d->dir);
+	d->lock_depth = 1;
 	return 0;
 }
 
 static void
 unlock(struct hoso_dossier *d)
 {
-	flock(d->lock_fd, LOCK_UN);
+	if (d->lock_depth > 0 && --d->lock_depth == 0)
+		flock(d->lock_fd, LOCK_UN);
 }
 
 static int
@@ -749,7 +777,7 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	int r;
 
 	*added = false;
-	p.file = p.norm = p.source = NULL;
+	p.file = p.norm = p.source = p.ocr_status = NULL;
 	if ((r = lock(d, err)) != 0)
 		return r;
 	if ((r = reload(d, NULL, err)) != 0)
@@ -773,13 +801,15 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	    (r = hoso_file_write_atomic(path.data, norm, norm_len, err)) != 0)
 		goto out;
 	p.norm = hoso_buf_detach(&rel, NULL);
+	p.ocr_status = NULL;	/* a new page has not been recognized */
+	p.ocr_confidence = -1;
 	if ((p.source = strdup(page->source ? page->source : "")) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
 	if ((r = push_page(d, &p, err)) != 0)
 		goto out;
-	p.file = p.norm = p.source = NULL;
+	p.file = p.norm = p.source = p.ocr_status = NULL;
 	/* The index last: until it is written the new files do not exist for anyone. */
 	if ((r = save(d, err)) != 0) {
 		d->n_pages--;
@@ -796,5 +826,76 @@ out:
 	free(p.source);
 	hoso_buf_free(&rel);
 	hoso_buf_free(&path);
+	return r;
+}
+
+int
+hoso_store_lock(struct hoso_dossier *d, struct hoso_err *err)
+{
+	int r;
+
+	if ((r = lock(d, err)) != 0)
+		return r;
+	if ((r = reload(d, NULL, err)) != 0)
+		unlock(d);
+	return r;
+}
+
+void
+hoso_store_unlock(struct hoso_dossier *d)
+{
+	unlock(d);
+}
+
+int
+hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
+    struct hoso_err *err)
+{
+	struct hoso_page *p;
+	char (*sha)[HOSO_SHA256_HEX] = NULL;
+	char **status = NULL;
+	bool changed = false;
+	size_t i;
+	int k, r;
+
+	/* Copies first: the caller's strings may live in d->pages, which the reload replaces. */
+	if ((sha = calloc(n + 1, sizeof(*sha))) == NULL ||
+	    (status = calloc(n + 1, sizeof(*status))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(sha[i], sizeof(sha[i]), "%s", ocr[i].sha256);
+		if ((status[i] = strdup(ocr[i].status)) == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto done;
+		}
+	}
+	if ((r = lock(d, err)) != 0)
+		goto done;
+	if ((r = reload(d, NULL, err)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if ((k = hoso_store_find_page(d, sha[i])) < 0)
+			continue;
+		p = &d->pages[k];
+		if (p->ocr_status != NULL && strcmp(p->ocr_status, status[i]) == 0 &&
+		    p->ocr_confidence == ocr[i].confidence)
+			continue;
+		free(p->ocr_status);
+		p->ocr_status = status[i];
+		status[i] = NULL;
+		p->ocr_confidence = ocr[i].confidence;
+		changed = true;
+	}
+	if (changed)
+		r = save(d, err);
+out:
+	unlock(d);
+done:
+	for (i = 0; status != NULL && i < n; i++)
+		free(status[i]);
+	free(status);
+	free(sha);
 	return r;
 }

@@ -27,6 +27,9 @@ struct hoso_page {
 	double skew;			/* degrees corrected */
 	bool blank;
 	char ingested[24];		/* UTC, YYYY-MM-DDTHH:MM:SSZ */
+	/* Written by ocr-extract; ocr_status NULL: never recognized. */
+	char *ocr_status;		/* "ok", or "failed: " and the reason */
+	int ocr_confidence;		/* mean word confidence 0..100; -1: none */
 };
 
 /* Descriptive metadata (archive.md); NULL = absent. */
@@ -46,6 +49,7 @@ struct hoso_dossier {
 	struct hoso_page *pages;
 	size_t n_pages, cap_pages;
 	int lock_fd;
+	int lock_depth;			/* nested holds of the lock by this process */
 };
 
 /* A dossier code that is safe as one file name: 1-128 of [A-Za-z0-9._-], not led by '.' or '-'. */
@@ -92,6 +96,30 @@ int hoso_store_set_meta(struct hoso_dossier *d, const struct hoso_dossier_meta *
  */
 int hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const char *ext,
     const void *orig, size_t orig_len, const void *norm, size_t norm_len, bool *added,
+    struct hoso_err *err);
+
+/*
+ * Hold the dossier's lock across several steps (an OCR run of the dossier),
+ * and reload dossier.xml under it. The store's own updates nest inside.
+ * Like every call that reloads dossier.xml, it replaces d->pages: pointers
+ * into the old array are dangling afterwards.
+ */
+int hoso_store_lock(struct hoso_dossier *d, struct hoso_err *err);
+void hoso_store_unlock(struct hoso_dossier *d);
+
+/* The OCR outcome of one page, found by the sha256 of its original. */
+struct hoso_page_ocr {
+	const char *sha256;
+	const char *status;		/* "ok" or "failed: ..." */
+	int confidence;			/* -1: none (a failed page) */
+};
+
+/*
+ * Record OCR outcomes under the lock: reload dossier.xml, set the pages'
+ * ocr_status and ocr_confidence, and write dossier.xml (atomic) when
+ * anything changed. A sha256 no page has any more is skipped.
+ */
+int hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
     struct hoso_err *err);
 
 /* dossier.xml as text / from text (used by the store and by tests). */
