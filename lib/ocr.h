@@ -1,0 +1,83 @@
+/* ocr.h - the OCR engine: one Tesseract instance per worker; ocr.c is the only Tesseract user. */
+#ifndef HOSO_OCR_H
+#define HOSO_OCR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+#include "img.h"
+
+/* The Debian package that ships the default language's data, named in messages. */
+#define HOSO_OCR_DEFAULT_LANGS	"vie"
+
+struct hoso_ocr_opts {
+	const char *tessdata;	/* directory of LANG.traineddata; NULL: Tesseract's default */
+	const char *langs;	/* "vie", "vie+eng", ...; NULL: HOSO_OCR_DEFAULT_LANGS */
+	int page_timeout_ms;	/* per page; 0: no limit */
+	int default_dpi;	/* for images that record no resolution; 0: 300 */
+};
+
+struct hoso_ocr_result {
+	struct hoso_buf text;	/* UTF-8, NFC */
+	struct hoso_buf hocr;	/* one hOCR page (div class="ocr_page"), UTF-8 */
+	int confidence;		/* mean word confidence 0..100 */
+	bool timed_out;		/* the page was stopped at its deadline (err: HOSO_EINPUT) */
+	double seconds;		/* wall time of the recognition */
+};
+
+struct hoso_ocr;
+struct hoso_ocr_pdf;
+
+/*
+ * Create an engine: one Tesseract instance with opts' languages, the LSTM
+ * engine and automatic page segmentation. Engines are not shared between
+ * threads; create them on one thread (Tesseract's parameters are
+ * process-wide while an engine starts) and give each worker its own.
+ * Missing language data is HOSO_EENGINE, naming the Debian package.
+ * The caller should have OMP_THREAD_LIMIT=1 in the environment: with
+ * several workers, OpenMP threads inside each engine only slow things down.
+ */
+int hoso_ocr_new(const struct hoso_ocr_opts *opts, struct hoso_ocr **eng, struct hoso_err *err);
+void hoso_ocr_free(struct hoso_ocr *eng);
+
+/* The Debian package holding LANG's data ("tesseract-ocr-vie"); into out (reset first). */
+int hoso_ocr_package(const char *lang, struct hoso_buf *out, struct hoso_err *err);
+
+/*
+ * Recognize one page. label names it in messages ("scan.png", "X/pages/0001.norm.tif");
+ * page_index (0-based) numbers the page in the hOCR document it will go into.
+ * res is reset first and filled on success. A page past its deadline is
+ * HOSO_EINPUT with res->timed_out set. The engine keeps the page's results
+ * until the next call, for hoso_ocr_pdf_add.
+ */
+int hoso_ocr_page(struct hoso_ocr *eng, const struct hoso_img *img, const char *label,
+    int page_index, struct hoso_ocr_result *res, struct hoso_err *err);
+void hoso_ocr_result_free(struct hoso_ocr_result *res);
+
+/*
+ * The parts of an hOCR document around the pages of hoso_ocr_result.hocr,
+ * as Tesseract's own hOCR renderer writes them. title is escaped here.
+ */
+int hoso_ocr_hocr_head(struct hoso_buf *out, const char *title, struct hoso_err *err);
+int hoso_ocr_hocr_tail(struct hoso_buf *out, struct hoso_err *err);
+
+/*
+ * A searchable PDF (page images with invisible text) made by Tesseract's
+ * renderer, written under a temporary name beside path and put in place by
+ * hoso_ocr_pdf_commit (fsync, rename, fsync of the directory). eng gives
+ * the font file (pdf.ttf in its tessdata directory). Pages are added in
+ * order from whichever engine recognized them, right after that engine's
+ * hoso_ocr_page and before its next one; calls must not overlap.
+ */
+int hoso_ocr_pdf_begin(struct hoso_ocr *eng, const char *path, const char *title,
+    struct hoso_ocr_pdf **pdf, struct hoso_err *err);
+int hoso_ocr_pdf_add(struct hoso_ocr_pdf *pdf, struct hoso_ocr *eng, struct hoso_err *err);
+/* Number of pages added so far. */
+int hoso_ocr_pdf_pages(const struct hoso_ocr_pdf *pdf);
+int hoso_ocr_pdf_commit(struct hoso_ocr_pdf *pdf, struct hoso_err *err);
+/* commit and abort both free pdf; abort drops its temporary file (NULL is fine). */
+void hoso_ocr_pdf_abort(struct hoso_ocr_pdf *pdf);
+
+#endif
