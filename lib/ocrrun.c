@@ -1,0 +1,1022 @@
+/*
+ * ocrrun.c - the ocr-extract operation. As in ingest.c, the caller's thread
+ * queues pages and commits finished ones strictly in input order, and worker
+ * threads do the heavy part: each worker owns one OCR engine for the whole
+ * run. Engines and threads are started on demand (never more than there are
+ * pages in flight) and on the caller's thread, since a Tesseract engine sets
+ * process-wide parameters while it starts.
+ *
+ * The searchable PDF is Tesseract's own renderer, which takes a page from
+ * the engine that has just recognized it. So a worker, after recognizing
+ * page k of a PDF, waits for its turn (every page before k of that PDF has
+ * been added) and adds its page itself: a turnstile per PDF, in page order.
+ * The lowest page of a PDF in flight is always being worked on, so the wait
+ * ends; pages of different PDFs (--outdir) never wait for each other.
+ *
+ * Dossiers are taken one at a time under their lock, so two processes (or
+ * machines on NFS) can share a store without ever waiting on each other in
+ * a cycle. A dossier is done when every page's text is there for the page's
+ * sha256 and dossier.pdf holds exactly its pages; otherwise it is
+ * recognized whole, because the PDF can only be made from live results.
+ * Files whose content does not change are not rewritten.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "file.h"
+#include "i18n.h"
+#include "img.h"
+#include "ocr.h"
+#include "ocrrun.h"
+#include "store.h"
+#include "tiff.h"
+
+#define SMALL_MAX	(1u << 20)	/* a .sha256 file or a manifest is far smaller */
+#define OUTPUT_MAX	(256u << 20)
+
+enum job_state { JOB_QUEUED, JOB_TAKEN, JOB_DONE };
+
+/* One PDF being made: a dossier's dossier.pdf, --pdf, or one NAME.pdf of --outdir. */
+struct group {
+	char *path;
+	char *title;
+	struct hoso_ocr_pdf *pdf;
+	struct hoso_err err;		/* the PDF could not be made */
+	struct hoso_buf manifest;	/* sha256 of each page added, one a line */
+	int fed;			/* pages whose turn is over (under the batch lock) */
+};
+
+struct job {
+	enum job_state state;
+	char *path;			/* the image to read */
+	char *label;			/* for messages */
+	size_t input;
+	int page_index;			/* in its hOCR document */
+	struct group *group;		/* NULL: no PDF */
+	int group_seq;			/* 0-based place in the group's PDF */
+	bool group_last;		/* the group is finished with this page */
+	char stem[16];			/* dossier page: "0001" of pages/0001.norm.tif */
+	char sha256[HOSO_SHA256_HEX];
+	char *outbase;			/* --outdir: DIR/NAME */
+	bool file_last;			/* the last page of its input file */
+	struct hoso_buf data;		/* image files: the page's bytes (path is not read) */
+	/* results */
+	struct hoso_err err;		/* err.code != 0: the page failed */
+	struct hoso_ocr_result res;
+};
+
+struct batch;
+
+struct worker {
+	struct batch *b;
+	struct hoso_ocr *eng;
+	pthread_t thread;
+};
+
+struct batch {
+	const struct hoso_ocrrun_opts *opts;
+	struct hoso_ocrrun_summary *sum;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done, turn;
+	struct job *ring;
+	size_t cap, head, next, tail;
+	bool closing;
+	struct worker *workers;
+	int n_workers, max_workers;
+	/* producer side */
+	struct hoso_dossier *cur;	/* the dossier being worked on */
+	struct group *cur_group;	/* its dossier.pdf */
+	struct hoso_page_ocr *outcomes;
+	size_t n_outcomes;
+	size_t items_done, items_total, pages_done;
+	double conf_sum;
+	struct hoso_buf file_text, file_hocr;	/* --outdir: the current input file's pages */
+	size_t file_pages, file_ok;
+	struct hoso_err fatal;
+};
+
+static void
+group_free(struct group *g)
+{
+	if (g == NULL)
+		return;
+	hoso_ocr_pdf_abort(g->pdf);
+	hoso_buf_free(&g->manifest);
+	free(g->path);
+	free(g->title);
+	free(g);
+}
+
+static struct group *
+group_new(const char *path, const char *title)
+{
+	struct group *g = calloc(1, sizeof(*g));
+
+	if (g == NULL)
+		return NULL;
+	hoso_buf_init(&g->manifest, SMALL_MAX);
+	if ((g->path = strdup(path)) == NULL || (g->title = strdup(title)) == NULL) {
+		group_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+static void
+job_clear(struct job *j)
+{
+	free(j->path);
+	free(j->label);
+	free(j->outbase);
+	hoso_buf_free(&j->data);
+	hoso_ocr_result_free(&j->res);
+	memset(j, 0, sizeof(*j));
+}
+
+/* ---- workers ---- */
+
+static void
+process(struct batch *b, struct hoso_ocr *eng, struct job *j)
+{
+	const struct hoso_ocrrun_opts *o = b->opts;
+	struct hoso_buf data = HOSO_BUF_INIT(0);
+	const struct hoso_buf *in = &j->data;
+	struct hoso_img *img = NULL;
+
+	if (j->err.code != 0)
+		return;
+	if (j->data.data == NULL) {
+		if (hoso_file_read(j->path, o->max_file_size, &data, &j->err) != 0)
+			goto out;
+		in = &data;
+	}
+	if (hoso_img_decode(in->data, in->len, j->label, o->max_pixels, &img, &j->err) != 0)
+		goto out;
+	hoso_ocr_page(eng, img, j->label, j->page_index, &j->res, &j->err);
+out:
+	hoso_img_free(img);
+	hoso_buf_free(&data);
+}
+
+/* In page order (the turnstile): put the page just recognized into its PDF. */
+static void
+feed_pdf(struct hoso_ocr *eng, struct job *j)
+{
+	struct group *g = j->group;
+
+	if (g == NULL || j->err.code != 0 || g->err.code != 0)
+		return;
+	if (g->pdf == NULL && hoso_ocr_pdf_begin(eng, g->path, g->title, &g->pdf, &g->err) != 0)
+		return;
+	if (hoso_ocr_pdf_add(g->pdf, eng, &g->err) != 0)
+		return;
+	if (j->sha256[0] != '\0')
+		hoso_buf_addf(&g->manifest, &g->err, "%s\n", j->sha256);
+}
+
+static void *
+worker(void *arg)
+{
+	struct worker *w = arg;
+	struct batch *b = w->b;
+	struct job *j;
+	size_t seq;
+
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (b->next == b->tail && !b->closing)
+			pthread_cond_wait(&b->work, &b->mu);
+		if (b->next == b->tail)
+			break;
+		seq = b->next++;
+		j = &b->ring[seq % b->cap];
+		j->state = JOB_TAKEN;
+		pthread_mutex_unlock(&b->mu);
+		process(b, w->eng, j);
+		pthread_mutex_lock(&b->mu);
+		if (j->group != NULL) {
+			while (j->group->fed != j->group_seq && !b->closing)
+				pthread_cond_wait(&b->turn, &b->mu);
+			if (!b->closing) {
+				/* Our turn: nobody else touches this PDF until fed moves on. */
+				pthread_mutex_unlock(&b->mu);
+				feed_pdf(w->eng, j);
+				pthread_mutex_lock(&b->mu);
+			}
+			j->group->fed = j->group_seq + 1;
+			pthread_cond_broadcast(&b->turn);
+		}
+		j->state = JOB_DONE;
+		pthread_cond_broadcast(&b->done);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+/* One more engine and worker while there are fewer than pages waiting. */
+static int
+grow_workers(struct batch *b)
+{
+	struct worker *w;
+	size_t waiting;
+	int r;
+
+	pthread_mutex_lock(&b->mu);
+	waiting = b->tail - b->next;
+	pthread_mutex_unlock(&b->mu);
+	if (b->n_workers >= b->max_workers || waiting == 0)
+		return 0;
+	w = &b->workers[b->n_workers];
+	w->b = b;
+	if ((r = hoso_ocr_new(&b->opts->ocr, &w->eng, &b->fatal)) != 0)
+		return r;
+	if (pthread_create(&w->thread, NULL, worker, w) != 0) {
+		hoso_ocr_free(w->eng);
+		w->eng = NULL;
+		return hoso_err_set(&b->fatal, HOSO_EIO, _("cannot start worker threads"));
+	}
+	b->n_workers++;
+	return 0;
+}
+
+/* ---- committing, in input order, on the caller's thread ---- */
+
+static int
+fail_page(struct batch *b, const struct job *j)
+{
+	struct hoso_ocrrun_summary *s = b->sum;
+	struct hoso_ocrrun_failure *nf;
+
+	if ((nf = realloc(s->failures, (s->n_failures + 1) * sizeof(*nf))) == NULL)
+		return hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+	s->failures = nf;
+	if ((nf[s->n_failures].label = strdup(j->label)) == NULL)
+		return hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+	nf[s->n_failures].why = j->err;
+	s->n_failures++;
+	hoso_log(b->opts->log, HOSO_LOG_INFO, _("failed: %s"), j->err.msg);
+	return 0;
+}
+
+/* Write path atomically unless it already holds exactly these bytes. */
+static int
+write_if_changed(const char *path, const struct hoso_buf *content, struct hoso_err *err)
+{
+	struct hoso_buf old = HOSO_BUF_INIT(0);
+	struct hoso_err ignored;
+	int r = 0;
+
+	if (hoso_file_read(path, content->len + 1, &old, &ignored) == 0 && old.len == content->len &&
+	    memcmp(hoso_buf_str(&old), hoso_buf_str(content), content->len) == 0)
+		goto out;
+	r = hoso_file_write_atomic(path, hoso_buf_str(content), content->len, err);
+out:
+	hoso_buf_free(&old);
+	return r;
+}
+
+static int
+write_hocr(const char *path, const char *title, const struct hoso_ocr_result *res,
+    struct hoso_err *err)
+{
+	struct hoso_buf doc = HOSO_BUF_INIT(OUTPUT_MAX);
+	int r;
+
+	if ((r = hoso_ocr_hocr_head(&doc, title, err)) == 0 &&
+	    (r = hoso_buf_add(&doc, res->hocr.data, res->hocr.len, err)) == 0 &&
+	    (r = hoso_ocr_hocr_tail(&doc, err)) == 0)
+		r = write_if_changed(path, &doc, err);
+	hoso_buf_free(&doc);
+	return r;
+}
+
+/* ocr/STEM.EXT of the current dossier into out. */
+static int
+ocr_path(const struct batch *b, const char *stem, const char *ext, struct hoso_buf *out,
+    struct hoso_err *err)
+{
+	hoso_buf_reset(out);
+	return hoso_buf_addf(out, err, "%s/ocr/%s%s", b->cur->dir, stem, ext);
+}
+
+static int
+commit_dossier_page(struct batch *b, struct job *j)
+{
+	struct hoso_page_ocr *po = &b->outcomes[b->n_outcomes];
+	struct hoso_buf path = HOSO_BUF_INIT(0), msg = HOSO_BUF_INIT(0), sha = HOSO_BUF_INIT(0);
+	int r = 0;
+
+	po->sha256 = NULL;
+	po->status = NULL;
+	if (j->err.code == 0) {
+		if ((r = ocr_path(b, j->stem, ".txt", &path, &b->fatal)) != 0 ||
+		    (r = write_if_changed(path.data, &j->res.text, &b->fatal)) != 0 ||
+		    (r = ocr_path(b, j->stem, ".hocr", &path, &b->fatal)) != 0 ||
+		    (r = write_hocr(path.data, j->label, &j->res, &b->fatal)) != 0 ||
+		    (r = hoso_buf_addf(&sha, &b->fatal, "%s\n", j->sha256)) != 0 ||
+		    (r = ocr_path(b, j->stem, ".sha256", &path, &b->fatal)) != 0 ||
+		    (r = write_if_changed(path.data, &sha, &b->fatal)) != 0 ||
+		    (r = hoso_buf_adds(&msg, "ok", &b->fatal)) != 0)
+			goto out;
+		po->confidence = j->res.confidence;
+	} else {
+		/* The text there, if any, is no longer the page's: not done. */
+		if ((r = ocr_path(b, j->stem, ".sha256", &path, &b->fatal)) != 0)
+			goto out;
+		if (unlink(path.data) != 0 && errno != ENOENT) {
+			r = hoso_err_sys(&b->fatal, errno, _("%s: cannot remove"), path.data);
+			goto out;
+		}
+		if ((r = hoso_buf_addf(&msg, &b->fatal, "failed: %s", j->err.msg)) != 0)
+			goto out;
+		po->confidence = -1;
+	}
+	if ((po->sha256 = strdup(j->sha256)) == NULL) {
+		r = hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	po->status = hoso_buf_detach(&msg, NULL);
+	b->n_outcomes++;
+out:
+	hoso_buf_free(&path);
+	hoso_buf_free(&msg);
+	hoso_buf_free(&sha);
+	return r;
+}
+
+/* --outdir: the pages of one input file gather here until its last page. */
+static int
+commit_image(struct batch *b, struct job *j)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0), doc = HOSO_BUF_INIT(OUTPUT_MAX);
+	int r = 0;
+
+	if (j->outbase == NULL)
+		return 0;
+	if (b->file_pages++ > 0 && (r = hoso_buf_addc(&b->file_text, '\f', &b->fatal)) != 0)
+		goto out;
+	if (j->err.code == 0 &&
+	    ((r = hoso_buf_add(&b->file_text, j->res.text.data, j->res.text.len, &b->fatal)) != 0 ||
+	    (r = hoso_buf_add(&b->file_hocr, j->res.hocr.data, j->res.hocr.len, &b->fatal)) != 0))
+		goto out;
+	b->file_ok += j->err.code == 0;
+	if (!j->file_last)
+		goto out;
+	/* A file none of whose pages could be read gets no outputs. */
+	if (b->file_ok > 0) {
+		if (b->file_text.data == NULL && (r = hoso_buf_adds(&b->file_text, "", &b->fatal)) != 0)
+			goto out;
+		if ((r = hoso_buf_addf(&path, &b->fatal, "%s.txt", j->outbase)) != 0 ||
+		    (r = write_if_changed(path.data, &b->file_text, &b->fatal)) != 0)
+			goto out;
+		hoso_buf_reset(&path);
+		if ((r = hoso_ocr_hocr_head(&doc, j->path, &b->fatal)) != 0 ||
+		    (r = hoso_buf_add(&doc, b->file_hocr.data, b->file_hocr.len, &b->fatal)) != 0 ||
+		    (r = hoso_ocr_hocr_tail(&doc, &b->fatal)) != 0 ||
+		    (r = hoso_buf_addf(&path, &b->fatal, "%s.hocr", j->outbase)) != 0 ||
+		    (r = write_if_changed(path.data, &doc, &b->fatal)) != 0)
+			goto out;
+	}
+	hoso_buf_reset(&b->file_text);
+	hoso_buf_reset(&b->file_hocr);
+	b->file_pages = b->file_ok = 0;
+out:
+	hoso_buf_free(&path);
+	hoso_buf_free(&doc);
+	return r;
+}
+
+/* All of a group's pages are in: put its PDF in place (or say why there is none). */
+static int
+finish_group(struct batch *b, struct group *g)
+{
+	int r;
+
+	if (g->err.code != 0) {
+		b->fatal = g->err;
+		if (b->fatal.code == HOSO_EINPUT)
+			b->fatal.code = HOSO_EIO;
+		return b->fatal.code;
+	}
+	if (g->pdf == NULL)		/* no page could be recognized */
+		return 0;
+	r = hoso_ocr_pdf_commit(g->pdf, &b->fatal);
+	g->pdf = NULL;
+	return r;
+}
+
+static int
+commit(struct batch *b, struct job *j)
+{
+	const struct hoso_ocrrun_opts *o = b->opts;
+	struct hoso_ocrrun_page pg;
+	int r;
+
+	b->pages_done++;
+	if (j->err.code != 0 && j->err.code != HOSO_EINPUT && j->err.code != HOSO_EENGINE) {
+		b->fatal = j->err;
+		return j->err.code;
+	}
+	if (j->err.code != 0) {
+		if ((r = fail_page(b, j)) != 0)
+			return r;
+	} else {
+		b->sum->pages++;
+		b->conf_sum += j->res.confidence;
+		hoso_log(o->log, HOSO_LOG_INFO, _("%s: confidence %d%%, %zu bytes of text, %.1f s"),
+		    j->label, j->res.confidence, j->res.text.len, j->res.seconds);
+	}
+	if ((r = b->cur != NULL ? commit_dossier_page(b, j) : commit_image(b, j)) != 0)
+		return r;
+	if (o->on_page != NULL) {
+		pg.label = j->label;
+		pg.input = j->input;
+		pg.res = j->err.code == 0 ? &j->res : NULL;
+		pg.why = j->err.code != 0 ? &j->err : NULL;
+		o->on_page(o->ctx, &pg);
+	}
+	if (j->group_last && j->group != NULL && b->cur == NULL) {
+		r = finish_group(b, j->group);
+		group_free(j->group);
+		j->group = NULL;
+		if (r != 0)
+			return r;
+	}
+	if (o->progress != NULL) {
+		struct hoso_ocrrun_progress p = { b->items_done, b->items_total, b->pages_done,
+		    j->label };
+		o->progress(o->ctx, &p);
+	}
+	return 0;
+}
+
+/* Commit finished jobs at the head; with wait_all, until nothing is in flight. */
+static int
+drain(struct batch *b, bool wait_one, bool wait_all)
+{
+	struct job *j;
+	int r = 0;
+
+	pthread_mutex_lock(&b->mu);
+	while (b->head != b->tail) {
+		j = &b->ring[b->head % b->cap];
+		if (j->state != JOB_DONE) {
+			if (!wait_one && !wait_all)
+				break;
+			pthread_cond_wait(&b->done, &b->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&b->mu);
+		r = commit(b, j);
+		job_clear(j);
+		pthread_mutex_lock(&b->mu);
+		b->head++;
+		wait_one = false;
+		if (r != 0)
+			break;
+	}
+	pthread_mutex_unlock(&b->mu);
+	return r;
+}
+
+/* Queue a page; takes ownership of what *proto holds. */
+static int
+enqueue(struct batch *b, struct job *proto)
+{
+	struct job *j;
+	int r;
+
+	while (b->tail - b->head >= b->cap) {
+		if ((r = drain(b, true, false)) != 0) {
+			job_clear(proto);
+			return r;
+		}
+	}
+	j = &b->ring[b->tail % b->cap];
+	*j = *proto;
+	memset(proto, 0, sizeof(*proto));
+	j->state = JOB_QUEUED;
+	pthread_mutex_lock(&b->mu);
+	b->tail++;
+	pthread_cond_signal(&b->work);
+	pthread_mutex_unlock(&b->mu);
+	if ((r = grow_workers(b)) != 0)
+		return r;
+	return drain(b, false, false);
+}
+
+static int
+batch_init(struct batch *b, const struct hoso_ocrrun_opts *o, struct hoso_ocrrun_summary *sum,
+    struct hoso_err *err)
+{
+	memset(sum, 0, sizeof(*sum));
+	memset(b, 0, sizeof(*b));
+	b->opts = o;
+	b->sum = sum;
+	b->max_workers = o->jobs > 0 ? o->jobs : 1;
+	b->cap = 2 * (size_t)b->max_workers + 2;
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->work, NULL);
+	pthread_cond_init(&b->done, NULL);
+	pthread_cond_init(&b->turn, NULL);
+	if ((b->ring = calloc(b->cap, sizeof(*b->ring))) == NULL ||
+	    (b->workers = calloc((size_t)b->max_workers, sizeof(*b->workers))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	return 0;
+}
+
+static int
+batch_finish(struct batch *b, int r, struct hoso_err *err)
+{
+	int i;
+
+	while (r == 0 && b->head != b->tail)
+		r = drain(b, true, true);
+	pthread_mutex_lock(&b->mu);
+	b->closing = true;
+	/* A fatal stop leaves queued jobs: workers skip them, and nobody waits for a turn. */
+	b->next = b->tail;
+	pthread_cond_broadcast(&b->work);
+	pthread_cond_broadcast(&b->turn);
+	pthread_mutex_unlock(&b->mu);
+	for (i = 0; i < b->n_workers; i++) {
+		pthread_join(b->workers[i].thread, NULL);
+		hoso_ocr_free(b->workers[i].eng);
+	}
+	while (b->head != b->tail) {
+		struct job *j = &b->ring[b->head++ % b->cap];
+		if (j->group_last && b->cur == NULL)
+			group_free(j->group);
+		job_clear(j);
+	}
+	if (b->sum->pages > 0)
+		b->sum->confidence = b->conf_sum / (double)b->sum->pages;
+	hoso_buf_free(&b->file_text);
+	hoso_buf_free(&b->file_hocr);
+	if (r != 0 && err != NULL && b->fatal.code != 0)
+		*err = b->fatal;
+	free(b->ring);
+	free(b->workers);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->work);
+	pthread_cond_destroy(&b->done);
+	pthread_cond_destroy(&b->turn);
+	return r;
+}
+
+/* ---- dossiers ---- */
+
+bool
+hoso_ocrrun_is_dossier(const char *path)
+{
+	struct hoso_buf p = HOSO_BUF_INIT(0);
+	struct stat st;
+	bool yes;
+
+	yes = hoso_file_join(&p, path, "dossier.xml", NULL) == 0 && stat(p.data, &st) == 0 &&
+	    S_ISREG(st.st_mode);
+	hoso_buf_free(&p);
+	return yes;
+}
+
+/* Split "STORE/CODE/" into store and code. */
+static int
+split_dossier_path(const char *dir, struct hoso_buf *store, struct hoso_buf *code,
+    struct hoso_err *err)
+{
+	size_t n = strlen(dir), start;
+	int r;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	start = n;
+	while (start > 0 && dir[start - 1] != '/')
+		start--;
+	hoso_buf_reset(store);
+	hoso_buf_reset(code);
+	if ((r = hoso_buf_add(code, dir + start, n - start, err)) != 0)
+		return r;
+	if (start == 0)
+		return hoso_buf_adds(store, ".", err);
+	return hoso_buf_add(store, dir, start > 1 ? start - 1 : 1, err);
+}
+
+/* Under the lock, what a killed run left in ocr/ is garbage: our temporary files. */
+static int
+sweep_ocr(const char *ocrdir, struct hoso_err *err)
+{
+	struct dirent *de;
+	DIR *dp;
+	int r = 0;
+
+	if ((dp = opendir(ocrdir)) == NULL)
+		return hoso_err_sys(err, errno, _("%s: cannot read directory"), ocrdir);
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] != '.' || strstr(de->d_name, ".tmp.") == NULL)
+			continue;
+		if (unlinkat(dirfd(dp), de->d_name, 0) != 0 && errno != ENOENT) {
+			r = hoso_err_sys(err, errno, _("%s/%s: cannot remove"), ocrdir, de->d_name);
+			break;
+		}
+	}
+	closedir(dp);
+	return r;
+}
+
+/* The file's content equals want (both small). */
+static bool
+holds(const char *path, const char *want)
+{
+	struct hoso_buf b = HOSO_BUF_INIT(0);
+	struct hoso_err ignored;
+	bool same;
+
+	same = hoso_file_read(path, SMALL_MAX, &b, &ignored) == 0 &&
+	    strcmp(hoso_buf_str(&b), want) == 0;
+	hoso_buf_free(&b);
+	return same;
+}
+
+/* "0001" from "pages/0001.norm.tif": the page's file number names its OCR files. */
+static void
+page_stem(const struct hoso_page *p, char stem[16])
+{
+	const char *name = p->norm + strlen("pages/");
+	size_t n = strspn(name, "0123456789");
+
+	if (n == 0 || n >= 16)
+		n = 0;
+	memcpy(stem, name, n);
+	stem[n] = '\0';
+}
+
+static int
+dossier_done(struct batch *b, const struct hoso_buf *manifest, bool *done)
+{
+	struct hoso_dossier *d = b->cur;
+	struct hoso_buf path = HOSO_BUF_INIT(0), want = HOSO_BUF_INIT(0);
+	struct stat st;
+	char stem[16];
+	size_t i;
+	int r = 0;
+
+	*done = false;
+	for (i = 0; i < d->n_pages; i++) {
+		const struct hoso_page *p = &d->pages[i];
+		page_stem(p, stem);
+		hoso_buf_reset(&want);
+		if (p->ocr_status == NULL || strcmp(p->ocr_status, "ok") != 0)
+			goto out;
+		if ((r = hoso_buf_addf(&want, &b->fatal, "%s\n", p->sha256)) != 0 ||
+		    (r = ocr_path(b, stem, ".sha256", &path, &b->fatal)) != 0)
+			goto out;
+		if (!holds(path.data, want.data))
+			goto out;
+		if ((r = ocr_path(b, stem, ".txt", &path, &b->fatal)) != 0 || stat(path.data, &st) != 0 ||
+		    (r = ocr_path(b, stem, ".hocr", &path, &b->fatal)) != 0 || stat(path.data, &st) != 0)
+			goto out;
+	}
+	if ((r = ocr_path(b, "dossier", ".pdf.sha256", &path, &b->fatal)) != 0 ||
+	    !holds(path.data, hoso_buf_str(manifest)))
+		goto out;
+	if ((r = ocr_path(b, "dossier", ".pdf", &path, &b->fatal)) != 0 || stat(path.data, &st) != 0)
+		goto out;
+	*done = true;
+out:
+	hoso_buf_free(&path);
+	hoso_buf_free(&want);
+	return r;
+}
+
+static void
+outcomes_free(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_outcomes; i++) {
+		free((char *)b->outcomes[i].sha256);
+		free((char *)b->outcomes[i].status);
+	}
+	free(b->outcomes);
+	b->outcomes = NULL;
+	b->n_outcomes = 0;
+}
+
+/* The PDF and its manifest, once every page of the dossier is committed. */
+static int
+finish_dossier(struct batch *b, struct group *g)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0), pdf = HOSO_BUF_INIT(0);
+	int r;
+
+	if ((r = ocr_path(b, "dossier", ".pdf.sha256", &path, &b->fatal)) != 0 ||
+	    (r = ocr_path(b, "dossier", ".pdf", &pdf, &b->fatal)) != 0)
+		goto out;
+	/* The manifest goes first and comes back last: a crash between leaves "not done". */
+	if (unlink(path.data) != 0 && errno != ENOENT) {
+		r = hoso_err_sys(&b->fatal, errno, _("%s: cannot remove"), path.data);
+		goto out;
+	}
+	if (g->pdf == NULL && g->err.code == 0) {
+		/* No page could be recognized: an old PDF would claim otherwise. */
+		if (unlink(pdf.data) != 0 && errno != ENOENT)
+			r = hoso_err_sys(&b->fatal, errno, _("%s: cannot remove"), pdf.data);
+		goto out;
+	}
+	if ((r = finish_group(b, g)) != 0)
+		goto out;
+	r = hoso_file_write_atomic(path.data, g->manifest.data, g->manifest.len, &b->fatal);
+out:
+	hoso_buf_free(&path);
+	hoso_buf_free(&pdf);
+	return r;
+}
+
+/*
+ * A dossier that cannot be opened (not one, damaged dossier.xml) is that
+ * input's failure; the run goes on.
+ */
+static int
+dossier_failed(struct batch *b, const char *dir, const struct hoso_err *why)
+{
+	struct job j;
+	int r;
+
+	memset(&j, 0, sizeof(j));
+	j.err = *why;
+	if (strncmp(why->msg, dir, strlen(dir)) != 0)
+		hoso_err_set(&j.err, why->code, "%s: %.400s", dir, why->msg);
+	if ((j.label = strdup(dir)) == NULL)
+		return hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+	r = fail_page(b, &j);
+	free(j.label);
+	return r;
+}
+
+static int
+do_dossier(struct batch *b, const char *dir, size_t input)
+{
+	const struct hoso_ocrrun_opts *o = b->opts;
+	struct hoso_buf store = HOSO_BUF_INIT(0), code = HOSO_BUF_INIT(0), ocrdir = HOSO_BUF_INIT(0);
+	struct hoso_buf manifest = HOSO_BUF_INIT(SMALL_MAX), pdf = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	struct group *g = NULL;
+	struct job j;
+	bool locked = false, done;
+	size_t i;
+	int r;
+
+	hoso_err_clear(&e);
+	if ((r = split_dossier_path(dir, &store, &code, &b->fatal)) != 0)
+		goto out;
+	if (hoso_store_open(store.data, code.data, false, &b->cur, &e) != 0) {
+		r = e.code == HOSO_EINPUT ? dossier_failed(b, dir, &e) : (b->fatal = e, e.code);
+		goto out;
+	}
+	if ((r = hoso_store_lock(b->cur, &b->fatal)) != 0)
+		goto out;
+	locked = true;
+	if ((r = hoso_file_join(&ocrdir, b->cur->dir, "ocr", &b->fatal)) != 0 ||
+	    (r = hoso_file_mkdirs(ocrdir.data, &b->fatal)) != 0 ||
+	    (r = sweep_ocr(ocrdir.data, &b->fatal)) != 0)
+		goto out;
+	for (i = 0; i < b->cur->n_pages; i++)
+		if ((r = hoso_buf_addf(&manifest, &b->fatal, "%s\n", b->cur->pages[i].sha256)) != 0)
+			goto out;
+	if ((r = dossier_done(b, &manifest, &done)) != 0)
+		goto out;
+	if (b->cur->n_pages == 0 || (done && !o->force)) {
+		b->sum->dossiers_skipped++;
+		b->sum->skipped += b->cur->n_pages;
+		hoso_log(o->log, HOSO_LOG_INFO, _("%s: up to date (%zu pages)"), dir,
+		    b->cur->n_pages);
+		goto out;
+	}
+	b->sum->dossiers++;
+	if ((b->outcomes = calloc(b->cur->n_pages, sizeof(*b->outcomes))) == NULL ||
+	    (r = ocr_path(b, "dossier", ".pdf", &pdf, &b->fatal)) != 0 ||
+	    (g = group_new(pdf.data, b->cur->code)) == NULL) {
+		r = r ? r : hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	b->cur_group = g;
+	for (i = 0; i < b->cur->n_pages; i++) {
+		const struct hoso_page *p = &b->cur->pages[i];
+		struct hoso_buf lab = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0);
+
+		memset(&j, 0, sizeof(j));
+		if ((r = hoso_buf_addf(&lab, &b->fatal, _("%s: page %d"), dir, p->n)) != 0 ||
+		    (r = hoso_file_join(&path, b->cur->dir, p->norm, &b->fatal)) != 0) {
+			hoso_buf_free(&lab);
+			hoso_buf_free(&path);
+			goto out;
+		}
+		j.label = hoso_buf_detach(&lab, NULL);
+		j.path = hoso_buf_detach(&path, NULL);
+		j.input = input;
+		j.group = g;
+		j.group_seq = (int)i;
+		j.group_last = i + 1 == b->cur->n_pages;
+		page_stem(p, j.stem);
+		memcpy(j.sha256, p->sha256, sizeof(j.sha256));
+		if ((r = enqueue(b, &j)) != 0)
+			goto out;
+	}
+	if ((r = drain(b, true, true)) != 0 || (r = finish_dossier(b, g)) != 0)
+		goto out;
+	r = hoso_store_set_ocr(b->cur, b->outcomes, b->n_outcomes, &b->fatal);
+out:
+	outcomes_free(b);
+	if (locked)
+		hoso_store_unlock(b->cur);
+	/*
+	 * On a fatal stop, jobs in flight may still point at the dossier and its
+	 * PDF: they are freed after batch_finish has stopped the workers.
+	 */
+	if (r == 0 || b->head == b->tail) {
+		group_free(g);
+		b->cur_group = NULL;
+		hoso_store_close(b->cur);
+		b->cur = NULL;
+	}
+	hoso_buf_free(&store);
+	hoso_buf_free(&code);
+	hoso_buf_free(&ocrdir);
+	hoso_buf_free(&manifest);
+	hoso_buf_free(&pdf);
+	return r;
+}
+
+int
+hoso_ocrrun_dossiers(const struct hoso_ocrrun_opts *o, const char *const *dirs, size_t n,
+    struct hoso_ocrrun_summary *sum, struct hoso_err *err)
+{
+	struct batch b;
+	size_t i;
+	int r;
+
+	if ((r = batch_init(&b, o, sum, err)) != 0)
+		return batch_finish(&b, r, NULL);
+	b.items_total = n;
+	for (i = 0; i < n && r == 0; i++) {
+		r = do_dossier(&b, dirs[i], i);
+		b.items_done = i + 1;
+		if (r == 0 && o->progress != NULL) {
+			struct hoso_ocrrun_progress p = { b.items_done, n, b.pages_done, dirs[i] };
+			o->progress(o->ctx, &p);
+		}
+	}
+	r = batch_finish(&b, r, err);
+	/* A dossier left open by a fatal stop: its jobs are gone now. */
+	group_free(b.cur_group);
+	hoso_store_close(b.cur);
+	return r;
+}
+
+/* ---- image files ---- */
+
+/* DIR/NAME for an input: its base name without the last extension. */
+static int
+out_base(const char *outdir, const char *file, struct hoso_buf *out, struct hoso_err *err)
+{
+	const char *base = strrchr(file, '/'), *dot;
+	size_t n;
+
+	base = base != NULL ? base + 1 : file;
+	dot = strrchr(base, '.');
+	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
+	hoso_buf_reset(out);
+	return hoso_buf_addf(out, err, "%s/%.*s", outdir, (int)n, base);
+}
+
+/*
+ * Queue the pages of one image file: a multipage TIFF page by page (each
+ * taken out as a TIFF of its own), anything else whole. A file that cannot
+ * be read fails in its turn, as one page.
+ */
+static int
+queue_file(struct batch *b, const char *file, size_t input, struct group **shared,
+    bool last_file, int *page_index)
+{
+	const struct hoso_ocrrun_opts *o = b->opts;
+	struct hoso_buf data = HOSO_BUF_INIT(0), base = HOSO_BUF_INIT(0), pdf = HOSO_BUF_INIT(0);
+	struct hoso_buf lab = HOSO_BUF_INIT(0);
+	struct hoso_tiff *t = NULL;
+	struct hoso_err e;
+	struct group *own = NULL;
+	struct job j;
+	int n = 1, i, r = 0;
+
+	hoso_err_clear(&e);
+	if (hoso_file_read(file, o->max_file_size, &data, &e) == 0 && hoso_tiff_is(data.data,
+	    data.len) && (hoso_tiff_open(data.data, data.len, file, &t, &e) != 0 ||
+	    hoso_tiff_count(t, &n, &e) != 0))
+		n = 1;
+	if (o->outdir != NULL) {
+		if ((r = out_base(o->outdir, file, &base, &b->fatal)) != 0 ||
+		    (r = hoso_buf_addf(&pdf, &b->fatal, "%s.pdf", base.data)) != 0)
+			goto out;
+		if ((own = group_new(pdf.data, strrchr(pdf.data, '/') + 1)) == NULL) {
+			r = hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+	}
+	for (i = 0; i < n && r == 0; i++) {
+		memset(&j, 0, sizeof(j));
+		hoso_buf_reset(&lab);
+		j.err = e;
+		if (n > 1)
+			r = hoso_buf_addf(&lab, &b->fatal, _("%s: page %d"), file, i + 1);
+		else
+			r = hoso_buf_adds(&lab, file, &b->fatal);
+		if (r != 0 || (j.path = strdup(file)) == NULL ||
+		    (o->outdir != NULL && (j.outbase = strdup(base.data)) == NULL)) {
+			job_clear(&j);
+			r = r ? r : hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+			break;
+		}
+		j.label = hoso_buf_detach(&lab, NULL);
+		if (j.err.code == 0 && n > 1 && hoso_tiff_extract(t, i, &j.data, &j.err) != 0)
+			hoso_buf_free(&j.data);
+		else if (j.err.code == 0 && n == 1) {
+			j.data = data;
+			hoso_buf_init(&data, 0);
+		}
+		j.input = input;
+		j.file_last = i + 1 == n;
+		if (own != NULL) {
+			j.page_index = i;
+			j.group = own;
+			j.group_seq = i;
+			j.group_last = j.file_last;
+			if (j.group_last)
+				own = NULL;	/* the last page's commit frees it */
+		} else {
+			j.group_seq = *page_index;
+			j.page_index = (*page_index)++;
+			j.group = *shared;
+			j.group_last = j.file_last && last_file;
+			if (j.group_last)
+				*shared = NULL;
+		}
+		r = enqueue(b, &j);
+	}
+out:
+	group_free(own);
+	hoso_tiff_close(t);
+	hoso_buf_free(&data);
+	hoso_buf_free(&base);
+	hoso_buf_free(&pdf);
+	hoso_buf_free(&lab);
+	return r;
+}
+
+int
+hoso_ocrrun_images(const struct hoso_ocrrun_opts *o, const char *const *files, size_t n,
+    struct hoso_ocrrun_summary *sum, struct hoso_err *err)
+{
+	struct group *shared = NULL;
+	const char *title;
+	struct batch b;
+	size_t i;
+	int page_index = 0, r;
+
+	if ((r = batch_init(&b, o, sum, err)) != 0)
+		return batch_finish(&b, r, NULL);
+	b.items_total = n;
+	if (o->outdir != NULL && (r = hoso_file_mkdirs(o->outdir, &b.fatal)) != 0)
+		goto out;
+	if (o->pdf != NULL && o->outdir == NULL && n > 0) {
+		title = strrchr(o->pdf, '/') ? strrchr(o->pdf, '/') + 1 : o->pdf;
+		if ((shared = group_new(o->pdf, title)) == NULL) {
+			r = hoso_err_set(&b.fatal, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+	}
+	for (i = 0; i < n && r == 0; i++) {
+		r = queue_file(&b, files[i], i, &shared, i + 1 == n, &page_index);
+		b.items_done = i + 1;
+	}
+out:
+	r = batch_finish(&b, r, err);
+	group_free(shared);
+	return r;
+}
+
+void
+hoso_ocrrun_summary_free(struct hoso_ocrrun_summary *sum)
+{
+	size_t i;
+
+	for (i = 0; i < sum->n_failures; i++)
+		free(sum->failures[i].label);
+	free(sum->failures);
+	memset(sum, 0, sizeof(*sum));
+}
