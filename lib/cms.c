@@ -1,0 +1,840 @@
+/*
+ * cms.c - the only file that includes OpenSSL's CMS, X.509, PKCS#12 and ESS
+ * headers: CAdES-B-B signing (EN 319 122-1 5.2) and its verification with
+ * the certificate chain at the signing time (EN 319 102-1 5.2.6).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "cms.h"
+#include "digest.h"
+#include "i18n.h"
+
+struct hoso_cms_signer {
+	EVP_PKEY *key;
+	X509 *cert;
+	STACK_OF(X509) *chain;
+};
+
+struct hoso_cms_trust {
+	X509_STORE *store;
+	STACK_OF(X509_CRL) *crls;
+	bool anchors;
+};
+
+/* The last OpenSSL error as text, for messages; clears the queue. */
+static const char *
+ossl_why(char *buf, size_t n)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	if (e == 0)
+		snprintf(buf, n, "?");
+	else
+		ERR_error_string_n(e, buf, n);
+	ERR_clear_error();
+	return buf;
+}
+
+static int
+name_of(const X509_NAME *nm, char *out, size_t n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	long len;
+
+	out[0] = '\0';
+	if (b == NULL)
+		return -1;
+	X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	len = BIO_get_mem_data(b, &p);
+	if (len > 0)
+		snprintf(out, n, "%.*s", (int)len, p);
+	BIO_free(b);
+	return 0;
+}
+
+/* Allowed digests (spec "What verify checks" 3): SHA-256/384/512. */
+static bool
+digest_ok(int nid)
+{
+	return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
+}
+
+static const char *
+digest_label(int nid)
+{
+	return nid == NID_sha256 ? "SHA-256" : nid == NID_sha384 ? "SHA-384" :
+	    nid == NID_sha512 ? "SHA-512" : OBJ_nid2sn(nid);
+}
+
+/* RSA at least 2048 bits, EC at least 256 (Circular 15/2025/TT-BKHCN); NULL when fine. */
+static const char *
+weak_key(const EVP_PKEY *k, char *buf, size_t n)
+{
+	int id = EVP_PKEY_get_base_id(k), bits = EVP_PKEY_get_bits(k);
+
+	if (id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS) {
+		if (bits < 2048) {
+			snprintf(buf, n, _("an RSA key of %d bits (2048 or more wanted)"), bits);
+			return buf;
+		}
+		return NULL;
+	}
+	if (id == EVP_PKEY_EC) {
+		if (bits < 256) {
+			snprintf(buf, n, _("an EC key of %d bits (P-256 or larger wanted)"), bits);
+			return buf;
+		}
+		return NULL;
+	}
+	snprintf(buf, n, _("a %s key (RSA or ECDSA wanted)"), OBJ_nid2sn(id));
+	return buf;
+}
+
+/* The digest a certificate was signed with is weak (SHA-1, MD5 and older). */
+static bool
+cert_sig_weak(X509 *c, char *buf, size_t n)
+{
+	int md = NID_undef, pk = NID_undef, bits = 0;
+	uint32_t flags = 0;
+
+	if (!X509_get_signature_info(c, &md, &pk, &bits, &flags) ||
+	    (md != NID_undef && !digest_ok(md)) || (md == NID_undef && bits < 112)) {
+		snprintf(buf, n, "%s", md != NID_undef ? OBJ_nid2sn(md) : "?");
+		ERR_clear_error();
+		return true;
+	}
+	return false;
+}
+
+static bool
+usage_ok(X509 *c)
+{
+	/* X.509 4.2.1.3: without the extension every use is allowed. */
+	return (X509_get_key_usage(c) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
+}
+
+static int
+pem_pass(char *buf, int size, int rwflag, void *u)
+{
+	const char *pw = u;
+	size_t len;
+
+	(void)rwflag;
+	if (pw == NULL || size <= 0)
+		return 0;
+	len = strlen(pw);
+	if (len > (size_t)size)
+		len = (size_t)size;
+	memcpy(buf, pw, len);
+	return (int)len;
+}
+
+static int
+load_pem(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct hoso_err *err)
+{
+	char why[256];
+	BIO *b = NULL;
+	X509 *c;
+	int r = 0;
+
+	if (o->key_file == NULL || o->cert_file == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("a PEM signer wants both a key and a "
+		    "certificate"));
+		goto out;
+	}
+	if ((b = BIO_new_file(o->key_file, "rb")) == NULL ||
+	    (s->key = PEM_read_bio_PrivateKey(b, NULL, pem_pass, (void *)(uintptr_t)o->password))
+	    == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the private key (wrong or "
+		    "missing password?): %s"), o->key_file, ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	BIO_free(b);
+	if ((b = BIO_new_file(o->cert_file, "rb")) == NULL ||
+	    (s->cert = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the certificate: %s"),
+		    o->cert_file, ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	if (o->chain_file != NULL) {
+		BIO_free(b);
+		if ((b = BIO_new_file(o->chain_file, "rb")) == NULL) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the chain: %s"),
+			    o->chain_file, ossl_why(why, sizeof(why)));
+			goto out;
+		}
+		while ((c = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
+			if (!sk_X509_push(s->chain, c)) {
+				X509_free(c);
+				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+				goto out;
+			}
+		ERR_clear_error();	/* the end of the file */
+	}
+out:
+	BIO_free(b);
+	return r;
+}
+
+static int
+load_p12(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct hoso_err *err)
+{
+	STACK_OF(X509) *ca = NULL;
+	PKCS12 *p12 = NULL;
+	char why[256];
+	BIO *b = NULL;
+	int r = 0;
+
+	if ((b = BIO_new_file(o->pkcs12_file, "rb")) == NULL ||
+	    (p12 = d2i_PKCS12_bio(b, NULL)) == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read PKCS#12: %s"), o->pkcs12_file,
+		    ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	if (!PKCS12_parse(p12, o->password != NULL ? o->password : "", &s->key, &s->cert, &ca) ||
+	    s->key == NULL || s->cert == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot open PKCS#12 (wrong password, or no "
+		    "key and certificate in it): %s"), o->pkcs12_file, ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	while (ca != NULL && sk_X509_num(ca) > 0)
+		if (!sk_X509_push(s->chain, sk_X509_shift(ca))) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+out:
+	sk_X509_pop_free(ca, X509_free);
+	PKCS12_free(p12);
+	BIO_free(b);
+	return r;
+}
+
+int
+hoso_cms_signer_load(const struct hoso_cms_key_opts *o, struct hoso_cms_signer **sp,
+    struct hoso_err *err)
+{
+	struct hoso_cms_signer *s;
+	char why[256], subj[256];
+	const char *w;
+	int r;
+
+	*sp = NULL;
+	ERR_clear_error();
+	if ((s = calloc(1, sizeof(*s))) == NULL || (s->chain = sk_X509_new_null()) == NULL) {
+		free(s);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	if ((r = o->pkcs12_file != NULL ? load_p12(o, s, err) : load_pem(o, s, err)) != 0)
+		goto out;
+	name_of(X509_get_subject_name(s->cert), subj, sizeof(subj));
+	if (!X509_check_private_key(s->cert, s->key)) {
+		ERR_clear_error();
+		r = hoso_err_set(err, HOSO_EINPUT, _("the private key does not match the "
+		    "certificate of %s"), subj);
+		goto out;
+	}
+	if ((w = weak_key(s->key, why, sizeof(why))) != NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with %s"), w);
+		goto out;
+	}
+	if (cert_sig_weak(s->cert, why, sizeof(why))) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign: the certificate of %s is "
+		    "signed with %s, which verifiers refuse"), subj, why);
+		goto out;
+	}
+	if (!usage_ok(s->cert)) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign: the key usage of %s allows "
+		    "neither digitalSignature nor nonRepudiation"), subj);
+		goto out;
+	}
+	*sp = s;
+	s = NULL;
+out:
+	hoso_cms_signer_free(s);
+	return r;
+}
+
+void
+hoso_cms_signer_free(struct hoso_cms_signer *s)
+{
+	if (s == NULL)
+		return;
+	EVP_PKEY_free(s->key);
+	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
+	free(s);
+}
+
+int
+hoso_cms_signer_name(const struct hoso_cms_signer *s, struct hoso_buf *out, struct hoso_err *err)
+{
+	char subj[256];
+
+	name_of(X509_get_subject_name(s->cert), subj, sizeof(subj));
+	return hoso_buf_adds(out, subj, err);
+}
+
+/* RFC 5035 3: ESSCertIDv2 of the signer (SHA-256, with IssuerSerial) as a signed attribute. */
+static int
+add_signing_cert_v2(CMS_SignerInfo *si, X509 *cert)
+{
+	ESS_SIGNING_CERT_V2 *sc;
+	unsigned char *der = NULL;
+	int len, ok = 0;
+
+	if ((sc = OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), cert, NULL, 1)) == NULL)
+		return 0;
+	if ((len = i2d_ESS_SIGNING_CERT_V2(sc, &der)) > 0)
+		ok = CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2,
+		    V_ASN1_SEQUENCE, der, len);
+	OPENSSL_free(der);
+	ESS_SIGNING_CERT_V2_free(sc);
+	return ok;
+}
+
+int
+hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
+    const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err)
+{
+	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
+	const char *dname = o->digest != NULL ? o->digest : "SHA256";
+	CMS_ContentInfo *cms = NULL;
+	CMS_SignerInfo *si;
+	ASN1_TIME *t = NULL;
+	unsigned char *out = NULL;
+	const EVP_MD *md;
+	EVP_PKEY_CTX *pctx;
+	char why[256];
+	BIO *in = NULL;
+	int i, n, r = 0;
+
+	ERR_clear_error();
+	if ((md = EVP_get_digestbyname(dname)) == NULL || !digest_ok(EVP_MD_get_type(md))) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with digest %s (SHA256, "
+		    "SHA384 or SHA512)"), dname);
+		goto out;
+	}
+	if (o->pss && EVP_PKEY_get_base_id(s->key) != EVP_PKEY_RSA) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("--pss wants an RSA key"));
+		goto out;
+	}
+	/* RFC 5652 11.3: UTCTime through 2049 (ASN1_TIME_set chooses it so). */
+	if ((t = ASN1_TIME_set(NULL, o->signing_time)) == NULL ||
+	    (cms = CMS_sign(NULL, NULL, NULL, NULL, flags)) == NULL ||
+	    (si = CMS_add1_signer(cms, s->cert, s->key, md,
+	    flags | (o->pss ? CMS_KEY_PARAM : 0))) == NULL)
+		goto engine;
+	if (o->pss) {
+		/* RFC 4056 3.1: PSS with MGF1 over the same digest, salt as long as the digest. */
+		if ((pctx = CMS_SignerInfo_get0_pkey_ctx(si)) == NULL ||
+		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0 ||
+		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) <= 0 ||
+		    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0)
+			goto engine;
+	}
+	if (!CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1) ||
+	    !add_signing_cert_v2(si, s->cert))
+		goto engine;
+	n = sk_X509_num(s->chain);
+	for (i = 0; i < n; i++)
+		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
+			goto engine;
+	/* CMS_final adds content-type and message-digest, then signs (RFC 5652 5.4). */
+	if ((in = BIO_new_mem_buf(content, (int)len)) == NULL || !CMS_final(cms, in, NULL, flags) ||
+	    (n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
+		goto engine;
+	r = hoso_buf_add(der, out, (size_t)n, err);
+	goto out;
+engine:
+	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
+out:
+	OPENSSL_free(out);
+	BIO_free(in);
+	ASN1_TIME_free(t);
+	CMS_ContentInfo_free(cms);
+	return r;
+}
+
+int
+hoso_cms_trust_load(const char *ca_file, const char *ca_path, const char *const *crl_files,
+    size_t n_crls, struct hoso_cms_trust **tp, struct hoso_err *err)
+{
+	struct hoso_cms_trust *t;
+	X509_CRL *crl;
+	char why[256];
+	BIO *b = NULL;
+	size_t i;
+	int r = 0, got;
+
+	*tp = NULL;
+	ERR_clear_error();
+	if ((t = calloc(1, sizeof(*t))) == NULL || (t->store = X509_STORE_new()) == NULL ||
+	    (t->crls = sk_X509_CRL_new_null()) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if (ca_file != NULL && !X509_STORE_load_file(t->store, ca_file)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot load trust anchors: %s"), ca_file,
+		    ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	if (ca_path != NULL && !X509_STORE_load_path(t->store, ca_path)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot use as a directory of trust "
+		    "anchors: %s"), ca_path, ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	t->anchors = ca_file != NULL || ca_path != NULL;
+	for (i = 0; i < n_crls; i++) {
+		if ((b = BIO_new_file(crl_files[i], "rb")) == NULL) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read CRL: %s"), crl_files[i],
+			    ossl_why(why, sizeof(why)));
+			goto out;
+		}
+		got = 0;
+		while ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL) {
+			got++;
+			if (!sk_X509_CRL_push(t->crls, crl)) {
+				X509_CRL_free(crl);
+				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+				goto out;
+			}
+		}
+		if (got == 0) {
+			/* Not PEM: one DER CRL. */
+			BIO_free(b);
+			ERR_clear_error();
+			if ((b = BIO_new_file(crl_files[i], "rb")) == NULL ||
+			    (crl = d2i_X509_CRL_bio(b, NULL)) == NULL) {
+				r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a CRL (PEM or DER)"),
+				    crl_files[i]);
+				goto out;
+			}
+			if (!sk_X509_CRL_push(t->crls, crl)) {
+				X509_CRL_free(crl);
+				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+				goto out;
+			}
+		}
+		ERR_clear_error();
+		BIO_free(b);
+		b = NULL;
+	}
+	*tp = t;
+	t = NULL;
+out:
+	BIO_free(b);
+	hoso_cms_trust_free(t);
+	return r;
+}
+
+void
+hoso_cms_trust_free(struct hoso_cms_trust *t)
+{
+	if (t == NULL)
+		return;
+	X509_STORE_free(t->store);
+	sk_X509_CRL_pop_free(t->crls, X509_CRL_free);
+	free(t);
+}
+
+static int
+set_status(int *status, char *detail, size_t n, int st, const char *fmt, ...)
+	HOSO_PRINTF(5, 6);
+
+static int
+set_status(int *status, char *detail, size_t n, int st, const char *fmt, ...)
+{
+	va_list ap;
+
+	*status = st;
+	va_start(ap, fmt);
+	vsnprintf(detail, n, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+#define SIG_FAIL(...) set_status(&res->sig_status, res->sig_detail, sizeof(res->sig_detail), \
+	HOSO_CMS_INVALID, __VA_ARGS__)
+#define CERT_SET(st, ...) set_status(&res->cert_status, res->cert_detail, \
+	sizeof(res->cert_detail), (st), __VA_ARGS__)
+
+/* RFC 4055 3.1: the PSS hash and MGF1 hash must be allowed digests too. */
+static bool
+pss_ok(const X509_ALGOR *alg)
+{
+	RSA_PSS_PARAMS *p;
+	X509_ALGOR *mh = NULL;
+	bool ok = false;
+
+	if (alg->parameter == NULL ||
+	    (p = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS), alg->parameter)) == NULL)
+		return false;
+	if (p->hashAlgorithm != NULL && digest_ok(OBJ_obj2nid(p->hashAlgorithm->algorithm)) &&
+	    p->maskGenAlgorithm != NULL &&
+	    OBJ_obj2nid(p->maskGenAlgorithm->algorithm) == NID_mgf1 &&
+	    p->maskGenAlgorithm->parameter != NULL &&
+	    (mh = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
+	    p->maskGenAlgorithm->parameter)) != NULL && digest_ok(OBJ_obj2nid(mh->algorithm)))
+		ok = true;
+	X509_ALGOR_free(mh);
+	RSA_PSS_PARAMS_free(p);
+	return ok;
+}
+
+/* Signature algorithm and key (spec 3): a label in alg, NULL when allowed, else why not. */
+static const char *
+check_algorithms(const X509_ALGOR *dig, const X509_ALGOR *sig, EVP_PKEY *pk, char *alg, size_t n,
+    char *why, size_t wn)
+{
+	int dnid = OBJ_obj2nid(dig->algorithm), snid = OBJ_obj2nid(sig->algorithm);
+	int kid = EVP_PKEY_get_base_id(pk), bits = EVP_PKEY_get_bits(pk);
+	const char *w, *scheme;
+
+	if (!digest_ok(dnid)) {
+		snprintf(why, wn, _("digest algorithm %s is refused (SHA-256, SHA-384 or SHA-512 "
+		    "wanted)"), OBJ_nid2sn(dnid));
+		return why;
+	}
+	if ((w = weak_key(pk, why, wn)) != NULL)
+		return w;
+	/* RFC 3370 3.2 / RFC 4055 5: RSA parameters NULL or absent; RFC 5758 3.2: ECDSA absent. */
+	if (snid != NID_rsassaPss && sig->parameter != NULL &&
+	    (ASN1_TYPE_get(sig->parameter) != V_ASN1_NULL || kid == EVP_PKEY_EC)) {
+		snprintf(why, wn, _("signature algorithm %s with unexpected parameters"),
+		    OBJ_nid2sn(snid));
+		return why;
+	}
+	switch (snid) {
+	case NID_rsaEncryption:
+	case NID_sha256WithRSAEncryption:
+	case NID_sha384WithRSAEncryption:
+	case NID_sha512WithRSAEncryption:
+		scheme = "PKCS#1 v1.5";
+		if (kid != EVP_PKEY_RSA)
+			goto mismatch;
+		if (snid != NID_rsaEncryption) {
+			int md = NID_undef, pkn = NID_undef;
+			OBJ_find_sigid_algs(snid, &md, &pkn);
+			if (md != dnid)
+				goto mismatch;
+		}
+		snprintf(alg, n, "RSA %d %s, %s", bits, scheme, digest_label(dnid));
+		return NULL;
+	case NID_rsassaPss:
+		if (kid != EVP_PKEY_RSA && kid != EVP_PKEY_RSA_PSS)
+			goto mismatch;
+		if (!pss_ok(sig)) {
+			snprintf(why, wn, _("RSASSA-PSS parameters with a refused digest"));
+			return why;
+		}
+		snprintf(alg, n, "RSA %d PSS, %s", bits, digest_label(dnid));
+		return NULL;
+	case NID_ecdsa_with_SHA256:
+	case NID_ecdsa_with_SHA384:
+	case NID_ecdsa_with_SHA512:
+	case NID_X9_62_id_ecPublicKey:
+		if (kid != EVP_PKEY_EC)
+			goto mismatch;
+		snprintf(alg, n, "ECDSA %d, %s", bits, digest_label(dnid));
+		return NULL;
+	default:
+		snprintf(why, wn, _("signature algorithm %s is refused"), OBJ_nid2sn(snid));
+		return why;
+	}
+mismatch:
+	snprintf(why, wn, _("signature algorithm %s does not fit the %s key or the %s digest"),
+	    OBJ_nid2sn(snid), OBJ_nid2sn(kid), OBJ_nid2sn(dnid));
+	return why;
+}
+
+static bool
+time_of(const ASN1_TIME *t, time_t *out, char *iso, size_t n)
+{
+	struct tm tm;
+
+	if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
+		return false;
+	*out = timegm(&tm);
+	strftime(iso, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return true;
+}
+
+/* The signed attributes and the signature itself (RFC 5652 5.4, 5.6; RFC 5035). */
+static void
+check_signature(CMS_SignerInfo *si, X509 *signer, const void *content, size_t len, time_t *when,
+    struct hoso_cms_result *res)
+{
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	EVP_PKEY *pk = NULL;
+	const ASN1_OBJECT *ct;
+	const ASN1_OCTET_STRING *md;
+	const ASN1_TIME *st;
+	const ASN1_STRING *scv2;
+	ESS_SIGNING_CERT_V2 *sc = NULL;
+	STACK_OF(X509) *one = NULL;
+	struct hoso_digest *d = NULL;
+	struct hoso_err e;
+	unsigned char calc[EVP_MAX_MD_SIZE];
+	const unsigned char *p;
+	char why[256];
+	const char *w;
+	size_t clen;
+
+	CMS_SignerInfo_get0_algs(si, &pk, NULL, &dig, &sig);
+	if (X509_get0_pubkey(signer) == NULL) {
+		SIG_FAIL(_("the public key of the signer's certificate cannot be read"));
+		goto out;
+	}
+	if ((w = check_algorithms(dig, sig, X509_get0_pubkey(signer), res->algorithm,
+	    sizeof(res->algorithm), why, sizeof(why))) != NULL) {
+		SIG_FAIL("%s", w);
+		goto out;
+	}
+	/* CAdES-B-B (EN 319 122-1 5.2.1-5.2.3): each mandatory attribute exactly once. */
+	if (CMS_signed_get_attr_count(si) <= 0) {
+		SIG_FAIL(_("no signed attributes"));
+		goto out;
+	}
+	ct = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT);
+	if (ct == NULL || OBJ_obj2nid(ct) != NID_pkcs7_data) {
+		SIG_FAIL(_("signed attribute content-type missing, repeated or not id-data"));
+		goto out;
+	}
+	st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3,
+	    V_ASN1_UTCTIME);
+	if (st == NULL)
+		st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3,
+		    V_ASN1_GENERALIZEDTIME);
+	if (!time_of(st, when, res->signing_time, sizeof(res->signing_time))) {
+		SIG_FAIL(_("signed attribute signing-time missing or unreadable"));
+		goto out;
+	}
+	scv2 = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2),
+	    -3, V_ASN1_SEQUENCE);
+	p = scv2 != NULL ? ASN1_STRING_get0_data(scv2) : NULL;
+	if (p == NULL || (sc = d2i_ESS_SIGNING_CERT_V2(NULL, &p, ASN1_STRING_length(scv2))) == NULL) {
+		SIG_FAIL(_("signed attribute signing-certificate-v2 missing or unreadable"));
+		goto out;
+	}
+	if ((one = sk_X509_new_null()) == NULL || !sk_X509_push(one, signer) ||
+	    OSSL_ESS_check_signing_certs(NULL, sc, one, 1) != 1) {
+		SIG_FAIL(_("signing-certificate-v2 does not name the signer's certificate"));
+		goto out;
+	}
+	md = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3,
+	    V_ASN1_OCTET_STRING);
+	if (md == NULL) {
+		SIG_FAIL(_("signed attribute message-digest missing or repeated"));
+		goto out;
+	}
+	if (hoso_digest_new(OBJ_nid2sn(OBJ_obj2nid(dig->algorithm)), &d, &e) != 0 ||
+	    hoso_digest_update(d, content, len, &e) != 0 ||
+	    hoso_digest_final(d, calc, &clen, &e) != 0) {
+		SIG_FAIL("%s", e.msg);
+		goto out;
+	}
+	if ((size_t)ASN1_STRING_length(md) != clen ||
+	    memcmp(ASN1_STRING_get0_data(md), calc, clen) != 0) {
+		SIG_FAIL(_("message-digest does not match the signed manifest (changed after "
+		    "signing)"));
+		goto out;
+	}
+	if (CMS_SignerInfo_verify(si) != 1) {
+		SIG_FAIL(_("the signature value does not verify: %s"), ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	res->sig_status = HOSO_CMS_VALID;
+	snprintf(res->sig_detail, sizeof(res->sig_detail), "%s", res->algorithm);
+out:
+	ERR_clear_error();
+	hoso_digest_free(d);
+	sk_X509_free(one);
+	ESS_SIGNING_CERT_V2_free(sc);
+}
+
+/*
+ * Revocation from the CRLs given (RFC 5280 6.3), done here rather than by
+ * X509_verify_cert because the chain is checked at the signing time while a
+ * CRL is issued later: a certificate revoked at or before the signing time
+ * is invalid; revoked later, without a timestamp proving the signature older
+ * (EN 319 102-1 5.2.6, REVOKED_NO_POE), indeterminate.
+ */
+static void
+check_revocation(const struct hoso_cms_trust *t, STACK_OF(X509) *chain, time_t when,
+    struct hoso_cms_result *res)
+{
+	X509 *c, *issuer;
+	X509_CRL *crl;
+	X509_REVOKED *rev;
+	char subj[256], iso[24];
+	time_t rt;
+	int i, k;
+	bool found;
+
+	for (i = 0; i + 1 < sk_X509_num(chain); i++) {
+		c = sk_X509_value(chain, i);
+		issuer = sk_X509_value(chain, i + 1);
+		found = false;
+		name_of(X509_get_subject_name(c), subj, sizeof(subj));
+		for (k = 0; k < sk_X509_CRL_num(t->crls); k++) {
+			crl = sk_X509_CRL_value(t->crls, k);
+			if (X509_get0_pubkey(issuer) == NULL ||
+			    X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0 ||
+			    X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
+				ERR_clear_error();
+				continue;
+			}
+			found = true;
+			if (X509_CRL_get0_by_cert(crl, &rev, c) == 1) {
+				if (!time_of(X509_REVOKED_get0_revocationDate(rev), &rt, iso,
+				    sizeof(iso))) {
+					CERT_SET(HOSO_CMS_INVALID, _("%s is revoked"), subj);
+					return;
+				}
+				if (rt <= when)
+					CERT_SET(HOSO_CMS_INVALID, _("%s was revoked on %s, before the "
+					    "signing time"), subj, iso);
+				else
+					CERT_SET(HOSO_CMS_INDETERMINATE, _("%s was revoked on %s, after "
+					    "the signing time, and no timestamp proves the signature "
+					    "older"), subj, iso);
+				return;
+			}
+		}
+		if (!found && i == 0) {
+			CERT_SET(HOSO_CMS_INDETERMINATE, _("no CRL from the issuer of %s among the "
+			    "--crl files"), subj);
+			return;
+		}
+	}
+}
+
+static void
+check_certificate(const struct hoso_cms_trust *t, X509 *signer, STACK_OF(X509) *certs, time_t when,
+    struct hoso_cms_result *res)
+{
+	X509_STORE_CTX *ctx = NULL;
+	STACK_OF(X509) *chain = NULL;
+	char subj[256], why[64], root[256];
+	int i, e;
+
+	name_of(X509_get_subject_name(signer), subj, sizeof(subj));
+	if (t == NULL || !t->anchors) {
+		CERT_SET(HOSO_CMS_INDETERMINATE, _("no trust anchor given (--ca-file or --ca-path)"));
+		goto out;
+	}
+	if ((ctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(ctx, t->store, signer, certs)) {
+		CERT_SET(HOSO_CMS_INDETERMINATE, _("out of memory"));
+		goto out;
+	}
+	/* EN 319 102-1 5.2.6: the chain as it was at the signing time. */
+	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), when);
+	if (X509_verify_cert(ctx) != 1) {
+		e = X509_STORE_CTX_get_error(ctx);
+		name_of(X509_get_subject_name(X509_STORE_CTX_get_current_cert(ctx) != NULL ?
+		    X509_STORE_CTX_get_current_cert(ctx) : signer), root, sizeof(root));
+		CERT_SET(HOSO_CMS_INDETERMINATE, _("certificate chain of %s not valid at the "
+		    "signing time: %s (%s)"), subj, X509_verify_cert_error_string(e), root);
+		goto out;
+	}
+	chain = X509_STORE_CTX_get1_chain(ctx);
+	for (i = 0; i + 1 < sk_X509_num(chain); i++)
+		if (cert_sig_weak(sk_X509_value(chain, i), why, sizeof(why))) {
+			name_of(X509_get_subject_name(sk_X509_value(chain, i)), root, sizeof(root));
+			CERT_SET(HOSO_CMS_INVALID, _("certificate %s is signed with %s, which is "
+			    "refused"), root, why);
+			goto out;
+		}
+	if (!usage_ok(signer)) {
+		CERT_SET(HOSO_CMS_INVALID, _("the key usage of %s allows neither digitalSignature "
+		    "nor nonRepudiation"), subj);
+		goto out;
+	}
+	name_of(X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)), root,
+	    sizeof(root));
+	CERT_SET(HOSO_CMS_VALID, _("%s, chain to %s valid at the signing time"), subj, root);
+	if (sk_X509_CRL_num(t->crls) > 0) {
+		check_revocation(t, chain, when, res);
+		if (res->cert_status == HOSO_CMS_VALID)
+			CERT_SET(HOSO_CMS_VALID, _("%s, chain to %s valid at the signing time, not "
+			    "revoked"), subj, root);
+	}
+out:
+	ERR_clear_error();
+	sk_X509_pop_free(chain, X509_free);
+	X509_STORE_CTX_free(ctx);
+}
+
+int
+hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len,
+    const struct hoso_cms_trust *t, struct hoso_cms_result *res, struct hoso_err *err)
+{
+	CMS_ContentInfo *cms = NULL;
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *certs = NULL;
+	CMS_SignerInfo *si;
+	const unsigned char *p = sig;
+	X509 *signer = NULL;
+	time_t when = 0;
+
+	(void)err;
+	memset(res, 0, sizeof(*res));
+	res->sig_status = HOSO_CMS_INVALID;
+	CERT_SET(HOSO_CMS_INDETERMINATE, _("not checked: the signature is not valid"));
+	ERR_clear_error();
+	if (sig_len > 0x7fffffff || (cms = d2i_CMS_ContentInfo(NULL, &p, (long)sig_len)) == NULL ||
+	    p != (const unsigned char *)sig + sig_len) {
+		SIG_FAIL(_("not a DER CMS structure"));
+		goto out;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		SIG_FAIL(_("not CMS SignedData"));
+		goto out;
+	}
+	if (CMS_is_detached(cms) != 1 || OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+		SIG_FAIL(_("not a detached signature over data (EN 319 162-1 4.4.3)"));
+		goto out;
+	}
+	sis = CMS_get0_SignerInfos(cms);
+	if (sk_CMS_SignerInfo_num(sis) != 1) {
+		SIG_FAIL(_("%d signers in one signature file (one wanted)"),
+		    sk_CMS_SignerInfo_num(sis));
+		goto out;
+	}
+	si = sk_CMS_SignerInfo_value(sis, 0);
+	certs = CMS_get1_certs(cms);
+	CMS_set1_signers_certs(cms, NULL, 0);
+	ERR_clear_error();
+	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
+	if (signer == NULL) {
+		SIG_FAIL(_("the signer's certificate is not in the signature"));
+		goto out;
+	}
+	name_of(X509_get_subject_name(signer), res->signer, sizeof(res->signer));
+	res->has_timestamp = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) >= 0;
+	check_signature(si, signer, content, len, &when, res);
+	if (res->sig_status == HOSO_CMS_VALID)
+		check_certificate(t, signer, certs, when, res);
+out:
+	ERR_clear_error();
+	sk_X509_pop_free(certs, X509_free);
+	CMS_ContentInfo_free(cms);
+	return 0;
+}

@@ -1,0 +1,85 @@
+/*
+ * cms.h - CAdES signatures as detached CMS SignedData (RFC 5652, ETSI EN 319 122-1)
+ * and the certificates behind them; cms.c is the only file that includes the
+ * OpenSSL CMS, X.509 and PKCS#12 headers.
+ */
+#ifndef HOSO_CMS_H
+#define HOSO_CMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "buf.h"
+#include "err.h"
+
+/* Where the signing key and its certificates come from; password NULL = none. */
+struct hoso_cms_key_opts {
+	const char *key_file;		/* PEM private key */
+	const char *cert_file;		/* PEM signer certificate */
+	const char *chain_file;		/* PEM intermediates, optional */
+	const char *pkcs12_file;	/* instead of the three above */
+	const char *password;
+};
+
+struct hoso_cms_signer;
+
+/*
+ * Load a key and its certificate and refuse what verify would refuse: RSA
+ * under 2048 bits, EC under 256 bits, other key types, a certificate signed
+ * with SHA-1 or MD5, a key usage that does not allow signing, a key that does
+ * not match the certificate.
+ */
+int hoso_cms_signer_load(const struct hoso_cms_key_opts *o, struct hoso_cms_signer **s,
+    struct hoso_err *err);
+void hoso_cms_signer_free(struct hoso_cms_signer *s);
+/* The signer's subject (RFC 2253, UTF-8), for messages. */
+int hoso_cms_signer_name(const struct hoso_cms_signer *s, struct hoso_buf *out,
+    struct hoso_err *err);
+
+struct hoso_cms_sign_opts {
+	const char *digest;		/* "SHA256" (default when NULL), "SHA384", "SHA512" */
+	bool pss;			/* RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys) */
+	time_t signing_time;
+};
+
+/*
+ * A detached SignedData over content[0..len) with the signed attributes of
+ * CAdES-B-B (EN 319 122-1 5.2): content-type, message-digest, signing-time,
+ * signing-certificate-v2; the signer certificate and chain included. DER to der.
+ */
+int hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
+    const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err);
+
+/* Trust anchors and revocation data, loaded once, shared by worker threads. */
+struct hoso_cms_trust;
+int hoso_cms_trust_load(const char *ca_file, const char *ca_path, const char *const *crl_files,
+    size_t n_crls, struct hoso_cms_trust **t, struct hoso_err *err);
+void hoso_cms_trust_free(struct hoso_cms_trust *t);
+
+enum hoso_cms_status {
+	HOSO_CMS_VALID,
+	HOSO_CMS_INVALID,		/* proven wrong */
+	HOSO_CMS_INDETERMINATE,		/* cannot be proven right (trust, time, revocation) */
+};
+
+struct hoso_cms_result {
+	int sig_status;			/* the CMS structure, attributes, algorithms, signature */
+	char sig_detail[512];
+	int cert_status;		/* chain, key usage, validity at signing time, revocation */
+	char cert_detail[512];
+	char signer[256];		/* subject, RFC 2253 */
+	char signing_time[24];		/* YYYY-MM-DDTHH:MM:SSZ, "" if absent */
+	char algorithm[64];		/* e.g. "RSA 2048 PKCS#1 v1.5, SHA-256" */
+	bool has_timestamp;		/* an unsigned signature-time-stamp-token (not checked yet) */
+};
+
+/*
+ * Verify a detached signature over content (EN 319 102-1 5.2 and 5.3, limited
+ * to what CAdES-B-B needs). Fills res; returns non-zero only when the check
+ * could not run at all (out of memory).
+ */
+int hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len,
+    const struct hoso_cms_trust *t, struct hoso_cms_result *res, struct hoso_err *err);
+
+#endif
