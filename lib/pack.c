@@ -1,0 +1,402 @@
+/*
+ * pack.c - the sign-pack operation: dossier -> ASiC-E container (ETSI EN 319
+ * 162-1) that is also a BagIt v1.0 bag (RFC 8493) once unzipped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "asic.h"
+#include "bagit.h"
+#include "digest.h"
+#include "file.h"
+#include "i18n.h"
+#include "pack.h"
+#include "store.h"
+#include "zip.h"
+
+#define MAX_DOSSIER_XML ((size_t)64 << 20)
+#define CHUNK 65536
+
+struct item {
+	char *rel;		/* path in the dossier directory */
+	char *name;		/* entry name, "data/" + rel */
+	uint64_t size;
+	unsigned char sha256[HOSO_SHA256_LEN];
+	unsigned char md[HOSO_ASIC_MAX_DIGEST];	/* in the manifest's digest */
+	size_t md_len;
+};
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct item *)a)->name, ((const struct item *)b)->name);
+}
+
+/* Formats that are compressed already are STORED: deflating them only costs time. */
+static int
+method_for(const char *name)
+{
+	static const char *const packed[] = { ".png", ".jpg", ".jpeg", ".jp2", ".gif", ".webp",
+	    ".zip", ".gz", ".xz", ".zst", ".7z", ".p7s" };
+	size_t i, n = strlen(name), k;
+
+	for (i = 0; i < sizeof(packed) / sizeof(packed[0]); i++) {
+		k = strlen(packed[i]);
+		if (n > k && strcasecmp(name + n - k, packed[i]) == 0)
+			return HOSO_ZIP_STORED;
+	}
+	return HOSO_ZIP_DEFLATED;
+}
+
+static int
+add_item(struct item **items, size_t *n, size_t *cap, const char *rel, struct hoso_err *err)
+{
+	struct hoso_buf name = HOSO_BUF_INIT(0);
+	struct item *it;
+	int r;
+
+	if (*n == *cap) {
+		size_t nc = *cap * 2 + 16;
+		struct item *ni = realloc(*items, nc * sizeof(*ni));
+		if (ni == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		*items = ni;
+		*cap = nc;
+	}
+	it = &(*items)[*n];
+	memset(it, 0, sizeof(*it));
+	if ((r = hoso_buf_addf(&name, err, "data/%s", rel)) != 0)
+		return r;
+	if ((it->rel = strdup(rel)) == NULL) {
+		hoso_buf_free(&name);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	it->name = hoso_buf_detach(&name, NULL);
+	(*n)++;
+	return 0;
+}
+
+/* Digest of bytes in memory, in alg, into out. */
+static int
+digest_of(const char *alg, const void *p, size_t n, unsigned char *out, size_t *len,
+    struct hoso_err *err)
+{
+	struct hoso_digest *d = NULL;
+	int r;
+
+	if ((r = hoso_digest_new(alg, &d, err)) == 0 && (r = hoso_digest_update(d, p, n, err)) == 0)
+		r = hoso_digest_final(d, out, len, err);
+	hoso_digest_free(d);
+	return r;
+}
+
+static int
+add_small(struct hoso_zipw *zw, const char *name, int method, const struct hoso_buf *b,
+    struct hoso_err *err)
+{
+	int r;
+
+	if ((r = hoso_zipw_begin(zw, name, method, b->len, NULL, err)) != 0 ||
+	    (r = hoso_zipw_write(zw, hoso_buf_str(b), b->len, err)) != 0)
+		return r;
+	return hoso_zipw_end(zw, err);
+}
+
+/* A placeholder of len bytes, filled by hoso_zipw_patch once its content is known. */
+static int
+reserve(struct hoso_zipw *zw, const char *name, size_t len, size_t *index, struct hoso_err *err)
+{
+	char blank[256];
+	size_t part;
+	int r;
+
+	memset(blank, ' ', sizeof(blank));
+	if ((r = hoso_zipw_begin(zw, name, HOSO_ZIP_STORED, len, index, err)) != 0)
+		return r;
+	while (len > 0) {
+		part = len > sizeof(blank) ? sizeof(blank) : len;
+		if ((r = hoso_zipw_write(zw, blank, part, err)) != 0)
+			return r;
+		len -= part;
+	}
+	return hoso_zipw_end(zw, err);
+}
+
+/* Stream one payload file: read once, SHA-256 (BagIt) and the manifest digest, into the ZIP. */
+static int
+pack_file(struct hoso_zipw *zw, int dirfd, const char *dir, struct item *it, const char *alg,
+    unsigned char *buf, struct hoso_err *err)
+{
+	struct hoso_digest *sha = NULL, *md = NULL;
+	struct stat st;
+	size_t len;
+	ssize_t got;
+	int fd, r;
+
+	if ((fd = openat(dirfd, it->rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		r = hoso_err_sys(err, errno, _("%s/%s: cannot open"), dir, it->rel);
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s/%s: not a regular file"), dir, it->rel);
+		goto out;
+	}
+	if ((uint64_t)st.st_size != it->size) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s/%s changed while it was being packed"), dir,
+		    it->rel);
+		goto out;
+	}
+	if ((r = hoso_digest_new("SHA256", &sha, err)) != 0 ||
+	    (strcmp(alg, "SHA256") != 0 && (r = hoso_digest_new(alg, &md, err)) != 0) ||
+	    (r = hoso_zipw_begin(zw, it->name, method_for(it->name), it->size, NULL, err)) != 0)
+		goto out;
+	for (;;) {
+		if ((got = read(fd, buf, CHUNK)) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = hoso_err_sys(err, errno, _("%s/%s: cannot read"), dir, it->rel);
+			goto out;
+		}
+		if (got == 0)
+			break;
+		if ((r = hoso_digest_update(sha, buf, (size_t)got, err)) != 0 ||
+		    (md != NULL && (r = hoso_digest_update(md, buf, (size_t)got, err)) != 0) ||
+		    (r = hoso_zipw_write(zw, buf, (size_t)got, err)) != 0)
+			goto out;
+	}
+	if ((r = hoso_zipw_end(zw, err)) != 0 || (r = hoso_digest_final(sha, it->sha256, &len, err)) != 0)
+		goto out;
+	if (md != NULL)
+		r = hoso_digest_final(md, it->md, &it->md_len, err);
+	else {
+		memcpy(it->md, it->sha256, HOSO_SHA256_LEN);
+		it->md_len = HOSO_SHA256_LEN;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	hoso_digest_free(sha);
+	hoso_digest_free(md);
+	return r;
+}
+
+/* The files of the payload, from dossier.xml: itself and every page file it lists. */
+static int
+list_payload(const char *dir, const char *code, const struct hoso_buf *xml, struct item **items,
+    size_t *n, struct hoso_err *err)
+{
+	struct hoso_dossier *d;
+	size_t cap = 0, i;
+	int r;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	d->lock_fd = -1;
+	if ((d->code = strdup(code)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if ((r = hoso_store_from_xml(d, xml->data, xml->len, dir, err)) != 0 ||
+	    (r = add_item(items, n, &cap, "dossier.xml", err)) != 0)
+		goto out;
+	/* Files a dossier lists (hoso-store(5)); OCR files join here once the store lists them. */
+	for (i = 0; i < d->n_pages; i++) {
+		if ((r = add_item(items, n, &cap, d->pages[i].file, err)) != 0)
+			goto out;
+		if (d->pages[i].norm != NULL && (r = add_item(items, n, &cap, d->pages[i].norm, err)) != 0)
+			goto out;
+	}
+	qsort(*items, *n, sizeof(**items), item_cmp);
+	for (i = 1; i < *n; i++)
+		if (strcmp((*items)[i - 1].name, (*items)[i].name) == 0) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: dossier.xml lists %s twice"), dir,
+			    (*items)[i].rel);
+			goto out;
+		}
+out:
+	hoso_store_close(d);
+	return r;
+}
+
+static int
+add_ref(struct hoso_asic_ref *refs, size_t *n, const char *name, const char *alg, const void *p,
+    size_t len, struct hoso_err *err)
+{
+	struct hoso_asic_ref *ref = &refs[(*n)++];
+
+	ref->name = (char *)(uintptr_t)name;
+	snprintf(ref->alg, sizeof(ref->alg), "%s", alg);
+	return digest_of(alg, p, len, ref->digest, &ref->digest_len, err);
+}
+
+int
+hoso_pack_dossier(const struct hoso_pack_opts *o, struct hoso_pack_result *res,
+    struct hoso_err *err)
+{
+	struct hoso_buf xml = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0), code = HOSO_BUF_INIT(0);
+	struct hoso_buf info = HOSO_BUF_INIT(0), man = HOSO_BUF_INIT(0), tag = HOSO_BUF_INIT(0);
+	struct hoso_buf amf = HOSO_BUF_INIT(0), sig = HOSO_BUF_INIT(0), decl = HOSO_BUF_INIT(0);
+	struct hoso_cms_sign_opts so;
+	struct hoso_asic_ref *refs = NULL;
+	struct hoso_zipw *zw = NULL;
+	struct item *items = NULL;
+	const char *alg = o->digest != NULL ? o->digest : "SHA256", *base;
+	unsigned char *buf = NULL, d[HOSO_SHA256_LEN];
+	char hex[2 * HOSO_ASIC_MAX_DIGEST + 1], date[11];
+	size_t n = 0, i, len, man_len, tag_len, man_idx, tag_idx, n_refs = 0;
+	struct tm tm;
+	int dirfd = -1, r;
+
+	memset(res, 0, sizeof(*res));
+	if (hoso_asic_digest_uri(alg) == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with digest %s (SHA256, SHA384 "
+		    "or SHA512)"), alg);
+		goto out;
+	}
+	/* The dossier code is the directory's name (hoso-store(5)). */
+	len = strlen(o->dossier_dir);
+	while (len > 1 && o->dossier_dir[len - 1] == '/')
+		len--;
+	if ((r = hoso_buf_add(&path, o->dossier_dir, len, err)) != 0)
+		goto out;
+	base = strrchr(hoso_buf_str(&path), '/');
+	base = base != NULL ? base + 1 : hoso_buf_str(&path);
+	if ((r = hoso_buf_adds(&code, base, err)) != 0 ||
+	    (r = hoso_store_code_check(hoso_buf_str(&code), err)) != 0)
+		goto out;
+	if ((dirfd = open(hoso_buf_str(&path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot open the dossier"), hoso_buf_str(&path));
+		goto out;
+	}
+	hoso_buf_reset(&path);
+	if ((r = hoso_buf_add(&path, o->dossier_dir, len, err)) != 0 ||
+	    (r = hoso_buf_adds(&path, "/dossier.xml", err)) != 0 ||
+	    (r = hoso_file_read(hoso_buf_str(&path), MAX_DOSSIER_XML, &xml, err)) != 0)
+		goto out;
+	path.len -= strlen("/dossier.xml");
+	path.data[path.len] = '\0';
+	if ((r = list_payload(hoso_buf_str(&path), hoso_buf_str(&code), &xml, &items, &n, err)) != 0)
+		goto out;
+	if ((buf = malloc(CHUNK)) == NULL || (refs = calloc(n + 4, sizeof(*refs))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	/* Sizes for Payload-Oxum and the reserved manifest, taken before the one pass. */
+	man_len = 0;
+	for (i = 0; i < n; i++) {
+		struct stat st;
+		if (fstatat(dirfd, items[i].rel, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			r = hoso_err_sys(err, errno, _("%s/%s: listed in dossier.xml but missing"),
+			    hoso_buf_str(&path), items[i].rel);
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s/%s: not a regular file"),
+			    hoso_buf_str(&path), items[i].rel);
+			goto out;
+		}
+		items[i].size = (uint64_t)st.st_size;
+		res->octets += items[i].size;
+		man_len += hoso_bagit_line_len(2 * HOSO_SHA256_LEN, items[i].name);
+	}
+	res->n_files = n;
+	tag_len = hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "bagit.txt") +
+	    hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "bag-info.txt") +
+	    hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "manifest-sha256.txt");
+	gmtime_r(&o->signing_time, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	if ((r = hoso_buf_adds(&decl, HOSO_BAGIT_DECLARATION, err)) != 0 ||
+	    (r = hoso_bagit_info(date, res->octets, n, hoso_buf_str(&code), &info, err)) != 0)
+		goto out;
+
+	/* EN 319 162-1 A.1: mimetype first, STORED, no extra field (our writer adds none). */
+	if ((r = hoso_zipw_open(o->out, o->signing_time, &zw, err)) != 0 ||
+	    (r = hoso_zipw_begin(zw, "mimetype", HOSO_ZIP_STORED, strlen(HOSO_ASIC_MIMETYPE), NULL,
+	    err)) != 0 ||
+	    (r = hoso_zipw_write(zw, HOSO_ASIC_MIMETYPE, strlen(HOSO_ASIC_MIMETYPE), err)) != 0 ||
+	    (r = hoso_zipw_end(zw, err)) != 0 ||
+	    (r = add_small(zw, "bagit.txt", HOSO_ZIP_DEFLATED, &decl, err)) != 0 ||
+	    (r = add_small(zw, "bag-info.txt", HOSO_ZIP_DEFLATED, &info, err)) != 0 ||
+	    (r = reserve(zw, "manifest-sha256.txt", man_len, &man_idx, err)) != 0 ||
+	    (r = reserve(zw, "tagmanifest-sha256.txt", tag_len, &tag_idx, err)) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((r = pack_file(zw, dirfd, hoso_buf_str(&path), &items[i], alg, buf, err)) != 0)
+			goto out;
+
+	/* RFC 8493 2.1.3 and 2.2.1, now that every digest is known. */
+	for (i = 0; i < n; i++) {
+		hoso_digest_hex(items[i].sha256, HOSO_SHA256_LEN, hex);
+		if ((r = hoso_bagit_line(&man, hex, items[i].name, err)) != 0)
+			goto out;
+	}
+	if (man.len != man_len) {
+		r = hoso_err_set(err, HOSO_EIO, "pack: manifest length %zu, reserved %zu", man.len,
+		    man_len);
+		goto out;
+	}
+	if ((r = digest_of("SHA256", decl.data, decl.len, d, &len, err)) != 0)
+		goto out;
+	hoso_digest_hex(d, len, hex);
+	if ((r = hoso_bagit_line(&tag, hex, "bagit.txt", err)) != 0 ||
+	    (r = digest_of("SHA256", info.data, info.len, d, &len, err)) != 0)
+		goto out;
+	hoso_digest_hex(d, len, hex);
+	if ((r = hoso_bagit_line(&tag, hex, "bag-info.txt", err)) != 0 ||
+	    (r = digest_of("SHA256", man.data, man.len, d, &len, err)) != 0)
+		goto out;
+	hoso_digest_hex(d, len, hex);
+	if ((r = hoso_bagit_line(&tag, hex, "manifest-sha256.txt", err)) != 0 ||
+	    (r = hoso_zipw_patch(zw, man_idx, man.data, man.len, err)) != 0 ||
+	    (r = hoso_zipw_patch(zw, tag_idx, tag.data, tag.len, err)) != 0)
+		goto out;
+
+	/* EN 319 162-1 4.4.1: every file outside META-INF/ but mimetype, in archive order. */
+	if ((r = add_ref(refs, &n_refs, "bagit.txt", alg, decl.data, decl.len, err)) != 0 ||
+	    (r = add_ref(refs, &n_refs, "bag-info.txt", alg, info.data, info.len, err)) != 0 ||
+	    (r = add_ref(refs, &n_refs, "manifest-sha256.txt", alg, man.data, man.len, err)) != 0 ||
+	    (r = add_ref(refs, &n_refs, "tagmanifest-sha256.txt", alg, tag.data, tag.len, err)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		refs[n_refs].name = items[i].name;
+		snprintf(refs[n_refs].alg, sizeof(refs[n_refs].alg), "%s", alg);
+		memcpy(refs[n_refs].digest, items[i].md, items[i].md_len);
+		refs[n_refs].digest_len = items[i].md_len;
+		n_refs++;
+	}
+	so.digest = alg;
+	so.pss = o->pss;
+	so.signing_time = o->signing_time;
+	if ((r = hoso_asic_manifest_write(HOSO_ASIC_SIGNATURE, refs, n_refs, &amf, err)) != 0 ||
+	    (r = hoso_cms_sign(o->signer, &so, amf.data, amf.len, &sig, err)) != 0 ||
+	    (r = add_small(zw, HOSO_ASIC_MANIFEST, HOSO_ZIP_DEFLATED, &amf, err)) != 0 ||
+	    (r = add_small(zw, HOSO_ASIC_SIGNATURE, HOSO_ZIP_STORED, &sig, err)) != 0)
+		goto out;
+	r = hoso_zipw_commit(zw, err);
+out:
+	hoso_zipw_free(zw);
+	if (dirfd >= 0)
+		close(dirfd);
+	for (i = 0; i < n; i++) {
+		free(items[i].rel);
+		free(items[i].name);
+	}
+	free(items);
+	free(refs);
+	free(buf);
+	hoso_buf_free(&xml);
+	hoso_buf_free(&path);
+	hoso_buf_free(&code);
+	hoso_buf_free(&info);
+	hoso_buf_free(&man);
+	hoso_buf_free(&tag);
+	hoso_buf_free(&amf);
+	hoso_buf_free(&sig);
+	hoso_buf_free(&decl);
+	return r;
+}
