@@ -273,3 +273,17 @@ hoso_xml_line(const struct hoso_xml_node *node)
 {
 	return xmlGetLineNo((const xmlNode *)node);
 }
+
+const char *
+hoso_xml_ns(const struct hoso_xml_node *node)
+{
+	const xmlNode *n = (const xmlNode *)node;
+
+	return n->ns != NULL && n->ns->href != NULL ? (const char *)n->ns->href : NULL;
+}
+
+void
+hoso_xml_init(void)
+{
+	xmlInitParser();
+}

@@ -45,5 +45,9 @@ char *hoso_xml_attr(const struct hoso_xml_node *node, const char *name);
 char *hoso_xml_text(const struct hoso_xml_node *node);
 /* Line number of a node, for messages. */
 long hoso_xml_line(const struct hoso_xml_node *node);
+/* Initialize libxml2 once, before threads that parse are started (xmlInitParser). */
+void hoso_xml_init(void);
+/* Namespace URI of an element, or NULL when it has none (names are local names). */
+const char *hoso_xml_ns(const struct hoso_xml_node *node);
 
 #endif

@@ -1,0 +1,84 @@
+/* verify.h - verify: every check of hoso-archive(5) on a signed dossier archive, in order. */
+#ifndef HOSO_VERIFY_H
+#define HOSO_VERIFY_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "cms.h"
+#include "err.h"
+#include "zip.h"
+
+enum hoso_verify_result {
+	HOSO_VERIFY_VALID,
+	HOSO_VERIFY_INVALID,		/* something is proven wrong */
+	HOSO_VERIFY_INDETERMINATE,	/* cannot be proven right: trust, time, revocation */
+	HOSO_VERIFY_NOT_CONTAINER,	/* not an ASiC-E container at all */
+	HOSO_VERIFY_ERROR,		/* could not be read (I/O, memory) */
+};
+
+enum hoso_check_status {
+	HOSO_CHECK_PASSED,
+	HOSO_CHECK_FAILED,
+	HOSO_CHECK_INDETERMINATE,
+	HOSO_CHECK_SKIPPED,
+};
+
+/* The checks, in the order archive.md "What verify checks" lists them. */
+enum {
+	HOSO_CHECK_CONTAINER,
+	HOSO_CHECK_MANIFESTS,
+	HOSO_CHECK_SIGNATURE,
+	HOSO_CHECK_CERTIFICATE,
+	HOSO_CHECK_TIMESTAMP,
+	HOSO_CHECK_BAGIT,
+	HOSO_VERIFY_N_CHECKS
+};
+
+struct hoso_verify_check {
+	int status;
+	char detail[512];
+};
+
+struct hoso_verify_report {
+	char *archive;			/* printable label */
+	int result;
+	const char *reason;		/* the first failed (or indeterminate) check's detail */
+	struct hoso_verify_check checks[HOSO_VERIFY_N_CHECKS];
+	char signer[256];
+	char signing_time[24];
+	size_t n_entries;
+	struct hoso_err err;		/* with HOSO_VERIFY_ERROR, or a failed extraction */
+};
+
+struct hoso_verify_opts {
+	const struct hoso_cms_trust *trust;	/* NULL: chains are indeterminate */
+	struct hoso_zip_limits limits;
+	const char *extract_dir;		/* write the archive out here once valid */
+	int jobs;				/* worker threads for hoso_verify_run */
+};
+
+/* The stable name of check i ("container", ...) and its title for people (translated). */
+const char *hoso_verify_check_id(int i);
+const char *hoso_verify_check_title(int i);
+const char *hoso_verify_result_id(int result);
+
+/*
+ * Run every check on one archive, streaming (nothing is extracted unless
+ * opts->extract_dir, and then only after every check passed). Fills rep;
+ * returns non-zero only for failures of the run itself, also kept in rep->err.
+ */
+int hoso_verify_archive(const char *path, const struct hoso_verify_opts *o,
+    struct hoso_verify_report *rep, struct hoso_err *err);
+
+/* The same over many archives with o->jobs threads; reps[i] for paths[i]. */
+int hoso_verify_run(const char *const *paths, size_t n, const struct hoso_verify_opts *o,
+    struct hoso_verify_report *reps, struct hoso_err *err);
+
+void hoso_verify_report_free(struct hoso_verify_report *rep);
+
+/* The reports as XML (data/schema/verify-report.xsd). */
+int hoso_verify_report_xml(const struct hoso_verify_report *reps, size_t n, struct hoso_buf *out,
+    struct hoso_err *err);
+
+#endif
