@@ -1,0 +1,277 @@
+/* sign-pack - a dossier of the store into one signed ASiC-E archive with a BagIt payload. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cms.h"
+#include "file.h"
+#include "pack.h"
+
+static const char *
+usage_text(void)
+{
+	return _("Usage: sign-pack [OPTION]... KEY-OPTIONS STORE/DOSSIER...\n"
+	    "Pack each dossier of the store into <code>.asice: an ASiC-E container with a\n"
+	    "CAdES signature (ETSI EN 319 162-1) whose content is a BagIt bag (RFC 8493).\n"
+	    "\n"
+	    "Key options (one of):\n"
+	    "      --key FILE --cert FILE [--chain FILE]\n"
+	    "                         PEM private key, its certificate, intermediates\n"
+	    "      --pkcs12 FILE      PKCS#12 file holding key, certificate and chain\n"
+	    "      --pass SPEC        password: env:VAR, file:PATH or fd:N (never the\n"
+	    "                         password itself on the command line)\n"
+	    "\n"
+	    "  -o, --output FILE      the archive to write (one dossier only; default\n"
+	    "                         <code>.asice in the current directory)\n"
+	    "      --digest ALG       sha256 (default), sha384 or sha512\n"
+	    "      --pss              RSASSA-PSS instead of RSA PKCS#1 v1.5\n"
+	    "      --signing-time T   signing time, YYYY-MM-DDTHH:MM:SSZ (UTC; default\n"
+	    "                         now, or SOURCE_DATE_EPOCH)\n"
+	    "  -q, --quiet            only errors\n"
+	    "  -v, --verbose          more messages\n"
+	    "  -h, --help             this help\n"
+	    "      --version          version\n"
+	    "\n"
+	    "Exit status: 0 ok, 2 usage or a refused key, 3 bad input, 4 I/O error,\n"
+	    "5 crypto engine error. See sign-pack(1), hoso-archive(5).\n");
+}
+
+enum {
+	OPT_KEY = 256, OPT_CERT, OPT_CHAIN, OPT_PKCS12, OPT_PASS, OPT_DIGEST, OPT_PSS,
+	OPT_SIGNING_TIME,
+};
+
+static const struct option longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "output", required_argument, NULL, 'o' },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "chain", required_argument, NULL, OPT_CHAIN },
+	{ "pkcs12", required_argument, NULL, OPT_PKCS12 },
+	{ "pass", required_argument, NULL, OPT_PASS },
+	{ "digest", required_argument, NULL, OPT_DIGEST },
+	{ "pss", no_argument, NULL, OPT_PSS },
+	{ "signing-time", required_argument, NULL, OPT_SIGNING_TIME },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* ISO 8601 in UTC, the one form archive.md allows: YYYY-MM-DDTHH:MM:SSZ. */
+static bool
+parse_time(const char *s, time_t *out)
+{
+	struct tm tm, back;
+	int y, mo, d, h, mi, sec, n = 0;
+	time_t t;
+
+	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec,
+	    &n) != 6 || n != 20)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (y < 1980 || y > 2107 || (t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &back) == NULL)
+		return false;
+	if (back.tm_year != y - 1900 || back.tm_mon != mo - 1 || back.tm_mday != d ||
+	    back.tm_hour != h || back.tm_min != mi || back.tm_sec != sec)
+		return false;
+	*out = t;
+	return true;
+}
+
+/* A password from env:VAR, file:PATH (first line) or fd:N (first line); NULL when unusable. */
+static char *
+read_pass(struct cli *c, const char *spec)
+{
+	struct hoso_buf b = HOSO_BUF_INIT(4096);
+	struct hoso_err err;
+	const char *v;
+	char ch;
+	long fd;
+	ssize_t got;
+
+	hoso_err_clear(&err);
+	if (strncmp(spec, "env:", 4) == 0) {
+		if ((v = getenv(spec + 4)) == NULL) {
+			cli_error(c, _("--pass %s: the variable is not set"), spec);
+			return NULL;
+		}
+		return strdup(v);
+	}
+	if (strncmp(spec, "file:", 5) == 0) {
+		if (hoso_file_read(spec + 5, 4096, &b, &err) != 0) {
+			cli_error(c, "%s", err.msg);
+			hoso_buf_free(&b);
+			return NULL;
+		}
+	} else if (strncmp(spec, "fd:", 3) == 0 && cli_parse_long(spec + 3, 0, 1024, &fd)) {
+		while ((got = read((int)fd, &ch, 1)) == 1 && ch != '\n')
+			if (hoso_buf_addc(&b, ch, &err) != 0)
+				break;
+		if (got < 0) {
+			cli_error(c, _("--pass %s: cannot read: %s"), spec, strerror(errno));
+			hoso_buf_free(&b);
+			return NULL;
+		}
+	} else {
+		cli_usage_error(c, _("--pass wants env:VAR, file:PATH or fd:N, not '%s'"), spec);
+	}
+	if (b.data != NULL && memchr(b.data, '\n', b.len) != NULL)
+		b.len = (size_t)((char *)memchr(b.data, '\n', b.len) - b.data);
+	if (b.len > 0 && b.data[b.len - 1] == '\r')
+		b.len--;
+	if (b.data != NULL)
+		b.data[b.len] = '\0';
+	return hoso_buf_detach(&b, NULL);
+}
+
+static const char *
+digest_name(struct cli *c, const char *s)
+{
+	if (strcmp(s, "sha256") == 0 || strcmp(s, "SHA256") == 0)
+		return "SHA256";
+	if (strcmp(s, "sha384") == 0 || strcmp(s, "SHA384") == 0)
+		return "SHA384";
+	if (strcmp(s, "sha512") == 0 || strcmp(s, "SHA512") == 0)
+		return "SHA512";
+	cli_usage_error(c, _("--digest is sha256, sha384 or sha512, not '%s' (SHA-1 and MD5 are "
+	    "refused)"), s);
+	return NULL;
+}
+
+static int
+output_for(const char *dir, struct hoso_buf *out, struct hoso_err *err)
+{
+	size_t len = strlen(dir);
+	const char *base;
+	struct hoso_buf d = HOSO_BUF_INIT(0);
+	int r;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	if ((r = hoso_buf_add(&d, dir, len, err)) != 0)
+		return r;
+	base = strrchr(hoso_buf_str(&d), '/');
+	base = base != NULL ? base + 1 : hoso_buf_str(&d);
+	r = hoso_buf_addf(out, err, "%s.asice", base);
+	hoso_buf_free(&d);
+	return r;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hoso_cms_key_opts ko;
+	struct hoso_pack_opts po;
+	struct hoso_pack_result res;
+	struct hoso_cms_signer *signer = NULL;
+	struct hoso_buf out = HOSO_BUF_INIT(0);
+	struct hoso_err err;
+	struct cli c;
+	const char *output = NULL, *pass_spec = NULL, *digest = "SHA256", *epoch;
+	char *password = NULL;
+	bool pss = false, time_given = false;
+	time_t when = 0;
+	long v;
+	int opt, i, status = CLI_EXIT_OK;
+
+	cli_init(&c, "sign-pack");
+	memset(&ko, 0, sizeof(ko));
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "o:", longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg, usage_text()))
+			continue;
+		switch (opt) {
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_KEY:
+			ko.key_file = optarg;
+			break;
+		case OPT_CERT:
+			ko.cert_file = optarg;
+			break;
+		case OPT_CHAIN:
+			ko.chain_file = optarg;
+			break;
+		case OPT_PKCS12:
+			ko.pkcs12_file = optarg;
+			break;
+		case OPT_PASS:
+			pass_spec = optarg;
+			break;
+		case OPT_DIGEST:
+			digest = digest_name(&c, optarg);
+			break;
+		case OPT_PSS:
+			pss = true;
+			break;
+		case OPT_SIGNING_TIME:
+			if (!parse_time(optarg, &when))
+				cli_usage_error(&c, _("--signing-time wants YYYY-MM-DDTHH:MM:SSZ (UTC, "
+				    "1980 to 2107), not '%s'"), optarg);
+			time_given = true;
+			break;
+		default:
+			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind == argc)
+		cli_usage_error(&c, _("no dossier: give STORE/DOSSIER"));
+	if (output != NULL && argc - optind > 1)
+		cli_usage_error(&c, _("-o names one archive: give one dossier"));
+	if ((ko.pkcs12_file != NULL) == (ko.key_file != NULL || ko.cert_file != NULL) ||
+	    (ko.pkcs12_file == NULL && (ko.key_file == NULL || ko.cert_file == NULL)))
+		cli_usage_error(&c, _("give either --key and --cert, or --pkcs12"));
+	if (!time_given) {
+		/* SOURCE_DATE_EPOCH makes a run reproducible, as in Debian's builds. */
+		epoch = getenv("SOURCE_DATE_EPOCH");
+		when = epoch != NULL && cli_parse_long(epoch, 315532800L, 4102444800L, &v) ?
+		    (time_t)v : time(NULL);
+	}
+	if (pass_spec != NULL && (password = read_pass(&c, pass_spec)) == NULL)
+		return CLI_EXIT_USAGE;
+	ko.password = password;
+	hoso_err_clear(&err);
+	if (hoso_cms_signer_load(&ko, &signer, &err) != 0) {
+		status = cli_fail(&c, &err);
+		goto out;
+	}
+	for (i = optind; i < argc; i++) {
+		hoso_buf_reset(&out);
+		hoso_err_clear(&err);
+		if (output == NULL && output_for(argv[i], &out, &err) != 0) {
+			status = cli_fail(&c, &err);
+			break;
+		}
+		memset(&po, 0, sizeof(po));
+		po.dossier_dir = argv[i];
+		po.out = output != NULL ? output : hoso_buf_str(&out);
+		po.signing_time = when;
+		po.signer = signer;
+		po.digest = digest;
+		po.pss = pss;
+		if (hoso_pack_dossier(&po, &res, &err) != 0) {
+			status = cli_fail(&c, &err);
+			continue;
+		}
+		cli_info(&c, _("%s: %zu files, %llu bytes signed -> %s"), argv[i], res.n_files,
+		    (unsigned long long)res.octets, po.out);
+	}
+out:
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	hoso_cms_signer_free(signer);
+	hoso_buf_free(&out);
+	return status;
+}

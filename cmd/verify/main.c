@@ -1,0 +1,225 @@
+/* verify - check signed dossier archives (.asice) as an auditor would: every check, in order. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cms.h"
+#include "file.h"
+#include "verify.h"
+
+static const char *
+usage_text(void)
+{
+	return _("Usage: verify [OPTION]... ARCHIVE...\n"
+	    "       verify --extract DIR [OPTION]... ARCHIVE\n"
+	    "Check signed dossier archives (ASiC-E with CAdES signatures and a BagIt\n"
+	    "payload): container, manifests, signatures, certificates, timestamps, BagIt.\n"
+	    "Prints one line per archive: valid, invalid: reason, indeterminate: reason.\n"
+	    "\n"
+	    "      --ca-file FILE     trust anchors (PEM)\n"
+	    "      --ca-path DIR      trust anchors (hashed directory, c_rehash)\n"
+	    "      --crl FILE         revocation list (PEM or DER); repeatable\n"
+	    "      --report FILE      write the full report as XML ('-' for standard output)\n"
+	    "      --extract DIR      after the archive verified, write its files into DIR\n"
+	    "  -j, --jobs N           archives checked at once (default: number of CPUs)\n"
+	    "  -q, --quiet            only the result lines and errors\n"
+	    "  -v, --verbose          every check of every archive, in order\n"
+	    "  -h, --help             this help\n"
+	    "      --version          version\n"
+	    "\n"
+	    "Exit status: 0 every archive valid, 1 some archive invalid or indeterminate,\n"
+	    "2 usage, 3 an input is not a container, 4 I/O error.\n"
+	    "See verify(1), hoso-archive(5).\n");
+}
+
+enum { OPT_CA_FILE = 256, OPT_CA_PATH, OPT_CRL, OPT_REPORT, OPT_EXTRACT };
+
+static const struct option longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "ca-path", required_argument, NULL, OPT_CA_PATH },
+	{ "crl", required_argument, NULL, OPT_CRL },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "extract", required_argument, NULL, OPT_EXTRACT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *
+result_text(int result)
+{
+	switch (result) {
+	case HOSO_VERIFY_VALID:
+		return _("valid");
+	case HOSO_VERIFY_INVALID:
+		return _("invalid");
+	case HOSO_VERIFY_INDETERMINATE:
+		return _("indeterminate");
+	case HOSO_VERIFY_NOT_CONTAINER:
+		return _("not a container");
+	default:
+		return _("error");
+	}
+}
+
+static const char *
+status_text(int st)
+{
+	switch (st) {
+	case HOSO_CHECK_PASSED:
+		return _("passed");
+	case HOSO_CHECK_FAILED:
+		return _("failed");
+	case HOSO_CHECK_INDETERMINATE:
+		return _("indeterminate");
+	default:
+		return _("skipped");
+	}
+}
+
+static int
+exit_for(const struct hoso_verify_report *rep)
+{
+	switch (rep->result) {
+	case HOSO_VERIFY_VALID:
+		return CLI_EXIT_OK;
+	case HOSO_VERIFY_INVALID:
+	case HOSO_VERIFY_INDETERMINATE:
+		return CLI_EXIT_NO;
+	case HOSO_VERIFY_NOT_CONTAINER:
+		return CLI_EXIT_INPUT;
+	default:
+		return rep->err.code != 0 ? hoso_err_exit_status(rep->err.code) : CLI_EXIT_IO;
+	}
+}
+
+static void
+print_report(const struct cli *c, const struct hoso_verify_report *rep)
+{
+	int k;
+
+	if (rep->result == HOSO_VERIFY_VALID || rep->reason == NULL)
+		printf("%s: %s\n", rep->archive, result_text(rep->result));
+	else
+		printf("%s: %s: %s\n", rep->archive, result_text(rep->result), rep->reason);
+	if (c->verbose == 0)
+		return;
+	for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
+		printf("  %d. %s: %s: %s\n", k + 1, hoso_verify_check_title(k),
+		    status_text(rep->checks[k].status), rep->checks[k].detail);
+}
+
+static int
+write_report(struct cli *c, const char *path, const struct hoso_verify_report *reps, size_t n)
+{
+	struct hoso_buf b = HOSO_BUF_INIT(0);
+	struct hoso_err err;
+	int r = 0;
+
+	hoso_err_clear(&err);
+	if (hoso_verify_report_xml(reps, n, &b, &err) != 0) {
+		r = cli_fail(c, &err);
+	} else if (strcmp(path, "-") == 0) {
+		if (fwrite(hoso_buf_str(&b), 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+			cli_error(c, _("cannot write to standard output: %s"), strerror(errno));
+			r = CLI_EXIT_IO;
+		}
+	} else if (hoso_file_write_atomic(path, hoso_buf_str(&b), b.len, &err) != 0) {
+		r = cli_fail(c, &err);
+	}
+	hoso_buf_free(&b);
+	return r;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hoso_verify_opts o;
+	struct hoso_verify_report *reps = NULL;
+	struct hoso_cms_trust *trust = NULL;
+	struct hoso_err err;
+	struct cli c;
+	const char *ca_file = NULL, *ca_path = NULL, *report = NULL, **crls = NULL;
+	size_t n_crls = 0, n, i;
+	int opt, status = CLI_EXIT_OK, s;
+
+	cli_init(&c, "verify");
+	memset(&o, 0, sizeof(o));
+	if ((crls = calloc((size_t)argc + 1, sizeof(*crls))) == NULL) {
+		cli_error(&c, _("out of memory"));
+		return CLI_EXIT_IO;
+	}
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg, usage_text()))
+			continue;
+		switch (opt) {
+		case OPT_CA_FILE:
+			ca_file = optarg;
+			break;
+		case OPT_CA_PATH:
+			ca_path = optarg;
+			break;
+		case OPT_CRL:
+			crls[n_crls++] = optarg;
+			break;
+		case OPT_REPORT:
+			report = optarg;
+			break;
+		case OPT_EXTRACT:
+			o.extract_dir = optarg;
+			break;
+		default:
+			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind == argc)
+		cli_usage_error(&c, _("no archive to verify"));
+	n = (size_t)(argc - optind);
+	if (o.extract_dir != NULL && n != 1)
+		cli_usage_error(&c, _("--extract takes exactly one archive"));
+	hoso_err_clear(&err);
+	if (hoso_cms_trust_load(ca_file, ca_path, crls, n_crls, &trust, &err) != 0) {
+		status = cli_fail(&c, &err);
+		goto out;
+	}
+	o.trust = trust;
+	o.jobs = c.jobs;
+	if ((reps = calloc(n, sizeof(*reps))) == NULL) {
+		cli_error(&c, _("out of memory"));
+		status = CLI_EXIT_IO;
+		goto out;
+	}
+	if (hoso_verify_run((const char *const *)argv + optind, n, &o, reps, &err) != 0) {
+		status = cli_fail(&c, &err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		print_report(&c, &reps[i]);
+		if (reps[i].err.code != 0 && reps[i].result == HOSO_VERIFY_VALID) {
+			/* Verified, but the extraction failed. */
+			cli_error(&c, "%s", reps[i].err.msg);
+			s = hoso_err_exit_status(reps[i].err.code);
+		} else {
+			s = exit_for(&reps[i]);
+		}
+		if (s > status)
+			status = s;
+	}
+	if (o.extract_dir != NULL && status == CLI_EXIT_OK)
+		cli_info(&c, _("%s: written to %s"), reps[0].archive, o.extract_dir);
+	else if (o.extract_dir != NULL && reps[0].result != HOSO_VERIFY_VALID)
+		cli_error(&c, _("%s: not extracted: the archive did not verify"), reps[0].archive);
+	if (report != NULL && (s = write_report(&c, report, reps, n)) > status)
+		status = s;
+	fflush(stdout);
+out:
+	for (i = 0; reps != NULL && i < n; i++)
+		hoso_verify_report_free(&reps[i]);
+	free(reps);
+	free(crls);
+	hoso_cms_trust_free(trust);
+	return status;
+}
