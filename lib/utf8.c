@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicase.h>
 #include <uninorm.h>
 #include <unistr.h>
 
@@ -29,6 +30,25 @@ hoso_utf8_nfc(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *er
 	res = u8_normalize(UNINORM_NFC, (const uint8_t *)s, n, NULL, &rlen);
 	if (res == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("cannot normalize text to NFC"));
+	r = hoso_buf_add(out, res, rlen, err);
+	free(res);
+	return r;
+}
+
+int
+hoso_utf8_casefold(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err)
+{
+	uint8_t *res;
+	size_t rlen = 0;
+	int r;
+
+	if (!hoso_utf8_valid(s, n))
+		return hoso_err_set(err, HOSO_EINPUT, _("text is not valid UTF-8"));
+	if (n == 0)
+		return hoso_buf_add(out, "", 0, err);
+	res = u8_casefold((const uint8_t *)s, n, NULL, UNINORM_NFC, NULL, &rlen);
+	if (res == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("cannot case-fold text"));
 	r = hoso_buf_add(out, res, rlen, err);
 	free(res);
 	return r;

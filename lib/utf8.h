@@ -15,6 +15,13 @@ bool hoso_utf8_valid(const char *s, size_t n);
 int hoso_utf8_nfc(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
 
 /*
+ * Append the full Unicode case folding of s[0..n), normalized to NFC: two
+ * names that fold to the same text are one file to a case-insensitive file
+ * system (NTFS, APFS, exFAT). HOSO_EINPUT when s is not UTF-8.
+ */
+int hoso_utf8_casefold(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
+
+/*
  * Append a printable label for bytes that came from outside (a file or member
  * name): valid UTF-8 is kept and NFC-normalized, every invalid byte and every
  * control character becomes \xNN, so a hostile name can neither break a

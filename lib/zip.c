@@ -573,88 +573,6 @@ read_at(const struct hoso_zipr *zr, uint64_t off, void *buf, size_t n, struct ho
 }
 
 /*
- * Unicode simple case folding for the scripts a dossier's names may use
- * (ASCII, Latin-1, Latin Extended-A, Vietnamese letters of Latin Extended
- * Additional, Greek, Cyrillic): enough to catch two names that one file
- * system (NTFS, APFS, exFAT) would take for the same file.
- */
-static uint32_t
-fold(uint32_t c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c + 32;
-	if (c < 0x80)
-		return c;
-	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
-		return c + 0x20;
-	if (c == 0x178)
-		return 0xff;
-	if ((c >= 0x100 && c <= 0x137 && c % 2 == 0) || (c >= 0x14a && c <= 0x177 && c % 2 == 0) ||
-	    (c >= 0x139 && c <= 0x148 && c % 2 == 1) || (c >= 0x179 && c <= 0x17e && c % 2 == 1))
-		return c + 1;
-	if (c == 0x1a0 || c == 0x1af)		/* Ơ Ư */
-		return c + 1;
-	if (c >= 0x1e00 && c <= 0x1eff && c % 2 == 0)
-		return c + 1;
-	if ((c >= 0x391 && c <= 0x3a9 && c != 0x3a2) || (c >= 0x410 && c <= 0x42f))
-		return c + 0x20;
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 0x50;
-	return c;
-}
-
-static int
-fold_name(const char *s, struct hoso_buf *out, struct hoso_err *err)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned char enc[4];
-	uint32_t c;
-	size_t len, k;
-	int r = 0;
-
-	while (*p != '\0' && r == 0) {
-		/* s is valid UTF-8 (checked before). */
-		if (*p < 0x80) {
-			c = *p;
-			len = 1;
-		} else if (*p < 0xe0) {
-			c = (uint32_t)(*p & 0x1f) << 6 | (p[1] & 0x3f);
-			len = 2;
-		} else if (*p < 0xf0) {
-			c = (uint32_t)(*p & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-			len = 3;
-		} else {
-			c = (uint32_t)(*p & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
-			    (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
-			len = 4;
-		}
-		c = fold(c);
-		if (c < 0x80) {
-			enc[0] = (unsigned char)c;
-			k = 1;
-		} else if (c < 0x800) {
-			enc[0] = (unsigned char)(0xc0 | c >> 6);
-			enc[1] = (unsigned char)(0x80 | (c & 0x3f));
-			k = 2;
-		} else if (c < 0x10000) {
-			enc[0] = (unsigned char)(0xe0 | c >> 12);
-			enc[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-			enc[2] = (unsigned char)(0x80 | (c & 0x3f));
-			k = 3;
-		} else {
-			enc[0] = (unsigned char)(0xf0 | c >> 18);
-			enc[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
-			enc[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-			enc[3] = (unsigned char)(0x80 | (c & 0x3f));
-			k = 4;
-		}
-		r = hoso_buf_add(out, enc, k, err);
-		p += len;
-	}
-	return r;
-}
-
-/*
  * Why a member name is refused, or NULL. Names must be relative paths with
  * '/' separators (4.4.17.1), UTF-8 (bit 11) and NFC (our format), and must
  * not climb out of the directory they would be extracted to.
@@ -774,7 +692,7 @@ check_collisions(struct hoso_zipr *zr, struct hoso_err *err)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	for (k = 0; k < zr->n; k++) {
 		hoso_buf_reset(&f);
-		if ((r = fold_name(zr->ents[k].name, &f, err)) != 0)
+		if ((r = hoso_utf8_casefold(zr->ents[k].name, strlen(zr->ents[k].name), &f, err)) != 0)
 			goto out;
 		keys[k].folded = hoso_buf_detach(&f, NULL);
 		keys[k].i = k;

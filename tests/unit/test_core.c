@@ -104,6 +104,25 @@ utf8_label_escapes_hostile_bytes(void **state)
 	hoso_buf_free(&b);
 }
 
+static void
+utf8_casefold_matches_what_file_systems_merge(void **state)
+{
+	struct hoso_buf a = HOSO_BUF_INIT(0), b = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	const char nfd[] = "\xc4\x90" "a\xcc\xa3\xcc\x86" "ng.TIF";	/* "Đặng.TIF", decomposed */
+
+	(void)state;
+	assert_int_equal(hoso_utf8_casefold(nfd, strlen(nfd), &a, &e), 0);
+	assert_int_equal(hoso_utf8_casefold("đặng.tif", strlen("đặng.tif"), &b, &e), 0);
+	assert_string_equal(a.data, b.data);
+	hoso_buf_reset(&a);
+	assert_int_equal(hoso_utf8_casefold("Straße", strlen("Straße"), &a, &e), 0);
+	assert_string_equal(a.data, "strasse");
+	assert_int_equal(hoso_utf8_casefold("\xff", 1, &a, &e), HOSO_EINPUT);
+	hoso_buf_free(&a);
+	hoso_buf_free(&b);
+}
+
 static int
 count_entries(const char *dir)
 {
@@ -196,6 +215,7 @@ main(void)
 		cmocka_unit_test(buf_grows_and_stops_at_max),
 		cmocka_unit_test(utf8_validation_and_nfc),
 		cmocka_unit_test(utf8_label_escapes_hostile_bytes),
+		cmocka_unit_test(utf8_casefold_matches_what_file_systems_merge),
 		cmocka_unit_test(atomic_write_replaces_whole_file),
 		cmocka_unit_test(mkdirs_and_join),
 	};
