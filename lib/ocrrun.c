@@ -306,6 +306,19 @@ ocr_path(const struct batch *b, const char *stem, const char *ext, struct hoso_b
 	return hoso_buf_addf(out, err, "%s/ocr/%s%s", b->cur->dir, stem, ext);
 }
 
+/* "ocr/STEM.EXT", as dossier.xml lists it, into *out (the caller frees it). */
+static int
+ocr_rel(const char *stem, const char *ext, const char **out, struct hoso_err *err)
+{
+	struct hoso_buf rel = HOSO_BUF_INIT(0);
+	int r;
+
+	if ((r = hoso_buf_addf(&rel, err, "ocr/%s%s", stem, ext)) == 0)
+		*out = hoso_buf_detach(&rel, NULL);
+	hoso_buf_free(&rel);
+	return r;
+}
+
 static int
 commit_dossier_page(struct batch *b, struct job *j)
 {
@@ -315,6 +328,7 @@ commit_dossier_page(struct batch *b, struct job *j)
 
 	po->sha256 = NULL;
 	po->status = NULL;
+	po->text = po->hocr = NULL;
 	if (j->err.code == 0) {
 		if ((r = ocr_path(b, j->stem, ".txt", &path, &b->fatal)) != 0 ||
 		    (r = write_if_changed(path.data, &j->res.text, &b->fatal)) != 0 ||
@@ -338,6 +352,11 @@ commit_dossier_page(struct batch *b, struct job *j)
 			goto out;
 		po->confidence = -1;
 	}
+	/* Listed only when this page's text is there (a failed page's is not its own). */
+	if (j->err.code == 0 && j->stem[0] != '\0' &&
+	    ((r = ocr_rel(j->stem, ".txt", &po->text, &b->fatal)) != 0 ||
+	    (r = ocr_rel(j->stem, ".hocr", &po->hocr, &b->fatal)) != 0))
+		goto out;
 	if ((po->sha256 = strdup(j->sha256)) == NULL) {
 		r = hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
 		goto out;
@@ -345,6 +364,11 @@ commit_dossier_page(struct batch *b, struct job *j)
 	po->status = hoso_buf_detach(&msg, NULL);
 	b->n_outcomes++;
 out:
+	if (r != 0) {
+		free((char *)po->text);
+		free((char *)po->hocr);
+		po->text = po->hocr = NULL;
+	}
 	hoso_buf_free(&path);
 	hoso_buf_free(&msg);
 	hoso_buf_free(&sha);
@@ -703,19 +727,22 @@ outcomes_free(struct batch *b)
 	for (i = 0; i < b->n_outcomes; i++) {
 		free((char *)b->outcomes[i].sha256);
 		free((char *)b->outcomes[i].status);
+		free((char *)b->outcomes[i].text);
+		free((char *)b->outcomes[i].hocr);
 	}
 	free(b->outcomes);
 	b->outcomes = NULL;
 	b->n_outcomes = 0;
 }
 
-/* The PDF and its manifest, once every page of the dossier is committed. */
+/* The PDF and its manifest, once every page of the dossier is committed; *made: a PDF is there. */
 static int
-finish_dossier(struct batch *b, struct group *g)
+finish_dossier(struct batch *b, struct group *g, bool *made)
 {
 	struct hoso_buf path = HOSO_BUF_INIT(0), pdf = HOSO_BUF_INIT(0);
 	int r;
 
+	*made = false;
 	if ((r = ocr_path(b, "dossier", ".pdf.sha256", &path, &b->fatal)) != 0 ||
 	    (r = ocr_path(b, "dossier", ".pdf", &pdf, &b->fatal)) != 0)
 		goto out;
@@ -732,6 +759,7 @@ finish_dossier(struct batch *b, struct group *g)
 	}
 	if ((r = finish_group(b, g)) != 0)
 		goto out;
+	*made = true;
 	r = hoso_file_write_atomic(path.data, g->manifest.data, g->manifest.len, &b->fatal);
 out:
 	hoso_buf_free(&path);
@@ -760,6 +788,45 @@ dossier_failed(struct batch *b, const char *dir, const struct hoso_err *why)
 	return r;
 }
 
+/*
+ * A dossier that is done may come from a run that did not list its OCR
+ * files in dossier.xml yet: list them (set_ocr writes only on a change).
+ */
+static int
+list_done(struct batch *b)
+{
+	const struct hoso_dossier *d = b->cur;
+	struct hoso_page_ocr *po;
+	char stem[16];
+	size_t i;
+	int r = 0;
+
+	if ((b->outcomes = calloc(d->n_pages, sizeof(*b->outcomes))) == NULL)
+		return hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+	for (i = 0; i < d->n_pages; i++) {
+		const struct hoso_page *p = &d->pages[i];
+		po = &b->outcomes[b->n_outcomes];
+		page_stem(p, stem);
+		if (stem[0] == '\0')
+			continue;
+		po->confidence = p->ocr_confidence;
+		b->n_outcomes++;
+		if ((po->sha256 = strdup(p->sha256)) == NULL ||
+		    (po->status = strdup(p->ocr_status)) == NULL) {
+			r = hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+		if ((r = ocr_rel(stem, ".txt", &po->text, &b->fatal)) != 0 ||
+		    (r = ocr_rel(stem, ".hocr", &po->hocr, &b->fatal)) != 0)
+			goto out;
+	}
+	r = hoso_store_set_ocr_files(b->cur, b->outcomes, b->n_outcomes, "ocr/dossier.pdf",
+	    &b->fatal);
+out:
+	outcomes_free(b);
+	return r;
+}
+
 static int
 do_dossier(struct batch *b, const char *dir, size_t input)
 {
@@ -769,7 +836,7 @@ do_dossier(struct batch *b, const char *dir, size_t input)
 	struct hoso_err e;
 	struct group *g = NULL;
 	struct job j;
-	bool locked = false, done;
+	bool locked = false, done, made;
 	size_t i;
 	int r;
 
@@ -793,6 +860,8 @@ do_dossier(struct batch *b, const char *dir, size_t input)
 	if ((r = dossier_done(b, &manifest, &done)) != 0)
 		goto out;
 	if (b->cur->n_pages == 0 || (done && !o->force)) {
+		if (done && b->cur->n_pages > 0 && (r = list_done(b)) != 0)
+			goto out;
 		b->sum->dossiers_skipped++;
 		b->sum->skipped += b->cur->n_pages;
 		hoso_log(o->log, HOSO_LOG_INFO, _("%s: up to date (%zu pages)"), dir,
@@ -829,9 +898,11 @@ do_dossier(struct batch *b, const char *dir, size_t input)
 		if ((r = enqueue(b, &j)) != 0)
 			goto out;
 	}
-	if ((r = drain(b, true, true)) != 0 || (r = finish_dossier(b, g)) != 0)
+	if ((r = drain(b, true, true)) != 0 || (r = finish_dossier(b, g, &made)) != 0)
 		goto out;
-	r = hoso_store_set_ocr(b->cur, b->outcomes, b->n_outcomes, &b->fatal);
+	/* Files first, the index last: now they exist for the other tools. */
+	r = hoso_store_set_ocr_files(b->cur, b->outcomes, b->n_outcomes,
+	    made ? "ocr/dossier.pdf" : NULL, &b->fatal);
 out:
 	outcomes_free(b);
 	if (locked)

@@ -18,7 +18,8 @@
  *                 done while it equals the page's sha256 in dossier.xml
  *   dossier.pdf   every page that could be recognized, in order, searchable
  *   dossier.pdf.sha256  the page sha256s in dossier.pdf, one a line
- * and dossier.xml records ocr_status and ocr_confidence per page.
+ * and dossier.xml records ocr_status and ocr_confidence per page and lists
+ * the OCR files (text, hocr, the dossier PDF).
  */
 
 struct hoso_ocrrun_progress {

@@ -204,13 +204,17 @@ list_payload(const char *dir, const char *code, const struct hoso_buf *xml, stru
 	if ((r = hoso_store_from_xml(d, xml->data, xml->len, dir, err)) != 0 ||
 	    (r = add_item(items, n, &cap, "dossier.xml", err)) != 0)
 		goto out;
-	/* Files a dossier lists (hoso-store(5)); OCR files join here once the store lists them. */
+	/* Files a dossier lists (hoso-store(5)): pages, their OCR text and hOCR, the PDF. */
 	for (i = 0; i < d->n_pages; i++) {
-		if ((r = add_item(items, n, &cap, d->pages[i].file, err)) != 0)
-			goto out;
-		if (d->pages[i].norm != NULL && (r = add_item(items, n, &cap, d->pages[i].norm, err)) != 0)
+		const struct hoso_page *p = &d->pages[i];
+		if ((r = add_item(items, n, &cap, p->file, err)) != 0 ||
+		    (p->norm != NULL && (r = add_item(items, n, &cap, p->norm, err)) != 0) ||
+		    (p->text != NULL && (r = add_item(items, n, &cap, p->text, err)) != 0) ||
+		    (p->hocr != NULL && (r = add_item(items, n, &cap, p->hocr, err)) != 0))
 			goto out;
 	}
+	if (d->ocr_pdf != NULL && (r = add_item(items, n, &cap, d->ocr_pdf, err)) != 0)
+		goto out;
 	qsort(*items, *n, sizeof(**items), item_cmp);
 	for (i = 1; i < *n; i++)
 		if (strcmp((*items)[i - 1].name, (*items)[i].name) == 0) {

@@ -119,19 +119,30 @@ meta_free(struct hoso_dossier_meta *m)
 }
 
 static void
+page_free(struct hoso_page *p)
+{
+	free(p->file);
+	free(p->norm);
+	free(p->source);
+	free(p->ocr_status);
+	free(p->text);
+	free(p->hocr);
+	p->file = p->norm = p->source = p->ocr_status = p->text = p->hocr = NULL;
+}
+
+/* The pages and what was made of them (ocr_pdf): all that dossier.xml lists. */
+static void
 pages_free(struct hoso_dossier *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n_pages; i++) {
-		free(d->pages[i].file);
-		free(d->pages[i].norm);
-		free(d->pages[i].source);
-		free(d->pages[i].ocr_status);
-	}
+	for (i = 0; i < d->n_pages; i++)
+		page_free(&d->pages[i]);
 	free(d->pages);
 	d->pages = NULL;
 	d->n_pages = d->cap_pages = 0;
+	free(d->ocr_pdf);
+	d->ocr_pdf = NULL;
 }
 
 void
@@ -198,6 +209,10 @@ write_page(struct hoso_xmlw *w, const struct hoso_page *p, struct hoso_err *err)
 		return r;
 	if (p->ocr_status != NULL && (r = hoso_xmlw_attr(w, "ocr_status", p->ocr_status, err)) != 0)
 		return r;
+	if (p->text != NULL && (r = hoso_xmlw_attr(w, "text", p->text, err)) != 0)
+		return r;
+	if (p->hocr != NULL && (r = hoso_xmlw_attr(w, "hocr", p->hocr, err)) != 0)
+		return r;
 	return hoso_xmlw_end(w, err);
 }
 
@@ -228,6 +243,12 @@ hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hos
 	for (i = 0; i < d->n_pages; i++)
 		if ((r = write_page(w, &d->pages[i], err)) != 0)
 			goto out;
+	if ((r = hoso_xmlw_end(w, err)) != 0)	/* </pages> */
+		goto out;
+	if (d->ocr_pdf != NULL && ((r = hoso_xmlw_start(w, "ocr", err)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "pdf", d->ocr_pdf, err)) != 0 ||
+	    (r = hoso_xmlw_end(w, err)) != 0))
+		goto out;
 	r = hoso_xmlw_finish(w, out, err);
 out:
 	hoso_xmlw_free(w);
@@ -265,6 +286,13 @@ page_path_ok(const char *p)
 	return p != NULL && strncmp(p, "pages/", 6) == 0 && hoso_store_code_ok(p + 6);
 }
 
+/* The same for what ocr-extract made of the pages: "ocr/" and one safe name. */
+static bool
+ocr_path_ok(const char *p)
+{
+	return p != NULL && strncmp(p, "ocr/", 4) == 0 && hoso_store_code_ok(p + 4);
+}
+
 static int
 read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
     struct hoso_err *err)
@@ -273,6 +301,7 @@ read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
 	static const char *const names[12] = { "n", "file", "norm", "source", "source_page",
 	    "sha256", "size", "width", "height", "dpi", "rotation", "skew" };
 	char *colour = NULL, *blank = NULL, *ingested = NULL, *conf = NULL, *status = NULL, *end;
+	char *text = NULL, *hocr = NULL;
 	double dv;
 	long v;
 	int i, r = 0;
@@ -285,11 +314,17 @@ read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
 	ingested = hoso_xml_attr(e, "ingested");
 	conf = hoso_xml_attr(e, "ocr_confidence");
 	status = hoso_xml_attr(e, "ocr_status");
+	text = hoso_xml_attr(e, "text");
+	hocr = hoso_xml_attr(e, "hocr");
 	r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: bad page element"), label, hoso_xml_line(e));
 	if (!parse_int(a[0], 1, 10000000, &v))
 		goto out;
 	p->n = (int)v;
 	if (!page_path_ok(a[1]) || !page_path_ok(a[2]))
+		goto out;
+	/* Optional, but when there only what ocr-extract writes: a path out is damage. */
+	if ((text != NULL && !ocr_path_ok(text)) || (hocr != NULL && !ocr_path_ok(hocr)) ||
+	    (text != NULL && hocr != NULL && strcmp(text, hocr) == 0))
 		goto out;
 	if (a[5] == NULL || strlen(a[5]) != HOSO_SHA256_HEX - 1 ||
 	    strspn(a[5], "0123456789abcdef") != HOSO_SHA256_HEX - 1)
@@ -320,7 +355,9 @@ read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
 	    end != conf)
 		p->ocr_confidence = (int)(dv + 0.5);
 	p->ocr_status = status;
-	status = NULL;
+	p->text = text;
+	p->hocr = hocr;
+	status = text = hocr = NULL;
 	p->file = a[1];
 	p->norm = a[2];
 	p->source = a[3] ? a[3] : strdup("");
@@ -335,6 +372,8 @@ out:
 	free(ingested);
 	free(conf);
 	free(status);
+	free(text);
+	free(hocr);
 	return r;
 }
 
@@ -405,10 +444,7 @@ hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const c
 		if ((r = read_page(e, label, &p, err)) != 0)
 			goto out;
 		if (p.n != (int)d->n_pages + 1) {
-			free(p.file);
-			free(p.norm);
-			free(p.source);
-			free(p.ocr_status);
+			page_free(&p);
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: page %d out of order"), label,
 			    hoso_xml_line(e), p.n);
 			goto out;
@@ -416,17 +452,19 @@ hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const c
 		if (file_used(d, p.file) || file_used(d, p.norm) || strcmp(p.file, p.norm) == 0) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: page %d names a file another "
 			    "page uses"), label, hoso_xml_line(e), p.n);
-			free(p.file);
-			free(p.norm);
-			free(p.source);
-			free(p.ocr_status);
+			page_free(&p);
 			goto out;
 		}
 		if ((r = push_page(d, &p, err)) != 0) {
-			free(p.file);
-			free(p.norm);
-			free(p.source);
-			free(p.ocr_status);
+			page_free(&p);
+			goto out;
+		}
+	}
+	if ((e = hoso_xml_child(root, "ocr")) != NULL) {
+		d->ocr_pdf = hoso_xml_attr(e, "pdf");
+		if (!ocr_path_ok(d->ocr_pdf)) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: bad ocr element"), label,
+			    hoso_xml_line(e));
 			goto out;
 		}
 	}
@@ -774,10 +812,11 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	struct hoso_buf rel = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0);
 	struct hoso_page p = *page;
 	unsigned long num;
+	char *stale_pdf = NULL;
 	int r;
 
 	*added = false;
-	p.file = p.norm = p.source = p.ocr_status = NULL;
+	p.file = p.norm = p.source = p.ocr_status = p.text = p.hocr = NULL;
 	if ((r = lock(d, err)) != 0)
 		return r;
 	if ((r = reload(d, NULL, err)) != 0)
@@ -801,7 +840,7 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	    (r = hoso_file_write_atomic(path.data, norm, norm_len, err)) != 0)
 		goto out;
 	p.norm = hoso_buf_detach(&rel, NULL);
-	p.ocr_status = NULL;	/* a new page has not been recognized */
+	p.ocr_status = p.text = p.hocr = NULL;	/* a new page has not been recognized */
 	p.ocr_confidence = -1;
 	if ((p.source = strdup(page->source ? page->source : "")) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
@@ -809,18 +848,25 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	}
 	if ((r = push_page(d, &p, err)) != 0)
 		goto out;
-	p.file = p.norm = p.source = p.ocr_status = NULL;
+	p.file = p.norm = p.source = p.ocr_status = p.text = p.hocr = NULL;
+	/*
+	 * The searchable PDF no longer covers every page: unlisted, so that no
+	 * tool (sign-pack) takes it for the dossier's copy until ocr-extract
+	 * makes it again. The file stays, unlisted, for that run to replace.
+	 */
+	stale_pdf = d->ocr_pdf;
+	d->ocr_pdf = NULL;
 	/* The index last: until it is written the new files do not exist for anyone. */
 	if ((r = save(d, err)) != 0) {
-		d->n_pages--;
-		free(d->pages[d->n_pages].file);
-		free(d->pages[d->n_pages].norm);
-		free(d->pages[d->n_pages].source);
+		page_free(&d->pages[--d->n_pages]);
+		d->ocr_pdf = stale_pdf;
+		stale_pdf = NULL;
 		goto out;
 	}
 	*added = true;
 out:
 	unlock(d);
+	free(stale_pdf);
 	free(p.file);
 	free(p.norm);
 	free(p.source);
@@ -847,20 +893,53 @@ hoso_store_unlock(struct hoso_dossier *d)
 	unlock(d);
 }
 
-int
-hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
-    struct hoso_err *err)
+/* Both NULL or both the same string. */
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* A copy of an optional OCR path, refused unless the store would read it back. */
+static int
+ocr_path_dup(const struct hoso_dossier *d, const char *src, char **dst, struct hoso_err *err)
+{
+	*dst = NULL;
+	if (src == NULL)
+		return 0;
+	if (!ocr_path_ok(src))
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: '%s' is not a file of ocr/ the store "
+		    "can list"), d->dir, src);
+	if ((*dst = strdup(src)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	return 0;
+}
+
+static void
+take(char **dst, char **src)
+{
+	free(*dst);
+	*dst = *src;
+	*src = NULL;
+}
+
+/* files false: text, hocr and ocr_pdf are neither read nor changed. */
+static int
+set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n, bool files,
+    const char *ocr_pdf, struct hoso_err *err)
 {
 	struct hoso_page *p;
 	char (*sha)[HOSO_SHA256_HEX] = NULL;
-	char **status = NULL;
+	char **status = NULL, **text = NULL, **hocr = NULL, *pdf = NULL;
 	bool changed = false;
 	size_t i;
 	int k, r;
 
 	/* Copies first: the caller's strings may live in d->pages, which the reload replaces. */
 	if ((sha = calloc(n + 1, sizeof(*sha))) == NULL ||
-	    (status = calloc(n + 1, sizeof(*status))) == NULL) {
+	    (status = calloc(n + 1, sizeof(*status))) == NULL ||
+	    (text = calloc(n + 1, sizeof(*text))) == NULL ||
+	    (hocr = calloc(n + 1, sizeof(*hocr))) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto done;
 	}
@@ -870,7 +949,12 @@ hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size
 			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 			goto done;
 		}
+		if (files && ((r = ocr_path_dup(d, ocr[i].text, &text[i], err)) != 0 ||
+		    (r = ocr_path_dup(d, ocr[i].hocr, &hocr[i], err)) != 0))
+			goto done;
 	}
+	if (files && (r = ocr_path_dup(d, ocr_pdf, &pdf, err)) != 0)
+		goto done;
 	if ((r = lock(d, err)) != 0)
 		goto done;
 	if ((r = reload(d, NULL, err)) != 0)
@@ -880,12 +964,19 @@ hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size
 			continue;
 		p = &d->pages[k];
 		if (p->ocr_status != NULL && strcmp(p->ocr_status, status[i]) == 0 &&
-		    p->ocr_confidence == ocr[i].confidence)
+		    p->ocr_confidence == ocr[i].confidence &&
+		    (!files || (same_str(p->text, text[i]) && same_str(p->hocr, hocr[i]))))
 			continue;
-		free(p->ocr_status);
-		p->ocr_status = status[i];
-		status[i] = NULL;
+		take(&p->ocr_status, &status[i]);
+		if (files) {
+			take(&p->text, &text[i]);
+			take(&p->hocr, &hocr[i]);
+		}
 		p->ocr_confidence = ocr[i].confidence;
+		changed = true;
+	}
+	if (files && !same_str(d->ocr_pdf, pdf)) {
+		take(&d->ocr_pdf, &pdf);
 		changed = true;
 	}
 	if (changed)
@@ -893,9 +984,29 @@ hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size
 out:
 	unlock(d);
 done:
-	for (i = 0; status != NULL && i < n; i++)
-		free(status[i]);
+	for (i = 0; i < n; i++) {
+		free(status != NULL ? status[i] : NULL);
+		free(text != NULL ? text[i] : NULL);
+		free(hocr != NULL ? hocr[i] : NULL);
+	}
 	free(status);
+	free(text);
+	free(hocr);
+	free(pdf);
 	free(sha);
 	return r;
+}
+
+int
+hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
+    struct hoso_err *err)
+{
+	return set_ocr(d, ocr, n, false, NULL, err);
+}
+
+int
+hoso_store_set_ocr_files(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
+    const char *ocr_pdf, struct hoso_err *err)
+{
+	return set_ocr(d, ocr, n, true, ocr_pdf, err);
 }

@@ -30,6 +30,8 @@ struct hoso_page {
 	/* Written by ocr-extract; ocr_status NULL: never recognized. */
 	char *ocr_status;		/* "ok", or "failed: " and the reason */
 	int ocr_confidence;		/* mean word confidence 0..100; -1: none */
+	char *text;			/* "ocr/0001.txt": recognized text; NULL = none */
+	char *hocr;			/* "ocr/0001.hocr": hOCR of the page; NULL = none */
 };
 
 /* Descriptive metadata (archive.md); NULL = absent. */
@@ -48,6 +50,7 @@ struct hoso_dossier {
 	struct hoso_dossier_meta meta;
 	struct hoso_page *pages;
 	size_t n_pages, cap_pages;
+	char *ocr_pdf;			/* "ocr/dossier.pdf": searchable PDF; NULL = none */
 	int lock_fd;
 	int lock_depth;			/* nested holds of the lock by this process */
 };
@@ -92,7 +95,8 @@ int hoso_store_set_meta(struct hoso_dossier *d, const struct hoso_dossier_meta *
  * *added = false and change nothing. Otherwise write the original bytes as
  * pages/NNNN.<ext> and the normalized page as pages/NNNN.norm.tif (atomic
  * each), then the new dossier.xml (atomic). page->n, file, norm are set here;
- * the other fields are copied from page.
+ * the other fields are copied from page. The dossier's ocr_pdf is unlisted:
+ * it no longer covers every page (ocr-extract makes it again).
  */
 int hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const char *ext,
     const void *orig, size_t orig_len, const void *norm, size_t norm_len, bool *added,
@@ -112,15 +116,30 @@ struct hoso_page_ocr {
 	const char *sha256;
 	const char *status;		/* "ok" or "failed: ..." */
 	int confidence;			/* -1: none (a failed page) */
+	/* Read by hoso_store_set_ocr_files only. */
+	const char *text;		/* "ocr/NNNN.txt", or NULL: the page has none */
+	const char *hocr;		/* "ocr/NNNN.hocr", or NULL */
 };
 
 /*
  * Record OCR outcomes under the lock: reload dossier.xml, set the pages'
  * ocr_status and ocr_confidence, and write dossier.xml (atomic) when
- * anything changed. A sha256 no page has any more is skipped.
+ * anything changed. A sha256 no page has any more is skipped. The pages'
+ * text and hocr and the dossier's ocr_pdf stay as they are (text and hocr
+ * of ocr are not read).
  */
 int hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
     struct hoso_err *err);
+
+/*
+ * The same, and in the same write of dossier.xml the files: each page's
+ * text and hocr from ocr (NULL: none), and the dossier's ocr_pdf (NULL:
+ * none). Write the files before: once listed they exist for every tool.
+ * A path must be "ocr/" and a name hoso_store_code_ok accepts; anything
+ * else is HOSO_EINPUT and nothing is written.
+ */
+int hoso_store_set_ocr_files(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
+    const char *ocr_pdf, struct hoso_err *err);
 
 /* dossier.xml as text / from text (used by the store and by tests). */
 int hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hoso_err *err);

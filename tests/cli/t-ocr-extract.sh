@@ -34,6 +34,9 @@ check "hOCR is written per page" grep -q "ocr_page" "$D/ocr/0001.hocr"
 check "hOCR is well-formed XML" xmllint --noout "$D/ocr/0002.hocr"
 check "the text records its page's sha256" [ "$(cat "$D/ocr/0001.sha256")" = "$(attr "$D" 1 sha256)" ]
 check "dossier.xml validates against the XSD" xmllint --noout --schema "$XSD/dossier.xsd" "$D/dossier.xml"
+check "dossier.xml lists page 1's text" [ "$(attr "$D" 1 text)" = ocr/0001.txt ]
+check "dossier.xml lists page 2's hOCR" [ "$(attr "$D" 2 hocr)" = ocr/0002.hocr ]
+check "dossier.xml lists the searchable PDF" [ "$(xmllint --xpath 'string(/dossier/ocr/@pdf)' "$D/dossier.xml")" = ocr/dossier.pdf ]
 conf=$(attr "$D" 1 ocr_confidence)
 check "page 1 has a confidence over 80 ($conf)" [ "${conf:-0}" -gt 80 ]
 check "page 2 is marked ok" [ "$(attr "$D" 2 ocr_status)" = ok ]
@@ -48,6 +51,18 @@ before=$(fingerprint st)
 expect_exit 0 "a re-run succeeds" ocr-extract -v "$D"
 contains "a re-run says the dossier is up to date" "$errout" "up to date"
 check "a re-run changes no file" [ "$before" = "$(fingerprint st)" ]
+
+# A dossier recognized before dossier.xml listed OCR files gets them listed by a re-run.
+mkdir st3
+cp -r "$D" st3/F
+sed -i -e 's|<ma_ho_so>D</ma_ho_so>|<ma_ho_so>F</ma_ho_so>|' -e 's| text="[^"]*"||; s| hocr="[^"]*"||' \
+    -e 's|<ocr pdf="[^"]*"/>||' st3/F/dossier.xml
+check "(the copy lists no OCR file)" [ -z "$(attr st3/F 1 text)" ]
+expect_exit 0 "a re-run of an unlisted dossier succeeds" ocr-extract -v st3/F
+contains "...without recognizing again" "$errout" "up to date"
+check "...and lists the text" [ "$(attr st3/F 1 text)" = ocr/0001.txt ]
+check "...and the PDF" [ "$(xmllint --xpath 'string(/dossier/ocr/@pdf)' st3/F/dossier.xml)" = ocr/dossier.pdf ]
+check "...and validates" xmllint --noout --schema "$XSD/dossier.xsd" st3/F/dossier.xml
 
 cp "$D/ocr/0001.txt" j2.txt
 cp "$D/ocr/0002.txt" j2b.txt
@@ -67,6 +82,8 @@ expect_exit 3 "a damaged page gives exit 3" ocr-extract -j 2 st2/E
 contains "the message names the dossier and page" "$errout" "st2/E: page 2"
 check "the good page is done" grep -q "KHAI SINH" st2/E/ocr/0001.txt
 check "the damaged page has no text" [ ! -e st2/E/ocr/0002.txt ]
+check "the damaged page lists no text" [ -z "$(attr st2/E 2 text)" ]
+check "the good page lists its text" [ "$(attr st2/E 1 text)" = ocr/0001.txt ]
 contains "the damaged page is marked failed" "$(attr st2/E 2 ocr_status)" "failed"
 check "the good page is marked ok" [ "$(attr st2/E 1 ocr_status)" = ok ]
 check "the PDF holds the good page" [ "$(pdfinfo st2/E/ocr/dossier.pdf | sed -n 's/^Pages: *//p')" = 1 ]

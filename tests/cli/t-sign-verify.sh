@@ -243,3 +243,17 @@ mkdir ex3 && ln -s /tmp ex3/data
 expect_exit 3 "extraction never follows a symbolic link already in DIR" verify "$CA" --extract ex3 a.asice
 check "...nothing written through it" [ ! -e /tmp/dossier.xml ]
 expect_exit 4 "extraction never overwrites a file" verify "$CA" --extract ex a.asice
+
+# --- OCR output travels with the pages (archive.md: OCR text, hOCR, searchable PDF) ---
+scan-ingest -q -o sto --dossier O "$FX/form-khai-sinh.png" || { fail "an OCR dossier can be made"; exit 1; }
+expect_exit 0 "the dossier is recognized" ocr-extract -q sto/O
+D=sto/O
+expect_exit 0 "a recognized dossier is signed" sign rsa2048 o.asice
+run unzip -Z1 o.asice
+for f in data/dossier.xml data/pages/0001.png data/ocr/0001.txt data/ocr/0001.hocr data/ocr/dossier.pdf; do
+	contains "the archive holds $f" "$out" "$f"
+done
+check "no unlisted OCR file is packed" [ -z "$(unzip -Z1 o.asice | grep 'ocr/.*\.sha256')" ]
+expect_exit 0 "the archive with OCR output verifies" verify "$CA" o.asice
+check "...as valid" [ "$out" = "o.asice: valid" ]
+check "the packed text is the dossier's" [ "$(unzip -p o.asice data/ocr/0001.txt | sum -)" = "$(sum sto/O/ocr/0001.txt)" ]

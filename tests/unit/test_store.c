@@ -175,6 +175,98 @@ broken_index_is_bad_input(void **state)
 	hoso_buf_free(&path);
 }
 
+/* What ocr-extract made is listed, kept through reload and page adds, and read back checked. */
+static void
+ocr_files_are_listed(void **state)
+{
+	struct hoso_dossier *d = NULL, *d2 = NULL;
+	struct hoso_buf path = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(0);
+	struct hoso_page p;
+	struct hoso_page_ocr po;
+	struct hoso_err e;
+	bool added;
+	const char evil[] = "<dossier version=\"1\"><ma_ho_so>O</ma_ho_so><ngon_ngu>vi</ngon_ngu>"
+	    "<so_trang>1</so_trang><pages><page n=\"1\" file=\"pages/0001.png\" "
+	    "norm=\"pages/0001.norm.tif\" source=\"\" sha256=\"%s\" size=\"1\" width=\"1\" "
+	    "height=\"1\" dpi=\"1\" colour=\"bw\" rotation=\"0\" skew=\"0\" blank=\"false\" "
+	    "text=\"%s\"/></pages>%s</dossier>";
+	char sha[HOSO_SHA256_HEX];
+
+	(void)state;
+	memset(sha, 'c', 64);
+	sha[64] = '\0';
+	assert_int_equal(hoso_store_open(top, "O", true, &d, &e), 0);
+	memset(&p, 0, sizeof(p));
+	p.source = (char *)"a.png";
+	memcpy(p.sha256, sha, sizeof(sha));
+	snprintf(p.colour, sizeof(p.colour), "bw");
+	assert_int_equal(hoso_store_add_page(d, &p, "png", "A", 1, "N", 1, &added, &e), 0);
+	memset(&po, 0, sizeof(po));
+	po.sha256 = sha;
+	po.status = "ok";
+	po.confidence = 90;
+	po.text = "ocr/0001.txt";
+	po.hocr = "ocr/0001.hocr";
+	assert_int_equal(hoso_store_set_ocr_files(d, &po, 1, "ocr/dossier.pdf", &e), 0);
+	/* A path out of ocr/ is refused before anything is written. */
+	po.text = "ocr/../../x";
+	assert_int_equal(hoso_store_set_ocr_files(d, &po, 1, NULL, &e), HOSO_EINPUT);
+	po.text = "ocr/0001.txt";
+	assert_int_equal(hoso_store_set_ocr_files(d, &po, 1, "pages/0001.png", &e), HOSO_EINPUT);
+	/* Status-only updates keep the files listed. */
+	assert_int_equal(hoso_store_set_ocr(d, &po, 1, &e), 0);
+	assert_string_equal(d->ocr_pdf, "ocr/dossier.pdf");
+	assert_int_equal(hoso_store_to_xml(d, &xml, &e), 0);
+	assert_non_null(strstr(xml.data, "text=\"ocr/0001.txt\" hocr=\"ocr/0001.hocr\""));
+	assert_non_null(strstr(xml.data, "<ocr pdf=\"ocr/dossier.pdf\"/>"));
+	assert_true(strstr(xml.data, "<ocr ") > strstr(xml.data, "</pages>"));
+	hoso_buf_reset(&xml);
+	assert_int_equal(hoso_buf_addf(&path, &e, "xmllint --noout --schema data/schema/dossier.xsd "
+	    "%s/O/dossier.xml 2>/dev/null", top), 0);
+	assert_int_equal(system(path.data), 0);
+	/* A page add keeps the pages' files, but the PDF no longer covers every page. */
+	memset(p.sha256, 'd', 64);
+	assert_int_equal(hoso_store_add_page(d, &p, "png", "B", 1, "M", 1, &added, &e), 0);
+	assert_true(added);
+	hoso_store_close(d);
+	assert_int_equal(hoso_store_open(top, "O", false, &d2, &e), 0);
+	assert_int_equal(d2->n_pages, 2);
+	assert_string_equal(d2->pages[0].text, "ocr/0001.txt");
+	assert_string_equal(d2->pages[0].hocr, "ocr/0001.hocr");
+	assert_null(d2->pages[1].text);
+	assert_null(d2->pages[1].hocr);
+	assert_null(d2->ocr_pdf);
+	assert_int_equal(system(path.data), 0);		/* still valid */
+	/* A failed page's text is no longer its own: listing NULL removes it. */
+	po.status = "failed: bad";
+	po.confidence = -1;
+	po.text = po.hocr = NULL;
+	assert_int_equal(hoso_store_set_ocr_files(d2, &po, 1, NULL, &e), 0);
+	assert_null(d2->pages[0].text);
+	assert_null(d2->ocr_pdf);
+	hoso_store_close(d2);
+
+	/* Read back: text, hocr and the PDF must be "ocr/" and one safe name. */
+	assert_int_equal(hoso_file_join(&path, top, "O/dossier.xml", &e), 0);
+	hoso_buf_reset(&xml);
+	assert_int_equal(hoso_buf_addf(&xml, &e, evil, sha, "ocr/../../x", ""), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, xml.data, xml.len, &e), 0);
+	assert_int_equal(hoso_store_open(top, "O", false, &d, &e), HOSO_EINPUT);
+	assert_non_null(strstr(e.msg, "dossier.xml"));
+	hoso_buf_reset(&xml);
+	assert_int_equal(hoso_buf_addf(&xml, &e, evil, sha, "pages/0001.png", ""), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, xml.data, xml.len, &e), 0);
+	assert_int_equal(hoso_store_open(top, "O", false, &d, &e), HOSO_EINPUT);
+	hoso_buf_reset(&xml);
+	assert_int_equal(hoso_buf_addf(&xml, &e, evil, sha, "ocr/0001.txt",
+	    "<ocr pdf=\"/etc/passwd\"/>"), 0);
+	assert_int_equal(hoso_file_write_atomic(path.data, xml.data, xml.len, &e), 0);
+	assert_int_equal(hoso_store_open(top, "O", false, &d, &e), HOSO_EINPUT);
+	assert_non_null(strstr(e.msg, "dossier.xml"));
+	hoso_buf_free(&path);
+	hoso_buf_free(&xml);
+}
+
 /* Two processes adding pages to one dossier at once: none lost, none doubled. */
 static void
 two_writers(void **state)
@@ -356,6 +448,7 @@ main(void)
 		cmocka_unit_test(add_pages_once_each),
 		cmocka_unit_test(leftovers_of_a_crash_are_swept),
 		cmocka_unit_test(broken_index_is_bad_input),
+		cmocka_unit_test(ocr_files_are_listed),
 		cmocka_unit_test(two_writers),
 		cmocka_unit_test(foreign_folder_is_left_alone),
 		cmocka_unit_test(sweep_spares_other_names),
