@@ -524,8 +524,8 @@ out:
 
 /* ---- rows ---- */
 
-static void
-trim(char **s, size_t *n)
+void
+hoso_register_csv_trim(char **s, size_t *n)
 {
 	while (*n > 0 && (**s == ' ' || **s == '\t')) {
 		(*s)++;
@@ -603,7 +603,7 @@ read_header(struct hoso_register *reg, struct hoso_err *err)
 			    reg->label, line);
 			goto out;
 		}
-		trim(&s, &len);
+		hoso_register_csv_trim(&s, &len);
 		if ((reg->header[i] = strdup(s)) == NULL) {
 			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 			goto out;
@@ -778,7 +778,7 @@ cell(const struct hoso_register *reg, char **cells, size_t *lens, size_t n, int 
 		return NULL;
 	s = cells[i];
 	*len = lens[i];
-	trim(&s, len);
+	hoso_register_csv_trim(&s, len);
 	return *len > 0 ? s : NULL;
 }
 

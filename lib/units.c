@@ -281,18 +281,6 @@ parse_level(const char *s)
 	return -1;
 }
 
-static void
-trim(char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-	(*s)[*n] = '\0';
-}
-
 enum { U_CODE, U_NAME, U_LEVEL, U_PARENT, U_FROM, U_TO, U_SUCC, U_MAX };
 
 static int
@@ -319,7 +307,7 @@ read_rows(struct hoso_units *u, struct hoso_register_csv *csv, struct hoso_err *
 		char *s = cells[i];
 		size_t l = lens[i];
 
-		trim(&s, &l);
+		hoso_register_csv_trim(&s, &l);
 		for (k = 0; k < U_MAX; k++)
 			if (strcasecmp(s, names[k]) == 0)
 				col[k] = i;
@@ -344,7 +332,7 @@ read_rows(struct hoso_units *u, struct hoso_register_csv *csv, struct hoso_err *
 					    u->label, line, names[k]);
 					goto out;
 				}
-				trim(&v[k], &len[k]);
+				hoso_register_csv_trim(&v[k], &len[k]);
 			}
 		}
 		if (bad != SIZE_MAX) {
