@@ -820,11 +820,11 @@ out:
 	return r;
 }
 
-int
-hoso_img_grey8(const struct hoso_img *img, unsigned char **grey, int *width, int *height,
+static int
+grey8(const struct hoso_img *img, bool half, unsigned char **grey, int *width, int *height,
     struct hoso_err *err)
 {
-	PIX *g = NULL;
+	PIX *g = NULL, *t;
 	unsigned char *p = NULL;
 	l_uint32 *line;
 	int w, h, wpl, x, y, r;
@@ -835,13 +835,24 @@ hoso_img_grey8(const struct hoso_img *img, unsigned char **grey, int *width, int
 		r = hoso_err_set(err, HOSO_EUSAGE, _("grey copy: no image"));
 		goto out;
 	}
-	if (pixGetDepth(img->pix) == 32)
+	if (half && pixGetDepth(img->pix) == 1)
+		g = pixScaleToGray2(img->pix);
+	else if (pixGetDepth(img->pix) == 32)
 		g = pixConvertRGBToLuminance(img->pix);
 	else
 		g = pixConvertTo8(img->pix, 0);
-	w = pixGetWidth(img->pix);
-	h = pixGetHeight(img->pix);
-	if (g == NULL || (p = malloc((size_t)w * (size_t)h)) == NULL) {
+	if (half && g != NULL && pixGetDepth(img->pix) != 1) {
+		t = pixScaleAreaMap2(g);
+		pixDestroy(&g);
+		g = t;
+	}
+	if (g == NULL) {
+		r = hoso_err_sys(err, ENOMEM, _("grey copy"));
+		goto out;
+	}
+	w = pixGetWidth(g);
+	h = pixGetHeight(g);
+	if ((p = malloc((size_t)w * (size_t)h)) == NULL) {
 		r = hoso_err_sys(err, ENOMEM, _("grey copy"));
 		goto out;
 	}
@@ -860,6 +871,20 @@ out:
 	free(p);
 	pixDestroy(&g);
 	return r;
+}
+
+int
+hoso_img_grey8(const struct hoso_img *img, unsigned char **grey, int *width, int *height,
+    struct hoso_err *err)
+{
+	return grey8(img, false, grey, width, height, err);
+}
+
+int
+hoso_img_grey8_half(const struct hoso_img *img, unsigned char **grey, int *width, int *height,
+    struct hoso_err *err)
+{
+	return grey8(img, true, grey, width, height, err);
 }
 
 int

@@ -86,6 +86,9 @@ int hoso_img_encode_tiff(const struct hoso_img *img, struct hoso_buf *out, struc
 /* An 8-bit grey copy of the pixels (for QR decoding); *grey is malloc'd. */
 int hoso_img_grey8(const struct hoso_img *img, unsigned char **grey, int *width, int *height,
     struct hoso_err *err);
+/* The same at half the size each way (a quarter of the pixels to scan). */
+int hoso_img_grey8_half(const struct hoso_img *img, unsigned char **grey, int *width,
+    int *height, struct hoso_err *err);
 
 /*
  * Measure the residual skew of an image in degrees, as the clockwise rotation

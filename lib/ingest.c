@@ -79,7 +79,17 @@ find_separator(const struct hoso_img *img, struct job *j)
 	const char *t;
 	int w, h, n = 0, i, r;
 
-	if ((r = hoso_img_grey8(img, &grey, &w, &h, &j->err)) != 0 ||
+	/*
+	 * Every page of a split batch is searched for a code, so this is on the
+	 * hot path: a page of 1600 px or more a side (about 190 dpi on A4) is
+	 * searched at half size, a quarter of the pixels. Separator sheets' codes
+	 * are 6 cm wide, a module 2.4 mm: still 14 px at 300 dpi halved.
+	 */
+	if (hoso_img_width(img) >= 1600 && hoso_img_height(img) >= 1600)
+		r = hoso_img_grey8_half(img, &grey, &w, &h, &j->err);
+	else
+		r = hoso_img_grey8(img, &grey, &w, &h, &j->err);
+	if (r != 0 ||
 	    (r = hoso_qr_decode(grey, w, h, &texts, &n, &j->err)) != 0)
 		goto out;
 	for (i = 0, t = hoso_buf_str(&texts); i < n; i++, t += strlen(t) + 1) {
