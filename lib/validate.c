@@ -790,11 +790,11 @@ date_shape(struct toks *tk, long *y, long *m, long *d)
 	return take_word(tk, "nam") && take_num(tk, 4, 4, y);
 }
 
+/* A real date, year 1900-2100; the calendar is the store's (hoso_store_date_ok). */
 static bool
 date_ok(long y, long m, long d, struct hoso_validate_result *res)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	char ymd[16];
 
 	if (y < 1900 || y > 2100) {
 		why(res, "year %ld is not 1900-2100", y);
@@ -804,7 +804,8 @@ date_ok(long y, long m, long d, struct hoso_validate_result *res)
 		why(res, "month %ld is not 1-12", m);
 		return false;
 	}
-	if (d < 1 || d > mdays[m - 1] + (m == 2 && leap)) {
+	snprintf(ymd, sizeof(ymd), "%04ld-%02ld-%02ld", y, m, d);
+	if (!hoso_store_date_ok(ymd)) {
 		if (m == 2 && d == 29)
 			why(res, "no 29 February in %ld, not a leap year", y);
 		else
@@ -828,14 +829,15 @@ date_tail(struct toks *tk)
 	return take_word(tk, "bang") && take_word(tk, "chu");
 }
 
-/* [lúc] H giờ M [phút] | HhM | H:M ['] */
+/* [lúc] H giờ M [phút] | HhM | HgM | H:M ['] */
 static bool
 time_shape(struct toks *tk, long *h, long *mi)
 {
 	take_word(tk, "luc");
 	if (!take_num(tk, 1, 2, h))
 		return false;
-	if (!take_word(tk, "gio") && !take_word(tk, "h") && !take_punct(tk, ':'))
+	if (!take_word(tk, "gio") && !take_word(tk, "h") && !take_word(tk, "g") &&
+	    !take_punct(tk, ':'))
 		return false;
 	if (!take_num(tk, 1, 2, mi))
 		return false;
@@ -1061,12 +1063,21 @@ is_apostrophe(uint32_t cp)
 	return cp == '\'' || cp == 0x2019;
 }
 
+/* The character at s is a letter. */
+static bool
+letter_at(const char *s)
+{
+	uint32_t cp;
+
+	return *s != '\0' && (dec(s, &cp), is_letter(cp));
+}
+
 static int
 v_name(const char *s, struct hoso_buf *value, struct hoso_validate_result *res,
     struct hoso_err *err)
 {
 	size_t i, len;
-	uint32_t cp, prev = ' ', next;
+	uint32_t cp, prev = ' ';
 	char c[5];
 
 	res->ok = true;
@@ -1075,8 +1086,7 @@ v_name(const char *s, struct hoso_buf *value, struct hoso_validate_result *res,
 		if (cp == ' ' || is_letter(cp))
 			continue;
 		/* H'Hen Niê, Ksor H'Bin; a hyphen inside a compound word. */
-		if ((is_apostrophe(cp) || cp == '-') && is_letter(prev) && s[i + len] != '\0' &&
-		    (dec(s + i + len, &next), is_letter(next)))
+		if ((is_apostrophe(cp) || cp == '-') && is_letter(prev) && letter_at(s + i + len))
 			continue;
 		res->ok = false;
 		if (cp >= '0' && cp <= '9')
@@ -1115,18 +1125,16 @@ same(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 static bool
 one_edit(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
-	size_t i = 0, j;
+	size_t i = 0;
 
 	if (na > nb + 1 || nb > na + 1)
 		return false;
 	while (i < na && i < nb && a[i] == b[i])
 		i++;
-	if (na == nb)
-		return same(a + i + (i < na), na - i - (i < na), b + i + (i < nb), nb - i - (i < nb));
-	j = i;
-	if (na > nb)
-		return same(a + i + 1, na - i - 1, b + j, nb - j);
-	return same(a + i, na - i, b + j + 1, nb - j - 1);
+	if (i == na || i == nb)		/* equal, or one letter more at the end */
+		return true;
+	/* Past the first difference the rest must match, with that one letter skipped. */
+	return same(a + i + (na >= nb), na - i - (na >= nb), b + i + (nb >= na), nb - i - (nb >= na));
 }
 
 /*

@@ -329,6 +329,9 @@ datetime_cases(void **state)
 		{ "08 giờ 30 phút ngày 05/03/2026", true, "2026-03-05T08:30", false, NULL },
 		{ "8h30 ngày 05/03/2026", true, "2026-03-05T08:30", false, NULL },
 		{ "8h30, 05/03/2026", true, "2026-03-05T08:30", false, NULL },
+		{ "8g30 ngày 05/03/2026", true, "2026-03-05T08:30", false, NULL },
+		{ "8:30 ngày 05/03/2026", true, "2026-03-05T08:30", false, NULL },
+		{ "8 giờ 30 phút chiều, ngày 05/03/2026", false, NULL, false, "not a date and time" },
 		{ "8H30' ngày 5/3/2026", true, "2026-03-05T08:30", false, NULL },
 		{ "08:30 05-03-2026", true, "2026-03-05T08:30", false, NULL },
 		{ "8 gio 30 phut, ngay 05 thang 3 nam 2026", true, "2026-03-05T08:30", false, NULL },
@@ -532,7 +535,11 @@ enum_cases(void **state)
 		{ "Viêt Nan", true, "Việt Nam", true, "read as 'Việt Nam'" },
 		{ "Lao", true, "Lào", false, NULL },
 		{ "Lac", true, "Lào", true, NULL },
-		{ "Campuchla", true, "Campuchia", true, NULL },
+		{ "Campuchla", true, "Campuchia", true, NULL },	/* substitution */
+		{ "Campchia", true, "Campuchia", true, NULL },	/* a letter lost */
+		{ "Campuuchia", true, "Campuchia", true, NULL },	/* a letter more */
+		{ "ILào", true, "Lào", true, NULL },		/* a letter more in front */
+		{ "Cmpchia", false, NULL, false, "not one of" },	/* two lost */
 	};
 	/* Two values one edit from the input, or equal without diacritics: ambiguous. */
 	static const char *const close[] = { "Năm", "Nấm", "Nam", "Nem" };
