@@ -1227,13 +1227,13 @@ hoso_validate_value(enum hoso_validate_type type, const char *raw,
 	if (raw == NULL || value == NULL || res == NULL || (size_t)type >= N_TYPES)
 		return hoso_err_set(err, HOSO_EUSAGE, _("validate: bad arguments"));
 	if (type == HOSO_VALIDATE_ENUM) {
-		if (enum_values == NULL || n_enum == 0)
-			return hoso_err_set(err, HOSO_EUSAGE, _("validate: an enum needs its values"));
-		for (k = 0; k < n_enum; k++)
+		for (k = 0; k < n_enum && enum_values != NULL; k++)
 			if (enum_values[k] == NULL || !hoso_utf8_valid(enum_values[k],
 			    strlen(enum_values[k])))
-				return hoso_err_set(err, HOSO_EUSAGE,
-				    _("validate: an enum value is missing or not UTF-8"));
+				break;
+		if (enum_values == NULL || n_enum == 0 || k < n_enum)
+			return hoso_err_set(err, HOSO_EUSAGE,
+			    _("validate: an enum needs its list of values, each in UTF-8"));
 	}
 	memset(res, 0, sizeof(*res));
 	hoso_buf_reset(value);
