@@ -236,18 +236,24 @@ out:
 }
 
 static void
-tk_set(struct hoso_tsp_token *tk, int status, const char *fmt, ...) HOSO_PRINTF(3, 4);
+set_state(int *state, char *detail, size_t n, int st, const char *fmt, ...) HOSO_PRINTF(5, 6);
 
+/* A result and its reason, for struct hoso_tsp_token and struct hoso_tsp_ocsp. */
 static void
-tk_set(struct hoso_tsp_token *tk, int status, const char *fmt, ...)
+set_state(int *state, char *detail, size_t n, int st, const char *fmt, ...)
 {
 	va_list ap;
 
-	tk->status = status;
+	*state = st;
 	va_start(ap, fmt);
-	vsnprintf(tk->detail, sizeof(tk->detail), fmt, ap);
+	vsnprintf(detail, n, fmt, ap);
 	va_end(ap);
 }
+
+#define tk_set(tk, st, ...) set_state(&(tk)->status, (tk)->detail, sizeof((tk)->detail), (st), \
+	__VA_ARGS__)
+#define ocsp_set(res, st, ...) set_state(&(res)->state, (res)->detail, sizeof((res)->detail), \
+	(st), __VA_ARGS__)
 
 /* RFC 3161 2.4.2 and 2.3: the imprint (checked first: a token over other data is proven wrong). */
 static bool
@@ -361,20 +367,6 @@ out:
 	sk_X509_free(signers);
 	TS_TST_INFO_free(ti);
 	PKCS7_free(p7);
-}
-
-static void
-ocsp_set(struct hoso_tsp_ocsp *res, int state, const char *fmt, ...) HOSO_PRINTF(3, 4);
-
-static void
-ocsp_set(struct hoso_tsp_ocsp *res, int state, const char *fmt, ...)
-{
-	va_list ap;
-
-	res->state = state;
-	va_start(ap, fmt);
-	vsnprintf(res->detail, sizeof(res->detail), fmt, ap);
-	va_end(ap);
 }
 
 /* Seconds of clock difference allowed between us and the responder (RFC 6960 4.2.2.1). */
