@@ -23,6 +23,7 @@
 #include "cms.h"
 #include "digest.h"
 #include "i18n.h"
+#include "tsp.h"
 
 struct hoso_cms_signer {
 	EVP_PKEY *key;
@@ -34,6 +35,8 @@ struct hoso_cms_trust {
 	X509_STORE *store;
 	STACK_OF(X509_CRL) *crls;
 	bool anchors;
+	bool ocsp;			/* ask OCSP about the signer's certificate */
+	char *ocsp_url;			/* NULL: the certificate's AIA */
 };
 
 /* The last OpenSSL error as text, for messages; clears the queue. */
@@ -308,6 +311,49 @@ add_signing_cert_v2(CMS_SignerInfo *si, X509 *cert)
 	return ok;
 }
 
+static bool time_of(const ASN1_TIME *t, time_t *out, char *iso, size_t n);
+
+/* EN 319 122-1 5.3: signature-time-stamp-token (RFC 3161) over the signature value. */
+static int
+add_timestamp(CMS_SignerInfo *si, const EVP_MD *md, const char *url, struct hoso_err *err)
+{
+	struct hoso_buf token = HOSO_BUF_INIT(0);
+	ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
+	char why[256];
+	int r;
+
+	if ((r = hoso_tsp_stamp(url, md, ASN1_STRING_get0_data(value),
+	    (size_t)ASN1_STRING_length(value), &token, err)) != 0)
+		goto out;
+	if (token.len > 0x7fffffff || !CMS_unsigned_add1_attr_by_NID(si,
+	    NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token.data, (int)token.len))
+		r = hoso_err_set(err, HOSO_EENGINE, _("%s: cannot add the time-stamp token: %s"), url,
+		    ossl_why(why, sizeof(why)));
+out:
+	hoso_buf_free(&token);
+	return r;
+}
+
+int
+hoso_cms_signer_check_time(const struct hoso_cms_signer *s, time_t when, struct hoso_err *err)
+{
+	char subj[256], from[24], to[24], at[24];
+	struct tm tm;
+	time_t t;
+
+	name_of(X509_get_subject_name(s->cert), subj, sizeof(subj));
+	if (!time_of(X509_get0_notBefore(s->cert), &t, from, sizeof(from)) ||
+	    !time_of(X509_get0_notAfter(s->cert), &t, to, sizeof(to)))
+		return hoso_err_set(err, HOSO_EINPUT, _("the certificate of %s has unreadable "
+		    "validity dates"), subj);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&when, &tm));
+	if (X509_cmp_time(X509_get0_notBefore(s->cert), &when) >= 0 ||
+	    X509_cmp_time(X509_get0_notAfter(s->cert), &when) <= 0)
+		return hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign: the certificate of %s is "
+		    "valid from %s to %s, not at the signing time %s"), subj, from, to, at);
+	return 0;
+}
+
 int
 hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
     const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err)
@@ -356,8 +402,11 @@ hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
 			goto engine;
 	/* CMS_final adds content-type and message-digest, then signs (RFC 5652 5.4). */
-	if ((in = BIO_new_mem_buf(content, (int)len)) == NULL || !CMS_final(cms, in, NULL, flags) ||
-	    (n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
+	if ((in = BIO_new_mem_buf(content, (int)len)) == NULL || !CMS_final(cms, in, NULL, flags))
+		goto engine;
+	if (o->tsa_url != NULL && (r = add_timestamp(si, md, o->tsa_url, err)) != 0)
+		goto out;
+	if ((n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
 		goto engine;
 	r = hoso_buf_add(der, out, (size_t)n, err);
 	goto out;
@@ -450,7 +499,19 @@ hoso_cms_trust_free(struct hoso_cms_trust *t)
 		return;
 	X509_STORE_free(t->store);
 	sk_X509_CRL_pop_free(t->crls, X509_CRL_free);
+	free(t->ocsp_url);
 	free(t);
+}
+
+int
+hoso_cms_trust_set_ocsp(struct hoso_cms_trust *t, const char *url, struct hoso_err *err)
+{
+	free(t->ocsp_url);
+	t->ocsp_url = NULL;
+	if (url != NULL && (t->ocsp_url = strdup(url)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	t->ocsp = true;
+	return 0;
 }
 
 static int
@@ -668,70 +729,132 @@ out:
 	ESS_SIGNING_CERT_V2_free(sc);
 }
 
-/*
- * Revocation from the CRLs given (RFC 5280 6.3), done here rather than by
- * X509_verify_cert because the chain is checked at the signing time while a
- * CRL is issued later: a certificate revoked at or before the signing time
- * is invalid; revoked later, without a timestamp proving the signature older
- * (EN 319 102-1 5.2.6, REVOKED_NO_POE), indeterminate.
- */
+/* What the revocation sources say about one certificate. */
+struct rev_answer {
+	bool answered;			/* a source knows the certificate's status */
+	bool revoked;
+	bool time_known;
+	time_t at;			/* the earliest revocation time given */
+};
+
 static void
-check_revocation(const struct hoso_cms_trust *t, STACK_OF(X509) *chain, time_t when,
-    struct hoso_cms_result *res)
+rev_revoked(struct rev_answer *a, bool time_known, time_t at)
 {
-	X509 *c, *issuer;
+	if (!a->revoked || (time_known && (!a->time_known || at < a->at))) {
+		a->time_known = time_known;
+		a->at = at;
+	}
+	a->answered = a->revoked = true;
+}
+
+/* RFC 5280 6.3: the --crl files signed by the issuer. */
+static void
+crl_lookup(const struct hoso_cms_trust *t, X509 *c, X509 *issuer, struct rev_answer *a)
+{
 	X509_CRL *crl;
 	X509_REVOKED *rev;
-	char subj[256], iso[24];
-	time_t rt;
-	int i, k;
-	bool found;
+	char iso[24];
+	time_t rt = 0;
+	bool known;
+	int k;
 
-	for (i = 0; i + 1 < sk_X509_num(chain); i++) {
-		c = sk_X509_value(chain, i);
-		issuer = sk_X509_value(chain, i + 1);
-		found = false;
-		name_of(X509_get_subject_name(c), subj, sizeof(subj));
-		for (k = 0; k < sk_X509_CRL_num(t->crls); k++) {
-			crl = sk_X509_CRL_value(t->crls, k);
-			if (X509_get0_pubkey(issuer) == NULL ||
-			    X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0 ||
-			    X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
-				ERR_clear_error();
-				continue;
-			}
-			found = true;
-			if (X509_CRL_get0_by_cert(crl, &rev, c) == 1) {
-				if (!time_of(X509_REVOKED_get0_revocationDate(rev), &rt, iso,
-				    sizeof(iso))) {
-					CERT_SET(HOSO_CMS_INVALID, _("%s is revoked"), subj);
-					return;
-				}
-				if (rt <= when)
-					CERT_SET(HOSO_CMS_INVALID, _("%s was revoked on %s, before the "
-					    "signing time"), subj, iso);
-				else
-					CERT_SET(HOSO_CMS_INDETERMINATE, _("%s was revoked on %s, after "
-					    "the signing time, and no timestamp proves the signature "
-					    "older"), subj, iso);
-				return;
-			}
+	for (k = 0; k < sk_X509_CRL_num(t->crls); k++) {
+		crl = sk_X509_CRL_value(t->crls, k);
+		if (X509_get0_pubkey(issuer) == NULL ||
+		    X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0 ||
+		    X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
+			ERR_clear_error();
+			continue;
 		}
-		if (!found && i == 0) {
-			CERT_SET(HOSO_CMS_INDETERMINATE, _("no CRL from the issuer of %s among the "
-			    "--crl files"), subj);
-			return;
+		a->answered = true;
+		if (X509_CRL_get0_by_cert(crl, &rev, c) == 1) {
+			known = time_of(X509_REVOKED_get0_revocationDate(rev), &rt, iso, sizeof(iso));
+			rev_revoked(a, known, rt);
 		}
 	}
 }
 
+/*
+ * Revocation from the --crl files and, for the signer's certificate, OCSP
+ * when asked (RFC 5280 6.3, RFC 6960), done here rather than by
+ * X509_verify_cert because the chain is checked at the signing time while a
+ * CRL or an OCSP answer is from later. A certificate is revoked when any
+ * source says so, known good when some source answered and none says
+ * revoked. Revoked at or before the proven time: invalid; later: fine when a
+ * timestamp proves the signature older, else indeterminate (EN 319 102-1
+ * 5.2.6, REVOKED_NO_POE). Returns false when it set res->cert_status.
+ */
+static bool
+check_revocation(const struct hoso_cms_trust *t, STACK_OF(X509) *chain, STACK_OF(X509) *untrusted,
+    time_t when, bool poe, char *note, size_t nn, struct hoso_cms_result *res)
+{
+	struct hoso_tsp_ocsp oc;
+	struct rev_answer a;
+	X509 *c, *issuer;
+	char subj[256], iso[24];
+	struct tm tm;
+	int i;
+
+	note[0] = '\0';
+	for (i = 0; i + 1 < sk_X509_num(chain); i++) {
+		c = sk_X509_value(chain, i);
+		issuer = sk_X509_value(chain, i + 1);
+		name_of(X509_get_subject_name(c), subj, sizeof(subj));
+		memset(&a, 0, sizeof(a));
+		crl_lookup(t, c, issuer, &a);
+		if (i == 0 && t->ocsp) {
+			hoso_tsp_ocsp_ask(t->ocsp_url, c, issuer, untrusted, t->store, &oc);
+			if (oc.state == HOSO_OCSP_GOOD)
+				a.answered = true;
+			else if (oc.state == HOSO_OCSP_REVOKED)
+				rev_revoked(&a, true, oc.revoked_at);
+		}
+		if (a.revoked) {
+			if (!a.time_known) {
+				CERT_SET(HOSO_CMS_INVALID, _("%s is revoked"), subj);
+				return false;
+			}
+			strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&a.at, &tm));
+			if (a.at <= when) {
+				CERT_SET(HOSO_CMS_INVALID, poe ? _("%s was revoked on %s, before the "
+				    "time of the signature's timestamp") : _("%s was revoked on %s, "
+				    "before the signing time"), subj, iso);
+				return false;
+			}
+			if (!poe) {
+				CERT_SET(HOSO_CMS_INDETERMINATE, _("%s was revoked on %s, after the "
+				    "signing time, and no timestamp proves the signature older"), subj,
+				    iso);
+				return false;
+			}
+			snprintf(note, nn, _(" (%s revoked on %s, after the timestamp)"), subj, iso);
+			continue;
+		}
+		if (!a.answered && i == 0) {
+			if (!t->ocsp)
+				CERT_SET(HOSO_CMS_INDETERMINATE, _("no CRL from the issuer of %s among "
+				    "the --crl files"), subj);
+			else if (sk_X509_CRL_num(t->crls) == 0)
+				CERT_SET(HOSO_CMS_INDETERMINATE, _("revocation of %s unknown: %s"), subj,
+				    oc.detail);
+			else
+				CERT_SET(HOSO_CMS_INDETERMINATE, _("revocation of %s unknown: no CRL "
+				    "from its issuer among the --crl files, and %s"), subj, oc.detail);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* when: the signing time, or with poe the time a valid timestamp proves. */
 static void
 check_certificate(const struct hoso_cms_trust *t, X509 *signer, STACK_OF(X509) *certs, time_t when,
-    struct hoso_cms_result *res)
+    bool poe, struct hoso_cms_result *res)
 {
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *chain = NULL;
-	char subj[256], why[64], root[256];
+	char subj[256], why[64], root[256], note[512];
+	const char *at = poe ? _("the time of the signature's timestamp") : _("the signing time");
 	int i, e;
 
 	name_of(X509_get_subject_name(signer), subj, sizeof(subj));
@@ -750,8 +873,8 @@ check_certificate(const struct hoso_cms_trust *t, X509 *signer, STACK_OF(X509) *
 		e = X509_STORE_CTX_get_error(ctx);
 		name_of(X509_get_subject_name(X509_STORE_CTX_get_current_cert(ctx) != NULL ?
 		    X509_STORE_CTX_get_current_cert(ctx) : signer), root, sizeof(root));
-		CERT_SET(HOSO_CMS_INDETERMINATE, _("certificate chain of %s not valid at the "
-		    "signing time: %s (%s)"), subj, X509_verify_cert_error_string(e), root);
+		CERT_SET(HOSO_CMS_INDETERMINATE, _("certificate chain of %s not valid at %s: %s "
+		    "(%s)"), subj, at, X509_verify_cert_error_string(e), root);
 		goto out;
 	}
 	chain = X509_STORE_CTX_get1_chain(ctx);
@@ -769,17 +892,74 @@ check_certificate(const struct hoso_cms_trust *t, X509 *signer, STACK_OF(X509) *
 	}
 	name_of(X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)), root,
 	    sizeof(root));
-	CERT_SET(HOSO_CMS_VALID, _("%s, chain to %s valid at the signing time"), subj, root);
-	if (sk_X509_CRL_num(t->crls) > 0) {
-		check_revocation(t, chain, when, res);
-		if (res->cert_status == HOSO_CMS_VALID)
-			CERT_SET(HOSO_CMS_VALID, _("%s, chain to %s valid at the signing time, not "
-			    "revoked"), subj, root);
-	}
+	CERT_SET(HOSO_CMS_VALID, _("%s, chain to %s valid at %s"), subj, root, at);
+	if ((sk_X509_CRL_num(t->crls) > 0 || t->ocsp) &&
+	    check_revocation(t, chain, certs, when, poe, note, sizeof(note), res))
+		CERT_SET(HOSO_CMS_VALID, _("%s, chain to %s valid at %s, not revoked%s"), subj,
+		    root, at, note);
 out:
 	ERR_clear_error();
 	sk_X509_pop_free(chain, X509_free);
 	X509_STORE_CTX_free(ctx);
+}
+
+static int
+status_rank(int st)
+{
+	return st == HOSO_CMS_INVALID ? 2 : st == HOSO_CMS_INDETERMINATE ? 1 : 0;
+}
+
+/*
+ * EN 319 102-1 5.4: each signature-time-stamp-token over the signature value.
+ * The earliest valid genTime, in *proven, is when the signature existed;
+ * returns whether there is one. res->ts_status is the worst token's.
+ */
+static bool
+check_timestamps(CMS_SignerInfo *si, STACK_OF(X509) *certs, const struct hoso_cms_trust *t,
+    time_t signing_time, time_t *proven, struct hoso_cms_result *res)
+{
+	const ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
+	struct hoso_tsp_token tk;
+	X509_ATTRIBUTE *attr;
+	ASN1_TYPE *ty;
+	bool have = false;
+	int i = -1, n = 0;
+
+	res->ts_status = HOSO_CMS_VALID;
+	while ((i = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, i)) >= 0) {
+		attr = CMS_unsigned_get_attr(si, i);
+		memset(&tk, 0, sizeof(tk));
+		if (X509_ATTRIBUTE_count(attr) != 1 || (ty = X509_ATTRIBUTE_get0_type(attr, 0)) == NULL ||
+		    ty->type != V_ASN1_SEQUENCE) {
+			tk.status = HOSO_CMS_INVALID;
+			snprintf(tk.detail, sizeof(tk.detail), _("a signature-time-stamp-token "
+			    "attribute that does not hold exactly one token"));
+		} else {
+			hoso_tsp_check(ASN1_STRING_get0_data(ty->value.sequence),
+			    (size_t)ASN1_STRING_length(ty->value.sequence), ASN1_STRING_get0_data(value),
+			    (size_t)ASN1_STRING_length(value), t != NULL && t->anchors ? t->store : NULL,
+			    certs, &tk);
+		}
+		/* EN 319 102-1 5.6.2.4 b): the claimed signing time is not after the timestamp. */
+		if (tk.status == HOSO_CMS_VALID && signing_time > tk.gen_time) {
+			tk.status = HOSO_CMS_INDETERMINATE;
+			snprintf(tk.detail, sizeof(tk.detail), _("the signing time %s is later than the "
+			    "timestamp's %s"), res->signing_time, tk.gen_time_iso);
+		}
+		if (tk.status == HOSO_CMS_VALID && (!have || tk.gen_time < *proven)) {
+			*proven = tk.gen_time;
+			snprintf(res->ts_time, sizeof(res->ts_time), "%s", tk.gen_time_iso);
+			have = true;
+		}
+		if (n++ == 0 || status_rank(tk.status) > status_rank(res->ts_status) ||
+		    (tk.status == HOSO_CMS_VALID && res->ts_status == HOSO_CMS_VALID &&
+		    tk.gen_time == *proven)) {
+			res->ts_status = tk.status;
+			snprintf(res->ts_detail, sizeof(res->ts_detail), "%s", tk.detail);
+		}
+	}
+	ERR_clear_error();
+	return have;
 }
 
 int
@@ -792,7 +972,8 @@ hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len
 	CMS_SignerInfo *si;
 	const unsigned char *p = sig;
 	X509 *signer = NULL;
-	time_t when = 0;
+	time_t when = 0, proven = 0;
+	bool poe;
 
 	(void)err;
 	memset(res, 0, sizeof(*res));
@@ -830,11 +1011,32 @@ hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len
 	name_of(X509_get_subject_name(signer), res->signer, sizeof(res->signer));
 	res->has_timestamp = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) >= 0;
 	check_signature(si, signer, content, len, &when, res);
-	if (res->sig_status == HOSO_CMS_VALID)
-		check_certificate(t, signer, certs, when, res);
+	if (res->sig_status == HOSO_CMS_VALID) {
+		poe = res->has_timestamp && check_timestamps(si, certs, t, when, &proven, res);
+		check_certificate(t, signer, certs, poe ? proven : when, poe, res);
+	}
 out:
 	ERR_clear_error();
 	sk_X509_pop_free(certs, X509_free);
 	CMS_ContentInfo_free(cms);
 	return 0;
+}
+
+/* For tsp.c (tsp.h): helpers it shares with this file. */
+const char *
+hoso_cms_ossl_why(char *buf, size_t n)
+{
+	return ossl_why(buf, n);
+}
+
+void
+hoso_cms_name_of(const X509_NAME *nm, char *out, size_t n)
+{
+	name_of(nm, out, n);
+}
+
+bool
+hoso_cms_digest_ok(int nid)
+{
+	return digest_ok(nid);
 }

@@ -33,6 +33,8 @@ struct hoso_cms_signer;
 int hoso_cms_signer_load(const struct hoso_cms_key_opts *o, struct hoso_cms_signer **s,
     struct hoso_err *err);
 void hoso_cms_signer_free(struct hoso_cms_signer *s);
+/* HOSO_EUSAGE when the signer's certificate is not valid at when (expired, not yet valid). */
+int hoso_cms_signer_check_time(const struct hoso_cms_signer *s, time_t when, struct hoso_err *err);
 /* The signer's subject (RFC 2253, UTF-8), for messages. */
 int hoso_cms_signer_name(const struct hoso_cms_signer *s, struct hoso_buf *out,
     struct hoso_err *err);
@@ -41,12 +43,16 @@ struct hoso_cms_sign_opts {
 	const char *digest;		/* "SHA256" (default when NULL), "SHA384", "SHA512" */
 	bool pss;			/* RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys) */
 	time_t signing_time;
+	const char *tsa_url;		/* RFC 3161 TSA (http://): CAdES-B-T; NULL: B-B */
 };
 
 /*
  * A detached SignedData over content[0..len) with the signed attributes of
  * CAdES-B-B (EN 319 122-1 5.2): content-type, message-digest, signing-time,
  * signing-certificate-v2; the signer certificate and chain included. DER to der.
+ * With o->tsa_url, also the unsigned signature-time-stamp-token over the
+ * signature value (EN 319 122-1 5.3, CAdES-B-T); a TSA that does not answer
+ * or answers wrong is HOSO_EENGINE and nothing is appended to der.
  */
 int hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
     const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err);
@@ -56,6 +62,12 @@ struct hoso_cms_trust;
 int hoso_cms_trust_load(const char *ca_file, const char *ca_path, const char *const *crl_files,
     size_t n_crls, struct hoso_cms_trust **t, struct hoso_err *err);
 void hoso_cms_trust_free(struct hoso_cms_trust *t);
+/*
+ * Also ask OCSP (RFC 6960) about the signer's certificate: the responder at
+ * url, or when NULL the one its authority information access names. With
+ * CRLs too, a certificate is revoked when either source says so.
+ */
+int hoso_cms_trust_set_ocsp(struct hoso_cms_trust *t, const char *url, struct hoso_err *err);
 
 enum hoso_cms_status {
 	HOSO_CMS_VALID,
@@ -71,12 +83,17 @@ struct hoso_cms_result {
 	char signer[256];		/* subject, RFC 2253 */
 	char signing_time[24];		/* YYYY-MM-DDTHH:MM:SSZ, "" if absent */
 	char algorithm[64];		/* e.g. "RSA 2048 PKCS#1 v1.5, SHA-256" */
-	bool has_timestamp;		/* an unsigned signature-time-stamp-token (not checked yet) */
+	bool has_timestamp;		/* an unsigned signature-time-stamp-token */
+	int ts_status;			/* with has_timestamp: the tokens (the worst of them) */
+	char ts_detail[512];
+	char ts_time[24];		/* genTime of the earliest valid token, "" if none */
 };
 
 /*
  * Verify a detached signature over content (EN 319 102-1 5.2 and 5.3, limited
- * to what CAdES-B-B needs). Fills res; returns non-zero only when the check
+ * to what CAdES-B-B and B-T need). A valid timestamp's genTime is the time at
+ * which the certificate must have been valid and not revoked; without one,
+ * the signing-time attribute (hoso-archive(5)). Fills res; returns non-zero only when the check
  * could not run at all (out of memory).
  */
 int hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len,

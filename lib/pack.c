@@ -376,6 +376,7 @@ hoso_pack_dossier(const struct hoso_pack_opts *o, struct hoso_pack_result *res,
 	so.digest = alg;
 	so.pss = o->pss;
 	so.signing_time = o->signing_time;
+	so.tsa_url = o->tsa_url;
 	if ((r = hoso_asic_manifest_write(HOSO_ASIC_SIGNATURE, refs, n_refs, &amf, err)) != 0 ||
 	    (r = hoso_cms_sign(o->signer, &so, amf.data, amf.len, &sig, err)) != 0 ||
 	    (r = add_small(zw, HOSO_ASIC_MANIFEST, HOSO_ZIP_DEFLATED, &amf, err)) != 0 ||

@@ -17,6 +17,7 @@ struct hoso_pack_opts {
 	const struct hoso_cms_signer *signer;
 	const char *digest;			/* "SHA256" (NULL), "SHA384", "SHA512" */
 	bool pss;
+	const char *tsa_url;			/* RFC 3161 time-stamp authority; NULL: none */
 };
 
 struct hoso_pack_result {

@@ -398,7 +398,7 @@ check_signatures(struct vctx *v, struct hoso_err *err)
 	struct hoso_verify_report *rep = v->rep;
 	struct hoso_buf sig = HOSO_BUF_INIT(0);
 	struct hoso_cms_result res;
-	bool any_ts = false, done_sig = false, done_cert = false;
+	bool any_ts = false, done_sig = false, done_cert = false, done_ts = false;
 	size_t m, n_ok = 0;
 	long idx;
 	int r = 0;
@@ -441,6 +441,13 @@ check_signatures(struct vctx *v, struct hoso_err *err)
 			continue;
 		}
 		n_ok++;
+		if (res.has_timestamp && !done_ts) {
+			/* Check 5: the first token that is not valid, else the first signature's. */
+			set_check(rep, HOSO_CHECK_TIMESTAMP, res.ts_status == HOSO_CMS_VALID ?
+			    HOSO_CHECK_PASSED : res.ts_status == HOSO_CMS_INVALID ? HOSO_CHECK_FAILED :
+			    HOSO_CHECK_INDETERMINATE, "%s", res.ts_detail);
+			done_ts = res.ts_status != HOSO_CMS_VALID;
+		}
 		if (res.cert_status != HOSO_CMS_VALID && !done_cert) {
 			set_check(rep, HOSO_CHECK_CERTIFICATE, res.cert_status == HOSO_CMS_INVALID ?
 			    HOSO_CHECK_FAILED : HOSO_CHECK_INDETERMINATE, "%s", res.cert_detail);
@@ -458,9 +465,11 @@ check_signatures(struct vctx *v, struct hoso_err *err)
 	if (rep->checks[HOSO_CHECK_CERTIFICATE].status == HOSO_CHECK_SKIPPED)
 		set_check(rep, HOSO_CHECK_CERTIFICATE, HOSO_CHECK_SKIPPED, _("not checked: no valid "
 		    "signature"));
-	set_check(rep, HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, any_ts ?
-	    _("a signature timestamp is present; this version does not check it") :
-	    _("none (CAdES-B-B)"));
+	if (!any_ts)
+		set_check(rep, HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, _("none (CAdES-B-B)"));
+	else if (rep->checks[HOSO_CHECK_TIMESTAMP].status == HOSO_CHECK_SKIPPED)
+		set_check(rep, HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, _("not checked: no valid "
+		    "signature"));
 out:
 	hoso_buf_free(&sig);
 	return r;

@@ -32,6 +32,8 @@ usage_text(void)
 	    "      --pss              RSASSA-PSS instead of RSA PKCS#1 v1.5\n"
 	    "      --signing-time T   signing time, YYYY-MM-DDTHH:MM:SSZ (UTC; default\n"
 	    "                         now, or SOURCE_DATE_EPOCH)\n"
+	    "      --tsa-url URL      time-stamp the signature (RFC 3161, CAdES-B-T) at\n"
+	    "                         the time-stamp authority URL (http://)\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          more messages\n"
 	    "  -h, --help             this help\n"
@@ -43,7 +45,7 @@ usage_text(void)
 
 enum {
 	OPT_KEY = 256, OPT_CERT, OPT_CHAIN, OPT_PKCS12, OPT_PASS, OPT_DIGEST, OPT_PSS,
-	OPT_SIGNING_TIME,
+	OPT_SIGNING_TIME, OPT_TSA_URL,
 };
 
 static const struct option longopts[] = {
@@ -57,6 +59,7 @@ static const struct option longopts[] = {
 	{ "digest", required_argument, NULL, OPT_DIGEST },
 	{ "pss", no_argument, NULL, OPT_PSS },
 	{ "signing-time", required_argument, NULL, OPT_SIGNING_TIME },
+	{ "tsa-url", required_argument, NULL, OPT_TSA_URL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -176,7 +179,7 @@ main(int argc, char **argv)
 	struct hoso_buf out = HOSO_BUF_INIT(0);
 	struct hoso_err err;
 	struct cli c;
-	const char *output = NULL, *pass_spec = NULL, *digest = "SHA256", *epoch;
+	const char *output = NULL, *pass_spec = NULL, *digest = "SHA256", *epoch, *tsa_url = NULL;
 	char *password = NULL;
 	bool pss = false, time_given = false;
 	time_t when = 0;
@@ -219,6 +222,12 @@ main(int argc, char **argv)
 				    "1980 to 2107), not '%s'"), optarg);
 			time_given = true;
 			break;
+		case OPT_TSA_URL:
+			if (strncmp(optarg, "http://", 7) != 0)
+				cli_usage_error(&c, _("--tsa-url wants an http:// URL, not '%s'"),
+				    optarg);
+			tsa_url = optarg;
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			return CLI_EXIT_USAGE;
@@ -241,7 +250,8 @@ main(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	ko.password = password;
 	hoso_err_clear(&err);
-	if (hoso_cms_signer_load(&ko, &signer, &err) != 0) {
+	if (hoso_cms_signer_load(&ko, &signer, &err) != 0 ||
+	    hoso_cms_signer_check_time(signer, when, &err) != 0) {
 		status = cli_fail(&c, &err);
 		goto out;
 	}
@@ -259,6 +269,7 @@ main(int argc, char **argv)
 		po.signer = signer;
 		po.digest = digest;
 		po.pss = pss;
+		po.tsa_url = tsa_url;
 		if (hoso_pack_dossier(&po, &res, &err) != 0) {
 			status = cli_fail(&c, &err);
 			continue;

@@ -22,6 +22,9 @@ usage_text(void)
 	    "      --ca-file FILE     trust anchors (PEM)\n"
 	    "      --ca-path DIR      trust anchors (hashed directory, c_rehash)\n"
 	    "      --crl FILE         revocation list (PEM or DER); repeatable\n"
+	    "      --ocsp             ask the OCSP responder named in the signer's\n"
+	    "                         certificate whether it is revoked\n"
+	    "      --ocsp-url URL     ask this OCSP responder instead (implies --ocsp)\n"
 	    "      --report FILE      write the full report as XML ('-' for standard output)\n"
 	    "      --extract DIR      after the archive verified, write its files into DIR\n"
 	    "  -j, --jobs N           archives checked at once (default: number of CPUs)\n"
@@ -35,7 +38,7 @@ usage_text(void)
 	    "See verify(1), hoso-archive(5).\n");
 }
 
-enum { OPT_CA_FILE = 256, OPT_CA_PATH, OPT_CRL, OPT_REPORT, OPT_EXTRACT };
+enum { OPT_CA_FILE = 256, OPT_CA_PATH, OPT_CRL, OPT_REPORT, OPT_EXTRACT, OPT_OCSP, OPT_OCSP_URL };
 
 static const struct option longopts[] = {
 	CLI_COMMON_LONGOPTS,
@@ -44,6 +47,8 @@ static const struct option longopts[] = {
 	{ "crl", required_argument, NULL, OPT_CRL },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "extract", required_argument, NULL, OPT_EXTRACT },
+	{ "ocsp", no_argument, NULL, OPT_OCSP },
+	{ "ocsp-url", required_argument, NULL, OPT_OCSP_URL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -141,7 +146,8 @@ main(int argc, char **argv)
 	struct hoso_cms_trust *trust = NULL;
 	struct hoso_err err;
 	struct cli c;
-	const char *ca_file = NULL, *ca_path = NULL, *report = NULL, **crls = NULL;
+	const char *ca_file = NULL, *ca_path = NULL, *report = NULL, **crls = NULL, *ocsp_url = NULL;
+	bool ocsp = false;
 	size_t n_crls = 0, n, i;
 	int opt, status = CLI_EXIT_OK, s;
 
@@ -170,6 +176,16 @@ main(int argc, char **argv)
 		case OPT_EXTRACT:
 			o.extract_dir = optarg;
 			break;
+		case OPT_OCSP:
+			ocsp = true;
+			break;
+		case OPT_OCSP_URL:
+			if (strncmp(optarg, "http://", 7) != 0)
+				cli_usage_error(&c, _("--ocsp-url wants an http:// URL, not '%s'"),
+				    optarg);
+			ocsp = true;
+			ocsp_url = optarg;
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			return CLI_EXIT_USAGE;
@@ -181,7 +197,8 @@ main(int argc, char **argv)
 	if (o.extract_dir != NULL && n != 1)
 		cli_usage_error(&c, _("--extract takes exactly one archive"));
 	hoso_err_clear(&err);
-	if (hoso_cms_trust_load(ca_file, ca_path, crls, n_crls, &trust, &err) != 0) {
+	if (hoso_cms_trust_load(ca_file, ca_path, crls, n_crls, &trust, &err) != 0 ||
+	    (ocsp && hoso_cms_trust_set_ocsp(trust, ocsp_url, &err) != 0)) {
 		status = cli_fail(&c, &err);
 		goto out;
 	}

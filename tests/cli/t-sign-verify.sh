@@ -161,7 +161,10 @@ sed 's/<ds:DigestValue>./<ds:DigestValue>A/' x/META-INF/ASiCManifest.xml >man.xm
 "$HZ" rezip a.asice t4.asice --set META-INF/ASiCManifest.xml=man.xml
 notvalid "a changed manifest is caught" -v t4.asice
 contains "...by the message digest" "$out" "message-digest does not match"
-cp x/META-INF/signature001.p7s sig.p7s && printf 'X' | dd of=sig.p7s bs=1 seek=$(($(wc -c <sig.p7s) - 10)) conv=notrunc 2>/dev/null
+# Write X there, or Y when the (random) signature already has an X.
+at=$(($(wc -c <x/META-INF/signature001.p7s) - 10))
+ch=X && [ "$(od -An -c -j "$at" -N1 x/META-INF/signature001.p7s | tr -d ' ')" = X ] && ch=Y
+cp x/META-INF/signature001.p7s sig.p7s && printf '%s' "$ch" | dd of=sig.p7s bs=1 seek="$at" conv=notrunc 2>/dev/null
 "$HZ" rezip a.asice t5.asice --set META-INF/signature001.p7s=sig.p7s
 notvalid "a changed signature value is caught" t5.asice
 printf 'application/vnd.etsi.asic-s+zip' >mt
@@ -187,7 +190,8 @@ contains "...and says why" "$out" "indeterminate: no trust anchor"
 sign-pack -q --key "$PKI/untrusted.key" --cert "$PKI/untrusted.pem" --signing-time "$T" -o u.asice "$D"
 expect_exit 1 "a signer under an untrusted root: indeterminate" verify "$CA" u.asice
 contains "...indeterminate" "$out" "u.asice: indeterminate"
-sign expired x1.asice
+# sign-pack refuses an expired certificate (t-tsa-ocsp.sh); openssl signs with it now.
+resign a.asice x1.asice expired -cades
 expect_exit 1 "a signer expired at the signing time: indeterminate" verify "$CA" x1.asice
 contains "...because expired" "$out" "expired"
 sign revoked rv.asice
