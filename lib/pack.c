@@ -128,6 +128,26 @@ reserve(struct hoso_zipw *zw, const char *name, size_t len, size_t *index, struc
 	return hoso_zipw_end(zw, err);
 }
 
+/* Up to n bytes, fewer only at the end of the file; -1 with errno on an error. */
+static ssize_t
+read_full(int fd, unsigned char *buf, size_t n)
+{
+	size_t have = 0;
+	ssize_t got;
+
+	while (have < n) {
+		if ((got = read(fd, buf + have, n - have)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+	}
+	return (ssize_t)have;
+}
+
 /* Stream one payload file: read once, SHA-256 (BagIt) and the manifest digest, into the ZIP. */
 static int
 pack_file(struct hoso_zipw *zw, int dirfd, const char *dir, struct item *it, const char *alg,
@@ -137,6 +157,7 @@ pack_file(struct hoso_zipw *zw, int dirfd, const char *dir, struct item *it, con
 	struct stat st;
 	size_t len;
 	ssize_t got;
+	bool first;
 	int fd, r;
 
 	if ((fd = openat(dirfd, it->rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
@@ -153,16 +174,18 @@ pack_file(struct hoso_zipw *zw, int dirfd, const char *dir, struct item *it, con
 		goto out;
 	}
 	if ((r = hoso_digest_new("SHA256", &sha, err)) != 0 ||
-	    (strcmp(alg, "SHA256") != 0 && (r = hoso_digest_new(alg, &md, err)) != 0) ||
-	    (r = hoso_zipw_begin(zw, it->name, method_for(it->name), it->size, NULL, err)) != 0)
+	    (strcmp(alg, "SHA256") != 0 && (r = hoso_digest_new(alg, &md, err)) != 0))
 		goto out;
-	for (;;) {
-		if ((got = read(fd, buf, CHUNK)) < 0) {
-			if (errno == EINTR)
-				continue;
+	for (first = true;; first = false) {
+		if ((got = read_full(fd, buf, CHUNK)) < 0) {
 			r = hoso_err_sys(err, errno, _("%s/%s: cannot read"), dir, it->rel);
 			goto out;
 		}
+		/* The method goes in the local header: decided on the first chunk. */
+		if (first && (r = hoso_zipw_begin(zw, it->name, method_for(it->name) ==
+		    HOSO_ZIP_DEFLATED && hoso_zip_deflate_pays(buf, (size_t)got) ?
+		    HOSO_ZIP_DEFLATED : HOSO_ZIP_STORED, it->size, NULL, err)) != 0)
+			goto out;
 		if (got == 0)
 			break;
 		if ((r = hoso_digest_update(sha, buf, (size_t)got, err)) != 0 ||

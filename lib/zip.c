@@ -528,6 +528,30 @@ hoso_zipw_free(struct hoso_zipw *zw)
 	free(zw);
 }
 
+bool
+hoso_zip_deflate_pays(const void *p, size_t n)
+{
+	unsigned char out[CHUNK];
+	z_stream zs;
+	bool pays = true;
+
+	if (n < 512)
+		return true;	/* too little to judge, and too little to matter */
+	if (n > CHUNK)
+		n = CHUNK;
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return true;
+	zs.next_in = (unsigned char *)(uintptr_t)p;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)(n - n / 32);
+	/* Z_STREAM_END within n - n/32 bytes: it shrank by 1/32 at least. */
+	pays = deflate(&zs, Z_FINISH) == Z_STREAM_END;
+	deflateEnd(&zs);
+	return pays;
+}
+
 /* --- reader --- */
 
 /* A name (folded, or as it is) and its entry's index, for sorting. */

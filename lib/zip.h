@@ -65,6 +65,13 @@ int hoso_zipw_commit(struct hoso_zipw *zw, struct hoso_err *err);
 /* Free; an archive not committed is removed. */
 void hoso_zipw_free(struct hoso_zipw *zw);
 
+/*
+ * Whether DEFLATE is worth its time for data that begins like p[0..n): false
+ * when a fast trial compression of those bytes saves less than 1/32 (data
+ * compressed already: scans, compressed TIFF, most PDF streams). Deterministic.
+ */
+bool hoso_zip_deflate_pays(const void *p, size_t n);
+
 /* Reader. */
 struct hoso_zipr;
 
