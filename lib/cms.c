@@ -311,7 +311,8 @@ load_p11(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct ho
 	if ((s->key = ENGINE_load_private_key(e, o->pkcs11_uri,
 	    (UI_METHOD *)(uintptr_t)UI_null(), NULL)) == NULL) {
 		r = hoso_err_set(err, HOSO_EENGINE, o->password != NULL ?
-		    _("%s: the token refused the PIN, or holds no such private key: %s") :
+		    _("%s: the token gave no private key (a wrong PIN, no such key, or a module "
+		    "that does not load): %s") :
 		    _("%s: no such private key on the token (without a PIN, given with --pass, "
 		    "private keys stay hidden): %s"), o->pkcs11_uri, ossl_why(why, sizeof(why)));
 		goto out;

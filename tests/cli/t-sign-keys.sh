@@ -59,7 +59,7 @@ contains "...as PSS" "$out" "RSA 2048 PSS, SHA-256"
 nolsan() { ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$@"; }
 expect_exit 0 "the PIN may come from the environment" sh -c "HOSO_PIN=\$(cat $PKI/pkcs11.pin) sign-pack -q --pkcs11 '$URI' --pkcs11-module $MOD --pass env:HOSO_PIN --signing-time $T -o k5.asice $D"
 expect_exit 5 "a wrong PIN: the token refuses, exit 5" nolsan sh -c "HOSO_PIN=000000 sign-pack --pkcs11 '$URI' --pkcs11-module $MOD --pass env:HOSO_PIN -o w.asice $D"
-contains "...saying so" "$errout" "the token refused the PIN"
+contains "...saying why it may be" "$errout" "the token gave no private key (a wrong PIN"
 expect_exit 5 "no PIN: the private key stays hidden, exit 5" nolsan sign-pack --pkcs11 "$URI" --pkcs11-module "$MOD" -o w.asice "$D"
 contains "...and the message points at --pass" "$errout" "--pass"
 expect_exit 5 "no such object on the token: exit 5" nolsan tok 'pkcs11:token=hoso;object=nobody' w.asice
