@@ -105,6 +105,11 @@ check "...leaves the input untouched" cmp -s c.asice c-before.asice
 check "...as ASiCManifest003.xml and signature003.p7s" [ "$(unzip -Z1 c3.asice | tail -n 2 | tr '\n' ' ')" = "META-INF/ASiCManifest003.xml META-INF/signature003.p7s " ]
 expect_exit 0 "...and all three verify" verify -v "$CA" c3.asice
 contains "...each reported" "$out" "passed: 3 signature(s)"
+cp a.asice d3.asice
+expect_exit 0 "a countersignature may use another digest and PSS" pem rsa3072 -q --digest sha384 --pss --signing-time "$T2" --add-signature d3.asice
+contains "...its manifest in SHA-384" "$(unzip -p d3.asice META-INF/ASiCManifest002.xml)" "xmldsig-more#sha384"
+expect_exit 0 "...and both signatures verify" verify -v "$CA" d3.asice
+contains "...the second as PSS with SHA-384" "$out" "RSA 3072 PSS, SHA-384, signed $T2"
 cp a.asice d1.asice && cp a.asice d2.asice
 pem rsa3072 -q --signing-time "$T2" --add-signature d1.asice
 pem rsa3072 -q --signing-time "$T2" --add-signature d2.asice
