@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/engine.h>
 #include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -18,6 +20,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <openssl/ui.h>
 #include <openssl/x509v3.h>
 
 #include "cms.h"
@@ -29,6 +32,7 @@ struct hoso_cms_signer {
 	EVP_PKEY *key;
 	X509 *cert;
 	STACK_OF(X509) *chain;
+	ENGINE *engine;		/* the token's key lives behind it (PKCS#11) */
 };
 
 struct hoso_cms_trust {
@@ -148,12 +152,34 @@ pem_pass(char *buf, int size, int rwflag, void *u)
 	return (int)len;
 }
 
+/* PEM intermediates, in the order of the file, after the signer's certificate. */
+static int
+load_chain(const char *path, struct hoso_cms_signer *s, struct hoso_err *err)
+{
+	char why[256];
+	BIO *b;
+	X509 *c;
+	int r = 0;
+
+	if ((b = BIO_new_file(path, "rb")) == NULL)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the chain: %s"), path,
+		    ossl_why(why, sizeof(why)));
+	while ((c = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
+		if (!sk_X509_push(s->chain, c)) {
+			X509_free(c);
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			break;
+		}
+	ERR_clear_error();	/* the end of the file */
+	BIO_free(b);
+	return r;
+}
+
 static int
 load_pem(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct hoso_err *err)
 {
 	char why[256];
 	BIO *b = NULL;
-	X509 *c;
 	int r = 0;
 
 	if (o->key_file == NULL || o->cert_file == NULL) {
@@ -175,21 +201,8 @@ load_pem(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct ho
 		    o->cert_file, ossl_why(why, sizeof(why)));
 		goto out;
 	}
-	if (o->chain_file != NULL) {
-		BIO_free(b);
-		if ((b = BIO_new_file(o->chain_file, "rb")) == NULL) {
-			r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the chain: %s"),
-			    o->chain_file, ossl_why(why, sizeof(why)));
-			goto out;
-		}
-		while ((c = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
-			if (!sk_X509_push(s->chain, c)) {
-				X509_free(c);
-				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-				goto out;
-			}
-		ERR_clear_error();	/* the end of the file */
-	}
+	if (o->chain_file != NULL)
+		r = load_chain(o->chain_file, s, err);
 out:
 	BIO_free(b);
 	return r;
@@ -228,6 +241,109 @@ out:
 	return r;
 }
 
+/*
+ * PKCS#11 tokens (RFC 7512 URIs). Debian 12 has no OpenSSL 3 provider for
+ * PKCS#11 (pkcs11-provider came later), so the key is reached through the
+ * libp11 engine (libengine-pkcs11-openssl): an EVP_PKEY whose operations the
+ * token performs, the private key never leaving it. The engine API is
+ * deprecated in OpenSSL 3 yet supported through 3.x; its warnings are silenced
+ * for this block only.
+ */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+
+static void
+p11_release(struct hoso_cms_signer *s)
+{
+	if (s->engine == NULL)
+		return;
+	EVP_PKEY_free(s->key);
+	s->key = NULL;
+	ENGINE_finish(s->engine);
+	ENGINE_free(s->engine);
+	s->engine = NULL;
+}
+
+static int
+load_p11(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct hoso_err *err)
+{
+	/* libp11's LOAD_CERT_CTRL argument (README of libp11, "engine controls"). */
+	struct {
+		const char *uri;
+		X509 *cert;
+	} want = { o->pkcs11_uri, NULL };
+	ENGINE *e = NULL;
+	struct stat st;
+	char why[256];
+	BIO *b = NULL;
+	int r = 0;
+
+	if (strncmp(o->pkcs11_uri, "pkcs11:", 7) != 0) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("--pkcs11 wants an RFC 7512 URI such as "
+		    "pkcs11:token=NAME;object=LABEL, not '%s'"), o->pkcs11_uri);
+		goto out;
+	}
+	if (o->pkcs11_module != NULL && (stat(o->pkcs11_module, &st) != 0 || !S_ISREG(st.st_mode))) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no such PKCS#11 module (--pkcs11-module)"),
+		    o->pkcs11_module);
+		goto out;
+	}
+	if ((e = ENGINE_by_id("pkcs11")) == NULL) {
+		ERR_clear_error();
+		r = hoso_err_set(err, HOSO_EENGINE, _("OpenSSL's pkcs11 engine is not installed "
+		    "(Debian package libengine-pkcs11-openssl)"));
+		goto out;
+	}
+	if ((o->pkcs11_module != NULL &&
+	    !ENGINE_ctrl_cmd_string(e, "MODULE_PATH", o->pkcs11_module, 0)) || !ENGINE_init(e)) {
+		r = hoso_err_set(err, HOSO_EENGINE, _("%s: the pkcs11 engine cannot use this module: "
+		    "%s"), o->pkcs11_module != NULL ? o->pkcs11_module : "pkcs11",
+		    ossl_why(why, sizeof(why)));
+		ENGINE_free(e);
+		goto out;
+	}
+	s->engine = e;
+	if (o->password != NULL && !ENGINE_ctrl_cmd_string(e, "PIN", o->password, 0)) {
+		r = hoso_err_set(err, HOSO_EENGINE, _("the pkcs11 engine does not take a PIN: %s"),
+		    ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	/* UI_null: never prompt; the PIN comes from --pass or not at all. */
+	if ((s->key = ENGINE_load_private_key(e, o->pkcs11_uri,
+	    (UI_METHOD *)(uintptr_t)UI_null(), NULL)) == NULL) {
+		r = hoso_err_set(err, HOSO_EENGINE, o->password != NULL ?
+		    _("%s: the token gave no private key (a wrong PIN, no such key, or a module "
+		    "that does not load): %s") :
+		    _("%s: no such private key on the token (without a PIN, given with --pass, "
+		    "private keys stay hidden): %s"), o->pkcs11_uri, ossl_why(why, sizeof(why)));
+		goto out;
+	}
+	if (o->cert_file != NULL) {
+		if ((b = BIO_new_file(o->cert_file, "rb")) == NULL ||
+		    (s->cert = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the certificate: %s"),
+			    o->cert_file, ossl_why(why, sizeof(why)));
+			goto out;
+		}
+	} else if (!ENGINE_ctrl_cmd(e, "LOAD_CERT_CTRL", 0, &want, NULL, 0) || want.cert == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no certificate for the key on the token "
+		    "(give it with --cert): %s"), o->pkcs11_uri, ossl_why(why, sizeof(why)));
+		goto out;
+	} else {
+		s->cert = want.cert;
+	}
+	r = o->chain_file != NULL ? load_chain(o->chain_file, s, err) : 0;
+out:
+	BIO_free(b);
+	return r;
+}
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
 int
 hoso_cms_signer_load(const struct hoso_cms_key_opts *o, struct hoso_cms_signer **sp,
     struct hoso_err *err)
@@ -243,7 +359,8 @@ hoso_cms_signer_load(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *
 		free(s);
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	}
-	if ((r = o->pkcs12_file != NULL ? load_p12(o, s, err) : load_pem(o, s, err)) != 0)
+	if ((r = o->pkcs11_uri != NULL ? load_p11(o, s, err) : o->pkcs12_file != NULL ?
+	    load_p12(o, s, err) : load_pem(o, s, err)) != 0)
 		goto out;
 	name_of(X509_get_subject_name(s->cert), subj, sizeof(subj));
 	if (!X509_check_private_key(s->cert, s->key)) {
@@ -278,6 +395,7 @@ hoso_cms_signer_free(struct hoso_cms_signer *s)
 {
 	if (s == NULL)
 		return;
+	p11_release(s);
 	EVP_PKEY_free(s->key);
 	X509_free(s->cert);
 	sk_X509_pop_free(s->chain, X509_free);

@@ -19,7 +19,10 @@ struct hoso_cms_key_opts {
 	const char *cert_file;		/* PEM signer certificate */
 	const char *chain_file;		/* PEM intermediates, optional */
 	const char *pkcs12_file;	/* instead of the three above */
-	const char *password;
+	const char *pkcs11_uri;		/* RFC 7512 URI of a key on a token, instead of key_file;
+					   the certificate is cert_file, or the token's */
+	const char *pkcs11_module;	/* the token's PKCS#11 module; NULL: the engine's default */
+	const char *password;		/* or the token's PIN */
 };
 
 struct hoso_cms_signer;
@@ -28,7 +31,9 @@ struct hoso_cms_signer;
  * Load a key and its certificate and refuse what verify would refuse: RSA
  * under 2048 bits, EC under 256 bits, other key types, a certificate signed
  * with SHA-1 or MD5, a key usage that does not allow signing, a key that does
- * not match the certificate.
+ * not match the certificate. A key on a PKCS#11 token stays there: it is
+ * used through OpenSSL's pkcs11 engine (libp11), and only the signatures come
+ * out. A token that refuses the PIN or cannot be reached is HOSO_EENGINE.
  */
 int hoso_cms_signer_load(const struct hoso_cms_key_opts *o, struct hoso_cms_signer **s,
     struct hoso_err *err);

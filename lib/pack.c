@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "pack.h"
 #include "store.h"
+#include "verify.h"
 #include "zip.h"
 
 #define MAX_DOSSIER_XML ((size_t)64 << 20)
@@ -127,6 +128,26 @@ reserve(struct hoso_zipw *zw, const char *name, size_t len, size_t *index, struc
 	return hoso_zipw_end(zw, err);
 }
 
+/* Up to n bytes, fewer only at the end of the file; -1 with errno on an error. */
+static ssize_t
+read_full(int fd, unsigned char *buf, size_t n)
+{
+	size_t have = 0;
+	ssize_t got;
+
+	while (have < n) {
+		if ((got = read(fd, buf + have, n - have)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+	}
+	return (ssize_t)have;
+}
+
 /* Stream one payload file: read once, SHA-256 (BagIt) and the manifest digest, into the ZIP. */
 static int
 pack_file(struct hoso_zipw *zw, int dirfd, const char *dir, struct item *it, const char *alg,
@@ -136,6 +157,7 @@ pack_file(struct hoso_zipw *zw, int dirfd, const char *dir, struct item *it, con
 	struct stat st;
 	size_t len;
 	ssize_t got;
+	bool first;
 	int fd, r;
 
 	if ((fd = openat(dirfd, it->rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
@@ -152,16 +174,18 @@ pack_file(struct hoso_zipw *zw, int dirfd, const char *dir, struct item *it, con
 		goto out;
 	}
 	if ((r = hoso_digest_new("SHA256", &sha, err)) != 0 ||
-	    (strcmp(alg, "SHA256") != 0 && (r = hoso_digest_new(alg, &md, err)) != 0) ||
-	    (r = hoso_zipw_begin(zw, it->name, method_for(it->name), it->size, NULL, err)) != 0)
+	    (strcmp(alg, "SHA256") != 0 && (r = hoso_digest_new(alg, &md, err)) != 0))
 		goto out;
-	for (;;) {
-		if ((got = read(fd, buf, CHUNK)) < 0) {
-			if (errno == EINTR)
-				continue;
+	for (first = true;; first = false) {
+		if ((got = read_full(fd, buf, CHUNK)) < 0) {
 			r = hoso_err_sys(err, errno, _("%s/%s: cannot read"), dir, it->rel);
 			goto out;
 		}
+		/* The method goes in the local header: decided on the first chunk. */
+		if (first && (r = hoso_zipw_begin(zw, it->name, method_for(it->name) ==
+		    HOSO_ZIP_DEFLATED && hoso_zip_deflate_pays(buf, (size_t)got) ?
+		    HOSO_ZIP_DEFLATED : HOSO_ZIP_STORED, it->size, NULL, err)) != 0)
+			goto out;
 		if (got == 0)
 			break;
 		if ((r = hoso_digest_update(sha, buf, (size_t)got, err)) != 0 ||
@@ -403,5 +427,125 @@ out:
 	hoso_buf_free(&amf);
 	hoso_buf_free(&sig);
 	hoso_buf_free(&decl);
+	return r;
+}
+
+/* --- countersigning a signed archive --- */
+
+struct digest_sink {
+	struct hoso_digest *d;
+};
+
+static int
+digest_sink_fn(void *ctx, const void *p, size_t n, struct hoso_err *err)
+{
+	return hoso_digest_update(((struct digest_sink *)ctx)->d, p, n, err);
+}
+
+/* Refuse what verify would call invalid; an untrusted chain is not ours to judge here. */
+static int
+check_signed(const char *archive, struct hoso_err *err)
+{
+	struct hoso_verify_opts vo;
+	struct hoso_verify_report rep;
+	int i, r = 0;
+
+	memset(&vo, 0, sizeof(vo));
+	vo.jobs = 1;
+	if ((r = hoso_verify_archive(archive, &vo, &rep, err)) != 0)
+		goto out;
+	if (rep.result == HOSO_VERIFY_ERROR) {
+		r = hoso_err_set(err, rep.err.code != 0 ? rep.err.code : HOSO_EIO, "%s", rep.err.msg);
+		goto out;
+	}
+	for (i = 0; i < HOSO_VERIFY_N_CHECKS; i++)
+		if (rep.result == HOSO_VERIFY_NOT_CONTAINER ||
+		    rep.checks[i].status == HOSO_CHECK_FAILED) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: refusing to countersign an archive "
+			    "that does not verify: %s"), rep.archive != NULL ? rep.archive : archive,
+			    rep.checks[i].status == HOSO_CHECK_FAILED ? rep.checks[i].detail :
+			    rep.reason != NULL ? rep.reason : "?");
+			goto out;
+		}
+out:
+	hoso_verify_report_free(&rep);
+	return r;
+}
+
+int
+hoso_pack_add_signature(const struct hoso_pack_add_opts *o, struct hoso_pack_add_result *res,
+    struct hoso_err *err)
+{
+	struct hoso_buf amf = HOSO_BUF_INIT(0), sig = HOSO_BUF_INIT(0);
+	const char *alg = o->digest != NULL ? o->digest : "SHA256";
+	struct hoso_cms_sign_opts so;
+	struct hoso_asic_ref *refs = NULL;
+	struct hoso_zipr *zr = NULL;
+	struct hoso_zipw *zw = NULL;
+	struct digest_sink ds = { NULL };
+	size_t i, n, n_refs = 0;
+	unsigned num;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if (hoso_asic_digest_uri(alg) == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with digest %s (SHA256, SHA384 "
+		    "or SHA512)"), alg);
+		goto out;
+	}
+	if ((r = check_signed(o->archive, err)) != 0 ||
+	    (r = hoso_zipr_open(o->archive, NULL, &zr, err)) != 0)
+		goto out;
+	/* archive.md "Layout" 4-5: ASiCManifest002.xml with signature002.p7s, then 003, ... */
+	for (num = 2; num <= 999; num++) {
+		snprintf(res->manifest, sizeof(res->manifest), "META-INF/ASiCManifest%03u.xml", num);
+		snprintf(res->signature, sizeof(res->signature), "META-INF/signature%03u.p7s", num);
+		if (hoso_zipr_find(zr, res->manifest) < 0 && hoso_zipr_find(zr, res->signature) < 0)
+			break;
+	}
+	if (num > 999) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: 999 signatures already"), o->archive);
+		goto out;
+	}
+	n = hoso_zipr_count(zr);
+	if ((refs = calloc(n, sizeof(*refs))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	/* EN 319 162-1 4.4.1: every file outside META-INF/ but mimetype, in archive order. */
+	for (i = 0; i < n; i++) {
+		const struct hoso_zip_entry *e = hoso_zipr_entry(zr, i);
+		struct hoso_asic_ref *ref = &refs[n_refs];
+		if (strncmp(e->name, "META-INF/", 9) == 0 || strcmp(e->name, "mimetype") == 0)
+			continue;
+		ref->name = (char *)(uintptr_t)e->name;
+		snprintf(ref->alg, sizeof(ref->alg), "%s", alg);
+		if ((r = hoso_digest_new(alg, &ds.d, err)) != 0 ||
+		    (r = hoso_zipr_read(zr, i, digest_sink_fn, &ds, err)) != 0 ||
+		    (r = hoso_digest_final(ds.d, ref->digest, &ref->digest_len, err)) != 0)
+			goto out;
+		hoso_digest_free(ds.d);
+		ds.d = NULL;
+		n_refs++;
+	}
+	res->n_objects = n_refs;
+	so.digest = alg;
+	so.pss = o->pss;
+	so.signing_time = o->signing_time;
+	so.tsa_url = o->tsa_url;
+	if ((r = hoso_asic_manifest_write(res->signature, refs, n_refs, &amf, err)) != 0 ||
+	    (r = hoso_cms_sign(o->signer, &so, amf.data, amf.len, &sig, err)) != 0 ||
+	    (r = hoso_zipw_open_append(o->out, o->signing_time, zr, &zw, err)) != 0 ||
+	    (r = add_small(zw, res->manifest, HOSO_ZIP_DEFLATED, &amf, err)) != 0 ||
+	    (r = add_small(zw, res->signature, HOSO_ZIP_STORED, &sig, err)) != 0)
+		goto out;
+	r = hoso_zipw_commit(zw, err);
+out:
+	hoso_digest_free(ds.d);
+	hoso_zipw_free(zw);
+	hoso_zipr_free(zr);
+	free(refs);
+	hoso_buf_free(&amf);
+	hoso_buf_free(&sig);
 	return r;
 }

@@ -35,4 +35,30 @@ struct hoso_pack_result {
 int hoso_pack_dossier(const struct hoso_pack_opts *o, struct hoso_pack_result *res,
     struct hoso_err *err);
 
+struct hoso_pack_add_opts {
+	const char *archive;			/* a signed archive */
+	const char *out;			/* where the countersigned one goes; may be archive */
+	time_t signing_time;			/* signing-time and the new entries' timestamps */
+	const struct hoso_cms_signer *signer;
+	const char *digest;			/* "SHA256" (NULL), "SHA384", "SHA512" */
+	bool pss;
+	const char *tsa_url;			/* RFC 3161 time-stamp authority, or NULL */
+};
+
+struct hoso_pack_add_result {
+	size_t n_objects;			/* data objects the new manifest references */
+	char manifest[40];			/* META-INF/ASiCManifestNNN.xml */
+	char signature[40];			/* META-INF/signatureNNN.p7s */
+};
+
+/*
+ * Countersign (archive.md "Layout" 4-5, EN 319 162-1 4.4.3): check the
+ * archive as verify does (without trust anchors; anything proven wrong is
+ * refused, HOSO_EINPUT), then write it again with every entry copied byte for
+ * byte, followed by a new manifest that references the same data objects as
+ * the first one and its CAdES signature, under the first free number NNN >= 002.
+ */
+int hoso_pack_add_signature(const struct hoso_pack_add_opts *o, struct hoso_pack_add_result *res,
+    struct hoso_err *err);
+
 #endif

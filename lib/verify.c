@@ -397,9 +397,10 @@ check_signatures(struct vctx *v, struct hoso_err *err)
 {
 	struct hoso_verify_report *rep = v->rep;
 	struct hoso_buf sig = HOSO_BUF_INIT(0);
+	struct hoso_buf each = HOSO_BUF_INIT(0);	/* every good signature, for the report */
 	struct hoso_cms_result res;
 	bool any_ts = false, done_sig = false, done_cert = false, done_ts = false;
-	size_t m, n_ok = 0;
+	size_t m, k, n_ok = 0;
 	long idx;
 	int r = 0;
 
@@ -407,6 +408,18 @@ check_signatures(struct vctx *v, struct hoso_err *err)
 		const char *mlabel = hoso_zipr_entry(v->zr, v->man[m].idx)->label;
 		if (!v->man[m].parsed)
 			continue;
+		/* Countersignatures: one signature per manifest, never one counted twice. */
+		for (k = 0; k < m; k++)
+			if (v->man[k].parsed && strcmp(v->man[k].m.sig_name, v->man[m].m.sig_name) == 0)
+				break;
+		if (k < m) {
+			if (!done_sig)
+				set_check(rep, HOSO_CHECK_SIGNATURE, HOSO_CHECK_FAILED, _("%s and %s "
+				    "name the same signature %s"), hoso_zipr_entry(v->zr,
+				    v->man[k].idx)->label, mlabel, v->man[m].m.sig_name);
+			done_sig = true;
+			continue;
+		}
 		idx = hoso_zipr_find(v->zr, v->man[m].m.sig_name);
 		if (idx < 0 || !in_meta(v->man[m].m.sig_name)) {
 			if (!done_sig)
@@ -455,9 +468,11 @@ check_signatures(struct vctx *v, struct hoso_err *err)
 		} else if (!done_cert) {
 			set_check(rep, HOSO_CHECK_CERTIFICATE, HOSO_CHECK_PASSED, "%s", res.cert_detail);
 		}
+		hoso_buf_addf(&each, err, _("; %s, signed %s by %s"), res.algorithm,
+		    res.signing_time, res.signer);
 		if (!done_sig)
-			set_check(rep, HOSO_CHECK_SIGNATURE, HOSO_CHECK_PASSED, _("%zu signature(s); "
-			    "%s, signed %s by %s"), n_ok, res.algorithm, res.signing_time, res.signer);
+			set_check(rep, HOSO_CHECK_SIGNATURE, HOSO_CHECK_PASSED, _("%zu signature(s)%s"),
+			    n_ok, hoso_buf_str(&each));
 	}
 	if (rep->checks[HOSO_CHECK_SIGNATURE].status == HOSO_CHECK_SKIPPED)
 		set_check(rep, HOSO_CHECK_SIGNATURE, HOSO_CHECK_FAILED, _("no signature could be "
@@ -472,6 +487,7 @@ check_signatures(struct vctx *v, struct hoso_err *err)
 		    "signature"));
 out:
 	hoso_buf_free(&sig);
+	hoso_buf_free(&each);
 	return r;
 }
 

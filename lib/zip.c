@@ -111,6 +111,8 @@ struct hoso_zipw {
 	z_stream zs;
 	bool zs_live;
 	unsigned char *out;
+	unsigned char *old_cd;	/* central records of entries copied by hoso_zipw_open_append */
+	size_t old_cd_len, n_old;
 };
 
 /* 4.4.6: MS-DOS date and time; before 1980 cannot be written. */
@@ -466,7 +468,9 @@ hoso_zipw_commit(struct hoso_zipw *zw, struct hoso_err *err)
 			r = hoso_err_set(err, HOSO_EUSAGE, "zip: %s written twice", names[i]);
 			goto out;
 		}
-	for (i = 0; i < zw->n; i++)
+	if (zw->old_cd_len > 0 && (r = wbytes(zw, zw->old_cd, zw->old_cd_len, err)) != 0)
+		goto out;
+	for (i = zw->n_old; i < zw->n; i++)
 		if ((r = central_entry(zw, &zw->ents[i], err)) != 0)
 			goto out;
 	cd_size = zw->pos - cd_off;
@@ -520,7 +524,32 @@ hoso_zipw_free(struct hoso_zipw *zw)
 		free(zw->ents[i].name);
 	free(zw->ents);
 	free(zw->out);
+	free(zw->old_cd);
 	free(zw);
+}
+
+bool
+hoso_zip_deflate_pays(const void *p, size_t n)
+{
+	unsigned char out[CHUNK];
+	z_stream zs;
+	bool pays = true;
+
+	if (n < 512)
+		return true;	/* too little to judge, and too little to matter */
+	if (n > CHUNK)
+		n = CHUNK;
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return true;
+	zs.next_in = (unsigned char *)(uintptr_t)p;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)(n - n / 32);
+	/* Z_STREAM_END within n - n/32 bytes: it shrank by 1/32 at least. */
+	pays = deflate(&zs, Z_FINISH) == Z_STREAM_END;
+	deflateEnd(&zs);
+	return pays;
 }
 
 /* --- reader --- */
@@ -540,7 +569,7 @@ struct hoso_zipr {
 	struct hoso_zip_entry *ents;
 	size_t n;
 	struct key *by_name;	/* names sorted, for hoso_zipr_find */
-	uint64_t cd_off;
+	uint64_t cd_off, cd_size;
 };
 
 static int
@@ -965,6 +994,7 @@ zipr_load(struct hoso_zipr *zr, const struct hoso_zip_limits *lim, struct hoso_e
 		goto out;
 	}
 	zr->cd_off = cd_off;
+	zr->cd_size = cd_size;
 	if ((cd = malloc((size_t)cd_size)) == NULL ||
 	    (zr->ents = calloc((size_t)n_ent, sizeof(*zr->ents))) == NULL ||
 	    (versions = calloc((size_t)n_ent, sizeof(*versions))) == NULL) {
@@ -1274,4 +1304,53 @@ hoso_zipr_read_all(struct hoso_zipr *zr, size_t i, size_t max, struct hoso_buf *
 		    err);
 	hoso_buf_reset(out);
 	return hoso_zipr_read(zr, i, to_buf, out, err);
+}
+
+/* --- appending to a checked archive --- */
+
+int
+hoso_zipw_open_append(const char *path, time_t mtime, struct hoso_zipr *zr,
+    struct hoso_zipw **zwp, struct hoso_err *err)
+{
+	struct hoso_zipw *zw = NULL;
+	uint64_t off = 0;
+	size_t k, part;
+	int r;
+
+	*zwp = NULL;
+	if (zr->cd_size > SIZE_MAX)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	if ((r = hoso_zipw_open(path, mtime, &zw, err)) != 0)
+		return r;
+	if ((zw->ents = calloc(zr->n + 16, sizeof(*zw->ents))) == NULL ||
+	    (zw->old_cd = malloc(zr->cd_size > 0 ? (size_t)zr->cd_size : 1)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	zw->cap = zr->n + 16;
+	/* The names, so that commit refuses a new entry named like an old one. */
+	for (k = 0; k < zr->n; k++) {
+		if ((zw->ents[k].name = strdup(zr->ents[k].name)) == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+		zw->ents[k].name_len = strlen(zr->ents[k].name);
+		zw->n = zw->n_old = k + 1;
+	}
+	/* hoso_zipr_open proved the entries lie back to back from 0 to the central directory. */
+	while (off < zr->cd_off) {
+		part = zr->cd_off - off > CHUNK ? CHUNK : (size_t)(zr->cd_off - off);
+		if ((r = read_at(zr, off, zw->out, part, err)) != 0 ||
+		    (r = wbytes(zw, zw->out, part, err)) != 0)
+			goto out;
+		off += part;
+	}
+	zw->old_cd_len = (size_t)zr->cd_size;
+	if ((r = read_at(zr, zr->cd_off, zw->old_cd, zw->old_cd_len, err)) != 0)
+		goto out;
+	*zwp = zw;
+	zw = NULL;
+out:
+	hoso_zipw_free(zw);
+	return r;
 }

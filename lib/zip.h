@@ -49,10 +49,28 @@ int hoso_zipw_end(struct hoso_zipw *zw, struct hoso_err *err);
 int hoso_zipw_patch(struct hoso_zipw *zw, size_t index, const void *p, size_t n,
     struct hoso_err *err);
 
+/*
+ * Start an archive at path (a temporary file until commit, as above) that
+ * begins with every entry of zr copied byte for byte: local headers, data and
+ * central directory records. Entries begun afterwards follow them, so a
+ * signed archive grows without one of its bytes changing (a countersignature,
+ * EN 319 162-1 4.4.3). path may be the file zr reads: it is replaced on commit.
+ */
+struct hoso_zipr;
+int hoso_zipw_open_append(const char *path, time_t mtime, struct hoso_zipr *zr,
+    struct hoso_zipw **zw, struct hoso_err *err);
+
 /* Write the central directory, fsync, rename into place. */
 int hoso_zipw_commit(struct hoso_zipw *zw, struct hoso_err *err);
 /* Free; an archive not committed is removed. */
 void hoso_zipw_free(struct hoso_zipw *zw);
+
+/*
+ * Whether DEFLATE is worth its time for data that begins like p[0..n): false
+ * when a fast trial compression of those bytes saves less than 1/32 (data
+ * compressed already: scans, compressed TIFF, most PDF streams). Deterministic.
+ */
+bool hoso_zip_deflate_pays(const void *p, size_t n);
 
 /* Reader. */
 struct hoso_zipr;

@@ -16,15 +16,24 @@ static const char *
 usage_text(void)
 {
 	return _("Usage: sign-pack [OPTION]... KEY-OPTIONS STORE/DOSSIER...\n"
+	    "  or:  sign-pack [OPTION]... KEY-OPTIONS --add-signature ARCHIVE\n"
 	    "Pack each dossier of the store into <code>.asice: an ASiC-E container with a\n"
 	    "CAdES signature (ETSI EN 319 162-1) whose content is a BagIt bag (RFC 8493).\n"
+	    "With --add-signature, countersign a signed archive: a new manifest and\n"
+	    "signature over the same files are added, every existing entry is kept byte\n"
+	    "for byte, and the archive is replaced atomically (or written to -o FILE).\n"
 	    "\n"
 	    "Key options (one of):\n"
 	    "      --key FILE --cert FILE [--chain FILE]\n"
 	    "                         PEM private key, its certificate, intermediates\n"
 	    "      --pkcs12 FILE      PKCS#12 file holding key, certificate and chain\n"
-	    "      --pass SPEC        password: env:VAR, file:PATH or fd:N (never the\n"
-	    "                         password itself on the command line)\n"
+	    "      --pkcs11 URI [--cert FILE] [--chain FILE]\n"
+	    "                         a key on a PKCS#11 token or smart card (RFC 7512,\n"
+	    "                         e.g. pkcs11:token=hoso;object=signer); the\n"
+	    "                         certificate is the token's unless --cert names one\n"
+	    "      --pkcs11-module PATH  the token's PKCS#11 module (vendor library)\n"
+	    "      --pass SPEC        password or PIN: env:VAR, file:PATH or fd:N (never\n"
+	    "                         the password itself on the command line)\n"
 	    "\n"
 	    "  -o, --output FILE      the archive to write (one dossier only; default\n"
 	    "                         <code>.asice in the current directory)\n"
@@ -40,12 +49,13 @@ usage_text(void)
 	    "      --version          version\n"
 	    "\n"
 	    "Exit status: 0 ok, 2 usage or a refused key, 3 bad input, 4 I/O error,\n"
-	    "5 crypto engine error. See sign-pack(1), hoso-archive(5).\n");
+	    "5 crypto engine error (also a token that refuses the PIN).\n"
+	    "See sign-pack(1), hoso-archive(5).\n");
 }
 
 enum {
 	OPT_KEY = 256, OPT_CERT, OPT_CHAIN, OPT_PKCS12, OPT_PASS, OPT_DIGEST, OPT_PSS,
-	OPT_SIGNING_TIME, OPT_TSA_URL,
+	OPT_SIGNING_TIME, OPT_TSA_URL, OPT_PKCS11, OPT_PKCS11_MODULE, OPT_ADD_SIGNATURE,
 };
 
 static const struct option longopts[] = {
@@ -55,6 +65,9 @@ static const struct option longopts[] = {
 	{ "cert", required_argument, NULL, OPT_CERT },
 	{ "chain", required_argument, NULL, OPT_CHAIN },
 	{ "pkcs12", required_argument, NULL, OPT_PKCS12 },
+	{ "pkcs11", required_argument, NULL, OPT_PKCS11 },
+	{ "pkcs11-module", required_argument, NULL, OPT_PKCS11_MODULE },
+	{ "add-signature", required_argument, NULL, OPT_ADD_SIGNATURE },
 	{ "pass", required_argument, NULL, OPT_PASS },
 	{ "digest", required_argument, NULL, OPT_DIGEST },
 	{ "pss", no_argument, NULL, OPT_PSS },
@@ -169,6 +182,45 @@ output_for(const char *dir, struct hoso_buf *out, struct hoso_err *err)
 	return r;
 }
 
+/* Exactly one key source: --key with --cert, --pkcs12, or --pkcs11 (--cert optional). */
+static void
+check_key_options(struct cli *c, const struct hoso_cms_key_opts *ko)
+{
+	int sources = (ko->key_file != NULL) + (ko->pkcs12_file != NULL) + (ko->pkcs11_uri != NULL);
+
+	if (sources != 1 || (ko->key_file != NULL && ko->cert_file == NULL) ||
+	    (ko->pkcs12_file != NULL && (ko->cert_file != NULL || ko->chain_file != NULL)))
+		cli_usage_error(c, _("give one of: --key and --cert, --pkcs12, or --pkcs11"));
+	if (ko->pkcs11_module != NULL && ko->pkcs11_uri == NULL)
+		cli_usage_error(c, _("--pkcs11-module goes with --pkcs11"));
+}
+
+/* --add-signature: countersign ARCHIVE, in place (atomically) or into -o OUT. */
+static int
+add_signature(struct cli *c, const char *archive, const char *output,
+    const struct hoso_cms_signer *signer, const char *digest, bool pss, time_t when,
+    const char *tsa_url)
+{
+	struct hoso_pack_add_opts ao;
+	struct hoso_pack_add_result res;
+	struct hoso_err err;
+
+	hoso_err_clear(&err);
+	memset(&ao, 0, sizeof(ao));
+	ao.archive = archive;
+	ao.out = output != NULL ? output : archive;
+	ao.signing_time = when;
+	ao.signer = signer;
+	ao.digest = digest;
+	ao.pss = pss;
+	ao.tsa_url = tsa_url;
+	if (hoso_pack_add_signature(&ao, &res, &err) != 0)
+		return cli_fail(c, &err);
+	cli_info(c, _("%s: %zu files countersigned in %s and %s -> %s"), archive, res.n_objects,
+	    res.manifest, res.signature, ao.out);
+	return CLI_EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -180,6 +232,7 @@ main(int argc, char **argv)
 	struct hoso_err err;
 	struct cli c;
 	const char *output = NULL, *pass_spec = NULL, *digest = "SHA256", *epoch, *tsa_url = NULL;
+	const char *add_to = NULL;
 	char *password = NULL;
 	bool pss = false, time_given = false;
 	time_t when = 0;
@@ -207,6 +260,15 @@ main(int argc, char **argv)
 		case OPT_PKCS12:
 			ko.pkcs12_file = optarg;
 			break;
+		case OPT_PKCS11:
+			ko.pkcs11_uri = optarg;
+			break;
+		case OPT_PKCS11_MODULE:
+			ko.pkcs11_module = optarg;
+			break;
+		case OPT_ADD_SIGNATURE:
+			add_to = optarg;
+			break;
 		case OPT_PASS:
 			pass_spec = optarg;
 			break;
@@ -233,13 +295,13 @@ main(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (optind == argc)
+	if (add_to != NULL && optind < argc)
+		cli_usage_error(&c, _("--add-signature countersigns one archive: give no dossier"));
+	if (add_to == NULL && optind == argc)
 		cli_usage_error(&c, _("no dossier: give STORE/DOSSIER"));
 	if (output != NULL && argc - optind > 1)
 		cli_usage_error(&c, _("-o names one archive: give one dossier"));
-	if ((ko.pkcs12_file != NULL) == (ko.key_file != NULL || ko.cert_file != NULL) ||
-	    (ko.pkcs12_file == NULL && (ko.key_file == NULL || ko.cert_file == NULL)))
-		cli_usage_error(&c, _("give either --key and --cert, or --pkcs12"));
+	check_key_options(&c, &ko);
 	if (!time_given) {
 		/* SOURCE_DATE_EPOCH makes a run reproducible, as in Debian's builds. */
 		epoch = getenv("SOURCE_DATE_EPOCH");
@@ -253,6 +315,10 @@ main(int argc, char **argv)
 	if (hoso_cms_signer_load(&ko, &signer, &err) != 0 ||
 	    hoso_cms_signer_check_time(signer, when, &err) != 0) {
 		status = cli_fail(&c, &err);
+		goto out;
+	}
+	if (add_to != NULL) {
+		status = add_signature(&c, add_to, output, signer, digest, pss, when, tsa_url);
 		goto out;
 	}
 	for (i = optind; i < argc; i++) {

@@ -374,6 +374,82 @@ flipped_bytes(void **state)
 	hoso_buf_free(&b);
 }
 
+/* Appending keeps every byte before the old central directory and reads back whole. */
+static void
+append_keeps_entries(void **state)
+{
+	struct hoso_buf a = HOSO_BUF_INIT(0), b = HOSO_BUF_INIT(0), c = HOSO_BUF_INIT(0);
+	struct hoso_zipr *zr, *zr2;
+	struct hoso_zipw *zw;
+	struct hoso_err e;
+	char p[256], q[256];
+	size_t i, n;
+
+	(void)state;
+	path_in(p, sizeof(p), "append.zip");
+	path_in(q, sizeof(q), "appended.zip");
+	write_sample(p, 100000);
+	read_file(p, &a);
+	assert_int_equal(hoso_zipr_open(p, NULL, &zr, &e), 0);
+	n = hoso_zipr_count(zr);
+	assert_int_equal(hoso_zipw_open_append(q, when + 86400, zr, &zw, &e), 0);
+	/* A name already there is refused at commit, even across the copy. */
+	add(zw, "META-INF/new.xml", HOSO_ZIP_DEFLATED, "<new/>", 6);
+	assert_int_equal(hoso_zipw_commit(zw, &e), 0);
+	hoso_zipw_free(zw);
+	read_file(q, &b);
+	/* The old entries are the first bytes, unchanged: everything before the old directory. */
+	assert_true(b.len > a.len);
+	assert_int_equal(hoso_zipr_open(q, NULL, &zr2, &e), 0);
+	assert_int_equal(hoso_zipr_count(zr2), n + 1);
+	assert_memory_equal(a.data, b.data, hoso_zipr_entry(zr2, n)->offset);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(hoso_zipr_entry(zr, i)->name, hoso_zipr_entry(zr2, i)->name);
+		assert_int_equal(hoso_zipr_read_all(zr2, i, 1 << 20, &c, &e), 0);
+	}
+	assert_int_equal(hoso_zipr_read_all(zr2, n, 1 << 20, &c, &e), 0);
+	assert_int_equal(c.len, 6);
+	assert_memory_equal(c.data, "<new/>", 6);
+	hoso_zipr_free(zr2);
+
+	/* In place, and a duplicate name refused with nothing replaced. */
+	assert_int_equal(hoso_zipw_open_append(p, when, zr, &zw, &e), 0);
+	add(zw, "data/empty", HOSO_ZIP_STORED, "", 0);
+	assert_int_not_equal(hoso_zipw_commit(zw, &e), 0);
+	hoso_zipw_free(zw);
+	read_file(p, &c);
+	assert_int_equal(c.len, a.len);
+	assert_memory_equal(c.data, a.data, a.len);
+	hoso_zipr_free(zr);
+	hoso_buf_free(&a);
+	hoso_buf_free(&b);
+	hoso_buf_free(&c);
+}
+
+/* Deflate is tried on a sample: text pays, random bytes do not, tiny files always do. */
+static void
+deflate_pays(void **state)
+{
+	unsigned char *r = malloc(70000);
+	char *t = text(70000);
+	uint32_t x = 99;
+	size_t i;
+
+	(void)state;
+	assert_non_null(r);
+	for (i = 0; i < 70000; i++) {
+		x = x * 1664525 + 1013904223;
+		r[i] = (unsigned char)(x >> 24);
+	}
+	assert_true(hoso_zip_deflate_pays(t, 70000));
+	assert_false(hoso_zip_deflate_pays(r, 70000));
+	assert_false(hoso_zip_deflate_pays(r, 4096));
+	assert_true(hoso_zip_deflate_pays(r, 100));
+	assert_true(hoso_zip_deflate_pays(r, 0));
+	free(r);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -385,6 +461,8 @@ main(void)
 		cmocka_unit_test(bomb_refused_before_inflating),
 		cmocka_unit_test(names_that_collide),
 		cmocka_unit_test(flipped_bytes),
+		cmocka_unit_test(append_keeps_entries),
+		cmocka_unit_test(deflate_pays),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
