@@ -226,13 +226,42 @@ out:
 
 /* ---- fields ---- */
 
+/* The index of the interned field t (n bytes, NFC), or -1; *slot is where it would go. */
+static long
+find_field(const struct hoso_kpi *k, const char *t, size_t n, size_t *slot)
+{
+	size_t h;
+
+	if (k->n_field_slots == 0)
+		return -1;
+	for (h = hash_bytes(t, n) & (k->n_field_slots - 1); k->field_slots[h] != 0;
+	    h = (h + 1) & (k->n_field_slots - 1)) {
+		const char *f = k->fields[k->field_slots[h] - 1];
+
+		if (strncmp(f, t, n) == 0 && f[n] == '\0')
+			return (long)k->field_slots[h] - 1;
+	}
+	*slot = h;
+	return -1;
+}
+
 static int
 intern_field(struct hoso_kpi *k, const char *s, uint16_t *idx, struct hoso_err *err)
 {
 	const char *t = s;
-	size_t n = strlen(s), i, h;
+	size_t n = strlen(s), i, h = 0;
+	long found;
 	int r;
 
+	/*
+	 * Fast path: the bytes as they are equal a field already interned, which is
+	 * NFC, so they are NFC too. Only a new spelling pays for normalization (the
+	 * main cost per row when every row did).
+	 */
+	if ((found = find_field(k, s, n, &h)) >= 0) {
+		*idx = (uint16_t)found;
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
 			break;
@@ -266,12 +295,9 @@ intern_field(struct hoso_kpi *k, const char *s, uint16_t *idx, struct hoso_err *
 		k->field_slots = slots;
 		k->n_field_slots = ns;
 	}
-	for (h = hash_bytes(t, n) & (k->n_field_slots - 1); k->field_slots[h] != 0;
-	    h = (h + 1) & (k->n_field_slots - 1)) {
-		if (strcmp(k->fields[k->field_slots[h] - 1], t) == 0) {
-			*idx = (uint16_t)(k->field_slots[h] - 1);
-			return 0;
-		}
+	if ((found = find_field(k, t, n, &h)) >= 0) {
+		*idx = (uint16_t)found;
+		return 0;
 	}
 	if ((k->fields[k->n_fields] = strdup(t)) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));

@@ -712,6 +712,12 @@ parse_bool(struct hoso_register *reg, const char *s, size_t n)
 			ascii = false;
 	if (ascii)
 		return -1;
+	/* The usual spellings, composed or decomposed, without normalizing. */
+	if ((n == 3 && memcmp(s, "c\xc3\xb3", 3) == 0) || (n == 4 && memcmp(s, "co\xcc\x81", 4) == 0))
+		return 1;
+	if ((n == 6 && memcmp(s, "kh\xc3\xb4ng", 6) == 0) ||
+	    (n == 7 && memcmp(s, "kho\xcc\x82ng", 7) == 0))
+		return 0;
 	hoso_buf_reset(&reg->nfc);
 	if (hoso_utf8_nfc(s, n, &reg->nfc, &e) != 0)
 		return -1;
@@ -802,6 +808,19 @@ date_cell(struct hoso_register *reg, char **cells, size_t *lens, size_t n, int k
 	return 0;
 }
 
+/* True when every byte is ASCII and not NUL: most cells, checked without libunistring. */
+static bool
+plain_ascii(const char *s, size_t n)
+{
+	unsigned char any = 0;
+	size_t i;
+
+	/* A NUL turns into 0xff by the subtraction; bytes from 0x80 up keep their top bit. */
+	for (i = 0; i < n; i++)
+		any |= (unsigned char)((unsigned char)s[i] | ((unsigned char)s[i] - 1u));
+	return (any & 0x80) == 0;
+}
+
 static int
 parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long line,
     size_t bad_cell, struct hoso_register_row *row, struct hoso_err *err)
@@ -823,12 +842,14 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 	memset(row, 0, sizeof(*row));
 	row->line = line;
 	for (i = 0; i < n; i++) {
-		if (!hoso_utf8_valid(cells[i], lens[i])) {
+		/* Valid UTF-8 without a NUL: most cells, checked without libunistring. */
+		if (plain_ascii(cells[i], lens[i]))
+			;
+		else if (!hoso_utf8_valid(cells[i], lens[i])) {
 			r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line, column_name(reg, i, &tmp),
 			    _("not valid UTF-8"), NULL);
 			goto out;
-		}
-		if (strlen(cells[i]) != lens[i]) {
+		} else if (strlen(cells[i]) != lens[i]) {
 			r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line, column_name(reg, i, &tmp),
 			    _("contains a NUL byte"), NULL);
 			goto out;
