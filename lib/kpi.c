@@ -12,6 +12,7 @@
  * about 54 bytes for the usual 25-byte code. Counting runs once all input is read,
  * because the last occurrence of a code wins (spec, "Rows").
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,8 +69,9 @@ struct hoso_kpi {
 	size_t n_recs, n_rec_chunks;
 	unsigned char **arena;
 	size_t n_arena, arena_used;	/* chunks, bytes used in the last one */
-	uint32_t *slots;
-	size_t n_slots;
+	uint32_t *slots;	/* high bits of the hash above slot_bits, record + 1 below */
+	size_t n_slots;		/* 1 << slot_bits */
+	unsigned slot_bits;
 	/* fields (lĩnh vực), NFC, interned */
 	char **fields;
 	size_t n_fields;
@@ -308,24 +310,50 @@ intern_field(struct hoso_kpi *k, const char *s, uint16_t *idx, struct hoso_err *
 
 /* ---- dossiers ---- */
 
+/*
+ * A slot holds the record number + 1 in its low slot_bits (n_recs < n_slots) and
+ * the hash bits above those in the rest: a probe past another code's slot then
+ * rarely has to read that code's record, a cache miss in a table of millions.
+ */
+static uint32_t
+slot_value(uint32_t hash, size_t rec, unsigned bits)
+{
+	return (uint32_t)(((uint64_t)hash >> bits << bits) | (rec + 1));
+}
+
+static bool
+slot_may_be(uint32_t slot, uint32_t hash, unsigned bits)
+{
+	return ((uint64_t)(slot ^ hash) >> bits) == 0;
+}
+
+static uint32_t
+slot_rec(uint32_t slot, unsigned bits)
+{
+	return (uint32_t)((slot & (((uint64_t)1 << bits) - 1)) - 1);
+}
+
 static int
 grow_slots(struct hoso_kpi *k, struct hoso_err *err)
 {
-	size_t ns = k->n_slots ? k->n_slots * 2 : 1024, i, h;
-	uint32_t *slots;
+	unsigned bits = k->n_slots ? k->slot_bits + 1 : 10;
+	size_t ns = (size_t)1 << bits, i, h;
+	uint32_t *slots, hash;
 
-	if (ns > ((size_t)1 << 32))
+	if (bits > 32)
 		return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
 	if ((slots = calloc(ns, sizeof(*slots))) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	for (i = 0; i < k->n_recs; i++) {
-		for (h = rec_at(k, (uint32_t)i)->hash & (ns - 1); slots[h] != 0; h = (h + 1) & (ns - 1))
+		hash = rec_at(k, (uint32_t)i)->hash;
+		for (h = hash & (ns - 1); slots[h] != 0; h = (h + 1) & (ns - 1))
 			;
-		slots[h] = (uint32_t)i + 1;
+		slots[h] = slot_value(hash, i, bits);
 	}
 	free(k->slots);
 	k->slots = slots;
 	k->n_slots = ns;
+	k->slot_bits = bits;
 	return 0;
 }
 
@@ -357,10 +385,10 @@ store_code(struct hoso_kpi *k, const char *code, size_t n, uint32_t *ref, struct
 
 /* Insert or replace (the last occurrence wins); *slot_rec is the record to fill. */
 static int
-find_or_add(struct hoso_kpi *k, const char *code, struct rec **out, bool *replaced,
+find_or_add(struct hoso_kpi *k, const char *code, size_t n, struct rec **out, bool *replaced,
     struct hoso_err *err)
 {
-	size_t n = strlen(code), h;
+	size_t h;
 	uint32_t hash = hash_bytes(code, n), ref = 0;
 	struct rec *x;
 	int r;
@@ -370,7 +398,9 @@ find_or_add(struct hoso_kpi *k, const char *code, struct rec **out, bool *replac
 	for (h = hash & (k->n_slots - 1); k->slots[h] != 0; h = (h + 1) & (k->n_slots - 1)) {
 		const unsigned char *c;
 
-		x = rec_at(k, k->slots[h] - 1);
+		if (!slot_may_be(k->slots[h], hash, k->slot_bits))
+			continue;
+		x = rec_at(k, slot_rec(k->slots[h], k->slot_bits));
 		if (x->hash != hash)
 			continue;
 		c = code_at(k, x->code);
@@ -398,7 +428,7 @@ find_or_add(struct hoso_kpi *k, const char *code, struct rec **out, bool *replac
 	memset(x, 0, sizeof(*x));
 	x->hash = hash;
 	x->code = ref;
-	k->slots[h] = (uint32_t)++k->n_recs;
+	k->slots[h] = slot_value(hash, k->n_recs++, k->slot_bits);
 	*out = x;
 	*replaced = false;
 	return 0;
@@ -471,7 +501,7 @@ add_row(struct hoso_kpi *k, const char *label, const struct hoso_register_row *r
 	if ((r = intern_field(k, row->field != NULL ? row->field : "(kh\xc3\xb4ng x\xc3\xa1" "c \xc4\x91\xe1\xbb\x8bnh)",
 	    &field, err)) != 0)
 		return r;
-	if ((r = find_or_add(k, row->code, &x, &replaced, err)) != 0)
+	if ((r = find_or_add(k, row->code, strlen(row->code), &x, &replaced, err)) != 0)
 		return r;
 	if (replaced)
 		k->duplicates++;
@@ -513,6 +543,176 @@ hoso_kpi_add_fd(struct hoso_kpi *k, int fd, const char *label, struct hoso_err *
 	    (unsigned long long)(k->rows_read - before));
 out:
 	hoso_register_close(reg);
+	return r;
+}
+
+/* ---- several registers at once (-j) ---- */
+
+/*
+ * Each file is read by a worker into a kpi of its own; the kpis are then merged
+ * in the order of the files, so the last occurrence of a code still wins. The
+ * first kpi is taken over whole (no copy); a later one is freed chunk by chunk
+ * as it is merged, so the memory it gives back holds the merged records.
+ */
+static int
+merge(struct hoso_kpi *k, struct hoso_kpi *s, struct hoso_err *err)
+{
+	uint32_t *unit_map = NULL;
+	uint16_t *field_map = NULL;
+	size_t i, n_units = hoso_units_count(s->units), arena_freed = 0;
+	int r = 0;
+
+	if (k->n_recs == 0 && k->n_fields == 0 && k->rows_read == 0 &&
+	    (hoso_units_from_file(k->units) || hoso_units_count(k->units) == 0)) {
+		struct hoso_kpi tmp = *k;
+
+		*k = *s;
+		*s = tmp;
+		for (i = 0; i < HOSO_REG_SKIP_MAX; i++)
+			k->skipped[i] += s->skipped[i];
+		return 0;
+	}
+	if ((field_map = calloc(s->n_fields + 1, sizeof(*field_map))) == NULL ||
+	    (unit_map = calloc(n_units + 1, sizeof(*unit_map))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (i = 0; i < s->n_fields; i++)
+		if ((r = intern_field(k, s->fields[i], &field_map[i], err)) != 0)
+			goto out;
+	for (i = 0; i < n_units; i++) {
+		if (hoso_units_from_file(k->units))
+			unit_map[i] = (uint32_t)i;
+		else if ((r = hoso_units_adhoc(k->units, hoso_units_get(s->units, (uint32_t)i)->code,
+		    &unit_map[i], err)) != 0)
+			goto out;
+	}
+	for (i = 0; i < s->n_recs; i++) {
+		const struct rec *x = rec_at(s, (uint32_t)i);
+		const unsigned char *c = code_at(s, x->code);
+		struct rec *y;
+		bool replaced;
+
+		if ((r = find_or_add(k, (const char *)c + 1, c[0], &y, &replaced, err)) != 0)
+			goto out;
+		if (replaced)
+			k->duplicates++;
+		y->recv = x->recv;
+		y->due = x->due;
+		y->done = x->done;
+		y->unit = (uint16_t)unit_map[x->unit];
+		y->field = x->field == KEY_NONE ? KEY_NONE : field_map[x->field];
+		y->flags = x->flags;
+		for (; arena_freed < (x->code >> ARENA_CHUNK_BITS); arena_freed++) {
+			free(s->arena[arena_freed]);
+			s->arena[arena_freed] = NULL;
+		}
+		if (((i + 1) & (REC_CHUNK - 1)) == 0) {
+			free(s->rec_chunks[i >> REC_CHUNK_BITS]);
+			s->rec_chunks[i >> REC_CHUNK_BITS] = NULL;
+		}
+	}
+	k->rows_read += s->rows_read;
+	k->duplicates += s->duplicates;
+	for (i = 0; i < HOSO_REG_SKIP_MAX; i++)
+		k->skipped[i] += s->skipped[i];
+out:
+	free(field_map);
+	free(unit_map);
+	return r;
+}
+
+struct reader {
+	struct hoso_kpi *k;
+	const int *fds;
+	const char *const *labels;
+	size_t n, next;
+	pthread_mutex_t lock;
+	struct hoso_kpi **subs;
+	struct hoso_err *errs;
+	int *rcs;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&rd->lock);
+		i = rd->next++;
+		pthread_mutex_unlock(&rd->lock);
+		if (i >= rd->n)
+			break;
+		hoso_err_clear(&rd->errs[i]);
+		/* Ad hoc units are per worker (the table grows); a units file is only read. */
+		rd->rcs[i] = hoso_kpi_new(&rd->subs[i], &rd->k->o,
+		    hoso_units_from_file(rd->k->units) ? rd->k->units : NULL, &rd->errs[i]);
+		if (rd->rcs[i] == 0)
+			rd->rcs[i] = hoso_kpi_add_fd(rd->subs[i], rd->fds[i], rd->labels[i],
+			    &rd->errs[i]);
+	}
+	return NULL;
+}
+
+int
+hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, size_t n,
+    unsigned jobs, struct hoso_err *err)
+{
+	struct reader rd;
+	pthread_t *threads = NULL;
+	size_t i, n_threads = jobs < n ? jobs : n, started = 0;
+	int r = 0;
+
+	if (n_threads <= 1) {
+		for (i = 0; i < n && r == 0; i++)
+			r = hoso_kpi_add_fd(k, fds[i], labels[i], err);
+		return r;
+	}
+	memset(&rd, 0, sizeof(rd));
+	rd.k = k;
+	rd.fds = fds;
+	rd.labels = labels;
+	rd.n = n;
+	pthread_mutex_init(&rd.lock, NULL);
+	if ((threads = calloc(n_threads, sizeof(*threads))) == NULL ||
+	    (rd.subs = calloc(n, sizeof(*rd.subs))) == NULL ||
+	    (rd.errs = calloc(n, sizeof(*rd.errs))) == NULL ||
+	    (rd.rcs = calloc(n, sizeof(*rd.rcs))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (started = 0; started < n_threads; started++)
+		if (pthread_create(&threads[started], NULL, reader_main, &rd) != 0)
+			break;
+	if (started == 0) {
+		r = hoso_err_set(err, HOSO_EIO, _("cannot start a thread"));
+		goto out;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	/* In file order: the first error is the one reported, as when reading one by one. */
+	for (i = 0; i < n; i++) {
+		if (rd.rcs[i] != 0) {
+			*err = rd.errs[i];
+			r = rd.rcs[i];
+			goto out;
+		}
+		if ((r = merge(k, rd.subs[i], err)) != 0)
+			goto out;
+		hoso_kpi_free(rd.subs[i]);
+		rd.subs[i] = NULL;
+	}
+out:
+	if (rd.subs != NULL)
+		for (i = 0; i < n; i++)
+			hoso_kpi_free(rd.subs[i]);
+	free(rd.subs);
+	free(rd.errs);
+	free(rd.rcs);
+	free(threads);
+	pthread_mutex_destroy(&rd.lock);
 	return r;
 }
 

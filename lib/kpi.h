@@ -78,6 +78,12 @@ int hoso_kpi_new(struct hoso_kpi **kpip, const struct hoso_kpi_opts *o, struct h
     struct hoso_err *err);
 /* Read one register from fd (not closed); later rows replace earlier ones with the same code. */
 int hoso_kpi_add_fd(struct hoso_kpi *kpi, int fd, const char *label, struct hoso_err *err);
+/*
+ * Read registers fds[0..n) (not closed) with up to jobs threads, one file per
+ * thread; the result is that of reading them one after the other in this order.
+ */
+int hoso_kpi_add_fds(struct hoso_kpi *kpi, const int *fds, const char *const *labels, size_t n,
+    unsigned jobs, struct hoso_err *err);
 /* Count and group; res is freed with hoso_kpi_result_free, and lives no longer than kpi. */
 int hoso_kpi_count(struct hoso_kpi *kpi, struct hoso_kpi_result *res, struct hoso_err *err);
 void hoso_kpi_result_free(struct hoso_kpi_result *res);

@@ -190,6 +190,28 @@ print(len(rows), file=sys.stderr)' inv.csv 2>/dev/null)
 	check "seed $seed: the invariants hold on every row" [ -z "$bad" ]
 done
 
+# --- -j reads files in parallel and merges them in order: the same report as -j 1 ---
+for u in "-u $UNITS" ""; do
+	# shellcheck disable=SC2086 # $u is one option and its argument, or nothing
+	stats -q -j 1 $u -r a1.csv -r b1.csv -r a2.csv -r b2.csv --from 2025-01-01 --to 2025-06-30 \
+		--by unit,field --format csv -o j1.csv
+	# shellcheck disable=SC2086
+	stats -q -j 2 $u -r a1.csv -r b1.csv -r a2.csv -r b2.csv --from 2025-01-01 --to 2025-06-30 \
+		--by unit,field --format csv -o j2.csv
+	check "-j 2 gives the report of -j 1 (last wins across files${u:+, units file})" cmp j1.csv j2.csv
+done
+expect_exit 0 "-j 1 counts duplicates" stats -j 1 -r a1.csv -r b1.csv --month 2025-01
+dups1=$(echo "$errout" | grep 'duplicate rows')
+expect_exit 0 "-j 2 counts duplicates" stats -j 2 -r a1.csv -r b1.csv --month 2025-01
+same_dups() {
+	[ -n "$dups1" ] && [ "$(echo "$errout" | grep 'duplicate rows')" = "$dups1" ] &&
+		[ "$(echo "$dups1" | tr -dc 0-9)" -ge 1500 ]
+}
+check "-j 2 counts as many duplicates as -j 1 (at least the 1500 repeated rows)" same_dups
+printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nX,1,1,2025-01-40\n' >late-bad.csv
+expect_exit 3 "-j 2: a bad row in a later file is bad input" stats -j 2 -r a1.csv -r late-bad.csv --month 2025-01
+contains "-j 2: the message names that file and line" "$errout" "late-bad.csv:2: ngay_tiep_nhan"
+
 # --- the same data in every dress gives the same report ---
 "$GEN" --units "$UNITS" --seed 7 --rows 500 >plain.csv
 "$GEN" --units "$UNITS" --seed 7 --rows 500 --sep ';' --crlf --bom >semi.csv
