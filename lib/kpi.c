@@ -12,14 +12,21 @@
  * about 54 bytes for the usual 25-byte code. Counting runs once all input is read,
  * because the last occurrence of a code wins (spec, "Rows").
  */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
+#include "file.h"
 #include "i18n.h"
 #include "kpi.h"
+#include "store.h"
 #include "utf8.h"
+#include "xml.h"
 
 /* Dates in records: days after 1999-12-31, so 1 is 2000-01-01 and 65535 is 2179-06-06; 0 = none. */
 #define DAY_BASE (hoso_register_day(2000, 1, 1) - 1)
@@ -48,9 +55,19 @@ struct rec {
 
 _Static_assert(sizeof(struct rec) == 20, "a dossier record is 20 bytes");
 
+/* A group's register counts, then its store counts. */
+#define N_ALL (HOSO_KPI_N_COUNTS + HOSO_KPI_N_STORE)
+
 struct group {
 	uint64_t key;
-	uint64_t counts[HOSO_KPI_N_COUNTS];
+	uint64_t counts[N_ALL];
+};
+
+/* A dossier of the store (--store): where it counts and what it adds. */
+struct store_rec {
+	uint32_t unit;
+	uint16_t field, day;
+	uint64_t v[HOSO_KPI_N_STORE];
 };
 
 struct groups {
@@ -78,6 +95,11 @@ struct hoso_kpi {
 	uint32_t *field_slots;
 	size_t n_field_slots;
 	struct hoso_buf nfc;
+	/* the dossier store */
+	struct store_rec *store;
+	size_t n_store, cap_store;
+	bool has_store;
+	uint64_t store_dossiers, store_matched, store_unplaced, store_bad;
 	/* statistics */
 	uint64_t rows_read, duplicates;
 	size_t skipped[HOSO_REG_SKIP_MAX];
@@ -180,6 +202,7 @@ hoso_kpi_free(struct hoso_kpi *k)
 		free(k->fields[i]);
 	free(k->fields);
 	free(k->field_slots);
+	free(k->store);
 	hoso_buf_free(&k->nfc);
 	hoso_units_free(k->own_units);
 	free(k);
@@ -716,6 +739,231 @@ out:
 	return r;
 }
 
+/* ---- the dossier store (--store) ---- */
+
+static const char *const store_columns[HOSO_KPI_N_STORE_COLUMNS] = {
+	"scanned", "pages", "blank_pages", "ocr_pages", "ocr_confidence", "review_fields",
+	"archives_signed",
+};
+
+const char *
+hoso_kpi_store_column(int i, const uint64_t v[HOSO_KPI_N_STORE], char out[32])
+{
+	static const int count_of[HOSO_KPI_N_STORE_COLUMNS] = {
+		HOSO_KPI_SCANNED, HOSO_KPI_PAGES, HOSO_KPI_BLANK_PAGES, HOSO_KPI_OCR_PAGES, -1,
+		HOSO_KPI_REVIEW_FIELDS, HOSO_KPI_ARCHIVES_SIGNED,
+	};
+	uint64_t n, tenths;
+
+	out[0] = '\0';
+	if (i < 0 || i >= HOSO_KPI_N_STORE_COLUMNS)
+		return "?";
+	if (count_of[i] >= 0) {
+		snprintf(out, 32, "%llu", (unsigned long long)v[count_of[i]]);
+	} else if ((n = v[HOSO_KPI_OCR_CONFIDENCE_PAGES]) > 0) {
+		/* The mean word confidence of the pages, one decimal, rounded half up. */
+		tenths = (v[HOSO_KPI_OCR_CONFIDENCE_SUM] * 20 + n) / (2 * n);
+		snprintf(out, 32, "%llu.%llu", (unsigned long long)(tenths / 10),
+		    (unsigned long long)(tenths % 10));
+	}
+	return store_columns[i];
+}
+
+/* The code's record, or NULL. */
+static const struct rec *
+find_code(const struct hoso_kpi *k, const char *code)
+{
+	size_t n = strlen(code), h;
+	uint32_t hash = hash_bytes(code, n);
+
+	if (k->n_slots == 0)
+		return NULL;
+	for (h = hash & (k->n_slots - 1); k->slots[h] != 0; h = (h + 1) & (k->n_slots - 1)) {
+		const struct rec *x;
+		const unsigned char *c;
+
+		if (!slot_may_be(k->slots[h], hash, k->slot_bits))
+			continue;
+		x = rec_at(k, slot_rec(k->slots[h], k->slot_bits));
+		c = code_at(k, x->code);
+		if (x->hash == hash && c[0] == n && memcmp(c + 1, code, n) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+/* Elements named "field" with review="true", anywhere under node (ocr/fields.xml). */
+static uint64_t
+review_fields(const struct hoso_xml_node *node)
+{
+	const struct hoso_xml_node *c;
+	uint64_t n = 0;
+	char *v;
+
+	if (strcmp(hoso_xml_name(node), "field") == 0 && (v = hoso_xml_attr(node, "review")) != NULL) {
+		n += strcmp(v, "true") == 0;
+		free(v);
+	}
+	for (c = hoso_xml_child(node, NULL); c != NULL; c = hoso_xml_next(c, NULL))
+		n += review_fields(c);
+	return n;
+}
+
+static void
+store_warn(struct hoso_kpi *k, const struct hoso_err *e)
+{
+	hoso_log(k->o.log, HOSO_LOG_WARN, "%s", e->msg);
+	k->store_bad++;
+}
+
+/* The day (record days) a store dossier counts on, from its dossier.xml or its code. */
+static bool
+store_day(const struct hoso_dossier *d, const char *code_date, uint16_t *day, int32_t *abs_day)
+{
+	const char *s = d->meta.ngay_tiep_nhan != NULL ? d->meta.ngay_tiep_nhan : code_date;
+
+	if (s == NULL || strlen(s) != 10 || !hoso_register_parse_date(s, 10, abs_day) ||
+	    *abs_day <= DAY_BASE || *abs_day > DAY_BASE + 0xffff)
+		return false;
+	*day = (uint16_t)(*abs_day - DAY_BASE);
+	return true;
+}
+
+/* One dossier of the store: what it adds, and where. */
+static int
+store_one(struct hoso_kpi *k, const char *store, const char *code, const char *archives,
+    struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(0), unit = HOSO_BUF_INIT(256);
+	struct hoso_dossier *d = NULL;
+	struct hoso_xml *doc = NULL;
+	struct store_rec x;
+	struct hoso_err e;
+	const struct rec *reg;
+	struct stat st;
+	char date[11];
+	const char *ucode, *cdate = NULL;
+	int32_t abs_day;
+	size_t i;
+	int r = 0;
+
+	memset(&x, 0, sizeof(x));
+	hoso_err_clear(&e);
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	d->lock_fd = -1;
+	if ((d->code = strdup(code)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if (hoso_buf_addf(&path, &e, "%s/%s/dossier.xml", store, code) != 0 ||
+	    hoso_file_read(hoso_buf_str(&path), 64u << 20, &xml, &e) != 0 ||
+	    hoso_store_from_xml(d, xml.data, xml.len, hoso_buf_str(&path), &e) != 0) {
+		store_warn(k, &e);
+		goto out;
+	}
+	k->store_dossiers++;
+	x.v[HOSO_KPI_SCANNED] = d->n_pages > 0;
+	x.v[HOSO_KPI_PAGES] = d->n_pages;
+	for (i = 0; i < d->n_pages; i++) {
+		const struct hoso_page *p = &d->pages[i];
+
+		x.v[HOSO_KPI_BLANK_PAGES] += p->blank;
+		if (p->ocr_status == NULL || strcmp(p->ocr_status, "ok") != 0)
+			continue;
+		x.v[HOSO_KPI_OCR_PAGES]++;
+		if (p->ocr_confidence >= 0) {
+			x.v[HOSO_KPI_OCR_CONFIDENCE_SUM] += (uint64_t)p->ocr_confidence;
+			x.v[HOSO_KPI_OCR_CONFIDENCE_PAGES]++;
+		}
+	}
+	/* ocr/fields.xml, when the dossier has one. */
+	hoso_buf_reset(&path);
+	hoso_buf_reset(&xml);
+	if (hoso_buf_addf(&path, &e, "%s/%s/ocr/fields.xml", store, code) == 0 &&
+	    stat(hoso_buf_str(&path), &st) == 0) {
+		if (hoso_file_read(hoso_buf_str(&path), 64u << 20, &xml, &e) != 0 ||
+		    hoso_xml_parse(xml.data, xml.len, hoso_buf_str(&path), &doc, &e) != 0)
+			store_warn(k, &e);
+		else
+			x.v[HOSO_KPI_REVIEW_FIELDS] = review_fields(hoso_xml_root(doc));
+	}
+	/* sign-pack writes <code>.asice wherever it is told; the store does not record it. */
+	hoso_buf_reset(&path);
+	if (archives != NULL && hoso_buf_addf(&path, &e, "%s/%s.asice", archives, code) == 0 &&
+	    stat(hoso_buf_str(&path), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		x.v[HOSO_KPI_ARCHIVES_SIGNED] = 1;
+	/* Where it counts: its register row, else its dossier.xml, else its code. */
+	if ((reg = find_code(k, code)) != NULL) {
+		k->store_matched++;
+		x.unit = reg->unit;
+		x.day = reg->recv;
+		x.field = reg->field;
+	} else {
+		if (hoso_store_code_parts(code, &unit, date))
+			cdate = date;
+		ucode = d->meta.ma_don_vi != NULL ? d->meta.ma_don_vi : unit.len > 0 ?
+		    hoso_buf_str(&unit) : NULL;
+		if (ucode == NULL || !store_day(d, cdate, &x.day, &abs_day)) {
+			k->store_unplaced++;
+			goto out;
+		}
+		if (!hoso_units_from_file(k->units)) {
+			if ((r = hoso_units_adhoc(k->units, ucode, &x.unit, err)) != 0)
+				goto out;
+		} else if (!hoso_units_find(k->units, ucode, abs_day, &x.unit)) {
+			k->store_unplaced++;
+			goto out;
+		}
+		if ((r = intern_field(k, "(kh\xc3\xb4ng x\xc3\xa1" "c \xc4\x91\xe1\xbb\x8bnh)", &x.field,
+		    err)) != 0)
+			goto out;
+	}
+	if (k->n_store == k->cap_store) {
+		size_t cap = k->cap_store ? k->cap_store * 2 : 64;
+		struct store_rec *nv = realloc(k->store, cap * sizeof(*nv));
+
+		if (nv == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+		k->store = nv;
+		k->cap_store = cap;
+	}
+	k->store[k->n_store++] = x;
+out:
+	hoso_xml_free(doc);
+	hoso_store_close(d);
+	hoso_buf_free(&path);
+	hoso_buf_free(&xml);
+	hoso_buf_free(&unit);
+	return r;
+}
+
+int
+hoso_kpi_add_store(struct hoso_kpi *k, const char *store, const char *archives,
+    struct hoso_err *err)
+{
+	DIR *dir;
+	struct dirent *de;
+	int r = 0;
+
+	if ((dir = opendir(store)) == NULL)
+		return hoso_err_set(err, errno == ENOENT || errno == ENOTDIR ? HOSO_EINPUT : HOSO_EIO,
+		    _("%s: cannot read the store: %s"), store, strerror(errno));
+	k->has_store = true;
+	/* Every directory whose name is a dossier code (hoso-store(5)); the rest is not ours. */
+	while (r == 0 && (de = readdir(dir)) != NULL) {
+		if (!hoso_store_code_ok(de->d_name))
+			continue;
+		r = store_one(k, store, de->d_name, archives, err);
+	}
+	closedir(dir);
+	return r;
+}
+
 /* ---- counting ---- */
 
 /* Spec, "Counting rules": one dossier over [from, to], day numbers as in records. */
@@ -816,15 +1064,14 @@ group_get(struct groups *g, uint64_t key, struct group **out, struct hoso_err *e
 }
 
 static int
-group_add(struct groups *g, uint64_t key, const uint64_t c[HOSO_KPI_N_COUNTS],
-    struct hoso_err *err)
+group_add(struct groups *g, uint64_t key, const uint64_t c[N_ALL], struct hoso_err *err)
 {
 	struct group *x;
 	int i, r;
 
 	if ((r = group_get(g, key, &x, err)) != 0)
 		return r;
-	for (i = 0; i < HOSO_KPI_N_COUNTS; i++)
+	for (i = 0; i < N_ALL; i++)
 		x->counts[i] += c[i];
 	return 0;
 }
@@ -938,6 +1185,7 @@ fill_row(const struct hoso_kpi *k, const struct group *g, const uint16_t *by_ran
 	if (m != KEY_NONE)
 		row->month = 24000 + (int)m;
 	memcpy(row->counts, g->counts, sizeof(row->counts));
+	memcpy(row->store, g->counts + HOSO_KPI_N_COUNTS, sizeof(row->store));
 }
 
 /* Ancestor chain of a unit in the world the report is in (as-of or as recorded). */
@@ -993,7 +1241,7 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	uint32_t *map = NULL;
 	uint16_t from, to, *by_rank = NULL;
 	unsigned by = k->o.by, m, m_first, m_last;
-	uint64_t c[HOSO_KPI_N_COUNTS];
+	uint64_t c[N_ALL];
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -1046,6 +1294,21 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 				goto out;
 		}
 	}
+	/* The store's dossiers, by the month of their date received (--store). */
+	for (i = 0; i < k->n_store; i++) {
+		const struct store_rec *x = &k->store[i];
+
+		if (x->day < from || x->day > to)
+			continue;
+		memset(c, 0, sizeof(c));
+		memcpy(c + HOSO_KPI_N_COUNTS, x->v, sizeof(x->v));
+		for (m = 0; m < HOSO_KPI_N_STORE; m++)
+			res->total.store[m] += x->v[m];
+		if ((r = group_add(&base, make_key(map[x->unit], KEY_NONE,
+		    by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE,
+		    by & HOSO_KPI_BY_MONTH ? month_of(x->day) : KEY_NONE), c, err)) != 0)
+			goto out;
+	}
 	/* Output groups: roll-up along parents, or direct, or by level. */
 	for (i = 0; i < base.n; i++) {
 		const struct group *g = &base.v[i];
@@ -1083,6 +1346,11 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	res->rows_read = k->rows_read;
 	res->dossiers = k->n_recs;
 	res->duplicates = k->duplicates;
+	res->has_store = k->has_store;
+	res->store_dossiers = k->store_dossiers;
+	res->store_matched = k->store_matched;
+	res->store_unplaced = k->store_unplaced;
+	res->store_bad = k->store_bad;
 	memcpy(res->skipped, k->skipped, sizeof(res->skipped));
 	res->dossier_bytes = k->n_rec_chunks * REC_CHUNK * sizeof(struct rec) +
 	    k->n_slots * sizeof(uint32_t) + k->n_arena * ARENA_CHUNK +
