@@ -13,12 +13,14 @@
 #include "register.h"
 #include "report.h"
 #include "units.h"
+#include "xml.h"
 
 static const char *
 usage_text(void)
 {
 	return _("Usage: stats [OPTION]... -r FILE|-... (--month YYYY-MM | --from D --to D)\n"
-	    "Count the dossiers of one-stop register exports (CSV) for a period:\n"
+	    "Count the dossiers of one-stop register exports (CSV or Excel .xlsx) for a\n"
+	    "period:\n"
 	    "received online and on paper, carried over, resolved early, on time or\n"
 	    "late, pending, digitized, paid online, signed, and their rates.\n"
 	    "\n"
@@ -177,6 +179,7 @@ main(int argc, char **argv)
 	char tail;
 
 	cli_init(&c, "stats");
+	hoso_xml_init();	/* before -j threads read workbooks */
 	memset(&ko, 0, sizeof(ko));
 	memset(&ro, 0, sizeof(ro));
 	memset(&res, 0, sizeof(res));
