@@ -105,7 +105,8 @@ cmp -s "$work/s" "$work/m" && cmp -s "$work/s" "$work/q" && cmp -s "$work/j1.csv
     agree=yes
 
 echo "stats --by unit --format csv on $n_all rows ($(du -m "$all" | cut -f1) MB), $(nproc) cores;"
-echo "one run each; the machine is shared: wall times are noisy, CPU times less so"
+echo "one run each; the machine is shared: wall times are noisy, CPU times less so;"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 awk -v n="$n_all" -v agree="$agree" '
 { wall[$1] = $2; cpu[$1] = $3; rss[$1] = $4 }
 END {

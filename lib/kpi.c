@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "buf.h"
@@ -54,6 +55,28 @@ struct rec {
 };
 
 _Static_assert(sizeof(struct rec) == 20, "a dossier record is 20 bytes");
+
+#define REC_BYTES (REC_CHUNK * sizeof(struct rec))
+
+/*
+ * Record and code chunks are mapped, not malloc'd: unmapped, their memory goes
+ * back at once. Merging a -j worker's kpi frees its chunks as the main one grows,
+ * and malloc would keep them in the worker thread's arena, out of reach.
+ */
+static void *
+chunk_alloc(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+chunk_free(void *p, size_t n)
+{
+	if (p != NULL)
+		munmap(p, n);
+}
 
 /* A group's register counts, then its store counts. */
 #define N_ALL (HOSO_KPI_N_COUNTS + HOSO_KPI_N_STORE)
@@ -192,10 +215,10 @@ hoso_kpi_free(struct hoso_kpi *k)
 	if (k == NULL)
 		return;
 	for (i = 0; i < k->n_rec_chunks; i++)
-		free(k->rec_chunks[i]);
+		chunk_free(k->rec_chunks[i], REC_BYTES);
 	free(k->rec_chunks);
 	for (i = 0; i < k->n_arena; i++)
-		free(k->arena[i]);
+		chunk_free(k->arena[i], ARENA_CHUNK);
 	free(k->arena);
 	free(k->slots);
 	for (i = 0; i < k->n_fields; i++)
@@ -393,7 +416,7 @@ store_code(struct hoso_kpi *k, const char *code, size_t n, uint32_t *ref, struct
 		if ((na = realloc(k->arena, (k->n_arena + 1) * sizeof(*na))) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->arena = na;
-		if ((k->arena[k->n_arena] = malloc(ARENA_CHUNK)) == NULL)
+		if ((k->arena[k->n_arena] = chunk_alloc(ARENA_CHUNK)) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->n_arena++;
 		k->arena_used = 0;
@@ -441,7 +464,7 @@ find_or_add(struct hoso_kpi *k, const char *code, size_t n, struct rec **out, bo
 		if ((nc = realloc(k->rec_chunks, (k->n_rec_chunks + 1) * sizeof(*nc))) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->rec_chunks = nc;
-		if ((k->rec_chunks[k->n_rec_chunks] = malloc(REC_CHUNK * sizeof(struct rec))) == NULL)
+		if ((k->rec_chunks[k->n_rec_chunks] = chunk_alloc(REC_BYTES)) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->n_rec_chunks++;
 	}
@@ -627,11 +650,11 @@ merge(struct hoso_kpi *k, struct hoso_kpi *s, struct hoso_err *err)
 		y->field = x->field == KEY_NONE ? KEY_NONE : field_map[x->field];
 		y->flags = x->flags;
 		for (; arena_freed < (x->code >> ARENA_CHUNK_BITS); arena_freed++) {
-			free(s->arena[arena_freed]);
+			chunk_free(s->arena[arena_freed], ARENA_CHUNK);
 			s->arena[arena_freed] = NULL;
 		}
 		if (((i + 1) & (REC_CHUNK - 1)) == 0) {
-			free(s->rec_chunks[i >> REC_CHUNK_BITS]);
+			chunk_free(s->rec_chunks[i >> REC_CHUNK_BITS], REC_BYTES);
 			s->rec_chunks[i >> REC_CHUNK_BITS] = NULL;
 		}
 	}
