@@ -137,6 +137,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 755 scripts/monthly-report $(DESTDIR)$(BINDIR)/hoso-monthly-report
 	install -m 644 data/schema/*.xsd $(DESTDIR)$(DATADIR)/schema/
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/; done
 	for l in $(PO_FILES:po/%.po=%); do \
@@ -145,7 +146,7 @@ install: all
 	done
 
 uninstall:
-	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/hoso-monthly-report
 	rm -rf $(DESTDIR)$(DATADIR)
 	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/$$(basename $$m); done
 	for l in $(PO_FILES:po/%.po=%); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/hoso.mo; done

@@ -800,3 +800,88 @@ hoso_input_is_archive(const void *data, size_t len)
 		return true;
 	return false;
 }
+
+/* ---- one ZIP member as a stream ---- */
+
+struct hoso_input_member {
+	struct archive *a;
+	char *label;
+};
+
+void
+hoso_input_member_close(struct hoso_input_member *m)
+{
+	if (m == NULL)
+		return;
+	if (m->a != NULL)
+		archive_read_free(m->a);
+	free(m->label);
+	free(m);
+}
+
+int
+hoso_input_member_open(struct hoso_input_member **mp, int fd, const void *mem, size_t mem_len,
+    const char *label, const char *member, bool optional, struct hoso_err *err)
+{
+	struct hoso_input_member *m;
+	struct archive_entry *ae;
+	const char *name;
+	int ar, r;
+
+	*mp = NULL;
+	if ((m = calloc(1, sizeof(*m))) == NULL || (m->label = strdup(label)) == NULL ||
+	    (m->a = archive_read_new()) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	archive_read_support_format_zip(m->a);
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) != 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: an Excel workbook must be a file, not a pipe"),
+		    label);
+		goto out;
+	}
+	if ((fd >= 0 ? archive_read_open_fd(m->a, fd, 65536) :
+	    archive_read_open_memory(m->a, mem, mem_len)) != ARCHIVE_OK) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read archive: %s"), label,
+		    archive_reason(m->a));
+		goto out;
+	}
+	for (;;) {
+		if ((ar = archive_read_next_header(m->a, &ae)) == ARCHIVE_EOF) {
+			r = optional ? 0 : hoso_err_set(err, HOSO_EINPUT, _("%s: no %s in the workbook"),
+			    label, member);
+			goto out;
+		}
+		if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read archive: %s"), label,
+			    archive_reason(m->a));
+			goto out;
+		}
+		if ((name = archive_entry_pathname(ae)) != NULL && strcmp(name, member) == 0)
+			break;
+	}
+	if (archive_entry_is_encrypted(ae) || archive_entry_filetype(ae) != AE_IFREG) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: %s is encrypted or not a file"), label, member);
+		goto out;
+	}
+	*mp = m;
+	m = NULL;
+	r = 0;
+out:
+	hoso_input_member_close(m);
+	return r;
+}
+
+int
+hoso_input_member_read(struct hoso_input_member *m, void *buf, size_t len, size_t *got,
+    struct hoso_err *err)
+{
+	la_ssize_t n = archive_read_data(m->a, buf, len);
+
+	*got = 0;
+	if (n < 0)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read archive: %s"), m->label,
+		    archive_reason(m->a));
+	*got = (size_t)n;
+	return 0;
+}

@@ -61,4 +61,19 @@ int hoso_input_archive(const char *label, const void *data, size_t len,
 /* True when the bytes look like an archive we read (ZIP, TAR, 7z, gzip/bzip2/xz/zstd). */
 bool hoso_input_is_archive(const void *data, size_t len);
 
+/*
+ * One member of a ZIP read as a stream (the parts of an .xlsx): the archive in
+ * fd, read from its start (so fd must be a file, not a pipe), or in mem when
+ * fd < 0. HOSO_EINPUT naming label and member when the member is not there,
+ * or with optional 0 and *mp NULL.
+ */
+struct hoso_input_member;
+
+int hoso_input_member_open(struct hoso_input_member **mp, int fd, const void *mem, size_t mem_len,
+    const char *label, const char *member, bool optional, struct hoso_err *err);
+/* Up to len bytes into buf; *got is 0 at the end of the member. */
+int hoso_input_member_read(struct hoso_input_member *m, void *buf, size_t len, size_t *got,
+    struct hoso_err *err);
+void hoso_input_member_close(struct hoso_input_member *m);
+
 #endif

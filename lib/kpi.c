@@ -12,13 +12,22 @@
  * about 54 bytes for the usual 25-byte code. Counting runs once all input is read,
  * because the last occurrence of a code wins (spec, "Rows").
  */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "buf.h"
+#include "file.h"
 #include "i18n.h"
 #include "kpi.h"
+#include "store.h"
 #include "utf8.h"
+#include "xml.h"
 
 /* Dates in records: days after 1999-12-31, so 1 is 2000-01-01 and 65535 is 2179-06-06; 0 = none. */
 #define DAY_BASE (hoso_register_day(2000, 1, 1) - 1)
@@ -47,9 +56,41 @@ struct rec {
 
 _Static_assert(sizeof(struct rec) == 20, "a dossier record is 20 bytes");
 
+#define REC_BYTES (REC_CHUNK * sizeof(struct rec))
+
+/*
+ * Record and code chunks are mapped, not malloc'd: unmapped, their memory goes
+ * back at once. Merging a -j worker's kpi frees its chunks as the main one grows,
+ * and malloc would keep them in the worker thread's arena, out of reach.
+ */
+static void *
+chunk_alloc(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+chunk_free(void *p, size_t n)
+{
+	if (p != NULL)
+		munmap(p, n);
+}
+
+/* A group's register counts, then its store counts. */
+#define N_ALL (HOSO_KPI_N_COUNTS + HOSO_KPI_N_STORE)
+
 struct group {
 	uint64_t key;
-	uint64_t counts[HOSO_KPI_N_COUNTS];
+	uint64_t counts[N_ALL];
+};
+
+/* A dossier of the store (--store): where it counts and what it adds. */
+struct store_rec {
+	uint32_t unit;
+	uint16_t field, day;
+	uint64_t v[HOSO_KPI_N_STORE];
 };
 
 struct groups {
@@ -68,14 +109,20 @@ struct hoso_kpi {
 	size_t n_recs, n_rec_chunks;
 	unsigned char **arena;
 	size_t n_arena, arena_used;	/* chunks, bytes used in the last one */
-	uint32_t *slots;
-	size_t n_slots;
+	uint32_t *slots;	/* high bits of the hash above slot_bits, record + 1 below */
+	size_t n_slots;		/* 1 << slot_bits */
+	unsigned slot_bits;
 	/* fields (lĩnh vực), NFC, interned */
 	char **fields;
 	size_t n_fields;
 	uint32_t *field_slots;
 	size_t n_field_slots;
 	struct hoso_buf nfc;
+	/* the dossier store */
+	struct store_rec *store;
+	size_t n_store, cap_store;
+	bool has_store;
+	uint64_t store_dossiers, store_matched, store_unplaced, store_bad;
 	/* statistics */
 	uint64_t rows_read, duplicates;
 	size_t skipped[HOSO_REG_SKIP_MAX];
@@ -168,16 +215,17 @@ hoso_kpi_free(struct hoso_kpi *k)
 	if (k == NULL)
 		return;
 	for (i = 0; i < k->n_rec_chunks; i++)
-		free(k->rec_chunks[i]);
+		chunk_free(k->rec_chunks[i], REC_BYTES);
 	free(k->rec_chunks);
 	for (i = 0; i < k->n_arena; i++)
-		free(k->arena[i]);
+		chunk_free(k->arena[i], ARENA_CHUNK);
 	free(k->arena);
 	free(k->slots);
 	for (i = 0; i < k->n_fields; i++)
 		free(k->fields[i]);
 	free(k->fields);
 	free(k->field_slots);
+	free(k->store);
 	hoso_buf_free(&k->nfc);
 	hoso_units_free(k->own_units);
 	free(k);
@@ -226,13 +274,42 @@ out:
 
 /* ---- fields ---- */
 
+/* The index of the interned field t (n bytes, NFC), or -1; *slot is where it would go. */
+static long
+find_field(const struct hoso_kpi *k, const char *t, size_t n, size_t *slot)
+{
+	size_t h;
+
+	if (k->n_field_slots == 0)
+		return -1;
+	for (h = hash_bytes(t, n) & (k->n_field_slots - 1); k->field_slots[h] != 0;
+	    h = (h + 1) & (k->n_field_slots - 1)) {
+		const char *f = k->fields[k->field_slots[h] - 1];
+
+		if (strncmp(f, t, n) == 0 && f[n] == '\0')
+			return (long)k->field_slots[h] - 1;
+	}
+	*slot = h;
+	return -1;
+}
+
 static int
 intern_field(struct hoso_kpi *k, const char *s, uint16_t *idx, struct hoso_err *err)
 {
 	const char *t = s;
-	size_t n = strlen(s), i, h;
+	size_t n = strlen(s), i, h = 0;
+	long found;
 	int r;
 
+	/*
+	 * Fast path: the bytes as they are equal a field already interned, which is
+	 * NFC, so they are NFC too. Only a new spelling pays for normalization (the
+	 * main cost per row when every row did).
+	 */
+	if ((found = find_field(k, s, n, &h)) >= 0) {
+		*idx = (uint16_t)found;
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
 			break;
@@ -266,12 +343,9 @@ intern_field(struct hoso_kpi *k, const char *s, uint16_t *idx, struct hoso_err *
 		k->field_slots = slots;
 		k->n_field_slots = ns;
 	}
-	for (h = hash_bytes(t, n) & (k->n_field_slots - 1); k->field_slots[h] != 0;
-	    h = (h + 1) & (k->n_field_slots - 1)) {
-		if (strcmp(k->fields[k->field_slots[h] - 1], t) == 0) {
-			*idx = (uint16_t)(k->field_slots[h] - 1);
-			return 0;
-		}
+	if ((found = find_field(k, t, n, &h)) >= 0) {
+		*idx = (uint16_t)found;
+		return 0;
 	}
 	if ((k->fields[k->n_fields] = strdup(t)) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
@@ -282,24 +356,50 @@ intern_field(struct hoso_kpi *k, const char *s, uint16_t *idx, struct hoso_err *
 
 /* ---- dossiers ---- */
 
+/*
+ * A slot holds the record number + 1 in its low slot_bits (n_recs < n_slots) and
+ * the hash bits above those in the rest: a probe past another code's slot then
+ * rarely has to read that code's record, a cache miss in a table of millions.
+ */
+static uint32_t
+slot_value(uint32_t hash, size_t rec, unsigned bits)
+{
+	return (uint32_t)(((uint64_t)hash >> bits << bits) | (rec + 1));
+}
+
+static bool
+slot_may_be(uint32_t slot, uint32_t hash, unsigned bits)
+{
+	return ((uint64_t)(slot ^ hash) >> bits) == 0;
+}
+
+static uint32_t
+slot_rec(uint32_t slot, unsigned bits)
+{
+	return (uint32_t)((slot & (((uint64_t)1 << bits) - 1)) - 1);
+}
+
 static int
 grow_slots(struct hoso_kpi *k, struct hoso_err *err)
 {
-	size_t ns = k->n_slots ? k->n_slots * 2 : 1024, i, h;
-	uint32_t *slots;
+	unsigned bits = k->n_slots ? k->slot_bits + 1 : 10;
+	size_t ns = (size_t)1 << bits, i, h;
+	uint32_t *slots, hash;
 
-	if (ns > ((size_t)1 << 32))
+	if (bits > 32)
 		return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
 	if ((slots = calloc(ns, sizeof(*slots))) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	for (i = 0; i < k->n_recs; i++) {
-		for (h = rec_at(k, (uint32_t)i)->hash & (ns - 1); slots[h] != 0; h = (h + 1) & (ns - 1))
+		hash = rec_at(k, (uint32_t)i)->hash;
+		for (h = hash & (ns - 1); slots[h] != 0; h = (h + 1) & (ns - 1))
 			;
-		slots[h] = (uint32_t)i + 1;
+		slots[h] = slot_value(hash, i, bits);
 	}
 	free(k->slots);
 	k->slots = slots;
 	k->n_slots = ns;
+	k->slot_bits = bits;
 	return 0;
 }
 
@@ -316,7 +416,7 @@ store_code(struct hoso_kpi *k, const char *code, size_t n, uint32_t *ref, struct
 		if ((na = realloc(k->arena, (k->n_arena + 1) * sizeof(*na))) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->arena = na;
-		if ((k->arena[k->n_arena] = malloc(ARENA_CHUNK)) == NULL)
+		if ((k->arena[k->n_arena] = chunk_alloc(ARENA_CHUNK)) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->n_arena++;
 		k->arena_used = 0;
@@ -331,10 +431,10 @@ store_code(struct hoso_kpi *k, const char *code, size_t n, uint32_t *ref, struct
 
 /* Insert or replace (the last occurrence wins); *slot_rec is the record to fill. */
 static int
-find_or_add(struct hoso_kpi *k, const char *code, struct rec **out, bool *replaced,
+find_or_add(struct hoso_kpi *k, const char *code, size_t n, struct rec **out, bool *replaced,
     struct hoso_err *err)
 {
-	size_t n = strlen(code), h;
+	size_t h;
 	uint32_t hash = hash_bytes(code, n), ref = 0;
 	struct rec *x;
 	int r;
@@ -344,7 +444,9 @@ find_or_add(struct hoso_kpi *k, const char *code, struct rec **out, bool *replac
 	for (h = hash & (k->n_slots - 1); k->slots[h] != 0; h = (h + 1) & (k->n_slots - 1)) {
 		const unsigned char *c;
 
-		x = rec_at(k, k->slots[h] - 1);
+		if (!slot_may_be(k->slots[h], hash, k->slot_bits))
+			continue;
+		x = rec_at(k, slot_rec(k->slots[h], k->slot_bits));
 		if (x->hash != hash)
 			continue;
 		c = code_at(k, x->code);
@@ -362,7 +464,7 @@ find_or_add(struct hoso_kpi *k, const char *code, struct rec **out, bool *replac
 		if ((nc = realloc(k->rec_chunks, (k->n_rec_chunks + 1) * sizeof(*nc))) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->rec_chunks = nc;
-		if ((k->rec_chunks[k->n_rec_chunks] = malloc(REC_CHUNK * sizeof(struct rec))) == NULL)
+		if ((k->rec_chunks[k->n_rec_chunks] = chunk_alloc(REC_BYTES)) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->n_rec_chunks++;
 	}
@@ -372,7 +474,7 @@ find_or_add(struct hoso_kpi *k, const char *code, struct rec **out, bool *replac
 	memset(x, 0, sizeof(*x));
 	x->hash = hash;
 	x->code = ref;
-	k->slots[h] = (uint32_t)++k->n_recs;
+	k->slots[h] = slot_value(hash, k->n_recs++, k->slot_bits);
 	*out = x;
 	*replaced = false;
 	return 0;
@@ -445,7 +547,7 @@ add_row(struct hoso_kpi *k, const char *label, const struct hoso_register_row *r
 	if ((r = intern_field(k, row->field != NULL ? row->field : "(kh\xc3\xb4ng x\xc3\xa1" "c \xc4\x91\xe1\xbb\x8bnh)",
 	    &field, err)) != 0)
 		return r;
-	if ((r = find_or_add(k, row->code, &x, &replaced, err)) != 0)
+	if ((r = find_or_add(k, row->code, strlen(row->code), &x, &replaced, err)) != 0)
 		return r;
 	if (replaced)
 		k->duplicates++;
@@ -487,6 +589,401 @@ hoso_kpi_add_fd(struct hoso_kpi *k, int fd, const char *label, struct hoso_err *
 	    (unsigned long long)(k->rows_read - before));
 out:
 	hoso_register_close(reg);
+	return r;
+}
+
+/* ---- several registers at once (-j) ---- */
+
+/*
+ * Each file is read by a worker into a kpi of its own; the kpis are then merged
+ * in the order of the files, so the last occurrence of a code still wins. The
+ * first kpi is taken over whole (no copy); a later one is freed chunk by chunk
+ * as it is merged, so the memory it gives back holds the merged records.
+ */
+static int
+merge(struct hoso_kpi *k, struct hoso_kpi *s, struct hoso_err *err)
+{
+	uint32_t *unit_map = NULL;
+	uint16_t *field_map = NULL;
+	size_t i, n_units = hoso_units_count(s->units), arena_freed = 0;
+	int r = 0;
+
+	if (k->n_recs == 0 && k->n_fields == 0 && k->rows_read == 0 &&
+	    (hoso_units_from_file(k->units) || hoso_units_count(k->units) == 0)) {
+		struct hoso_kpi tmp = *k;
+
+		*k = *s;
+		*s = tmp;
+		for (i = 0; i < HOSO_REG_SKIP_MAX; i++)
+			k->skipped[i] += s->skipped[i];
+		return 0;
+	}
+	if ((field_map = calloc(s->n_fields + 1, sizeof(*field_map))) == NULL ||
+	    (unit_map = calloc(n_units + 1, sizeof(*unit_map))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (i = 0; i < s->n_fields; i++)
+		if ((r = intern_field(k, s->fields[i], &field_map[i], err)) != 0)
+			goto out;
+	for (i = 0; i < n_units; i++) {
+		if (hoso_units_from_file(k->units))
+			unit_map[i] = (uint32_t)i;
+		else if ((r = hoso_units_adhoc(k->units, hoso_units_get(s->units, (uint32_t)i)->code,
+		    &unit_map[i], err)) != 0)
+			goto out;
+	}
+	for (i = 0; i < s->n_recs; i++) {
+		const struct rec *x = rec_at(s, (uint32_t)i);
+		const unsigned char *c = code_at(s, x->code);
+		struct rec *y;
+		bool replaced;
+
+		if ((r = find_or_add(k, (const char *)c + 1, c[0], &y, &replaced, err)) != 0)
+			goto out;
+		if (replaced)
+			k->duplicates++;
+		y->recv = x->recv;
+		y->due = x->due;
+		y->done = x->done;
+		y->unit = (uint16_t)unit_map[x->unit];
+		y->field = x->field == KEY_NONE ? KEY_NONE : field_map[x->field];
+		y->flags = x->flags;
+		for (; arena_freed < (x->code >> ARENA_CHUNK_BITS); arena_freed++) {
+			chunk_free(s->arena[arena_freed], ARENA_CHUNK);
+			s->arena[arena_freed] = NULL;
+		}
+		if (((i + 1) & (REC_CHUNK - 1)) == 0) {
+			chunk_free(s->rec_chunks[i >> REC_CHUNK_BITS], REC_BYTES);
+			s->rec_chunks[i >> REC_CHUNK_BITS] = NULL;
+		}
+	}
+	k->rows_read += s->rows_read;
+	k->duplicates += s->duplicates;
+	for (i = 0; i < HOSO_REG_SKIP_MAX; i++)
+		k->skipped[i] += s->skipped[i];
+out:
+	free(field_map);
+	free(unit_map);
+	return r;
+}
+
+struct reader {
+	struct hoso_kpi *k;
+	const int *fds;
+	const char *const *labels;
+	size_t n, next;
+	pthread_mutex_t lock;
+	struct hoso_kpi **subs;
+	struct hoso_err *errs;
+	int *rcs;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&rd->lock);
+		i = rd->next++;
+		pthread_mutex_unlock(&rd->lock);
+		if (i >= rd->n)
+			break;
+		hoso_err_clear(&rd->errs[i]);
+		/* Ad hoc units are per worker (the table grows); a units file is only read. */
+		rd->rcs[i] = hoso_kpi_new(&rd->subs[i], &rd->k->o,
+		    hoso_units_from_file(rd->k->units) ? rd->k->units : NULL, &rd->errs[i]);
+		if (rd->rcs[i] == 0)
+			rd->rcs[i] = hoso_kpi_add_fd(rd->subs[i], rd->fds[i], rd->labels[i],
+			    &rd->errs[i]);
+	}
+	return NULL;
+}
+
+int
+hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, size_t n,
+    unsigned jobs, struct hoso_err *err)
+{
+	struct reader rd;
+	pthread_t *threads = NULL;
+	size_t i, n_threads = jobs < n ? jobs : n, started = 0;
+	int r = 0;
+
+	if (n_threads <= 1) {
+		for (i = 0; i < n && r == 0; i++)
+			r = hoso_kpi_add_fd(k, fds[i], labels[i], err);
+		return r;
+	}
+	memset(&rd, 0, sizeof(rd));
+	rd.k = k;
+	rd.fds = fds;
+	rd.labels = labels;
+	rd.n = n;
+	pthread_mutex_init(&rd.lock, NULL);
+	if ((threads = calloc(n_threads, sizeof(*threads))) == NULL ||
+	    (rd.subs = calloc(n, sizeof(*rd.subs))) == NULL ||
+	    (rd.errs = calloc(n, sizeof(*rd.errs))) == NULL ||
+	    (rd.rcs = calloc(n, sizeof(*rd.rcs))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (started = 0; started < n_threads; started++)
+		if (pthread_create(&threads[started], NULL, reader_main, &rd) != 0)
+			break;
+	if (started == 0) {
+		r = hoso_err_set(err, HOSO_EIO, _("cannot start a thread"));
+		goto out;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	/* In file order: the first error is the one reported, as when reading one by one. */
+	for (i = 0; i < n; i++) {
+		if (rd.rcs[i] != 0) {
+			*err = rd.errs[i];
+			r = rd.rcs[i];
+			goto out;
+		}
+		if ((r = merge(k, rd.subs[i], err)) != 0)
+			goto out;
+		hoso_kpi_free(rd.subs[i]);
+		rd.subs[i] = NULL;
+	}
+out:
+	if (rd.subs != NULL)
+		for (i = 0; i < n; i++)
+			hoso_kpi_free(rd.subs[i]);
+	free(rd.subs);
+	free(rd.errs);
+	free(rd.rcs);
+	free(threads);
+	pthread_mutex_destroy(&rd.lock);
+	return r;
+}
+
+/* ---- the dossier store (--store) ---- */
+
+static const char *const store_columns[HOSO_KPI_N_STORE_COLUMNS] = {
+	"scanned", "pages", "blank_pages", "ocr_pages", "ocr_confidence", "review_fields",
+	"archives_signed",
+};
+
+const char *
+hoso_kpi_store_column(int i, const uint64_t v[HOSO_KPI_N_STORE], char out[32])
+{
+	static const int count_of[HOSO_KPI_N_STORE_COLUMNS] = {
+		HOSO_KPI_SCANNED, HOSO_KPI_PAGES, HOSO_KPI_BLANK_PAGES, HOSO_KPI_OCR_PAGES, -1,
+		HOSO_KPI_REVIEW_FIELDS, HOSO_KPI_ARCHIVES_SIGNED,
+	};
+	uint64_t n, tenths;
+
+	out[0] = '\0';
+	if (i < 0 || i >= HOSO_KPI_N_STORE_COLUMNS)
+		return "?";
+	if (count_of[i] >= 0) {
+		snprintf(out, 32, "%llu", (unsigned long long)v[count_of[i]]);
+	} else if ((n = v[HOSO_KPI_OCR_CONFIDENCE_PAGES]) > 0) {
+		/* The mean word confidence of the pages, one decimal, rounded half up. */
+		tenths = (v[HOSO_KPI_OCR_CONFIDENCE_SUM] * 20 + n) / (2 * n);
+		snprintf(out, 32, "%llu.%llu", (unsigned long long)(tenths / 10),
+		    (unsigned long long)(tenths % 10));
+	}
+	return store_columns[i];
+}
+
+/* The code's record, or NULL. */
+static const struct rec *
+find_code(const struct hoso_kpi *k, const char *code)
+{
+	size_t n = strlen(code), h;
+	uint32_t hash = hash_bytes(code, n);
+
+	if (k->n_slots == 0)
+		return NULL;
+	for (h = hash & (k->n_slots - 1); k->slots[h] != 0; h = (h + 1) & (k->n_slots - 1)) {
+		const struct rec *x;
+		const unsigned char *c;
+
+		if (!slot_may_be(k->slots[h], hash, k->slot_bits))
+			continue;
+		x = rec_at(k, slot_rec(k->slots[h], k->slot_bits));
+		c = code_at(k, x->code);
+		if (x->hash == hash && c[0] == n && memcmp(c + 1, code, n) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+/* Elements named "field" with review="true", anywhere under node (ocr/fields.xml). */
+static uint64_t
+review_fields(const struct hoso_xml_node *node)
+{
+	const struct hoso_xml_node *c;
+	uint64_t n = 0;
+	char *v;
+
+	if (strcmp(hoso_xml_name(node), "field") == 0 && (v = hoso_xml_attr(node, "review")) != NULL) {
+		n += strcmp(v, "true") == 0;
+		free(v);
+	}
+	for (c = hoso_xml_child(node, NULL); c != NULL; c = hoso_xml_next(c, NULL))
+		n += review_fields(c);
+	return n;
+}
+
+static void
+store_warn(struct hoso_kpi *k, const struct hoso_err *e)
+{
+	hoso_log(k->o.log, HOSO_LOG_WARN, "%s", e->msg);
+	k->store_bad++;
+}
+
+/* The day (record days) a store dossier counts on, from its dossier.xml or its code. */
+static bool
+store_day(const struct hoso_dossier *d, const char *code_date, uint16_t *day, int32_t *abs_day)
+{
+	const char *s = d->meta.ngay_tiep_nhan != NULL ? d->meta.ngay_tiep_nhan : code_date;
+
+	if (s == NULL || strlen(s) != 10 || !hoso_register_parse_date(s, 10, abs_day) ||
+	    *abs_day <= DAY_BASE || *abs_day > DAY_BASE + 0xffff)
+		return false;
+	*day = (uint16_t)(*abs_day - DAY_BASE);
+	return true;
+}
+
+/* One dossier of the store: what it adds, and where. */
+static int
+store_one(struct hoso_kpi *k, const char *store, const char *code, const char *archives,
+    struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(0), unit = HOSO_BUF_INIT(256);
+	struct hoso_dossier *d = NULL;
+	struct hoso_xml *doc = NULL;
+	struct store_rec x;
+	struct hoso_err e;
+	const struct rec *reg;
+	struct stat st;
+	char date[11];
+	const char *ucode, *cdate = NULL;
+	int32_t abs_day;
+	size_t i;
+	int r = 0;
+
+	memset(&x, 0, sizeof(x));
+	hoso_err_clear(&e);
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	d->lock_fd = -1;
+	if ((d->code = strdup(code)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if (hoso_buf_addf(&path, &e, "%s/%s/dossier.xml", store, code) != 0 ||
+	    hoso_file_read(hoso_buf_str(&path), 64u << 20, &xml, &e) != 0 ||
+	    hoso_store_from_xml(d, xml.data, xml.len, hoso_buf_str(&path), &e) != 0) {
+		store_warn(k, &e);
+		goto out;
+	}
+	k->store_dossiers++;
+	x.v[HOSO_KPI_SCANNED] = d->n_pages > 0;
+	x.v[HOSO_KPI_PAGES] = d->n_pages;
+	for (i = 0; i < d->n_pages; i++) {
+		const struct hoso_page *p = &d->pages[i];
+
+		x.v[HOSO_KPI_BLANK_PAGES] += p->blank;
+		if (p->ocr_status == NULL || strcmp(p->ocr_status, "ok") != 0)
+			continue;
+		x.v[HOSO_KPI_OCR_PAGES]++;
+		if (p->ocr_confidence >= 0) {
+			x.v[HOSO_KPI_OCR_CONFIDENCE_SUM] += (uint64_t)p->ocr_confidence;
+			x.v[HOSO_KPI_OCR_CONFIDENCE_PAGES]++;
+		}
+	}
+	/* ocr/fields.xml, when the dossier has one. */
+	hoso_buf_reset(&path);
+	hoso_buf_reset(&xml);
+	if (hoso_buf_addf(&path, &e, "%s/%s/ocr/fields.xml", store, code) == 0 &&
+	    stat(hoso_buf_str(&path), &st) == 0) {
+		if (hoso_file_read(hoso_buf_str(&path), 64u << 20, &xml, &e) != 0 ||
+		    hoso_xml_parse(xml.data, xml.len, hoso_buf_str(&path), &doc, &e) != 0)
+			store_warn(k, &e);
+		else
+			x.v[HOSO_KPI_REVIEW_FIELDS] = review_fields(hoso_xml_root(doc));
+	}
+	/* sign-pack writes <code>.asice wherever it is told; the store does not record it. */
+	hoso_buf_reset(&path);
+	if (archives != NULL && hoso_buf_addf(&path, &e, "%s/%s.asice", archives, code) == 0 &&
+	    stat(hoso_buf_str(&path), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		x.v[HOSO_KPI_ARCHIVES_SIGNED] = 1;
+	/* Where it counts: its register row, else its dossier.xml, else its code. */
+	if ((reg = find_code(k, code)) != NULL) {
+		k->store_matched++;
+		x.unit = reg->unit;
+		x.day = reg->recv;
+		x.field = reg->field;
+	} else {
+		if (hoso_store_code_parts(code, &unit, date))
+			cdate = date;
+		ucode = d->meta.ma_don_vi != NULL ? d->meta.ma_don_vi : unit.len > 0 ?
+		    hoso_buf_str(&unit) : NULL;
+		if (ucode == NULL || !store_day(d, cdate, &x.day, &abs_day)) {
+			k->store_unplaced++;
+			goto out;
+		}
+		if (!hoso_units_from_file(k->units)) {
+			if ((r = hoso_units_adhoc(k->units, ucode, &x.unit, err)) != 0)
+				goto out;
+		} else if (!hoso_units_find(k->units, ucode, abs_day, &x.unit)) {
+			k->store_unplaced++;
+			goto out;
+		}
+		if ((r = intern_field(k, "(kh\xc3\xb4ng x\xc3\xa1" "c \xc4\x91\xe1\xbb\x8bnh)", &x.field,
+		    err)) != 0)
+			goto out;
+	}
+	if (k->n_store == k->cap_store) {
+		size_t cap = k->cap_store ? k->cap_store * 2 : 64;
+		struct store_rec *nv = realloc(k->store, cap * sizeof(*nv));
+
+		if (nv == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+		k->store = nv;
+		k->cap_store = cap;
+	}
+	k->store[k->n_store++] = x;
+out:
+	hoso_xml_free(doc);
+	hoso_store_close(d);
+	hoso_buf_free(&path);
+	hoso_buf_free(&xml);
+	hoso_buf_free(&unit);
+	return r;
+}
+
+int
+hoso_kpi_add_store(struct hoso_kpi *k, const char *store, const char *archives,
+    struct hoso_err *err)
+{
+	DIR *dir;
+	struct dirent *de;
+	int r = 0;
+
+	if ((dir = opendir(store)) == NULL)
+		return hoso_err_set(err, errno == ENOENT || errno == ENOTDIR ? HOSO_EINPUT : HOSO_EIO,
+		    _("%s: cannot read the store: %s"), store, strerror(errno));
+	k->has_store = true;
+	/* Every directory whose name is a dossier code (hoso-store(5)); the rest is not ours. */
+	while (r == 0 && (de = readdir(dir)) != NULL) {
+		if (!hoso_store_code_ok(de->d_name))
+			continue;
+		r = store_one(k, store, de->d_name, archives, err);
+	}
+	closedir(dir);
 	return r;
 }
 
@@ -590,15 +1087,14 @@ group_get(struct groups *g, uint64_t key, struct group **out, struct hoso_err *e
 }
 
 static int
-group_add(struct groups *g, uint64_t key, const uint64_t c[HOSO_KPI_N_COUNTS],
-    struct hoso_err *err)
+group_add(struct groups *g, uint64_t key, const uint64_t c[N_ALL], struct hoso_err *err)
 {
 	struct group *x;
 	int i, r;
 
 	if ((r = group_get(g, key, &x, err)) != 0)
 		return r;
-	for (i = 0; i < HOSO_KPI_N_COUNTS; i++)
+	for (i = 0; i < N_ALL; i++)
 		x->counts[i] += c[i];
 	return 0;
 }
@@ -712,6 +1208,7 @@ fill_row(const struct hoso_kpi *k, const struct group *g, const uint16_t *by_ran
 	if (m != KEY_NONE)
 		row->month = 24000 + (int)m;
 	memcpy(row->counts, g->counts, sizeof(row->counts));
+	memcpy(row->store, g->counts + HOSO_KPI_N_COUNTS, sizeof(row->store));
 }
 
 /* Ancestor chain of a unit in the world the report is in (as-of or as recorded). */
@@ -767,7 +1264,7 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	uint32_t *map = NULL;
 	uint16_t from, to, *by_rank = NULL;
 	unsigned by = k->o.by, m, m_first, m_last;
-	uint64_t c[HOSO_KPI_N_COUNTS];
+	uint64_t c[N_ALL];
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -820,6 +1317,21 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 				goto out;
 		}
 	}
+	/* The store's dossiers, by the month of their date received (--store). */
+	for (i = 0; i < k->n_store; i++) {
+		const struct store_rec *x = &k->store[i];
+
+		if (x->day < from || x->day > to)
+			continue;
+		memset(c, 0, sizeof(c));
+		memcpy(c + HOSO_KPI_N_COUNTS, x->v, sizeof(x->v));
+		for (m = 0; m < HOSO_KPI_N_STORE; m++)
+			res->total.store[m] += x->v[m];
+		if ((r = group_add(&base, make_key(map[x->unit], KEY_NONE,
+		    by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE,
+		    by & HOSO_KPI_BY_MONTH ? month_of(x->day) : KEY_NONE), c, err)) != 0)
+			goto out;
+	}
 	/* Output groups: roll-up along parents, or direct, or by level. */
 	for (i = 0; i < base.n; i++) {
 		const struct group *g = &base.v[i];
@@ -857,6 +1369,11 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	res->rows_read = k->rows_read;
 	res->dossiers = k->n_recs;
 	res->duplicates = k->duplicates;
+	res->has_store = k->has_store;
+	res->store_dossiers = k->store_dossiers;
+	res->store_matched = k->store_matched;
+	res->store_unplaced = k->store_unplaced;
+	res->store_bad = k->store_bad;
 	memcpy(res->skipped, k->skipped, sizeof(res->skipped));
 	res->dossier_bytes = k->n_rec_chunks * REC_CHUNK * sizeof(struct rec) +
 	    k->n_slots * sizeof(uint32_t) + k->n_arena * ARENA_CHUNK +

@@ -26,6 +26,20 @@ enum hoso_kpi_rate {
 	HOSO_KPI_SIGNED_RATE, HOSO_KPI_N_RATES
 };
 
+/*
+ * What the dossier store adds (--store), per group: the work of scan-ingest,
+ * ocr-extract and sign-pack. The confidence is kept as a sum and a page count;
+ * the report prints their mean (hoso_kpi_store_column).
+ */
+enum hoso_kpi_store_count {
+	HOSO_KPI_SCANNED, HOSO_KPI_PAGES, HOSO_KPI_BLANK_PAGES, HOSO_KPI_OCR_PAGES,
+	HOSO_KPI_OCR_CONFIDENCE_SUM, HOSO_KPI_OCR_CONFIDENCE_PAGES, HOSO_KPI_REVIEW_FIELDS,
+	HOSO_KPI_ARCHIVES_SIGNED, HOSO_KPI_N_STORE
+};
+
+/* The store's output columns: scanned ... archives_signed (7 of them). */
+#define HOSO_KPI_N_STORE_COLUMNS 7
+
 /* Grouping dimensions (--by), combinable. */
 enum {
 	HOSO_KPI_BY_UNIT = 1,
@@ -55,6 +69,7 @@ struct hoso_kpi_row {
 	const char *field;
 	int month;		/* year * 12 + month - 1, or -1 */
 	uint64_t counts[HOSO_KPI_N_COUNTS];
+	uint64_t store[HOSO_KPI_N_STORE];	/* zero unless hoso_kpi_add_store was called */
 };
 
 struct hoso_kpi_result {
@@ -66,6 +81,12 @@ struct hoso_kpi_result {
 	uint64_t duplicates;		/* rows that replaced an earlier one (last wins) */
 	size_t skipped[HOSO_REG_SKIP_MAX];
 	size_t dossier_bytes;		/* memory held for the dossiers (records, table, codes) */
+	/* --store */
+	bool has_store;
+	uint64_t store_dossiers;	/* dossiers of the store read */
+	uint64_t store_matched;		/* of those, also in a register (matched by code) */
+	uint64_t store_unplaced;	/* with no unit or date known: in no row, not in the total */
+	uint64_t store_bad;		/* whose dossier.xml or ocr/fields.xml could not be read */
 };
 
 struct hoso_kpi;
@@ -78,6 +99,28 @@ int hoso_kpi_new(struct hoso_kpi **kpip, const struct hoso_kpi_opts *o, struct h
     struct hoso_err *err);
 /* Read one register from fd (not closed); later rows replace earlier ones with the same code. */
 int hoso_kpi_add_fd(struct hoso_kpi *kpi, int fd, const char *label, struct hoso_err *err);
+/*
+ * Read registers fds[0..n) (not closed) with up to jobs threads, one file per
+ * thread; the result is that of reading them one after the other in this order.
+ */
+int hoso_kpi_add_fds(struct hoso_kpi *kpi, const int *fds, const char *const *labels, size_t n,
+    unsigned jobs, struct hoso_err *err);
+/*
+ * Add the dossier store: every STORE/<code>/dossier.xml (read only; the store is
+ * not locked or changed), its ocr/fields.xml when there is one (fields with
+ * review="true"), and ARCHIVES/<code>.asice as a signed archive (archives may be
+ * NULL: none counted). Call after the registers: a dossier also in a register
+ * takes that row's unit, date received and field; any other, the unit and date of
+ * its dossier.xml (ma_don_vi, ngay_tiep_nhan) or, failing those, of its code. A
+ * dossier that cannot be read is logged as a warning, counted and skipped.
+ */
+int hoso_kpi_add_store(struct hoso_kpi *kpi, const char *store, const char *archives,
+    struct hoso_err *err);
+/*
+ * Output column i (0 .. HOSO_KPI_N_STORE_COLUMNS - 1) of store counts: its name,
+ * and its value in out ("" for a mean over no pages).
+ */
+const char *hoso_kpi_store_column(int i, const uint64_t store[HOSO_KPI_N_STORE], char out[32]);
 /* Count and group; res is freed with hoso_kpi_result_free, and lives no longer than kpi. */
 int hoso_kpi_count(struct hoso_kpi *kpi, struct hoso_kpi_result *res, struct hoso_err *err);
 void hoso_kpi_result_free(struct hoso_kpi_result *res);

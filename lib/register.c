@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "register.h"
 #include "utf8.h"
+#include "xlsx.h"
 
 #define DEFAULT_BLOCK ((size_t)1 << 20)
 #define DEFAULT_MAX_ROW ((size_t)1 << 20)
@@ -56,6 +57,7 @@ static const struct {
 
 struct hoso_register {
 	struct hoso_register_csv *csv;
+	struct hoso_xlsx *xlsx;		/* an Excel workbook instead of CSV */
 	char *label;
 	bool lenient;
 	size_t *skipped;
@@ -561,6 +563,7 @@ hoso_register_close(struct hoso_register *reg)
 	if (reg == NULL)
 		return;
 	hoso_register_csv_close(reg->csv);
+	hoso_xlsx_close(reg->xlsx);
 	for (i = 0; i < reg->n_header; i++)
 		free(reg->header[i]);
 	free(reg->header);
@@ -572,7 +575,18 @@ hoso_register_close(struct hoso_register *reg)
 uint64_t
 hoso_register_bytes(const struct hoso_register *reg)
 {
-	return hoso_register_csv_bytes(reg->csv);
+	return reg->csv != NULL ? hoso_register_csv_bytes(reg->csv) : 0;
+}
+
+/* The next record of the CSV or of the workbook's sheet (line: its row number). */
+static int
+next_record(struct hoso_register *reg, char ***cells, size_t **lens, size_t *n, long *line,
+    size_t *bad_cell, struct hoso_err *err)
+{
+	if (reg->xlsx == NULL)
+		return hoso_register_csv_next(reg->csv, cells, lens, n, line, bad_cell, err);
+	*bad_cell = SIZE_MAX;
+	return hoso_xlsx_next(reg->xlsx, cells, lens, n, line, err);
 }
 
 /* Columns are found by name, case-insensitive, surrounding spaces ignored (spec, "File format"). */
@@ -584,7 +598,7 @@ read_header(struct hoso_register *reg, struct hoso_err *err)
 	long line;
 	int r;
 
-	if ((r = hoso_register_csv_next(reg->csv, &cells, &lens, &n, &line, &bad, err)) < 0)
+	if ((r = next_record(reg, &cells, &lens, &n, &line, &bad, err)) < 0)
 		goto out;
 	if (r == 0) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: empty file, no header line"), reg->label);
@@ -592,6 +606,11 @@ read_header(struct hoso_register *reg, struct hoso_err *err)
 	}
 	if ((reg->header = calloc(n, sizeof(*reg->header))) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if (reg->csv != NULL && n > 0 && hoso_xlsx_magic(cells[0], lens[0])) {
+		r = hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: an Excel workbook must be a file, not a pipe"), reg->label);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -639,6 +658,7 @@ hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_regist
     struct hoso_err *err)
 {
 	struct hoso_register *reg;
+	char magic[4];
 	size_t k;
 	int r;
 
@@ -656,9 +676,15 @@ hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_regist
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
-	if ((r = hoso_register_csv_open(&reg->csv, fd, reg->label, o->block_size, o->max_row,
-	    err)) != 0)
+	/* An Excel workbook is told by its content (a ZIP), whatever its name. */
+	if (pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	    hoso_xlsx_magic(magic, sizeof(magic))) {
+		if ((r = hoso_xlsx_open(&reg->xlsx, fd, NULL, 0, reg->label, o->max_row, err)) != 0)
+			goto out;
+	} else if ((r = hoso_register_csv_open(&reg->csv, fd, reg->label, o->block_size,
+	    o->max_row, err)) != 0) {
 		goto out;
+	}
 	if ((r = read_header(reg, err)) != 0)
 		goto out;
 	*regp = reg;
@@ -712,6 +738,12 @@ parse_bool(struct hoso_register *reg, const char *s, size_t n)
 			ascii = false;
 	if (ascii)
 		return -1;
+	/* The usual spellings, composed or decomposed, without normalizing. */
+	if ((n == 3 && memcmp(s, "c\xc3\xb3", 3) == 0) || (n == 4 && memcmp(s, "co\xcc\x81", 4) == 0))
+		return 1;
+	if ((n == 6 && memcmp(s, "kh\xc3\xb4ng", 6) == 0) ||
+	    (n == 7 && memcmp(s, "kho\xcc\x82ng", 7) == 0))
+		return 0;
 	hoso_buf_reset(&reg->nfc);
 	if (hoso_utf8_nfc(s, n, &reg->nfc, &e) != 0)
 		return -1;
@@ -748,8 +780,23 @@ row_error(struct hoso_register *reg, int reason, struct hoso_err *err, long line
 	} else {
 		hoso_buf_adds(&why, fmt, &e);
 	}
-	hoso_err_set(err, HOSO_EINPUT, "%s:%ld: %s: %s", reg->label, line, column,
-	    hoso_buf_str(&why));
+	if (reg->xlsx != NULL) {
+		/* In a workbook: file, sheet and cell ("r.xlsx: sheet1!G5: ngay_tiep_nhan: ..."). */
+		char ref[4] = "?";
+		size_t k;
+
+		for (k = 0; k < C_MAX; k++)
+			if (strcmp(columns[k].name, column) == 0 && reg->col[k] != SIZE_MAX)
+				hoso_xlsx_column(reg->col[k], ref);
+		for (k = 0; ref[0] == '?' && k < reg->n_header; k++)
+			if (strcmp(reg->header[k], column) == 0)
+				hoso_xlsx_column(k, ref);
+		hoso_err_set(err, HOSO_EINPUT, "%s: %s!%s%ld: %s: %s", reg->label, HOSO_XLSX_SHEET,
+		    ref, line, column, hoso_buf_str(&why));
+	} else {
+		hoso_err_set(err, HOSO_EINPUT, "%s:%ld: %s: %s", reg->label, line, column,
+		    hoso_buf_str(&why));
+	}
 	hoso_buf_free(&label);
 	hoso_buf_free(&why);
 	return HOSO_EINPUT;
@@ -796,10 +843,26 @@ date_cell(struct hoso_register *reg, char **cells, size_t *lens, size_t n, int k
 			    _("empty, a value is required"), NULL);
 		return 0;
 	}
+	/* A date cell of a workbook holds a serial day number (1900 date system). */
+	if (reg->xlsx != NULL && hoso_xlsx_serial_day(s, len, day))
+		return 0;
 	if (!hoso_register_parse_date(s, len, day))
 		return row_error(reg, HOSO_REG_SKIP_DATE, err, line, columns[k].name,
 		    _("not a date (YYYY-MM-DD[ HH:MM[:SS]] or DD/MM/YYYY[ HH:MM[:SS]]): '%s'"), s);
 	return 0;
+}
+
+/* True when every byte is ASCII and not NUL: most cells, checked without libunistring. */
+static bool
+plain_ascii(const char *s, size_t n)
+{
+	unsigned char any = 0;
+	size_t i;
+
+	/* A NUL turns into 0xff by the subtraction; bytes from 0x80 up keep their top bit. */
+	for (i = 0; i < n; i++)
+		any |= (unsigned char)((unsigned char)s[i] | ((unsigned char)s[i] - 1u));
+	return (any & 0x80) == 0;
 }
 
 static int
@@ -823,12 +886,14 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 	memset(row, 0, sizeof(*row));
 	row->line = line;
 	for (i = 0; i < n; i++) {
-		if (!hoso_utf8_valid(cells[i], lens[i])) {
+		/* Valid UTF-8 without a NUL: most cells, checked without libunistring. */
+		if (plain_ascii(cells[i], lens[i]))
+			;
+		else if (!hoso_utf8_valid(cells[i], lens[i])) {
 			r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line, column_name(reg, i, &tmp),
 			    _("not valid UTF-8"), NULL);
 			goto out;
-		}
-		if (strlen(cells[i]) != lens[i]) {
+		} else if (strlen(cells[i]) != lens[i]) {
 			r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line, column_name(reg, i, &tmp),
 			    _("contains a NUL byte"), NULL);
 			goto out;
@@ -918,7 +983,7 @@ hoso_register_next(struct hoso_register *reg, struct hoso_register_row *row,
 	int r;
 
 	for (;;) {
-		if ((r = hoso_register_csv_next(reg->csv, &cells, &lens, &n, &line, &bad, err)) <= 0)
+		if ((r = next_record(reg, &cells, &lens, &n, &line, &bad, err)) <= 0)
 			goto out;
 		r = parse_row(reg, cells, lens, n, line, bad, row, err);
 		if (r < 0)

@@ -238,6 +238,11 @@ csv_row(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, bool t
 		r = csv_cell(out, t < 0 || !hoso_kpi_rate(row->counts, i, &tenths) ? "" :
 		    tenths >= (uint64_t)t ? "true" : "false", false, err);
 	}
+	/* --store: the store's columns last. */
+	for (i = 0; o->store && i < HOSO_KPI_N_STORE_COLUMNS && r == 0; i++) {
+		hoso_kpi_store_column(i, row->store, num);
+		r = csv_cell(out, num, false, err);
+	}
 	if (r == 0)
 		r = hoso_buf_addc(out, '\n', err);
 	hoso_buf_free(&cell);
@@ -248,6 +253,7 @@ static int
 write_csv(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
     struct hoso_buf *out, struct hoso_err *err)
 {
+	char num[32];
 	bool first = true;
 	size_t i;
 	int g, r = 0;
@@ -268,6 +274,8 @@ write_csv(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 		if (rate_targeted(o, (int)i) && (r = hoso_buf_addf(out, err, ",%s_target,%s_met",
 		    target_names[i], target_names[i])) != 0)
 			break;
+	for (i = 0; o->store && i < HOSO_KPI_N_STORE_COLUMNS && r == 0; i++)
+		r = csv_cell(out, hoso_kpi_store_column((int)i, res->total.store, num), false, err);
 	if (r == 0)
 		r = hoso_buf_addc(out, '\n', err);
 	for (i = 0; i < res->n_rows && r == 0; i++)
@@ -328,6 +336,12 @@ json_row(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, bool 
 			    hoso_kpi_rate_name(i), tenths / 10, tenths % 10);
 		else
 			r = hoso_buf_addf(out, err, ", \"%s\": null", hoso_kpi_rate_name(i));
+	}
+	for (i = 0; o->store && i < HOSO_KPI_N_STORE_COLUMNS && r == 0; i++) {
+		char num[32];
+		const char *name = hoso_kpi_store_column(i, row->store, num);
+
+		r = hoso_buf_addf(out, err, ", \"%s\": %s", name, num[0] != '\0' ? num : "null");
 	}
 	if (o->targets != NULL && r == 0) {
 		r = hoso_buf_adds(out, ", \"targets\": {", err);
@@ -421,6 +435,13 @@ xml_row(struct hoso_xmlw *w, const struct hoso_report_opts *o, const struct hoso
 		    (r = hoso_xmlw_attrf(w, err, hoso_kpi_rate_name(i), "%" PRIu64 ".%" PRIu64,
 		    tenths / 10, tenths % 10)) != 0)
 			goto out;
+	for (i = 0; o->store && i < HOSO_KPI_N_STORE_COLUMNS; i++) {
+		char num[32];
+		const char *name = hoso_kpi_store_column(i, row->store, num);
+
+		if (num[0] != '\0' && (r = hoso_xmlw_attr(w, name, num, err)) != 0)
+			goto out;
+	}
 	for (i = 0; i < HOSO_KPI_N_RATES; i++) {
 		if ((t = target_for(o, row, i)) < 0)
 			continue;
@@ -512,6 +533,11 @@ static const char *const target_headers[HOSO_KPI_N_RATES] = {
 	N_("Online target"), N_("Digitization target"), N_("On time target"), N_("Signed target"),
 };
 
+static const char *const store_headers[HOSO_KPI_N_STORE_COLUMNS] = {
+	N_("Scanned"), N_("Pages"), N_("Blank pages"), N_("OCR pages"), N_("OCR confidence"),
+	N_("Fields to review"), N_("Archives signed"),
+};
+
 /* Columns on screen: one per code point (Vietnamese text is precomposed, NFC). */
 static size_t
 width(const char *s)
@@ -542,6 +568,20 @@ table_room(struct table *t, size_t idx, struct hoso_err *err)
 		t->cells = nc;
 		t->cap = cap;
 	}
+	return 0;
+}
+
+/* Cell *n of the row starting at cell base; *n is advanced. */
+static int
+table_cell(struct table *t, size_t base, size_t *n, const char *text, struct hoso_err *err)
+{
+	int r;
+
+	if ((r = table_room(t, base + *n, err)) != 0)
+		return r;
+	if ((t->cells[base + *n] = strdup(text)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	(*n)++;
 	return 0;
 }
 
@@ -583,12 +623,13 @@ text_row(struct table *t, size_t *n, const struct hoso_report_opts *o,
 			else if (tg >= 0)
 				r = hoso_buf_addf(&cell, err, "%d.%d", tg / 10, tg % 10);
 		}
-		if (r == 0 && (r = table_room(t, t->n_rows * t->n_cols + *n, err)) == 0) {
-			if ((t->cells[t->n_rows * t->n_cols + *n] = strdup(hoso_buf_str(&cell))) == NULL)
-				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-			else
-				(*n)++;
-		}
+		if (r == 0)
+			r = table_cell(t, t->n_rows * t->n_cols, n, hoso_buf_str(&cell), err);
+	}
+	/* --store: the store's columns last ("—" for a mean over no pages). */
+	for (i = 0; o->store && i < HOSO_KPI_N_STORE_COLUMNS && r == 0; i++) {
+		hoso_kpi_store_column(i, row->store, num);
+		r = table_cell(t, t->n_rows * t->n_cols, n, num[0] != '\0' ? num : "\xe2\x80\x94", err);
 	}
 	hoso_buf_free(&cell);
 	return r;
@@ -616,14 +657,12 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 		    _(count_headers[g - G_MAX]) : g < G_MAX + HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES ?
 		    _(rate_headers[g - G_MAX - HOSO_KPI_N_COUNTS]) :
 		    _(target_headers[g - G_MAX - HOSO_KPI_N_COUNTS - HOSO_KPI_N_RATES]);
-		if ((r = table_room(&t, n, err)) != 0)
+		if ((r = table_cell(&t, 0, &n, h, err)) != 0)
 			goto out;
-		if ((t.cells[n] = strdup(h)) == NULL) {
-			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-			goto out;
-		}
-		n++;
 	}
+	for (g = 0; o->store && g < HOSO_KPI_N_STORE_COLUMNS; g++)
+		if ((r = table_cell(&t, 0, &n, _(store_headers[g]), err)) != 0)
+			goto out;
 	t.n_cols = n;
 	t.n_rows = 1;
 	for (g = 0; g < G_MAX; g++)

@@ -30,6 +30,7 @@ struct hoso_report_opts {
 	bool has_as_of;
 	int32_t as_of;
 	const struct hoso_report_targets *targets;	/* NULL: none */
+	bool store;			/* --store: the store's columns after the rest */
 };
 
 /*

@@ -123,10 +123,11 @@ index_codes(struct hoso_units *u, struct hoso_err *err)
 	size_t n_slots = 16, i, k;
 	uint32_t *slots, *next;
 
+	/* hoso_units_adhoc adds codes until n * 2 > n_slots: next_same holds n_slots / 2. */
 	while (n_slots < u->n * 2)
 		n_slots *= 2;
 	if ((slots = calloc(n_slots, sizeof(*slots))) == NULL ||
-	    (next = malloc((u->n ? u->n : 1) * sizeof(*next))) == NULL) {
+	    (next = malloc(n_slots / 2 * sizeof(*next))) == NULL) {
 		free(slots);
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	}

@@ -1,4 +1,4 @@
-/* xml.c - the only file that includes libxml2: an in-memory writer and a hardened reader. */
+/* xml.c - the only file that includes libxml2: an in-memory writer, a hardened reader, a streaming one. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +6,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlwriter.h>
 
 #include "i18n.h"
@@ -286,4 +287,124 @@ void
 hoso_xml_init(void)
 {
 	xmlInitParser();
+}
+
+/* ---- streaming reader ---- */
+
+struct hoso_xmlr {
+	xmlTextReaderPtr reader;
+	char *label;
+};
+
+int
+hoso_xmlr_new(struct hoso_xmlr **rp, int (*read)(void *ctx, char *buf, int len), void *ctx,
+    const char *label, struct hoso_err *err)
+{
+	const int flags = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+	struct hoso_xmlr *r;
+
+	*rp = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL || (r->label = strdup(label)) == NULL) {
+		free(r);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	if ((r->reader = xmlReaderForIO(read, NULL, ctx, label, "UTF-8", flags)) == NULL) {
+		hoso_xmlr_free(r);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	*rp = r;
+	return 0;
+}
+
+int
+hoso_xmlr_next(struct hoso_xmlr *r, int *type, struct hoso_err *err)
+{
+	const xmlError *e;
+	size_t len;
+	int rc;
+
+	for (;;) {
+		if ((rc = xmlTextReaderRead(r->reader)) == 0)
+			return 0;
+		if (rc < 0) {
+			e = xmlGetLastError();
+			rc = hoso_err_set(err, HOSO_EINPUT, _("%s:%d: not well-formed XML: %s"),
+			    r->label, e ? e->line : 0, e && e->message ? e->message : "?");
+			if (err != NULL && (len = strlen(err->msg)) > 0 && err->msg[len - 1] == '\n')
+				err->msg[len - 1] = '\0';
+			return rc;
+		}
+		switch (xmlTextReaderNodeType(r->reader)) {
+		case XML_READER_TYPE_ELEMENT:
+			*type = HOSO_XMLR_START;
+			return 1;
+		case XML_READER_TYPE_END_ELEMENT:
+			*type = HOSO_XMLR_END;
+			return 1;
+		case XML_READER_TYPE_TEXT:
+		case XML_READER_TYPE_CDATA:
+		case XML_READER_TYPE_WHITESPACE:
+		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+			*type = HOSO_XMLR_TEXT;
+			return 1;
+		case XML_READER_TYPE_DOCUMENT_TYPE:
+		case XML_READER_TYPE_ENTITY_REFERENCE:
+			/* As in hoso_xml_parse: no DOCTYPE, so no entity of our own either. */
+			return hoso_err_set(err, HOSO_EINPUT, _("%s: a DOCTYPE is not allowed"),
+			    r->label);
+		default:
+			continue;	/* comments, processing instructions */
+		}
+	}
+}
+
+const char *
+hoso_xmlr_name(struct hoso_xmlr *r)
+{
+	const xmlChar *n = xmlTextReaderConstLocalName(r->reader);
+	int t = xmlTextReaderNodeType(r->reader);
+
+	return n != NULL && (t == XML_READER_TYPE_ELEMENT || t == XML_READER_TYPE_END_ELEMENT) ?
+	    (const char *)n : "";
+}
+
+bool
+hoso_xmlr_empty(struct hoso_xmlr *r)
+{
+	return xmlTextReaderIsEmptyElement(r->reader) == 1;
+}
+
+char *
+hoso_xmlr_attr(struct hoso_xmlr *r, const char *name)
+{
+	return own(xmlTextReaderGetAttribute(r->reader, BAD_CAST name));
+}
+
+const char *
+hoso_xmlr_value(struct hoso_xmlr *r)
+{
+	const xmlChar *v;
+	int t = xmlTextReaderNodeType(r->reader);
+
+	if (t == XML_READER_TYPE_ELEMENT || t == XML_READER_TYPE_END_ELEMENT)
+		return "";
+	v = xmlTextReaderConstValue(r->reader);
+	return v != NULL ? (const char *)v : "";
+}
+
+long
+hoso_xmlr_line(struct hoso_xmlr *r)
+{
+	return xmlTextReaderGetParserLineNumber(r->reader);
+}
+
+void
+hoso_xmlr_free(struct hoso_xmlr *r)
+{
+	if (r == NULL)
+		return;
+	if (r->reader != NULL)
+		xmlFreeTextReader(r->reader);
+	free(r->label);
+	free(r);
 }

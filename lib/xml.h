@@ -2,6 +2,7 @@
 #ifndef HOSO_XML_H
 #define HOSO_XML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -49,5 +50,37 @@ long hoso_xml_line(const struct hoso_xml_node *node);
 void hoso_xml_init(void);
 /* Namespace URI of an element, or NULL when it has none (names are local names). */
 const char *hoso_xml_ns(const struct hoso_xml_node *node);
+
+/*
+ * Streaming reader: one node at a time, for documents too big to hold (the
+ * sheets of an .xlsx). The same hardening as hoso_xml_parse: no network, no
+ * DTD, no entity substitution, and a DOCTYPE is an error.
+ */
+struct hoso_xmlr;
+
+enum hoso_xmlr_type {
+	HOSO_XMLR_START = 1,	/* an element starts (for <x/>, hoso_xmlr_empty is true, no END) */
+	HOSO_XMLR_END,		/* an element ends */
+	HOSO_XMLR_TEXT,		/* text, CDATA or white space */
+};
+
+/*
+ * read fills buf with up to len bytes and returns how many, 0 at the end, or
+ * -1 on error (the reader's caller then has its own reason). label names the
+ * document in messages.
+ */
+int hoso_xmlr_new(struct hoso_xmlr **r, int (*read)(void *ctx, char *buf, int len), void *ctx,
+    const char *label, struct hoso_err *err);
+/* Next node: 1 and *type, 0 at the end of the document, or a negative HOSO_E* code. */
+int hoso_xmlr_next(struct hoso_xmlr *r, int *type, struct hoso_err *err);
+/* The local name of the element (START, END); "" for text. */
+const char *hoso_xmlr_name(struct hoso_xmlr *r);
+bool hoso_xmlr_empty(struct hoso_xmlr *r);
+/* An attribute of the element just started, malloc'd, or NULL. */
+char *hoso_xmlr_attr(struct hoso_xmlr *r, const char *name);
+/* The text of a TEXT node (valid until the next call); "" otherwise. */
+const char *hoso_xmlr_value(struct hoso_xmlr *r);
+long hoso_xmlr_line(struct hoso_xmlr *r);
+void hoso_xmlr_free(struct hoso_xmlr *r);
 
 #endif

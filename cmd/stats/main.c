@@ -13,12 +13,14 @@
 #include "register.h"
 #include "report.h"
 #include "units.h"
+#include "xml.h"
 
 static const char *
 usage_text(void)
 {
 	return _("Usage: stats [OPTION]... -r FILE|-... (--month YYYY-MM | --from D --to D)\n"
-	    "Count the dossiers of one-stop register exports (CSV) for a period:\n"
+	    "Count the dossiers of one-stop register exports (CSV or Excel .xlsx) for a\n"
+	    "period:\n"
 	    "received online and on paper, carried over, resolved early, on time or\n"
 	    "late, pending, digitized, paid online, signed, and their rates.\n"
 	    "\n"
@@ -35,6 +37,12 @@ usage_text(void)
 	    "      --lenient          skip bad rows, say how many and why\n"
 	    "      --target LIST      plans: online=80,signed=99 or online=tinh:90,xa:60\n"
 	    "                         (rates online, digitization, on_time, signed)\n"
+	    "  -s, --store STORE      add the dossier store's counts per unit and month:\n"
+	    "                         dossiers scanned, pages, blank pages, pages OCR'd\n"
+	    "                         and their mean confidence, fields to review,\n"
+	    "                         signed archives\n"
+	    "      --archives DIR     where sign-pack wrote <code>.asice (default: the\n"
+	    "                         directory that holds STORE)\n"
 	    "  -f, --format FORMAT    text (default), csv, json or xml\n"
 	    "  -o, --output FILE      write the report to FILE (atomically), not stdout\n"
 	    "  -j, --jobs N           worker threads (default: number of CPUs)\n"
@@ -49,6 +57,7 @@ usage_text(void)
 
 enum {
 	OPT_MONTH = 256, OPT_FROM, OPT_TO, OPT_BY, OPT_AS_OF, OPT_DIRECT, OPT_LENIENT, OPT_TARGET,
+	OPT_ARCHIVES,
 };
 
 static const struct option longopts[] = {
@@ -63,6 +72,8 @@ static const struct option longopts[] = {
 	{ "direct", no_argument, NULL, OPT_DIRECT },
 	{ "lenient", no_argument, NULL, OPT_LENIENT },
 	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "store", required_argument, NULL, 's' },
+	{ "archives", required_argument, NULL, OPT_ARCHIVES },
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
@@ -159,12 +170,16 @@ main(int argc, char **argv)
 	struct cli c;
 	const char **regs = NULL, *units_path = NULL, *output = NULL, *month = NULL;
 	const char *from_s = NULL, *to_s = NULL;
+	const char **labels = NULL, *store = NULL, *archives = NULL;
+	char *store_parent = NULL;
+	int *fds = NULL;
 	size_t n_regs = 0, i, skipped = 0;
 	int opt, status = CLI_EXIT_OK, fd, y, m;
 	bool have_res = false;
 	char tail;
 
 	cli_init(&c, "stats");
+	hoso_xml_init();	/* before -j threads read workbooks */
 	memset(&ko, 0, sizeof(ko));
 	memset(&ro, 0, sizeof(ro));
 	memset(&res, 0, sizeof(res));
@@ -173,7 +188,7 @@ main(int argc, char **argv)
 		cli_error(&c, _("out of memory"));
 		return CLI_EXIT_IO;
 	}
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "r:u:f:o:", longopts,
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "r:u:f:o:s:", longopts,
 	    NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg, usage_text()))
 			continue;
@@ -235,6 +250,12 @@ main(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
+		case 's':
+			store = optarg;
+			break;
+		case OPT_ARCHIVES:
+			archives = optarg;
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			return CLI_EXIT_USAGE;
@@ -243,8 +264,10 @@ main(int argc, char **argv)
 	if (optind != argc)
 		cli_usage_error(&c, _("unexpected argument '%s' (registers go after --register)"),
 		    argv[optind]);
-	if (n_regs == 0)
-		cli_usage_error(&c, _("no register: give --register FILE (or '-')"));
+	if (n_regs == 0 && store == NULL)
+		cli_usage_error(&c, _("no register: give --register FILE (or '-') or --store STORE"));
+	if (archives != NULL && store == NULL)
+		cli_usage_error(&c, _("--archives needs --store STORE"));
 	if (month != NULL && (from_s != NULL || to_s != NULL))
 		cli_usage_error(&c, _("give either --month or --from and --to, not both"));
 	if (month == NULL && (from_s == NULL || to_s == NULL))
@@ -276,20 +299,51 @@ main(int argc, char **argv)
 		status = cli_fail(&c, &err);
 		goto out;
 	}
-	/* TODO(-j): files are read one after the other; parallel reading is a later milestone. */
+	/* -j: the registers are read in parallel, one file per thread, merged in order. */
+	if ((fds = calloc(n_regs, sizeof(*fds))) == NULL || (labels = calloc(n_regs,
+	    sizeof(*labels))) == NULL) {
+		cli_error(&c, _("out of memory"));
+		status = CLI_EXIT_IO;
+		goto out;
+	}
+	for (i = 0; i < n_regs; i++)
+		fds[i] = -1;
 	for (i = 0; i < n_regs; i++) {
-		const char *label = strcmp(regs[i], "-") == 0 ? _("standard input") : regs[i];
-
-		if ((status = open_input(&c, regs[i], &fd)) != 0)
+		labels[i] = strcmp(regs[i], "-") == 0 ? _("standard input") : regs[i];
+		if ((status = open_input(&c, regs[i], &fds[i])) != 0)
 			goto out;
-		if (hoso_kpi_add_fd(kpi, fd, label, &err) != 0) {
+	}
+	if (hoso_kpi_add_fds(kpi, fds, labels, n_regs, c.jobs > 0 ? (unsigned)c.jobs : 1,
+	    &err) != 0) {
+		status = cli_fail(&c, &err);
+		goto out;
+	}
+	/* --store: after the registers, so a dossier in both is matched by its code. */
+	if (store != NULL) {
+		if (archives == NULL) {
+			char *slash;
+
+			if ((store_parent = strdup(store)) == NULL) {
+				cli_error(&c, _("out of memory"));
+				status = CLI_EXIT_IO;
+				goto out;
+			}
+			while ((slash = strrchr(store_parent, '/')) != NULL && slash[1] == '\0' &&
+			    slash != store_parent)
+				*slash = '\0';
+			if ((slash = strrchr(store_parent, '/')) == NULL)
+				archives = ".";
+			else if (slash == store_parent)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+			if (archives == NULL)
+				archives = store_parent;
+		}
+		if (hoso_kpi_add_store(kpi, store, archives, &err) != 0) {
 			status = cli_fail(&c, &err);
-			if (fd != STDIN_FILENO)
-				close(fd);
 			goto out;
 		}
-		if (fd != STDIN_FILENO)
-			close(fd);
 	}
 	if (hoso_kpi_count(kpi, &res, &err) != 0) {
 		status = cli_fail(&c, &err);
@@ -302,6 +356,16 @@ main(int argc, char **argv)
 		skipped += res.skipped[i];
 		cli_warn(&c, _("%zu rows skipped: %s"), res.skipped[i], skip_reason((int)i));
 	}
+	if (res.store_bad > 0)
+		cli_warn(&c, _("%llu store files could not be read (named above) and were skipped"),
+		    (unsigned long long)res.store_bad);
+	if (res.store_unplaced > 0)
+		cli_warn(&c, _("%llu store dossiers have no unit or date received that the report "
+		    "knows (not in a register, no ma_don_vi or ngay_tiep_nhan, code not "
+		    "{unit}-{yyMMdd}-{NNNN}): not counted"), (unsigned long long)res.store_unplaced);
+	if (res.has_store)
+		cli_info(&c, _("%llu store dossiers read, %llu of them matched in a register"),
+		    (unsigned long long)res.store_dossiers, (unsigned long long)res.store_matched);
 	if (res.duplicates > 0)
 		cli_info(&c, _("%llu duplicate rows replaced an earlier row of the same dossier"),
 		    (unsigned long long)res.duplicates);
@@ -309,6 +373,7 @@ main(int argc, char **argv)
 		cli_info(&c, _("%llu dossiers held in %zu bytes (%.1f bytes per dossier)"),
 		    (unsigned long long)res.dossiers, res.dossier_bytes,
 		    (double)res.dossier_bytes / (double)res.dossiers);
+	ro.store = store != NULL;
 	ro.by = ko.by;
 	ro.direct = ko.direct;
 	ro.from = ko.from;
@@ -323,6 +388,12 @@ main(int argc, char **argv)
 out:
 	if (have_res)
 		hoso_kpi_result_free(&res);
+	for (i = 0; fds != NULL && i < n_regs; i++)
+		if (fds[i] > STDIN_FILENO)
+			close(fds[i]);
+	free(fds);
+	free(labels);
+	free(store_parent);
 	hoso_kpi_free(kpi);
 	hoso_units_free(units);
 	hoso_buf_free(&report);

@@ -190,6 +190,28 @@ print(len(rows), file=sys.stderr)' inv.csv 2>/dev/null)
 	check "seed $seed: the invariants hold on every row" [ -z "$bad" ]
 done
 
+# --- -j reads files in parallel and merges them in order: the same report as -j 1 ---
+for u in "-u $UNITS" ""; do
+	# shellcheck disable=SC2086 # $u is one option and its argument, or nothing
+	stats -q -j 1 $u -r a1.csv -r b1.csv -r a2.csv -r b2.csv --from 2025-01-01 --to 2025-06-30 \
+		--by unit,field --format csv -o j1.csv
+	# shellcheck disable=SC2086
+	stats -q -j 2 $u -r a1.csv -r b1.csv -r a2.csv -r b2.csv --from 2025-01-01 --to 2025-06-30 \
+		--by unit,field --format csv -o j2.csv
+	check "-j 2 gives the report of -j 1 (last wins across files${u:+, units file})" cmp j1.csv j2.csv
+done
+expect_exit 0 "-j 1 counts duplicates" stats -j 1 -r a1.csv -r b1.csv --month 2025-01
+dups1=$(echo "$errout" | grep 'duplicate rows')
+expect_exit 0 "-j 2 counts duplicates" stats -j 2 -r a1.csv -r b1.csv --month 2025-01
+same_dups() {
+	[ -n "$dups1" ] && [ "$(echo "$errout" | grep 'duplicate rows')" = "$dups1" ] &&
+		[ "$(echo "$dups1" | tr -dc 0-9)" -ge 1500 ]
+}
+check "-j 2 counts as many duplicates as -j 1 (at least the 1500 repeated rows)" same_dups
+printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nX,1,1,2025-01-40\n' >late-bad.csv
+expect_exit 3 "-j 2: a bad row in a later file is bad input" stats -j 2 -r a1.csv -r late-bad.csv --month 2025-01
+contains "-j 2: the message names that file and line" "$errout" "late-bad.csv:2: ngay_tiep_nhan"
+
 # --- the same data in every dress gives the same report ---
 "$GEN" --units "$UNITS" --seed 7 --rows 500 >plain.csv
 "$GEN" --units "$UNITS" --seed 7 --rows 500 --sep ';' --crlf --bom >semi.csv
@@ -199,6 +221,39 @@ stats -q -r semi.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 --by unit,fie
 stats -q -r - -u "$UNITS" --from 2024-11-01 --to 2025-08-31 --by unit,field -f csv -o t.csv <tab.csv
 check "';', CRLF and a BOM give the same counts as ','" cmp p.csv s.csv
 check "TAB separators read from standard input give the same counts" cmp p.csv t.csv
+
+# --- Excel workbooks: the same rows as .xlsx give the same report ---
+X2X=$HOSO_TOP/scripts/csv-to-xlsx
+"$X2X" plain.csv shared.xlsx
+"$X2X" plain.csv inline.xlsx --inline --sparse-rows
+cp shared.xlsx named-like-csv.csv
+stats -q -r shared.xlsx -u "$UNITS" --from 2024-11-01 --to 2025-08-31 --by unit,field -f csv -o x1.csv
+stats -q -r inline.xlsx -u "$UNITS" --from 2024-11-01 --to 2025-08-31 --by unit,field -f csv -o x2.csv
+stats -q -r named-like-csv.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 --by unit,field -f csv -o x3.csv
+check "an .xlsx (shared strings, serial dates, booleans, gaps) gives the CSV's report" cmp p.csv x1.csv
+check "inline strings and empty rows between rows give the same report" cmp p.csv x2.csv
+check "a workbook is told by its content, not its name" cmp p.csv x3.csv
+stats -q -j 2 -r shared.xlsx -r semi.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 -f csv -o xj2.csv
+stats -q -j 1 -r shared.xlsx -r semi.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 -f csv -o xj1.csv
+check "workbooks and CSV read in parallel give the report of -j 1" cmp xj1.csv xj2.csv
+printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nA,08707,1,2025-01-03\nB,08707,1,someday\n' >badx.csv
+"$X2X" badx.csv badx.xlsx
+expect_exit 3 "a bad date in a workbook is bad input" stats -r badx.xlsx -u "$UNITS" --month 2025-01
+contains "the message names file, sheet and cell" "$errout" "badx.xlsx: sheet1!D3: ngay_tiep_nhan: not a date"
+head -c 300 shared.xlsx >trunc.xlsx
+expect_exit 3 "a truncated workbook is bad input" stats -r trunc.xlsx --month 2025-01
+contains "the truncated workbook is named" "$errout" "trunc.xlsx: cannot read archive"
+expect_exit 0 "a workbook as standard input redirected from a file is read" sh -c "stats -q -r - --month 2025-01 <shared.xlsx"
+expect_exit 3 "a workbook through a pipe is bad input" sh -c "cat shared.xlsx | stats -r - --month 2025-01"
+contains "it must be a file" "$errout" "an Excel workbook must be a file, not a pipe"
+python3 -c 'import zipfile; zipfile.ZipFile("nosheet.xlsx", "w").writestr("xl/workbook.xml", "<workbook/>")'
+expect_exit 3 "a workbook without a first sheet is bad input" stats -r nosheet.xlsx --month 2025-01
+contains "the missing sheet is named" "$errout" "nosheet.xlsx: no xl/worksheets/sheet1.xml in the workbook"
+python3 -c 'import zipfile
+z = zipfile.ZipFile("doctype.xlsx", "w")
+z.writestr("xl/worksheets/sheet1.xml", "<!DOCTYPE x [<!ENTITY a \"b\">]><worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&a;</t></is></c></row></sheetData></worksheet>")'
+expect_exit 3 "a DOCTYPE in a sheet is refused" stats -r doctype.xlsx --month 2025-01
+contains "the DOCTYPE is named" "$errout" "a DOCTYPE is not allowed"
 
 # --- output formats ---
 expect_exit 0 "XML output" stats -r plain.csv -u "$UNITS" --month 2025-03 --by level,month --target online=tinh:90,xa:60,signed=99 -f xml -o r.xml

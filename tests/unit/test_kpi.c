@@ -288,6 +288,32 @@ bad_units_files(void **state)
 	}
 }
 
+/* Units met in registers without a units file: many codes, each found again (ASan watches). */
+static void
+adhoc_units(void **state)
+{
+	struct hoso_units *u = NULL;
+	struct hoso_err err;
+	char code[16];
+	uint32_t idx;
+	int i;
+
+	(void)state;
+	assert_int_equal(hoso_units_new(&u, &err), 0);
+	for (i = 0; i < 1000; i++) {
+		snprintf(code, sizeof(code), "U%d", i);
+		assert_int_equal(hoso_units_adhoc(u, code, &idx, &err), 0);
+		assert_int_equal(idx, (uint32_t)i);
+	}
+	for (i = 999; i >= 0; i--) {
+		snprintf(code, sizeof(code), "U%d", i);
+		assert_int_equal(hoso_units_adhoc(u, code, &idx, &err), 0);
+		assert_int_equal(idx, (uint32_t)i);
+	}
+	assert_int_equal(hoso_units_count(u), 1000);
+	hoso_units_free(u);
+}
+
 int
 main(void)
 {
@@ -297,6 +323,7 @@ main(void)
 		cmocka_unit_test(months),
 		cmocka_unit_test(rollup_and_as_of),
 		cmocka_unit_test(bad_units_files),
+		cmocka_unit_test(adhoc_units),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

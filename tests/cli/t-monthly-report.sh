@@ -1,0 +1,77 @@
+# shellcheck shell=sh
+# t-monthly-report.sh - hoso-monthly-report as cron runs it: the month before today (also in
+# January), a month written whole or not at all, re-runs that replace it, one log line per run.
+. "$HOSO_TOP/tests/cli/lib.sh"
+UNITS=$TESTDATA/units-vinh-phuc-2024.csv
+MR=$HOSO_TOP/scripts/monthly-report
+
+mkdir exports out
+"$HOSO_TOP/scripts/gen-register" --units "$UNITS" --seed 3 --rows 300 >exports/2025.csv
+# The formats stats has on this branch; html is added when stats has it.
+cat >mr.conf <<CONF
+# the monthly report of the test office
+registers = $HOSO_WORK/exports
+units = $UNITS
+output = $HOSO_WORK/out
+targets = online=80,signed=99
+formats = text csv xml
+stats = $HOSO_BIN/stats
+CONF
+
+# --- the month before today ---
+expect_exit 0 "--today 2025-03-15 reports February" "$MR" --today 2025-03-15 mr.conf
+three() { [ -s out/2025-02/report.txt ] && [ -s out/2025-02/report.csv ] && [ -s out/2025-02/report.xml ]; }
+check "out/2025-02 holds the three formats" three
+contains "one log line says ok" "$errout" "2025-02: ok: 3 files in"
+check "the log is one line" [ "$(printf '%s\n' "$errout" | wc -l)" -eq 1 ]
+expect_exit 0 "--today 2025-01-01 reports December of the year before" "$MR" --today 2025-01-01 mr.conf
+check "out/2024-12 is written" [ -s out/2024-12/report.csv ]
+expect_exit 0 "--today 2025-12-31 reports November" "$MR" --today 2025-12-31 mr.conf
+check "out/2025-11 is written" [ -s out/2025-11/report.csv ]
+stats -q -r exports/2025.csv -u "$UNITS" --month 2025-02 --target online=80,signed=99 -f csv -o want.csv
+check "the CSV is what stats writes for that month" cmp want.csv out/2025-02/report.csv
+check "the XML report is the month's" grep -q 'from="2025-02-01" to="2025-02-28"' out/2025-02/report.xml
+
+# --- re-runs are idempotent and replace the month whole ---
+sum() { (cd out && find . -type f | LC_ALL=C sort | xargs cat | cksum); }
+before=$(sum)
+expect_exit 0 "--month 2025-02 again" "$MR" --month 2025-02 --log run.log mr.conf
+check "a re-run gives the same files" [ "$(sum)" = "$before" ]
+check "--log appends the line to the file" grep -q '2025-02: ok' run.log
+check "nothing is left but the months" [ "$(cd out && find . ! -name . | LC_ALL=C sort | tr "\n" " ")" = "./2024-12 ./2024-12/report.csv ./2024-12/report.txt ./2024-12/report.xml ./2025-02 ./2025-02/report.csv ./2025-02/report.txt ./2025-02/report.xml ./2025-11 ./2025-11/report.csv ./2025-11/report.txt ./2025-11/report.xml " ]
+echo stale >out/2025-02/stale.txt
+expect_exit 0 "a re-run over a month with an extra file" "$MR" --month 2025-02 mr.conf
+check "the month is replaced whole (the extra file is gone)" [ ! -e out/2025-02/stale.txt ]
+
+# --- a failure in the middle leaves no month and no temporary directory ---
+cat >failing-stats <<'SH'
+#!/bin/sh
+# stats that fails on the second format
+for a in "$@"; do [ "$a" = csv ] && { echo "stats: disk on fire" >&2; exit 4; }; done
+exec "$HOSO_BIN/stats" "$@"
+SH
+chmod +x failing-stats
+sed "s|^stats = .*|stats = $HOSO_WORK/failing-stats|" mr.conf >fail.conf
+expect_exit 3 "a failing stats fails the run" "$MR" --month 2025-04 fail.conf
+contains "the log line says why" "$errout" "2025-04: failed: stats -f csv: stats: disk on fire"
+check "no month directory is left" [ ! -e out/2025-04 ]
+check "no temporary directory is left" [ -z "$(find out -name '.*')" ]
+expect_exit 3 "a failing re-run of an existing month fails" "$MR" --month 2025-02 fail.conf
+check "the earlier month is left as it was" [ "$(sum)" = "$before" ]
+
+# --- bad configurations and usage ---
+printf 'output = %s/out\nregisters = %s/nothere\n' "$HOSO_WORK" "$HOSO_WORK" >bad.conf
+expect_exit 3 "a missing register directory is bad input" "$MR" --month 2025-02 bad.conf
+contains "the message names it" "$errout" "nothere is not a directory"
+printf 'output = out\ncolour = blue\n' >bad2.conf
+expect_exit 3 "an unknown key is bad input" "$MR" --month 2025-02 bad2.conf
+contains "the message names file and line" "$errout" "bad2.conf:2: unknown key 'colour'"
+sed 's|^formats = .*|formats = text pdf|' mr.conf >bad3.conf
+expect_exit 3 "an unknown format is bad input" "$MR" --month 2025-05 bad3.conf
+check "and leaves no month" [ ! -e out/2025-05 ]
+expect_exit 2 "no configuration is a usage error" "$MR"
+expect_exit 2 "a bad --month is a usage error" "$MR" --month 2025-13 mr.conf
+expect_exit 2 "a bad --today is a usage error" "$MR" --today 2025-3-1 mr.conf
+expect_exit 0 "--help" "$MR" --help
+contains "--help shows the synopsis" "$out" "Usage: hoso-monthly-report"
+echo "# $n_case cases"
