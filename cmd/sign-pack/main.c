@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cms.h"
 #include "file.h"
 #include "pack.h"
+#include "pades.h"
 
 static const char *
 usage_text(void)
@@ -32,6 +34,13 @@ usage_text(void)
 	    "      --pss              RSASSA-PSS instead of RSA PKCS#1 v1.5\n"
 	    "      --signing-time T   signing time, YYYY-MM-DDTHH:MM:SSZ (UTC; default\n"
 	    "                         now, or SOURCE_DATE_EPOCH)\n"
+	    "\n"
+	    "PAdES (sign-pack --pades KEY-OPTIONS [-o OUT.pdf] IN.pdf | STORE/DOSSIER):\n"
+	    "      --pades            sign a PDF (ETSI EN 319 142-1 B-B) by an incremental\n"
+	    "                         update: IN.pdf into OUT.pdf (default: in place), or\n"
+	    "                         a dossier's ocr/dossier.pdf in place before packing\n"
+	    "      --reason TEXT      /Reason of the signature (UTF-8)\n"
+	    "      --location TEXT    /Location of the signature (UTF-8)\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          more messages\n"
 	    "  -h, --help             this help\n"
@@ -43,7 +52,7 @@ usage_text(void)
 
 enum {
 	OPT_KEY = 256, OPT_CERT, OPT_CHAIN, OPT_PKCS12, OPT_PASS, OPT_DIGEST, OPT_PSS,
-	OPT_SIGNING_TIME,
+	OPT_SIGNING_TIME, OPT_PADES, OPT_REASON, OPT_LOCATION,
 };
 
 static const struct option longopts[] = {
@@ -57,6 +66,9 @@ static const struct option longopts[] = {
 	{ "digest", required_argument, NULL, OPT_DIGEST },
 	{ "pss", no_argument, NULL, OPT_PSS },
 	{ "signing-time", required_argument, NULL, OPT_SIGNING_TIME },
+	{ "pades", no_argument, NULL, OPT_PADES },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "location", required_argument, NULL, OPT_LOCATION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -166,6 +178,54 @@ output_for(const char *dir, struct hoso_buf *out, struct hoso_err *err)
 	return r;
 }
 
+/* --pades: the PDF a dossier directory or a file argument names. */
+static bool
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * --pades on one operand: a PDF file (to output, or in place), or a dossier,
+ * whose ocr/dossier.pdf is signed in place; the dossier is packed after.
+ */
+static int
+pades_sign_one(struct cli *c, struct hoso_pades_sign_opts *so, const char *arg,
+    const char *output, bool *packed_after)
+{
+	struct hoso_buf pdf = HOSO_BUF_INIT(0);
+	struct hoso_err err;
+	int status = CLI_EXIT_OK;
+
+	hoso_err_clear(&err);
+	*packed_after = is_dir(arg);
+	if (*packed_after) {
+		if (hoso_file_join(&pdf, arg, "ocr/dossier.pdf", &err) != 0) {
+			status = cli_fail(c, &err);
+			goto out;
+		}
+		if (access(hoso_buf_str(&pdf), F_OK) != 0) {
+			cli_error(c, _("%s: no ocr/dossier.pdf to sign: run ocr-extract first"), arg);
+			status = CLI_EXIT_INPUT;
+			goto out;
+		}
+		so->in = so->out = hoso_buf_str(&pdf);
+	} else {
+		so->in = arg;
+		so->out = output != NULL ? output : arg;
+	}
+	if (hoso_pades_sign(so, &err) != 0) {
+		status = cli_fail(c, &err);
+		goto out;
+	}
+	cli_info(c, _("%s: signed (PAdES) -> %s"), so->in, so->out);
+out:
+	hoso_buf_free(&pdf);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -177,11 +237,13 @@ main(int argc, char **argv)
 	struct hoso_err err;
 	struct cli c;
 	const char *output = NULL, *pass_spec = NULL, *digest = "SHA256", *epoch;
+	const char *reason = NULL, *location = NULL;
+	struct hoso_pades_sign_opts so;
 	char *password = NULL;
-	bool pss = false, time_given = false;
+	bool pss = false, time_given = false, pades = false, packed_after;
 	time_t when = 0;
 	long v;
-	int opt, i, status = CLI_EXIT_OK;
+	int opt, i, s, status = CLI_EXIT_OK;
 
 	cli_init(&c, "sign-pack");
 	memset(&ko, 0, sizeof(ko));
@@ -213,6 +275,15 @@ main(int argc, char **argv)
 		case OPT_PSS:
 			pss = true;
 			break;
+		case OPT_PADES:
+			pades = true;
+			break;
+		case OPT_REASON:
+			reason = optarg;
+			break;
+		case OPT_LOCATION:
+			location = optarg;
+			break;
 		case OPT_SIGNING_TIME:
 			if (!parse_time(optarg, &when))
 				cli_usage_error(&c, _("--signing-time wants YYYY-MM-DDTHH:MM:SSZ (UTC, "
@@ -226,6 +297,8 @@ main(int argc, char **argv)
 	}
 	if (optind == argc)
 		cli_usage_error(&c, _("no dossier: give STORE/DOSSIER"));
+	if (!pades && (reason != NULL || location != NULL))
+		cli_usage_error(&c, _("--reason and --location go with --pades"));
 	if (output != NULL && argc - optind > 1)
 		cli_usage_error(&c, _("-o names one archive: give one dossier"));
 	if ((ko.pkcs12_file != NULL) == (ko.key_file != NULL || ko.cert_file != NULL) ||
@@ -246,6 +319,21 @@ main(int argc, char **argv)
 		goto out;
 	}
 	for (i = optind; i < argc; i++) {
+		if (pades) {
+			memset(&so, 0, sizeof(so));
+			so.signer = signer;
+			so.digest = digest;
+			so.pss = pss;
+			so.signing_time = when;
+			so.reason = reason;
+			so.location = location;
+			if ((s = pades_sign_one(&c, &so, argv[i], output, &packed_after)) != 0) {
+				status = s;
+				continue;
+			}
+			if (!packed_after)
+				continue;
+		}
 		hoso_buf_reset(&out);
 		hoso_err_clear(&err);
 		if (output == NULL && output_for(argv[i], &out, &err) != 0) {
