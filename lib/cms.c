@@ -934,6 +934,47 @@ out:
 	return ok;
 }
 
+/*
+ * RFC 4056 3.1 / RFC 4055 3.1: the RSASSA-PSS AlgorithmIdentifier (hash and
+ * MGF1 over the same digest, salt as long as the digest). Without CMS_final,
+ * OpenSSL 3.0 leaves a CMS_KEY_PARAM signer's algorithm unset.
+ */
+static int
+set_pss_alg(CMS_SignerInfo *si, const EVP_MD *md)
+{
+	RSA_PSS_PARAMS *pss = NULL;
+	X509_ALGOR *mgf_md = NULL, *sig = NULL;
+	ASN1_STRING *mgf_os = NULL, *os = NULL;
+	int ok = 0;
+
+	if ((pss = RSA_PSS_PARAMS_new()) == NULL ||
+	    (pss->hashAlgorithm = X509_ALGOR_new()) == NULL ||
+	    (pss->maskGenAlgorithm = X509_ALGOR_new()) == NULL ||
+	    (pss->saltLength = ASN1_INTEGER_new()) == NULL || (mgf_md = X509_ALGOR_new()) == NULL)
+		goto out;
+	X509_ALGOR_set_md(pss->hashAlgorithm, md);
+	X509_ALGOR_set_md(mgf_md, md);
+	if ((mgf_os = ASN1_item_pack(mgf_md, ASN1_ITEM_rptr(X509_ALGOR), NULL)) == NULL ||
+	    !X509_ALGOR_set0(pss->maskGenAlgorithm, OBJ_nid2obj(NID_mgf1), V_ASN1_SEQUENCE,
+	    mgf_os))
+		goto out;
+	mgf_os = NULL;
+	if (!ASN1_INTEGER_set(pss->saltLength, EVP_MD_get_size(md)) ||
+	    (os = ASN1_item_pack(pss, ASN1_ITEM_rptr(RSA_PSS_PARAMS), NULL)) == NULL)
+		goto out;
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &sig);
+	if (sig == NULL || !X509_ALGOR_set0(sig, OBJ_nid2obj(NID_rsassaPss), V_ASN1_SEQUENCE, os))
+		goto out;
+	os = NULL;
+	ok = 1;
+out:
+	ASN1_STRING_free(os);
+	ASN1_STRING_free(mgf_os);
+	X509_ALGOR_free(mgf_md);
+	RSA_PSS_PARAMS_free(pss);
+	return ok;
+}
+
 int
 hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
     const unsigned char *digest, size_t digest_len, struct hoso_buf *der, struct hoso_err *err)
@@ -986,6 +1027,7 @@ hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
 			goto engine;
 	if (CMS_SignerInfo_sign(si) != 1 || !resign_without_time(s, si, md, o->pss) ||
+	    (o->pss && !set_pss_alg(si, md)) ||
 	    (n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
 		goto engine;
 	r = hoso_buf_add(der, out, (size_t)n, err);

@@ -8,16 +8,20 @@
 #include "cli.h"
 #include "cms.h"
 #include "file.h"
+#include "pades.h"
+#include "pdf.h"
 #include "verify.h"
 
 static const char *
 usage_text(void)
 {
-	return _("Usage: verify [OPTION]... ARCHIVE...\n"
+	return _("Usage: verify [OPTION]... ARCHIVE|FILE.pdf...\n"
 	    "       verify --extract DIR [OPTION]... ARCHIVE\n"
 	    "Check signed dossier archives (ASiC-E with CAdES signatures and a BagIt\n"
 	    "payload): container, manifests, signatures, certificates, timestamps, BagIt.\n"
 	    "Prints one line per archive: valid, invalid: reason, indeterminate: reason.\n"
+	    "A PDF gets one line per signature (PAdES, ETSI EN 319 142-1): byte range,\n"
+	    "changes after signing, signature, certificate.\n"
 	    "\n"
 	    "      --ca-file FILE     trust anchors (PEM)\n"
 	    "      --ca-path DIR      trust anchors (hashed directory, c_rehash)\n"
@@ -95,8 +99,22 @@ exit_for(const struct hoso_verify_report *rep)
 	}
 }
 
+/* The checks of a PDF signature, in the slots of verify.h (see pades.h). */
+static const char *
+pdf_check_title(int k)
+{
+	switch (k) {
+	case HOSO_CHECK_CONTAINER:
+		return _("byte range");
+	case HOSO_CHECK_MANIFESTS:
+		return _("changes after signing");
+	default:
+		return hoso_verify_check_title(k);
+	}
+}
+
 static void
-print_report(const struct cli *c, const struct hoso_verify_report *rep)
+print_report(const struct cli *c, const struct hoso_verify_report *rep, bool pdf)
 {
 	int k;
 
@@ -107,7 +125,8 @@ print_report(const struct cli *c, const struct hoso_verify_report *rep)
 	if (c->verbose == 0)
 		return;
 	for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
-		printf("  %d. %s: %s: %s\n", k + 1, hoso_verify_check_title(k),
+		printf("  %d. %s: %s: %s\n", k + 1, pdf ? pdf_check_title(k) :
+		    hoso_verify_check_title(k),
 		    status_text(rep->checks[k].status), rep->checks[k].detail);
 }
 
@@ -133,6 +152,66 @@ write_report(struct cli *c, const char *path, const struct hoso_verify_report *r
 	return r;
 }
 
+/* True when path starts like a PDF (it is then verified as one, not as an archive). */
+static bool
+looks_like_pdf(const char *path)
+{
+	unsigned char head[1024];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return false;
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	return hoso_pdf_is(head, n);
+}
+
+/* Append the reports of the PDF at path to *reps (n, cap), one per signature. */
+static int
+verify_pdf(struct cli *c, const char *path, const struct hoso_cms_trust *trust,
+    struct hoso_verify_report **reps, bool **pdf, size_t *n, size_t *cap)
+{
+	struct hoso_verify_report *got = NULL, *grown;
+	struct hoso_err err;
+	size_t n_got = 0, i, want;
+	bool *grown_pdf;
+
+	hoso_err_clear(&err);
+	if (hoso_pades_verify(path, trust, &got, &n_got, &err) != 0) {
+		if ((got = calloc(1, sizeof(*got))) == NULL || (got->archive = strdup(path)) == NULL) {
+			free(got);
+			cli_error(c, _("out of memory"));
+			return CLI_EXIT_IO;
+		}
+		n_got = 1;
+		got->result = HOSO_VERIFY_ERROR;
+		got->err = err;
+		got->reason = got->err.msg;
+	}
+	want = *n + n_got;
+	if (want > *cap) {
+		if ((grown = realloc(*reps, want * sizeof(**reps))) == NULL ||
+		    (*reps = grown, (grown_pdf = realloc(*pdf, want * sizeof(**pdf))) == NULL)) {
+			hoso_pades_reports_free(got, n_got);
+			cli_error(c, _("out of memory"));
+			return CLI_EXIT_IO;
+		}
+		*pdf = grown_pdf;
+		*cap = want;
+	}
+	for (i = 0; i < n_got; i++) {
+		/* reason points into the report itself: move it with the report */
+		(*reps)[*n] = got[i];
+		if (got[i].reason != NULL)
+			(*reps)[*n].reason = (const char *)&(*reps)[*n] +
+			    (got[i].reason - (const char *)&got[i]);
+		(*pdf)[(*n)++] = true;
+	}
+	free(got);		/* the labels moved into *reps */
+	return CLI_EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -142,7 +221,9 @@ main(int argc, char **argv)
 	struct hoso_err err;
 	struct cli c;
 	const char *ca_file = NULL, *ca_path = NULL, *report = NULL, **crls = NULL;
-	size_t n_crls = 0, n, i;
+	const char **archives = NULL;
+	size_t n_crls = 0, n, i, n_archives = 0, cap, k;
+	bool *pdf = NULL;
 	int opt, status = CLI_EXIT_OK, s;
 
 	cli_init(&c, "verify");
@@ -187,17 +268,35 @@ main(int argc, char **argv)
 	}
 	o.trust = trust;
 	o.jobs = c.jobs;
-	if ((reps = calloc(n, sizeof(*reps))) == NULL) {
+	/* archives first, all at once (-j); then each PDF, one report per signature */
+	if ((archives = calloc(n, sizeof(*archives))) == NULL ||
+	    (reps = calloc(n, sizeof(*reps))) == NULL || (pdf = calloc(n, sizeof(*pdf))) == NULL) {
 		cli_error(&c, _("out of memory"));
 		status = CLI_EXIT_IO;
 		goto out;
 	}
-	if (hoso_verify_run((const char *const *)argv + optind, n, &o, reps, &err) != 0) {
+	for (i = 0; i < n; i++)
+		if (!looks_like_pdf(argv[optind + (int)i]))
+			archives[n_archives++] = argv[optind + (int)i];
+	if (o.extract_dir != NULL && n_archives != n)
+		cli_usage_error(&c, _("--extract takes an archive, not a PDF"));
+	if (hoso_verify_run(archives, n_archives, &o, reps, &err) != 0) {
 		status = cli_fail(&c, &err);
+		n = n_archives;
 		goto out;
 	}
+	cap = n;
+	k = n_archives;
+	for (i = 0; i < n; i++)
+		if (looks_like_pdf(argv[optind + (int)i]) &&
+		    (s = verify_pdf(&c, argv[optind + (int)i], trust, &reps, &pdf, &k, &cap)) != 0) {
+			status = s;
+			n = k;
+			goto out;
+		}
+	n = k;
 	for (i = 0; i < n; i++) {
-		print_report(&c, &reps[i]);
+		print_report(&c, &reps[i], pdf[i]);
 		if (reps[i].err.code != 0 && reps[i].result == HOSO_VERIFY_VALID) {
 			/* Verified, but the extraction failed. */
 			cli_error(&c, "%s", reps[i].err.msg);
@@ -219,6 +318,8 @@ out:
 	for (i = 0; reps != NULL && i < n; i++)
 		hoso_verify_report_free(&reps[i]);
 	free(reps);
+	free(pdf);
+	free(archives);
 	free(crls);
 	hoso_cms_trust_free(trust);
 	return status;
