@@ -33,9 +33,11 @@ cms_ok() {
 }
 qpdf_ok() { qpdf --check "$1" >/dev/null 2>&1; }
 
-mkdir nss && certutil -N -d sql:nss --empty-password &&
-    certutil -A -d sql:nss -n hoso-test-root -t "CT,C,C" -i "$PKI/ca.pem" ||
-    { fail "an NSS database trusting the test root can be made"; exit 1; }
+if ! { mkdir nss && certutil -N -d sql:nss --empty-password &&
+    certutil -A -d sql:nss -n hoso-test-root -t "CT,C,C" -i "$PKI/ca.pem"; }; then
+	fail "an NSS database trusting the test root can be made"
+	exit 1
+fi
 
 # --- input PDFs from three makers ---
 cat >raw.pdf <<'EOF'
@@ -167,8 +169,10 @@ for f in field-loop range-outside sha1-subfilter deep huge-stream page-loop brok
 done
 
 # --- a dossier: its searchable PDF signed before packing ---
-scan-ingest -q -o st --dossier D "$HOSO_TOP/testdata/tesseract/phototest.tif" &&
-    ocr-extract -q st/D || fail "a dossier with a searchable PDF can be made"
+if ! { scan-ingest -q -o st --dossier D "$HOSO_TOP/testdata/tesseract/phototest.tif" &&
+    ocr-extract -q st/D; }; then
+	fail "a dossier with a searchable PDF can be made"
+fi
 expect_exit 0 "sign-pack --pades STORE/DOSSIER signs and packs" sign-pack -q --pades \
     --key "$PKI/rsa2048.key" --cert "$PKI/rsa2048.pem" --chain "$PKI/chain.pem" -o D.asice st/D
 check "the dossier's PDF is signed in place" pdfsig_ok st/D/ocr/dossier.pdf 1
