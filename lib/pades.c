@@ -26,7 +26,8 @@
 
 #define PADES_BLOCK		(256 * 1024)
 #define PADES_TAIL		1024	/* "startxref" is this close to the end (7.5.5) */
-#define PADES_MAX_CMS		65536	/* bytes reserved for /Contents at most */
+#define PADES_MAX_CMS		65536	/* bytes we reserve for our /Contents at most */
+#define PADES_MAX_GAP		(4 << 20)	/* a /Contents string of other signers, at most */
 #define PADES_RANGE_WIDTH	10	/* digits reserved for each /ByteRange number */
 
 /* One new or rewritten object of the update, and where it starts. */
@@ -596,7 +597,7 @@ check_range(int fd, long long size, const struct hoso_pdf_sig *sig, struct hoso_
 	gap_len = sig->range[2] - sig->range[1];
 	end = sig->range[2] + sig->range[3];
 	if (sig->range[0] != 0 || gap_at <= 0 || gap_len < 2 || end > size ||
-	    gap_len > 2 * PADES_MAX_CMS + 2) {
+	    gap_len > PADES_MAX_GAP) {
 		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, _("/ByteRange [%lld %lld %lld %lld] "
 		    "does not start at 0, leave one gap and end inside the file (%lld bytes)"),
 		    sig->range[0], sig->range[1], sig->range[2], sig->range[3], size);
