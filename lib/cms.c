@@ -310,24 +310,35 @@ add_signing_cert_v2(CMS_SignerInfo *si, X509 *cert)
 	return ok;
 }
 
-int
-hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
-    const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err)
+/* RFC 4056 3.1: PSS with MGF1 over the same digest, salt as long as the digest. */
+static int
+pss_padding(EVP_PKEY_CTX *pctx, const EVP_MD *md)
 {
-	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
+	return pctx != NULL && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) > 0;
+}
+
+#define SIGN_FLAGS	(CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP)
+
+/*
+ * What both signing forms share: the digest and key refusals, a partial
+ * detached SignedData with one signer (PSS set up when asked), the
+ * signing-certificate-v2 attribute and the chain. *md is the digest.
+ */
+static int
+sign_begin(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
+    const EVP_MD **md, CMS_ContentInfo **cmsp, CMS_SignerInfo **sip, struct hoso_err *err)
+{
 	const char *dname = o->digest != NULL ? o->digest : "SHA256";
 	CMS_ContentInfo *cms = NULL;
 	CMS_SignerInfo *si;
-	ASN1_TIME *t = NULL;
-	unsigned char *out = NULL;
-	const EVP_MD *md;
-	EVP_PKEY_CTX *pctx;
 	char why[256];
-	BIO *in = NULL;
-	int i, n, r = 0;
+	int i, n, r;
 
 	ERR_clear_error();
-	if ((md = EVP_get_digestbyname(dname)) == NULL || !digest_ok(EVP_MD_get_type(md))) {
+	*cmsp = NULL;
+	if ((*md = EVP_get_digestbyname(dname)) == NULL || !digest_ok(EVP_MD_get_type(*md))) {
 		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with digest %s (SHA256, "
 		    "SHA384 or SHA512)"), dname);
 		goto out;
@@ -336,29 +347,48 @@ hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *
 		r = hoso_err_set(err, HOSO_EUSAGE, _("--pss wants an RSA key"));
 		goto out;
 	}
-	/* RFC 5652 11.3: UTCTime through 2049 (ASN1_TIME_set chooses it so). */
-	if ((t = ASN1_TIME_set(NULL, o->signing_time)) == NULL ||
-	    (cms = CMS_sign(NULL, NULL, NULL, NULL, flags)) == NULL ||
-	    (si = CMS_add1_signer(cms, s->cert, s->key, md,
-	    flags | (o->pss ? CMS_KEY_PARAM : 0))) == NULL)
-		goto engine;
-	if (o->pss) {
-		/* RFC 4056 3.1: PSS with MGF1 over the same digest, salt as long as the digest. */
-		if ((pctx = CMS_SignerInfo_get0_pkey_ctx(si)) == NULL ||
-		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0 ||
-		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) <= 0 ||
-		    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0)
-			goto engine;
-	}
-	if (!CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1) ||
+	if ((cms = CMS_sign(NULL, NULL, NULL, NULL, SIGN_FLAGS)) == NULL ||
+	    (si = CMS_add1_signer(cms, s->cert, s->key, *md,
+	    SIGN_FLAGS | (o->pss ? CMS_KEY_PARAM : 0))) == NULL ||
+	    (o->pss && !pss_padding(CMS_SignerInfo_get0_pkey_ctx(si), *md)) ||
 	    !add_signing_cert_v2(si, s->cert))
 		goto engine;
 	n = sk_X509_num(s->chain);
 	for (i = 0; i < n; i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
 			goto engine;
+	*cmsp = cms;
+	*sip = si;
+	return 0;
+engine:
+	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
+out:
+	CMS_ContentInfo_free(cms);
+	return r;
+}
+
+int
+hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
+    const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err)
+{
+	CMS_ContentInfo *cms = NULL;
+	CMS_SignerInfo *si;
+	ASN1_TIME *t = NULL;
+	unsigned char *out = NULL;
+	const EVP_MD *md;
+	char why[256];
+	BIO *in = NULL;
+	int n, r = 0;
+
+	if ((r = sign_begin(s, o, &md, &cms, &si, err)) != 0)
+		goto out;
+	/* RFC 5652 11.3: UTCTime through 2049 (ASN1_TIME_set chooses it so). */
+	if ((t = ASN1_TIME_set(NULL, o->signing_time)) == NULL ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1))
+		goto engine;
 	/* CMS_final adds content-type and message-digest, then signs (RFC 5652 5.4). */
-	if ((in = BIO_new_mem_buf(content, (int)len)) == NULL || !CMS_final(cms, in, NULL, flags) ||
+	if ((in = BIO_new_mem_buf(content, (int)len)) == NULL ||
+	    !CMS_final(cms, in, NULL, SIGN_FLAGS) ||
 	    (n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
 		goto engine;
 	r = hoso_buf_add(der, out, (size_t)n, err);
@@ -916,9 +946,7 @@ resign_without_time(const struct hoso_cms_signer *s, CMS_SignerInfo *si, const E
 	    EVP_DigestSignInit_ex(mctx, &pctx, EVP_MD_get0_name(md), NULL, NULL, s->key,
 	    NULL) <= 0)
 		goto out;
-	if (pss && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0))
+	if (pss && !pss_padding(pctx, md))
 		goto out;
 	if (EVP_DigestSign(mctx, NULL, &sig_len, der, (size_t)der_len) <= 0 ||
 	    (sig = OPENSSL_malloc(sig_len)) == NULL ||
@@ -979,53 +1007,26 @@ int
 hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
     const unsigned char *digest, size_t digest_len, struct hoso_buf *der, struct hoso_err *err)
 {
-	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
-	const char *dname = o->digest != NULL ? o->digest : "SHA256";
 	CMS_ContentInfo *cms = NULL;
 	CMS_SignerInfo *si;
 	unsigned char *out = NULL;
 	const EVP_MD *md;
-	EVP_PKEY_CTX *pctx;
 	char why[256];
-	int i, n, r = 0;
+	int n, r = 0;
 
-	ERR_clear_error();
-	if ((md = EVP_get_digestbyname(dname)) == NULL || !digest_ok(EVP_MD_get_type(md))) {
-		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with digest %s (SHA256, "
-		    "SHA384 or SHA512)"), dname);
+	if ((r = sign_begin(s, o, &md, &cms, &si, err)) != 0)
 		goto out;
-	}
 	if (digest_len != (size_t)EVP_MD_get_size(md) || digest_len > 0x7fffffff) {
-		r = hoso_err_set(err, HOSO_EUSAGE, _("a %s digest is %d bytes, not %zu"), dname,
-		    EVP_MD_get_size(md), digest_len);
+		r = hoso_err_set(err, HOSO_EUSAGE, _("a %s digest is %d bytes, not %zu"),
+		    EVP_MD_get0_name(md), EVP_MD_get_size(md), digest_len);
 		goto out;
 	}
-	if (o->pss && EVP_PKEY_get_base_id(s->key) != EVP_PKEY_RSA) {
-		r = hoso_err_set(err, HOSO_EUSAGE, _("--pss wants an RSA key"));
-		goto out;
-	}
-	if ((cms = CMS_sign(NULL, NULL, NULL, NULL, flags)) == NULL ||
-	    !CMS_set_detached(cms, 1) ||
-	    (si = CMS_add1_signer(cms, s->cert, s->key, md,
-	    flags | (o->pss ? CMS_KEY_PARAM : 0))) == NULL)
-		goto engine;
-	if (o->pss) {
-		if ((pctx = CMS_SignerInfo_get0_pkey_ctx(si)) == NULL ||
-		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0 ||
-		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) <= 0 ||
-		    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0)
-			goto engine;
-	}
-	if (!CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+	if (!CMS_set_detached(cms, 1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
 	    OBJ_nid2obj(NID_pkcs7_data), -1) ||
 	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING,
-	    digest, (int)digest_len) ||
-	    !add_signing_cert_v2(si, s->cert))
+	    digest, (int)digest_len))
 		goto engine;
-	n = sk_X509_num(s->chain);
-	for (i = 0; i < n; i++)
-		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
-			goto engine;
 	if (CMS_SignerInfo_sign(si) != 1 || !resign_without_time(s, si, md, o->pss) ||
 	    (o->pss && !set_pss_alg(si, md)) ||
 	    (n = i2d_CMS_ContentInfo(cms, &out)) <= 0)

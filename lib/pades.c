@@ -313,19 +313,6 @@ copy_hash(int fd, long long size, struct hoso_afile *af, struct hoso_digest *d, 
 	return r;
 }
 
-/* Lowercase-free hex, as PDF readers expect any case; uppercase is what we write. */
-static void
-to_hex(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-}
-
 int
 hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 {
@@ -405,11 +392,12 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 		    "kept for it"), der.len);
 		goto out;
 	}
-	if ((hex = malloc(2 * der.len)) == NULL) {
+	if ((hex = malloc(2 * der.len + 1)) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
-	to_hex((const unsigned char *)der.data, der.len, hex);
+	/* 7.3.4.3: hex strings may use either case */
+	hoso_digest_hex((const unsigned char *)der.data, der.len, hex);
 	if (pwrite(af.fd, hex, 2 * der.len, (off_t)(size + (long long)u.contents_at + 1)) !=
 	    (ssize_t)(2 * der.len)) {
 		r = hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot write"), o->out);
@@ -727,29 +715,17 @@ check_one(const char *path, int fd, long long size, struct hoso_pdf *now,
 	    _("a timestamp is present but not checked yet") : _("no timestamp (PAdES B-B)"));
 }
 
-/* The result and reason from the checks, as verify.c sets them for archives. */
+/*
+ * The result and reason from the checks, as for archives; a signature not
+ * checked to the end is not valid.
+ */
 static void
 conclude(struct hoso_verify_report *rep)
 {
-	int k;
-
-	rep->result = HOSO_VERIFY_VALID;
-	rep->reason = NULL;
-	for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
-		if (rep->checks[k].status == HOSO_CHECK_FAILED) {
-			rep->result = HOSO_VERIFY_INVALID;
-			rep->reason = rep->checks[k].detail;
-			return;
-		}
-	for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
-		if (rep->checks[k].status == HOSO_CHECK_INDETERMINATE) {
-			rep->result = HOSO_VERIFY_INDETERMINATE;
-			rep->reason = rep->checks[k].detail;
-			return;
-		}
-	/* a signature not checked to the end is not valid */
-	if (rep->checks[HOSO_CHECK_SIGNATURE].status != HOSO_CHECK_PASSED ||
-	    rep->checks[HOSO_CHECK_CERTIFICATE].status != HOSO_CHECK_PASSED) {
+	hoso_verify_decide(rep);
+	if (rep->result == HOSO_VERIFY_VALID &&
+	    (rep->checks[HOSO_CHECK_SIGNATURE].status != HOSO_CHECK_PASSED ||
+	    rep->checks[HOSO_CHECK_CERTIFICATE].status != HOSO_CHECK_PASSED)) {
 		rep->result = HOSO_VERIFY_INVALID;
 		rep->reason = rep->checks[HOSO_CHECK_SIGNATURE].detail;
 	}

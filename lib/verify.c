@@ -689,6 +689,12 @@ decide(struct hoso_verify_report *rep)
 		}
 }
 
+void
+hoso_verify_decide(struct hoso_verify_report *rep)
+{
+	decide(rep);
+}
+
 static bool
 starts_like_zip(const char *path)
 {

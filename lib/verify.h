@@ -77,6 +77,9 @@ int hoso_verify_run(const char *const *paths, size_t n, const struct hoso_verify
 
 void hoso_verify_report_free(struct hoso_verify_report *rep);
 
+/* Set rep->result and rep->reason from its checks, as for an archive (used for PDFs too). */
+void hoso_verify_decide(struct hoso_verify_report *rep);
+
 /* The reports as XML (data/schema/verify-report.xsd). */
 int hoso_verify_report_xml(const struct hoso_verify_report *reps, size_t n, struct hoso_buf *out,
     struct hoso_err *err);
