@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	fclose(f);
-	if (hoso_pades_verify(path, NULL, &reps, &n, &err) == 0) {
+	if (hoso_pades_verify(path, NULL, NULL, &reps, &n, &err) == 0) {
 		/* without trust anchors nothing can be valid */
 		for (i = 0; i < n; i++)
 			if (reps[i].result == HOSO_VERIFY_VALID)

@@ -742,7 +742,7 @@ hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n)
 }
 
 int
-hoso_pades_verify(const char *path, const struct hoso_cms_trust *trust,
+hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trust *trust,
     struct hoso_verify_report **repsp, size_t *np, struct hoso_err *err)
 {
 	struct hoso_verify_report *reps = NULL;
@@ -755,15 +755,17 @@ hoso_pades_verify(const char *path, const struct hoso_cms_trust *trust,
 
 	*repsp = NULL;
 	*np = 0;
+	if (name == NULL)
+		name = path;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
-		r = hoso_err_sys(err, errno, _("%s: cannot open"), path);
+		r = hoso_err_sys(err, errno, _("%s: cannot open"), name);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a regular file"), path);
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a regular file"), name);
 		goto out;
 	}
-	if ((r = hoso_pdf_open_file(path, path, &pdf, err)) != 0 ||
+	if ((r = hoso_pdf_open_file(path, name, &pdf, err)) != 0 ||
 	    (r = hoso_pdf_sigs(pdf, &sigs, &n_sigs, err)) != 0)
 		goto out;
 	n = n_sigs > 0 ? n_sigs : 1;
@@ -773,7 +775,7 @@ hoso_pades_verify(const char *path, const struct hoso_cms_trust *trust,
 	}
 	for (i = 0; i < n; i++) {
 		hoso_buf_reset(&label);
-		if ((r = hoso_buf_addf(&label, err, "%s: %s", path, n_sigs > 0 && sigs[i].name[0] ?
+		if ((r = hoso_buf_addf(&label, err, "%s: %s", name, n_sigs > 0 && sigs[i].name[0] ?
 		    sigs[i].name : n_sigs > 0 ? _("signature") : _("no signature"))) != 0 ||
 		    (reps[i].archive = strdup(hoso_buf_str(&label))) == NULL) {
 			r = r != 0 ? r : hoso_err_set(err, HOSO_EIO, _("out of memory"));
@@ -789,7 +791,7 @@ hoso_pades_verify(const char *path, const struct hoso_cms_trust *trust,
 			    _("the PDF has no signed signature field"));
 			reps[i].checks[HOSO_CHECK_SIGNATURE].status = HOSO_CHECK_FAILED;
 		} else {
-			check_one(path, fd, (long long)st.st_size, pdf, &sigs[i], trust, &reps[i]);
+			check_one(name, fd, (long long)st.st_size, pdf, &sigs[i], trust, &reps[i]);
 		}
 		conclude(&reps[i]);
 	}
@@ -802,5 +804,133 @@ out:
 	hoso_pdf_close(pdf);
 	if (fd >= 0)
 		close(fd);
+	return r;
+}
+
+/* A PDF of an archive, on its way to a temporary file. */
+struct spill {
+	int fd;
+	size_t n;
+	unsigned char head[5];
+};
+
+static int
+spill_write(void *ctx, const void *p, size_t n, struct hoso_err *err)
+{
+	struct spill *sp = ctx;
+	const unsigned char *b = p;
+	ssize_t w;
+	size_t done = 0;
+
+	for (; sp->n < sizeof(sp->head) && done < n; done++)
+		sp->head[sp->n++] = b[done];
+	done = 0;
+	while (done < n) {
+		if ((w = write(sp->fd, b + done, n - done)) < 0)
+			return hoso_err_sys(err, errno, _("cannot write a temporary file"));
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* Move src[0..n) to the end of *all (of *n_all). */
+static int
+take_reports(struct hoso_verify_report **all, size_t *n_all, struct hoso_verify_report *src,
+    size_t n, struct hoso_err *err)
+{
+	struct hoso_verify_report *grown;
+	size_t i;
+
+	if ((grown = realloc(*all, (*n_all + n) * sizeof(*grown))) == NULL) {
+		hoso_pades_reports_free(src, n);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	*all = grown;
+	for (i = 0; i < n; i++) {
+		/* reason points into the report itself: move it with the report */
+		grown[*n_all] = src[i];
+		if (src[i].reason != NULL)
+			grown[*n_all].reason = (const char *)&grown[*n_all] +
+			    (src[i].reason - (const char *)&src[i]);
+		(*n_all)++;
+	}
+	free(src);
+	return 0;
+}
+
+int
+hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim,
+    const struct hoso_cms_trust *trust, const char *tmp_dir, struct hoso_verify_report **repsp,
+    size_t *np, struct hoso_err *err)
+{
+	struct hoso_verify_report *all = NULL, *got, one;
+	struct hoso_zipr *zr = NULL;
+	const struct hoso_zip_entry *e;
+	struct hoso_buf tmp = HOSO_BUF_INIT(0), prefix = HOSO_BUF_INIT(0);
+	struct hoso_err ve;
+	struct spill sp;
+	size_t n_all = 0, n_got, i;
+	int r;
+
+	*repsp = NULL;
+	*np = 0;
+	if (tmp_dir == NULL && (tmp_dir = getenv("TMPDIR")) == NULL)
+		tmp_dir = "/tmp";
+	if ((r = hoso_zipr_open(archive, lim, &zr, err)) != 0)
+		goto out;
+	for (i = 0; i < hoso_zipr_count(zr); i++) {
+		e = hoso_zipr_entry(zr, i);
+		if (strncmp(e->name, "data/", 5) != 0)
+			continue;
+		hoso_buf_reset(&tmp);
+		hoso_buf_reset(&prefix);
+		if ((r = hoso_buf_addf(&tmp, err, "%s/hoso-pdf-XXXXXX", tmp_dir)) != 0 ||
+		    (r = hoso_buf_addf(&prefix, err, "%s!%s", archive, e->name)) != 0)
+			goto out;
+		memset(&sp, 0, sizeof(sp));
+		if ((sp.fd = mkstemp(tmp.data)) < 0) {
+			r = hoso_err_sys(err, errno, _("%s: cannot create a temporary file"),
+			    tmp.data);
+			goto out;
+		}
+		hoso_err_clear(&ve);
+		r = hoso_zipr_read(zr, i, spill_write, &sp, &ve);
+		close(sp.fd);
+		if (r == 0 && sp.n == sizeof(sp.head) && memcmp(sp.head, "%PDF-", 5) == 0) {
+			got = NULL;
+			n_got = 0;
+			if (hoso_pades_verify(tmp.data, prefix.data, trust, &got, &n_got, &ve) != 0) {
+				memset(&one, 0, sizeof(one));
+				one.result = HOSO_VERIFY_ERROR;
+				one.err = ve;
+				if ((got = malloc(sizeof(*got))) == NULL ||
+				    (one.archive = strdup(prefix.data)) == NULL) {
+					free(got);
+					unlink(tmp.data);
+					r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+					goto out;
+				}
+				*got = one;
+				got->reason = got->err.msg;
+				n_got = 1;
+			}
+			r = take_reports(&all, &n_all, got, n_got, err);
+		} else {
+			r = 0;	/* not a PDF (or not readable: the archive checks say so) */
+		}
+		unlink(tmp.data);
+		if (r != 0)
+			goto out;
+	}
+	*repsp = all;
+	*np = n_all;
+	all = NULL;
+	n_all = 0;
+	r = 0;
+out:
+	hoso_pades_reports_free(all, n_all);
+	hoso_zipr_free(zr);
+	hoso_buf_free(&tmp);
+	hoso_buf_free(&prefix);
 	return r;
 }

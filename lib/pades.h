@@ -15,6 +15,7 @@
 #include "cms.h"
 #include "err.h"
 #include "verify.h"
+#include "zip.h"
 
 struct hoso_pades_sign_opts {
 	const char *in;			/* the PDF to sign */
@@ -37,17 +38,28 @@ struct hoso_pades_sign_opts {
 int hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err);
 
 /*
- * Verify every signature of the PDF at path: one report per signature
- * ("file.pdf: Signature1"), with the checks of verify.h read for a PDF:
+ * Verify every signature of the PDF at path, called name in reports and
+ * messages (NULL: path): one report per signature ("file.pdf: Signature1"), with the checks of verify.h read for a PDF:
  * CONTAINER = the byte range, MANIFESTS = the document unchanged since
  * signing, SIGNATURE, CERTIFICATE, TIMESTAMP as for archives, BAGIT skipped.
  * A PDF without a signature gets one invalid report. *reps is NULL-free'd by
  * hoso_pades_reports_free. Returns non-zero (and sets err) when the file is
  * not a readable PDF (HOSO_EINPUT) or cannot be read.
  */
-int hoso_pades_verify(const char *path, const struct hoso_cms_trust *trust,
+int hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trust *trust,
     struct hoso_verify_report **reps, size_t *n, struct hoso_err *err);
 void hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n);
+
+/*
+ * The same for every PDF (by content, not name) under data/ of an archive:
+ * each is streamed to a temporary file in tmp_dir (NULL: $TMPDIR or /tmp),
+ * verified and removed. Names are "ARCHIVE!data/...pdf: field". A PDF that
+ * cannot be read gets one report with HOSO_VERIFY_ERROR. *n is 0 when the
+ * archive holds no PDF.
+ */
+int hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim,
+    const struct hoso_cms_trust *trust, const char *tmp_dir, struct hoso_verify_report **reps,
+    size_t *n, struct hoso_err *err);
 
 /* The length of the DER value at the start of p (tag, length, contents), 0 if not DER. */
 size_t hoso_pades_der_len(const unsigned char *p, size_t n);

@@ -152,6 +152,35 @@ write_report(struct cli *c, const char *path, const struct hoso_verify_report *r
 	return r;
 }
 
+/*
+ * -v: the signatures of the PDFs inside an archive, each on its own line
+ * under the archive's checks. They do not change the archive's result: its
+ * manifests already prove the PDFs' bytes; these say who signed the PDFs.
+ */
+static void
+print_inner_pdfs(const struct cli *c, const char *path, const struct hoso_verify_report *rep,
+    const struct hoso_verify_opts *o)
+{
+	struct hoso_verify_report *inner = NULL;
+	struct hoso_err err;
+	size_t n = 0, i;
+
+	if (c->verbose == 0 || rep->result == HOSO_VERIFY_NOT_CONTAINER ||
+	    rep->result == HOSO_VERIFY_ERROR)
+		return;
+	hoso_err_clear(&err);
+	if (hoso_pades_verify_archive(path, &o->limits, o->trust, NULL, &inner, &n,
+	    &err) != 0) {
+		printf("  %s\n", err.msg);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		printf("  PDF ");
+		print_report(c, &inner[i], true);
+	}
+	hoso_pades_reports_free(inner, n);
+}
+
 /* True when path starts like a PDF (it is then verified as one, not as an archive). */
 static bool
 looks_like_pdf(const char *path)
@@ -178,7 +207,7 @@ verify_pdf(struct cli *c, const char *path, const struct hoso_cms_trust *trust,
 	bool *grown_pdf;
 
 	hoso_err_clear(&err);
-	if (hoso_pades_verify(path, trust, &got, &n_got, &err) != 0) {
+	if (hoso_pades_verify(path, NULL, trust, &got, &n_got, &err) != 0) {
 		if ((got = calloc(1, sizeof(*got))) == NULL || (got->archive = strdup(path)) == NULL) {
 			free(got);
 			cli_error(c, _("out of memory"));
@@ -297,6 +326,8 @@ main(int argc, char **argv)
 	n = k;
 	for (i = 0; i < n; i++) {
 		print_report(&c, &reps[i], pdf[i]);
+		if (!pdf[i])
+			print_inner_pdfs(&c, archives[i], &reps[i], &o);
 		if (reps[i].err.code != 0 && reps[i].result == HOSO_VERIFY_VALID) {
 			/* Verified, but the extraction failed. */
 			cli_error(&c, "%s", reps[i].err.msg);

@@ -177,6 +177,9 @@ expect_exit 0 "sign-pack --pades STORE/DOSSIER signs and packs" sign-pack -q --p
     --key "$PKI/rsa2048.key" --cert "$PKI/rsa2048.pem" --chain "$PKI/chain.pem" -o D.asice st/D
 check "the dossier's PDF is signed in place" pdfsig_ok st/D/ocr/dossier.pdf 1
 expect_exit 0 "the archive verifies (the packed PDF is the signed one)" verify "$CA" D.asice
+expect_exit 0 "verify -v also reports the PDF inside the archive" verify -v "$CA" D.asice
+contains "the signed PDF in the archive is named and valid" "$out" \
+    "PDF D.asice!data/ocr/dossier.pdf: Signature1: valid"
 mkdir x && (cd x && unzip -q ../D.asice data/ocr/dossier.pdf)
 check "the PDF in the archive is the signed one" cmp x/data/ocr/dossier.pdf st/D/ocr/dossier.pdf
 scan-ingest -q -o st --dossier E "$HOSO_TOP/testdata/tesseract/phototest.tif"

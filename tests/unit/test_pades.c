@@ -115,7 +115,7 @@ verify(const char *path, size_t want_n, int want_result)
 	size_t n = 0, i;
 
 	assert_int_equal(hoso_cms_trust_load(f("ca.pem"), NULL, NULL, 0, &t, &e), 0);
-	assert_int_equal(hoso_pades_verify(path, t, &reps, &n, &e), 0);
+	assert_int_equal(hoso_pades_verify(path, NULL, t, &reps, &n, &e), 0);
 	assert_int_equal(n, want_n);
 	for (i = 0; i < n; i++)
 		assert_int_equal(reps[i].result, want_result);
@@ -165,7 +165,7 @@ test_refused(void **state)
 	assert_int_equal(hoso_file_write_atomic(f("x.pdf"), "not a pdf at all", 16, &e), 0);
 	sign("rsa2048", f("x.pdf"), f("y.pdf"), HOSO_EINPUT);
 	assert_int_not_equal(access(f("y.pdf"), F_OK), 0);
-	assert_int_equal(hoso_pades_verify(f("x.pdf"), NULL, &reps, &n, &e), HOSO_EINPUT);
+	assert_int_equal(hoso_pades_verify(f("x.pdf"), NULL, NULL, &reps, &n, &e), HOSO_EINPUT);
 }
 
 static void
