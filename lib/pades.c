@@ -783,6 +783,7 @@ hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trus
 			reps = NULL;
 			goto out;
 		}
+		reps[i].kind = "pdf-signature";
 		if (n_sigs == 0) {
 			for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
 				reps[i].checks[k].status = HOSO_CHECK_SKIPPED;
@@ -901,6 +902,7 @@ hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim
 			n_got = 0;
 			if (hoso_pades_verify(tmp.data, prefix.data, trust, &got, &n_got, &ve) != 0) {
 				memset(&one, 0, sizeof(one));
+				one.kind = "pdf-signature";
 				one.result = HOSO_VERIFY_ERROR;
 				one.err = ve;
 				if ((got = malloc(sizeof(*got))) == NULL ||

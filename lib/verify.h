@@ -49,6 +49,7 @@ struct hoso_verify_report {
 	char signing_time[24];
 	size_t n_entries;
 	struct hoso_err err;		/* with HOSO_VERIFY_ERROR, or a failed extraction */
+	const char *kind;		/* NULL: an archive; "pdf-signature": see pades.h */
 };
 
 struct hoso_verify_opts {

@@ -214,6 +214,7 @@ verify_pdf(struct cli *c, const char *path, const struct hoso_cms_trust *trust,
 			return CLI_EXIT_IO;
 		}
 		n_got = 1;
+		got->kind = "pdf-signature";
 		got->result = HOSO_VERIFY_ERROR;
 		got->err = err;
 		got->reason = got->err.msg;

@@ -120,6 +120,8 @@ contains "indeterminate without a trust anchor" "$out" "indeterminate"
 expect_exit 0 "the XML report covers a PDF" verify "$CA" --report r.xml two.pdf
 check "the XML report validates against the schema" \
     xmllint --noout --schema "$HOSO_TOP/data/schema/verify-report.xsd" r.xml
+check "the XML report has one pdf-signature per signature" \
+    [ "$(xmllint --xpath 'count(//archive[@kind="pdf-signature"][@result="valid"])' r.xml)" = 2 ]
 
 # --- tampering ---
 "$PT" flip table-s.pdf t-byte.pdf "Trang mot"
