@@ -22,6 +22,7 @@
 #include "i18n.h"
 #include "pades.h"
 #include "pdf.h"
+#include "store.h"
 #include "utf8.h"
 
 #define PADES_BLOCK		(256 * 1024)
@@ -414,6 +415,51 @@ out:
 	hoso_pdf_close(pdf);
 	if (fd >= 0)
 		close(fd);
+	return r;
+}
+
+int
+hoso_pades_sign_dossier(const char *dossier_dir, const struct hoso_pades_sign_opts *o,
+    struct hoso_err *err)
+{
+	struct hoso_pades_sign_opts so = *o;
+	struct hoso_buf store = HOSO_BUF_INIT(0), pdf = HOSO_BUF_INIT(0);
+	struct hoso_dossier *d = NULL;
+	const char *code;
+	size_t len = strlen(dossier_dir);
+	bool locked = false;
+	int r;
+
+	while (len > 1 && dossier_dir[len - 1] == '/')
+		len--;
+	if ((r = hoso_buf_add(&store, dossier_dir, len, err)) != 0)
+		goto out;
+	if ((code = strrchr(store.data, '/')) != NULL) {
+		store.data[code - store.data] = '\0';
+		code++;
+	} else {
+		code = store.data;
+	}
+	/* the store's own list says which file is the searchable PDF */
+	if ((r = hoso_store_open(code == store.data ? "." : store.data[0] != '\0' ? store.data :
+	    "/", code, false, &d, err)) != 0 || (r = hoso_store_lock(d, err)) != 0)
+		goto out;
+	locked = true;
+	if (d->ocr_pdf == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no searchable PDF in dossier.xml: run "
+		    "ocr-extract first"), dossier_dir);
+		goto out;
+	}
+	if ((r = hoso_file_join(&pdf, d->dir, d->ocr_pdf, err)) != 0)
+		goto out;
+	so.in = so.out = pdf.data;
+	r = hoso_pades_sign(&so, err);
+out:
+	if (locked)
+		hoso_store_unlock(d);
+	hoso_store_close(d);
+	hoso_buf_free(&store);
+	hoso_buf_free(&pdf);
 	return r;
 }
 

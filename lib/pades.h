@@ -38,6 +38,14 @@ struct hoso_pades_sign_opts {
 int hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err);
 
 /*
+ * Sign the searchable PDF of the dossier at dossier_dir (STORE/<code>), as
+ * dossier.xml lists it, in place and under the dossier's lock; o->in and
+ * o->out are ignored. No listed PDF is HOSO_EINPUT.
+ */
+int hoso_pades_sign_dossier(const char *dossier_dir, const struct hoso_pades_sign_opts *o,
+    struct hoso_err *err);
+
+/*
  * Verify every signature of the PDF at path, called name in reports and
  * messages (NULL: path): one report per signature ("file.pdf: Signature1"), with the checks of verify.h read for a PDF:
  * CONTAINER = the byte range, MANIFESTS = the document unchanged since

@@ -178,7 +178,7 @@ output_for(const char *dir, struct hoso_buf *out, struct hoso_err *err)
 	return r;
 }
 
-/* --pades: the PDF a dossier directory or a file argument names. */
+/* True when path is a directory (a dossier), not a PDF file. */
 static bool
 is_dir(const char *path)
 {
@@ -189,41 +189,28 @@ is_dir(const char *path)
 
 /*
  * --pades on one operand: a PDF file (to output, or in place), or a dossier,
- * whose ocr/dossier.pdf is signed in place; the dossier is packed after.
+ * whose searchable PDF is signed in place; the dossier is packed after.
  */
 static int
 pades_sign_one(struct cli *c, struct hoso_pades_sign_opts *so, const char *arg,
     const char *output, bool *packed_after)
 {
-	struct hoso_buf pdf = HOSO_BUF_INIT(0);
 	struct hoso_err err;
-	int status = CLI_EXIT_OK;
 
 	hoso_err_clear(&err);
 	*packed_after = is_dir(arg);
 	if (*packed_after) {
-		if (hoso_file_join(&pdf, arg, "ocr/dossier.pdf", &err) != 0) {
-			status = cli_fail(c, &err);
-			goto out;
-		}
-		if (access(hoso_buf_str(&pdf), F_OK) != 0) {
-			cli_error(c, _("%s: no ocr/dossier.pdf to sign: run ocr-extract first"), arg);
-			status = CLI_EXIT_INPUT;
-			goto out;
-		}
-		so->in = so->out = hoso_buf_str(&pdf);
-	} else {
-		so->in = arg;
-		so->out = output != NULL ? output : arg;
+		if (hoso_pades_sign_dossier(arg, so, &err) != 0)
+			return cli_fail(c, &err);
+		cli_info(c, _("%s: searchable PDF signed (PAdES)"), arg);
+		return CLI_EXIT_OK;
 	}
-	if (hoso_pades_sign(so, &err) != 0) {
-		status = cli_fail(c, &err);
-		goto out;
-	}
+	so->in = arg;
+	so->out = output != NULL ? output : arg;
+	if (hoso_pades_sign(so, &err) != 0)
+		return cli_fail(c, &err);
 	cli_info(c, _("%s: signed (PAdES) -> %s"), so->in, so->out);
-out:
-	hoso_buf_free(&pdf);
-	return status;
+	return CLI_EXIT_OK;
 }
 
 int
