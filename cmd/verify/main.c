@@ -35,7 +35,7 @@ usage_text(void)
 	    "      --version          version\n"
 	    "\n"
 	    "Exit status: 0 every archive valid, 1 some archive invalid or indeterminate,\n"
-	    "2 usage, 3 an input is not a container, 4 I/O error.\n"
+	    "2 usage, 3 an input is not a container or a readable PDF, 4 I/O error.\n"
 	    "See verify(1), hoso-archive(5).\n");
 }
 
