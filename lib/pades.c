@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "digest.h"
+#include "font.h"
 #include "file.h"
 #include "i18n.h"
 #include "pades.h"
@@ -40,7 +41,7 @@ struct upd_obj {
 
 struct update {
 	struct hoso_buf text;		/* everything after the input's last byte */
-	struct upd_obj objs[8];
+	struct upd_obj objs[16];
 	int n_objs;
 	long long base;			/* the input's size: text starts there */
 	size_t range_at;		/* offset in text of the /ByteRange numbers */
@@ -58,27 +59,42 @@ obj_begin(struct update *u, long long id, int gen, struct hoso_err *err)
 	return hoso_buf_addf(&u->text, err, "%lld %d obj\n", id, gen);
 }
 
+static int hex_value(unsigned char c);
+
+/* The code point at *p of valid UTF-8, and *p moved past it. */
+static unsigned long
+utf8_next(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	unsigned long cp;
+	int k;
+
+	if (*p < 0x80) {
+		cp = *p++;
+	} else {
+		k = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : 1;
+		cp = *p++ & (0x3f >> k);
+		while (k-- > 0 && *p != '\0')
+			cp = cp << 6 | (*p++ & 0x3f);
+	}
+	*pp = p;
+	return cp;
+}
+
 /* A PDF text string (7.9.2.2) in UTF-16BE with its byte order mark, as hex. */
 static int
 text_string(struct hoso_buf *out, const char *s, struct hoso_err *err)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned long cp;
-	int r, k;
+	int r;
 
 	if (!hoso_utf8_valid(s, strlen(s)))
 		return hoso_err_set(err, HOSO_EUSAGE, _("'%s' is not UTF-8 text"), s);
 	if ((r = hoso_buf_adds(out, "<FEFF", err)) != 0)
 		return r;
 	while (*p != '\0') {
-		if (*p < 0x80) {
-			cp = *p++;
-		} else {
-			k = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : 1;
-			cp = *p++ & (0x3f >> k);
-			while (k-- > 0)
-				cp = cp << 6 | (*p++ & 0x3f);
-		}
+		cp = utf8_next(&p);
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
 			r = hoso_buf_addf(out, err, "%04lX%04lX", 0xd800 | (cp >> 10),
@@ -244,6 +260,240 @@ find_startxref(int fd, long long size, const char *label, long long *prev, bool 
 	return 0;
 }
 
+#define VIS_LINES	4
+#define VIS_SIZE	8	/* font size, points */
+#define VIS_LEADING	10
+#define VIS_MAX_CHARS	60	/* per line; longer text is cut */
+
+/* The value of attribute key (e.g. "CN") of an RFC 2253 name, unescaped, into out. */
+static void
+dn_part(const char *dn, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key), n = 0;
+	const char *p = dn;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			for (p += klen + 1; *p != '\0' && *p != ',' && n + 1 < size; p++) {
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				out[n++] = *p;
+			}
+			out[n] = '\0';
+			return;
+		}
+		for (; *p != '\0' && *p != ','; p++)
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* One glyph of the appearance: its id, width and the character it shows. */
+struct vis_glyph {
+	unsigned gid;
+	int width;
+	unsigned long cp;
+};
+
+/*
+ * The lines of a visible signature (EN 319 142-1 leaves the look to us): who
+ * signed, for which unit, when, and why, in Vietnamese.
+ */
+static int
+vis_lines(const struct hoso_pades_sign_opts *o, struct hoso_buf lines[VIS_LINES], int *n,
+    struct hoso_err *err)
+{
+	struct hoso_buf name = HOSO_BUF_INIT(0);
+	char cn[256], org[256], when[32];
+	struct tm tm;
+	time_t t = o->signing_time;
+	int r;
+
+	*n = 0;
+	if ((r = hoso_cms_signer_name(o->signer, &name, err)) != 0)
+		goto out;
+	dn_part(hoso_buf_str(&name), "CN", cn, sizeof(cn));
+	dn_part(hoso_buf_str(&name), "O", org, sizeof(org));
+	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+	    &tm) == 0) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("signing time out of range"));
+		goto out;
+	}
+	if ((r = hoso_buf_addf(&lines[(*n)++], err, "Đã ký số bởi: %s", cn)) != 0 ||
+	    (org[0] != '\0' && (r = hoso_buf_addf(&lines[(*n)++], err, "Đơn vị: %s", org)) != 0) ||
+	    (r = hoso_buf_addf(&lines[(*n)++], err, "Thời gian: %s", when)) != 0 ||
+	    (o->reason != NULL &&
+	    (r = hoso_buf_addf(&lines[(*n)++], err, "Lý do: %s", o->reason)) != 0))
+		goto out;
+out:
+	hoso_buf_free(&name);
+	return r;
+}
+
+/* The glyphs of a line ('?' for what the font lacks), at most VIS_MAX_CHARS. */
+static size_t
+vis_shape(struct hoso_font *f, const char *text, struct vis_glyph *g)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = 0;
+
+	while (*p != '\0' && n < VIS_MAX_CHARS) {
+		g[n].cp = utf8_next(&p);
+		if (!hoso_font_glyph(f, (uint32_t)g[n].cp, &g[n].gid, &g[n].width)) {
+			g[n].cp = '?';
+			if (!hoso_font_glyph(f, '?', &g[n].gid, &g[n].width))
+				continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+static int
+cmp_glyph(const void *a, const void *b)
+{
+	const struct vis_glyph *x = a, *y = b;
+
+	return x->gid < y->gid ? -1 : x->gid > y->gid;
+}
+
+/*
+ * 12.7.4.5, 12.5.5, 9.7: the appearance of a visible signature (a form
+ * XObject with the lines), its Type0 font (CIDFontType2, Identity-H,
+ * CIDToGIDMap /Identity) with the subset of the TrueType font that the lines
+ * use, and a ToUnicode map so the text can be searched and copied. Objects
+ * id .. id + 5; *w, *h: the box in points.
+ */
+static int
+vis_objects(struct update *u, const struct hoso_pades_sign_opts *o, long long id, double *w,
+    double *h, struct hoso_err *err)
+{
+	struct hoso_buf lines[VIS_LINES], content = HOSO_BUF_INIT(0), ttf = HOSO_BUF_INIT(0);
+	struct hoso_buf cmap = HOSO_BUF_INIT(0), widths = HOSO_BUF_INIT(0);
+	struct vis_glyph g[VIS_LINES][VIS_MAX_CHARS], used[VIS_LINES * VIS_MAX_CHARS];
+	size_t n_g[VIS_LINES], n_used = 0, i, j;
+	uint32_t cps[VIS_LINES * VIS_MAX_CHARS];
+	struct hoso_font *f = NULL;
+	char hex[HOSO_SHA256_HEX], tag[7], fname[64];
+	int ascent, descent, bbox[4], n_lines = 0, k, line_w, r;
+
+	for (k = 0; k < VIS_LINES; k++)
+		hoso_buf_init(&lines[k], 4096);
+	if ((r = hoso_font_open(o->font, &f, err)) != 0 ||
+	    (r = vis_lines(o, lines, &n_lines, err)) != 0)
+		goto out;
+	*w = 0;
+	for (k = 0; k < n_lines; k++) {
+		n_g[k] = vis_shape(f, hoso_buf_str(&lines[k]), g[k]);
+		for (line_w = 0, i = 0; i < n_g[k]; i++) {
+			line_w += g[k][i].width;
+			used[n_used++] = g[k][i];
+		}
+		if (line_w * VIS_SIZE / 1000.0 > *w)
+			*w = line_w * VIS_SIZE / 1000.0;
+	}
+	*w += 8;
+	*h = n_lines * VIS_LEADING + 6;
+	qsort(used, n_used, sizeof(used[0]), cmp_glyph);
+	for (i = j = 0; i < n_used; i++)
+		if (j == 0 || used[j - 1].gid != used[i].gid)
+			used[j++] = used[i];
+	n_used = j;
+	for (i = 0; i < n_used; i++)
+		cps[i] = (uint32_t)used[i].cp;
+	if ((r = hoso_font_subset(f, cps, n_used, &ttf, err)) != 0)
+		goto out;
+	hoso_font_metrics(f, &ascent, &descent, bbox);
+	hoso_font_name(f, fname, sizeof(fname));
+	/* 9.6.4: a subset's name starts with six capitals, here from its digest */
+	if ((r = hoso_digest_sha256_hex(ttf.data, ttf.len, hex, err)) != 0)
+		goto out;
+	for (k = 0; k < 6; k++)
+		tag[k] = (char)('A' + hex_value((unsigned char)hex[k]));
+	tag[6] = '\0';
+	/* the appearance: a thin frame and the lines, glyph ids as 2-byte codes */
+	if ((r = hoso_buf_addf(&content, err, "q 0.1 0.2 0.5 RG 0.6 w 0.3 0.3 %.2f %.2f re S Q\n"
+	    "BT 0.1 0.2 0.5 rg /F1 %d Tf %d TL 4 %.2f Td\n", *w - 0.6, *h - 0.6, VIS_SIZE,
+	    VIS_LEADING, *h - 3 - VIS_SIZE)) != 0)
+		goto out;
+	for (k = 0; k < n_lines; k++) {
+		if ((r = hoso_buf_adds(&content, k > 0 ? "T* <" : "<", err)) != 0)
+			goto out;
+		for (i = 0; i < n_g[k]; i++)
+			if ((r = hoso_buf_addf(&content, err, "%04X", g[k][i].gid)) != 0)
+				goto out;
+		if ((r = hoso_buf_adds(&content, "> Tj\n", err)) != 0)
+			goto out;
+	}
+	if ((r = hoso_buf_adds(&content, "ET\n", err)) != 0)
+		goto out;
+	/* 9.10.3: ToUnicode, at most 100 mappings per block */
+	if ((r = hoso_buf_adds(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
+	    "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n"
+	    "<0000> <FFFF>\nendcodespacerange\n", err)) != 0)
+		goto out;
+	for (i = 0; i < n_used; i += 100) {
+		if ((r = hoso_buf_addf(&cmap, err, "%zu beginbfchar\n",
+		    n_used - i < 100 ? n_used - i : 100)) != 0)
+			goto out;
+		for (j = i; j < n_used && j < i + 100; j++)
+			if ((r = hoso_buf_addf(&cmap, err, "<%04X> <%04lX>\n", used[j].gid,
+			    used[j].cp < 0x10000 ? used[j].cp : 0xfffdUL)) != 0)
+				goto out;
+		if ((r = hoso_buf_adds(&cmap, "endbfchar\n", err)) != 0)
+			goto out;
+	}
+	if ((r = hoso_buf_adds(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
+	    "end\nend\n", err)) != 0)
+		goto out;
+	for (i = 0; i < n_used; i++)
+		if ((r = hoso_buf_addf(&widths, err, "%u [%d] ", used[i].gid, used[i].width)) != 0)
+			goto out;
+	if ((r = obj_begin(u, id, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f "
+	    "%.2f] /Resources << /Font << /F1 %lld 0 R >> >> /Length %zu >>\nstream\n", *w, *h,
+	    id + 1, content.len)) != 0 ||
+	    (r = hoso_buf_add(&u->text, content.data, content.len, err)) != 0 ||
+	    (r = hoso_buf_adds(&u->text, "\nendstream\nendobj\n", err)) != 0 ||
+	    (r = obj_begin(u, id + 1, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Font /Subtype /Type0 /BaseFont "
+	    "/%s+%s /Encoding /Identity-H /DescendantFonts [%lld 0 R] /ToUnicode "
+	    "%lld 0 R >>\nendobj\n", tag, fname, id + 2, id + 5)) != 0 ||
+	    (r = obj_begin(u, id + 2, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont "
+	    "/%s+%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement "
+	    "0 >> /FontDescriptor %lld 0 R /CIDToGIDMap /Identity /DW 1000 /W [ %s] >>\nendobj\n",
+	    tag, fname, id + 3, hoso_buf_str(&widths))) != 0 ||
+	    (r = obj_begin(u, id + 3, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /FontDescriptor /FontName /%s+%s "
+	    "/Flags 32 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight "
+	    "%d /StemV 80 /FontFile2 %lld 0 R >>\nendobj\n", tag, fname, bbox[0], bbox[1], bbox[2],
+	    bbox[3], ascent, descent, ascent, id + 4)) != 0 ||
+	    (r = obj_begin(u, id + 4, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Length %zu /Length1 %zu >>\nstream\n",
+	    ttf.len, ttf.len)) != 0 ||
+	    (r = hoso_buf_add(&u->text, ttf.data, ttf.len, err)) != 0 ||
+	    (r = hoso_buf_adds(&u->text, "\nendstream\nendobj\n", err)) != 0 ||
+	    (r = obj_begin(u, id + 5, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Length %zu >>\nstream\n", cmap.len)) != 0 ||
+	    (r = hoso_buf_add(&u->text, cmap.data, cmap.len, err)) != 0)
+		goto out;
+	r = hoso_buf_adds(&u->text, "\nendstream\nendobj\n", err);
+out:
+	for (k = 0; k < VIS_LINES; k++)
+		hoso_buf_free(&lines[k]);
+	hoso_buf_free(&content);
+	hoso_buf_free(&ttf);
+	hoso_buf_free(&cmap);
+	hoso_buf_free(&widths);
+	hoso_font_close(f);
+	return r;
+}
+
 /* Build the whole update; the ByteRange and /Contents are filled in later. */
 static int
 build_update(int fd, long long size, const struct hoso_pades_sign_opts *o, size_t cms_room,
@@ -253,6 +503,8 @@ build_update(int fd, long long size, const struct hoso_pades_sign_opts *o, size_
 	char last;
 	long long prev = 0, next;
 	bool table = true;
+	char widget[160];
+	double w = 0, h = 0;
 	int r;
 
 	memset(&su, 0, sizeof(su));
@@ -267,12 +519,23 @@ build_update(int fd, long long size, const struct hoso_pades_sign_opts *o, size_
 	if (last != '\n' && last != '\r' && (r = hoso_buf_addc(&u->text, '\n', err)) != 0)
 		goto out;
 	next = su.form_id == su.size + 2 ? su.size + 3 : su.size + 2;
-	if ((r = sig_object(u, o, su.size, cms_room, err)) != 0 ||
-	    (r = obj_begin(u, su.size + 1, 0, err)) != 0 ||
-	    /* 12.5.6.19: field and widget in one, invisible (zero /Rect), Print|Locked */
+	if ((r = sig_object(u, o, su.size, cms_room, err)) != 0)
+		goto out;
+	/* 12.5.6.19: field and widget in one; invisible: zero /Rect, Print|Locked */
+	snprintf(widget, sizeof(widget), "/Rect [0 0 0 0] /F 132");
+	if (o->visible) {
+		if ((r = vis_objects(u, o, next, &w, &h, err)) != 0)
+			goto out;
+		/* bottom left of page 1, Print|Locked, the appearance as drawn */
+		snprintf(widget, sizeof(widget), "/Rect [%.2f %.2f %.2f %.2f] /F 132 /AP << /N "
+		    "%lld 0 R >>", su.media[0] + 36, su.media[1] + 36, su.media[0] + 36 + w,
+		    su.media[1] + 36 + h, next);
+		next += 6;
+	}
+	if ((r = obj_begin(u, su.size + 1, 0, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Annot /Subtype /Widget /FT /Sig "
-	    "/T (%s) /V %lld 0 R /Rect [0 0 0 0] /F 132 /P %d %d R >>\nendobj\n", su.field_name,
-	    su.size, su.page_id, su.page_gen)) != 0 ||
+	    "/T (%s) /V %lld 0 R %s /P %d %d R >>\nendobj\n", su.field_name, su.size, widget,
+	    su.page_id, su.page_gen)) != 0 ||
 	    (r = obj_begin(u, su.form_id, su.form_gen, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.form))) != 0 ||
 	    (r = obj_begin(u, su.root_id, su.root_gen, err)) != 0 ||

@@ -26,6 +26,8 @@ struct hoso_pades_sign_opts {
 	time_t signing_time;		/* written as /M */
 	const char *reason;		/* UTF-8 or NULL */
 	const char *location;		/* UTF-8 or NULL */
+	bool visible;			/* an appearance on page 1 (who, unit, when, why) */
+	const char *font;		/* TrueType font for it, e.g. DejaVuSans.ttf */
 };
 
 /*

@@ -1343,6 +1343,15 @@ hoso_pdf_sig_update(struct hoso_pdf *p, struct hoso_pdf_sig_update *u, struct ho
 	    err)) != 0 ||
 	    (r = hoso_buf_addf(&u->page, err, "%lld 0 R ] >>", size + 1)) != 0)
 		goto out;
+	/* 7.7.3.3: MediaBox, maybe inherited; US Letter when it is unusable */
+	v = inherited(p, page, "/MediaBox");
+	u->media[2] = 612;
+	u->media[3] = 792;
+	if (qpdf_oh_is_array(p->q, v) && qpdf_oh_get_array_n_items(p->q, v) == 4)
+		for (k = 0; k < 4; k++)
+			if (!qpdf_oh_get_value_as_number(p->q, qpdf_oh_get_array_item(p->q, v, k),
+			    &u->media[k]) || !isfinite(u->media[k]))
+				u->media[k] = k < 2 ? 0 : k == 2 ? 612 : 792;
 	/* 7.5.6: the update's trailer repeats /Root, /Info and /ID */
 	if ((r = hoso_buf_addf(&u->trailer, err, "/Root %d %d R", u->root_id,
 	    u->root_gen)) != 0)

@@ -64,6 +64,7 @@ struct hoso_pdf_sig_update {
 	struct hoso_buf form;		/* "<<...>>" of the form, /Fields ending in size + 1 */
 	struct hoso_buf trailer;	/* "/Root .. R /Info .. R /ID [..]" as in the input */
 	char field_name[32];		/* /T not used by a top-level field of the input */
+	double media[4];		/* page 1's /MediaBox (inherited), for a visible widget */
 };
 
 /*

@@ -41,6 +41,9 @@ usage_text(void)
 	    "                         a dossier's ocr/dossier.pdf in place before packing\n"
 	    "      --reason TEXT      /Reason of the signature (UTF-8)\n"
 	    "      --location TEXT    /Location of the signature (UTF-8)\n"
+	    "      --visible          show the signature on page 1: signer, unit, time,\n"
+	    "                         reason, in Vietnamese (font: --font FILE.ttf,\n"
+	    "                         default DejaVu Sans), embedded as a subset\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          more messages\n"
 	    "  -h, --help             this help\n"
@@ -52,7 +55,7 @@ usage_text(void)
 
 enum {
 	OPT_KEY = 256, OPT_CERT, OPT_CHAIN, OPT_PKCS12, OPT_PASS, OPT_DIGEST, OPT_PSS,
-	OPT_SIGNING_TIME, OPT_PADES, OPT_REASON, OPT_LOCATION,
+	OPT_SIGNING_TIME, OPT_PADES, OPT_REASON, OPT_LOCATION, OPT_VISIBLE, OPT_FONT,
 };
 
 static const struct option longopts[] = {
@@ -69,6 +72,8 @@ static const struct option longopts[] = {
 	{ "pades", no_argument, NULL, OPT_PADES },
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "location", required_argument, NULL, OPT_LOCATION },
+	{ "visible", no_argument, NULL, OPT_VISIBLE },
+	{ "font", required_argument, NULL, OPT_FONT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -225,9 +230,10 @@ main(int argc, char **argv)
 	struct cli c;
 	const char *output = NULL, *pass_spec = NULL, *digest = "SHA256", *epoch;
 	const char *reason = NULL, *location = NULL;
+	const char *font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 	struct hoso_pades_sign_opts so;
 	char *password = NULL;
-	bool pss = false, time_given = false, pades = false, packed_after;
+	bool pss = false, time_given = false, pades = false, packed_after, visible = false;
 	time_t when = 0;
 	long v;
 	int opt, i, s, status = CLI_EXIT_OK;
@@ -271,6 +277,12 @@ main(int argc, char **argv)
 		case OPT_LOCATION:
 			location = optarg;
 			break;
+		case OPT_VISIBLE:
+			visible = true;
+			break;
+		case OPT_FONT:
+			font = optarg;
+			break;
 		case OPT_SIGNING_TIME:
 			if (!parse_time(optarg, &when))
 				cli_usage_error(&c, _("--signing-time wants YYYY-MM-DDTHH:MM:SSZ (UTC, "
@@ -284,8 +296,8 @@ main(int argc, char **argv)
 	}
 	if (optind == argc)
 		cli_usage_error(&c, _("no dossier: give STORE/DOSSIER"));
-	if (!pades && (reason != NULL || location != NULL))
-		cli_usage_error(&c, _("--reason and --location go with --pades"));
+	if (!pades && (reason != NULL || location != NULL || visible))
+		cli_usage_error(&c, _("--reason, --location and --visible go with --pades"));
 	if (output != NULL && argc - optind > 1)
 		cli_usage_error(&c, _("-o names one archive: give one dossier"));
 	if ((ko.pkcs12_file != NULL) == (ko.key_file != NULL || ko.cert_file != NULL) ||
@@ -314,6 +326,8 @@ main(int argc, char **argv)
 			so.signing_time = when;
 			so.reason = reason;
 			so.location = location;
+			so.visible = visible;
+			so.font = font;
 			if ((s = pades_sign_one(&c, &so, argv[i], output, &packed_after)) != 0) {
 				status = s;
 				continue;

@@ -1,8 +1,8 @@
 # shellcheck shell=sh
 # t-pades.sh - sign-pack --pades and verify FILE.pdf: PDFs of three makers (qpdf with an xref
 # table and with an xref stream, img2pdf, ocr-extract), independent checks (pdfsig with an NSS
-# database trusting the test root, openssl cms, qpdf --check), a second signature, tampering,
-# hostile PDFs. Test PDFs are generated here (ImageMagick, img2pdf, qpdf, scripts/pades-tool).
+# database trusting the test root, openssl cms, qpdf --check, pdffonts, pdftotext), a visible
+# signature, a second signature, tampering, hostile PDFs. Test PDFs are generated here (ImageMagick, img2pdf, qpdf, scripts/pades-tool).
 . "$HOSO_TOP/tests/cli/lib.sh"
 PKI=$HOSO_WORK/pki
 PT=$HOSO_TOP/scripts/pades-tool
@@ -102,6 +102,28 @@ cp table.pdf inplace.pdf
 expect_exit 0 "without -o the file is signed in place" sign-pack -q --pades \
     --key "$PKI/rsa2048.key" --cert "$PKI/rsa2048.pem" --chain "$PKI/chain.pem" inplace.pdf
 expect_exit 0 "the file signed in place verifies" verify "$CA" inplace.pdf
+
+# --- a visible signature ---
+expect_exit 0 "--visible signs with an appearance on page 1" sign rsa2048 table.pdf vis.pdf --visible \
+    --reason "Sao y bản chính"
+check "qpdf --check accepts the visible signature" qpdf_ok vis.pdf
+check "pdfsig: the visible signature is valid and trusted" pdfsig_ok vis.pdf 1
+pdffonts vis.pdf >fonts.txt 2>&1
+check "the font is embedded as a subset with a ToUnicode map" \
+    grep -Eq '^[A-Z]{6}\+DejaVuSans +CID TrueType +Identity-H +yes +yes +yes' fonts.txt
+check "the subset is far smaller than the font" [ "$(wc -c <vis.pdf)" -lt 200000 ]
+pdftotext -f 1 -l 1 vis.pdf vis.txt
+contains "the appearance says who signed, in Vietnamese" "$(cat vis.txt)" "Đã ký số bởi: Nguyen Van A"
+contains "the appearance gives the reason" "$(cat vis.txt)" "Lý do: Sao y bản chính"
+expect_exit 0 "verify: the visible signature is valid" verify "$CA" vis.pdf
+expect_exit 0 "a visible signature after another one" sign ec256 vis.pdf vis2.pdf --visible
+check "pdfsig: both visible signatures valid" pdfsig_ok vis2.pdf 2
+expect_exit 0 "verify: both visible signatures valid" verify "$CA" vis2.pdf
+expect_exit 3 "a font file that is not a font is refused" sign rsa2048 table.pdf nofont.pdf --visible \
+    --font table.pdf
+check "nothing is written when the font is refused" [ ! -e nofont.pdf ]
+expect_exit 2 "--visible without --pades is a usage error" sign-pack --visible \
+    --key "$PKI/rsa2048.key" --cert "$PKI/rsa2048.pem" table.pdf
 
 # --- a second signature (a leader after the clerk) ---
 expect_exit 0 "a signed PDF is signed again" sign ec256 table-s.pdf two.pdf
