@@ -59,8 +59,6 @@ obj_begin(struct update *u, long long id, int gen, struct hoso_err *err)
 	return hoso_buf_addf(&u->text, err, "%lld %d obj\n", id, gen);
 }
 
-static int hex_value(unsigned char c);
-
 /* The code point at *p of valid UTF-8, and *p moved past it. */
 static unsigned long
 utf8_next(const unsigned char **pp)
@@ -412,7 +410,7 @@ vis_objects(struct update *u, const struct hoso_pades_sign_opts *o, long long id
 	if ((r = hoso_digest_sha256_hex(ttf.data, ttf.len, hex, err)) != 0)
 		goto out;
 	for (k = 0; k < 6; k++)
-		tag[k] = (char)('A' + hex_value((unsigned char)hex[k]));
+		tag[k] = (char)('A' + hoso_digest_hex_value((unsigned char)hex[k]));
 	tag[6] = '\0';
 	/* the appearance: a thin frame and the lines, glyph ids as 2-byte codes */
 	if ((r = hoso_buf_addf(&content, err, "q 0.1 0.2 0.5 RG 0.6 w 0.3 0.3 %.2f %.2f re S Q\n"
@@ -802,18 +800,6 @@ hoso_pades_parse_date(const char *s, time_t *t)
 	return true;
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool
 hoso_pades_gap_hex(const unsigned char *gap, size_t n, unsigned char *out, size_t *out_len)
 {
@@ -823,7 +809,8 @@ hoso_pades_gap_hex(const unsigned char *gap, size_t n, unsigned char *out, size_
 	if (n < 2 || gap[0] != '<' || gap[n - 1] != '>' || (n - 2) % 2 != 0)
 		return false;
 	for (i = 1; i + 1 < n; i += 2) {
-		if ((hi = hex_value(gap[i])) < 0 || (lo = hex_value(gap[i + 1])) < 0)
+		if ((hi = hoso_digest_hex_value(gap[i])) < 0 ||
+		    (lo = hoso_digest_hex_value(gap[i + 1])) < 0)
 			return false;
 		out[(i - 1) / 2] = (unsigned char)(hi << 4 | lo);
 	}
