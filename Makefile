@@ -11,7 +11,8 @@ LOCALEDIR  = $(PREFIX)/share/locale
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS       = lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf tesseract
+PKGS       = lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf tesseract \
+             harfbuzz-subset
 
 WARN       = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wno-format-nonliteral -Wvla

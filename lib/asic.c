@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "asic.h"
+#include "digest.h"
 #include "i18n.h"
 #include "xml.h"
 
@@ -106,18 +107,6 @@ uri_encode(const char *s, struct hoso_buf *out, struct hoso_err *err)
 	return r;
 }
 
-static int
-xval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A relative reference without scheme, query or fragment; percent-decoded. */
 static char *
 uri_decode(const char *s)
@@ -130,7 +119,8 @@ uri_decode(const char *s)
 		return NULL;
 	for (; *s != '\0'; s++) {
 		if (*s == '%') {
-			if ((hi = xval(s[1])) < 0 || (lo = xval(s[2])) < 0 || (hi == 0 && lo == 0))
+			if ((hi = hoso_digest_hex_value(s[1])) < 0 ||
+			    (lo = hoso_digest_hex_value(s[2])) < 0 || (hi == 0 && lo == 0))
 				goto bad;
 			if (hoso_buf_addc(&b, (char)(hi << 4 | lo), &e) != 0)
 				goto bad;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bagit.h"
+#include "digest.h"
 #include "i18n.h"
 #include "utf8.h"
 
@@ -60,26 +61,14 @@ hoso_bagit_line(struct hoso_buf *out, const char *hex, const char *path, struct 
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 decode_path(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err)
 {
 	size_t i;
 	int r = 0, hi, lo;
 
 	for (i = 0; i < n && r == 0; i++) {
-		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = hoso_digest_hex_value(s[i + 1])) >= 0 &&
+		    (lo = hoso_digest_hex_value(s[i + 2])) >= 0) {
 			r = hoso_buf_addc(out, (char)(hi << 4 | lo), err);
 			i += 2;
 		} else {
@@ -139,7 +128,7 @@ hoso_bagit_parse(const char *data, size_t len, const char *label, size_t hex_len
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%zu: empty line"), label, line);
 			goto out;
 		}
-		for (q = p; q < eol && hexval(*q) >= 0; q++)
+		for (q = p; q < eol && hoso_digest_hex_value(*q) >= 0; q++)
 			;
 		if ((size_t)(q - p) != hex_len || q == eol || (*q != ' ' && *q != '\t')) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%zu: not \"checksum  path\" with a "

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -18,6 +19,7 @@
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/ui.h>
@@ -472,24 +474,35 @@ hoso_cms_signer_check_time(const struct hoso_cms_signer *s, time_t when, struct 
 	return 0;
 }
 
-int
-hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
-    const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err)
+/* RFC 4056 3.1: PSS with MGF1 over the same digest, salt as long as the digest. */
+static int
+pss_padding(EVP_PKEY_CTX *pctx, const EVP_MD *md)
 {
-	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP;
+	return pctx != NULL && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) > 0;
+}
+
+#define SIGN_FLAGS	(CMS_DETACHED | CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP)
+
+/*
+ * What both signing forms share: the digest and key refusals, a partial
+ * detached SignedData with one signer (PSS set up when asked), the
+ * signing-certificate-v2 attribute and the chain. *md is the digest.
+ */
+static int
+sign_begin(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
+    const EVP_MD **md, CMS_ContentInfo **cmsp, CMS_SignerInfo **sip, struct hoso_err *err)
+{
 	const char *dname = o->digest != NULL ? o->digest : "SHA256";
 	CMS_ContentInfo *cms = NULL;
 	CMS_SignerInfo *si;
-	ASN1_TIME *t = NULL;
-	unsigned char *out = NULL;
-	const EVP_MD *md;
-	EVP_PKEY_CTX *pctx;
 	char why[256];
-	BIO *in = NULL;
-	int i, n, r = 0;
+	int i, n, r;
 
 	ERR_clear_error();
-	if ((md = EVP_get_digestbyname(dname)) == NULL || !digest_ok(EVP_MD_get_type(md))) {
+	*cmsp = NULL;
+	if ((*md = EVP_get_digestbyname(dname)) == NULL || !digest_ok(EVP_MD_get_type(*md))) {
 		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with digest %s (SHA256, "
 		    "SHA384 or SHA512)"), dname);
 		goto out;
@@ -498,29 +511,48 @@ hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *
 		r = hoso_err_set(err, HOSO_EUSAGE, _("--pss wants an RSA key"));
 		goto out;
 	}
-	/* RFC 5652 11.3: UTCTime through 2049 (ASN1_TIME_set chooses it so). */
-	if ((t = ASN1_TIME_set(NULL, o->signing_time)) == NULL ||
-	    (cms = CMS_sign(NULL, NULL, NULL, NULL, flags)) == NULL ||
-	    (si = CMS_add1_signer(cms, s->cert, s->key, md,
-	    flags | (o->pss ? CMS_KEY_PARAM : 0))) == NULL)
-		goto engine;
-	if (o->pss) {
-		/* RFC 4056 3.1: PSS with MGF1 over the same digest, salt as long as the digest. */
-		if ((pctx = CMS_SignerInfo_get0_pkey_ctx(si)) == NULL ||
-		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0 ||
-		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) <= 0 ||
-		    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0)
-			goto engine;
-	}
-	if (!CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1) ||
+	if ((cms = CMS_sign(NULL, NULL, NULL, NULL, SIGN_FLAGS)) == NULL ||
+	    (si = CMS_add1_signer(cms, s->cert, s->key, *md,
+	    SIGN_FLAGS | (o->pss ? CMS_KEY_PARAM : 0))) == NULL ||
+	    (o->pss && !pss_padding(CMS_SignerInfo_get0_pkey_ctx(si), *md)) ||
 	    !add_signing_cert_v2(si, s->cert))
 		goto engine;
 	n = sk_X509_num(s->chain);
 	for (i = 0; i < n; i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(s->chain, i)))
 			goto engine;
+	*cmsp = cms;
+	*sip = si;
+	return 0;
+engine:
+	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
+out:
+	CMS_ContentInfo_free(cms);
+	return r;
+}
+
+int
+hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
+    const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err)
+{
+	CMS_ContentInfo *cms = NULL;
+	CMS_SignerInfo *si;
+	ASN1_TIME *t = NULL;
+	unsigned char *out = NULL;
+	const EVP_MD *md;
+	char why[256];
+	BIO *in = NULL;
+	int n, r = 0;
+
+	if ((r = sign_begin(s, o, &md, &cms, &si, err)) != 0)
+		goto out;
+	/* RFC 5652 11.3: UTCTime through 2049 (ASN1_TIME_set chooses it so). */
+	if ((t = ASN1_TIME_set(NULL, o->signing_time)) == NULL ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t, -1))
+		goto engine;
 	/* CMS_final adds content-type and message-digest, then signs (RFC 5652 5.4). */
-	if ((in = BIO_new_mem_buf(content, (int)len)) == NULL || !CMS_final(cms, in, NULL, flags))
+	if ((in = BIO_new_mem_buf(content, (int)len)) == NULL ||
+	    !CMS_final(cms, in, NULL, SIGN_FLAGS))
 		goto engine;
 	if (o->tsa_url != NULL && (r = add_timestamp(si, md, o->tsa_url, err)) != 0)
 		goto out;
@@ -754,10 +786,26 @@ time_of(const ASN1_TIME *t, time_t *out, char *iso, size_t n)
 	return true;
 }
 
+/*
+ * EN 319 142-1 5.4: a PAdES signature carries no signing-time attribute; the
+ * time it claims is the signature dictionary's /M, and without a timestamp
+ * that is only a claim. The chain is checked at that time when it is given,
+ * else now (EN 319 102-1 5.2.6 without proof of existence).
+ */
+static void
+pades_time(const struct hoso_cms_content *content, time_t *when, struct hoso_cms_result *res)
+{
+	struct tm tm;
+
+	*when = content->claimed_time != 0 ? content->claimed_time : time(NULL);
+	if (content->claimed_time != 0 && gmtime_r(when, &tm) != NULL)
+		strftime(res->signing_time, sizeof(res->signing_time), "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* The signed attributes and the signature itself (RFC 5652 5.4, 5.6; RFC 5035). */
 static void
-check_signature(CMS_SignerInfo *si, X509 *signer, const void *content, size_t len, time_t *when,
-    struct hoso_cms_result *res)
+check_signature(CMS_SignerInfo *si, X509 *signer, const struct hoso_cms_content *content,
+    time_t *when, struct hoso_cms_result *res)
 {
 	X509_ALGOR *dig = NULL, *sig = NULL;
 	EVP_PKEY *pk = NULL;
@@ -800,7 +848,9 @@ check_signature(CMS_SignerInfo *si, X509 *signer, const void *content, size_t le
 	if (st == NULL)
 		st = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_signingTime), -3,
 		    V_ASN1_GENERALIZEDTIME);
-	if (!time_of(st, when, res->signing_time, sizeof(res->signing_time))) {
+	if (content->pades)
+		pades_time(content, when, res);
+	else if (!time_of(st, when, res->signing_time, sizeof(res->signing_time))) {
 		SIG_FAIL(_("signed attribute signing-time missing or unreadable"));
 		goto out;
 	}
@@ -823,15 +873,17 @@ check_signature(CMS_SignerInfo *si, X509 *signer, const void *content, size_t le
 		goto out;
 	}
 	if (hoso_digest_new(OBJ_nid2sn(OBJ_obj2nid(dig->algorithm)), &d, &e) != 0 ||
-	    hoso_digest_update(d, content, len, &e) != 0 ||
+	    (content->feed != NULL ? content->feed(content->arg, d, &e) :
+	    hoso_digest_update(d, content->data, content->len, &e)) != 0 ||
 	    hoso_digest_final(d, calc, &clen, &e) != 0) {
 		SIG_FAIL("%s", e.msg);
 		goto out;
 	}
 	if ((size_t)ASN1_STRING_length(md) != clen ||
 	    memcmp(ASN1_STRING_get0_data(md), calc, clen) != 0) {
-		SIG_FAIL(_("message-digest does not match the signed manifest (changed after "
-		    "signing)"));
+		SIG_FAIL(content->pades ? _("message-digest does not match the signed byte "
+		    "range (changed after signing)") : _("message-digest does not match the "
+		    "signed manifest (changed after signing)"));
 		goto out;
 	}
 	if (CMS_SignerInfo_verify(si) != 1) {
@@ -1080,8 +1132,8 @@ check_timestamps(CMS_SignerInfo *si, STACK_OF(X509) *certs, const struct hoso_cm
 	return have;
 }
 
-int
-hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len,
+static int
+verify_content(const void *sig, size_t sig_len, const struct hoso_cms_content *content,
     const struct hoso_cms_trust *t, struct hoso_cms_result *res, struct hoso_err *err)
 {
 	CMS_ContentInfo *cms = NULL;
@@ -1128,7 +1180,7 @@ hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len
 	}
 	name_of(X509_get_subject_name(signer), res->signer, sizeof(res->signer));
 	res->has_timestamp = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) >= 0;
-	check_signature(si, signer, content, len, &when, res);
+	check_signature(si, signer, content, &when, res);
 	if (res->sig_status == HOSO_CMS_VALID) {
 		poe = res->has_timestamp && check_timestamps(si, certs, t, when, &proven, res);
 		check_certificate(t, signer, certs, poe ? proven : when, poe, res);
@@ -1157,4 +1209,154 @@ bool
 hoso_cms_digest_ok(int nid)
 {
 	return digest_ok(nid);
+}
+
+int
+hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len,
+    const struct hoso_cms_trust *t, struct hoso_cms_result *res, struct hoso_err *err)
+{
+	struct hoso_cms_content c;
+
+	memset(&c, 0, sizeof(c));
+	c.data = content;
+	c.len = len;
+	return verify_content(sig, sig_len, &c, t, res, err);
+}
+
+int
+hoso_cms_verify_content(const void *sig, size_t sig_len, const struct hoso_cms_content *content,
+    const struct hoso_cms_trust *t, struct hoso_cms_result *res, struct hoso_err *err)
+{
+	return verify_content(sig, sig_len, content, t, res, err);
+}
+
+/*
+ * PAdES signing (EN 319 142-1 5.3, 6.3). The caller hashed the ByteRange; the
+ * SignedData is detached with content-type, message-digest and
+ * signing-certificate-v2 signed, and no signing-time (5.4: the time is /M).
+ * OpenSSL 3.0's CMS_SignerInfo_sign always adds a signing-time, so it signs
+ * first (setting the algorithm identifiers, PSS parameters included), then
+ * the attribute is taken out and the signed attributes, DER-encoded as the
+ * SET OF they are (RFC 5652 5.4), are signed again here with the same key
+ * and parameters.
+ */
+static int
+resign_without_time(const struct hoso_cms_signer *s, CMS_SignerInfo *si, const EVP_MD *md,
+    bool pss)
+{
+	STACK_OF(X509_ATTRIBUTE) *attrs = NULL;
+	X509_ATTRIBUTE *a;
+	EVP_MD_CTX *mctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	unsigned char *der = NULL, *sig = NULL;
+	size_t sig_len = 0;
+	int i, idx, der_len, ok = 0;
+
+	while ((idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1)) >= 0)
+		X509_ATTRIBUTE_free(CMS_signed_delete_attr(si, idx));
+	if ((attrs = sk_X509_ATTRIBUTE_new_null()) == NULL)
+		goto out;
+	for (i = 0; i < CMS_signed_get_attr_count(si); i++)
+		if ((a = CMS_signed_get_attr(si, i)) == NULL || !sk_X509_ATTRIBUTE_push(attrs, a))
+			goto out;
+	if ((der_len = ASN1_item_i2d((ASN1_VALUE *)attrs, &der,
+	    ASN1_ITEM_rptr(PKCS7_ATTR_SIGN))) <= 0)
+		goto out;
+	if ((mctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit_ex(mctx, &pctx, EVP_MD_get0_name(md), NULL, NULL, s->key,
+	    NULL) <= 0)
+		goto out;
+	if (pss && !pss_padding(pctx, md))
+		goto out;
+	if (EVP_DigestSign(mctx, NULL, &sig_len, der, (size_t)der_len) <= 0 ||
+	    (sig = OPENSSL_malloc(sig_len)) == NULL ||
+	    EVP_DigestSign(mctx, sig, &sig_len, der, (size_t)der_len) <= 0 ||
+	    sig_len > 0x7fffffff)
+		goto out;
+	ok = ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)sig_len);
+out:
+	OPENSSL_free(sig);
+	OPENSSL_free(der);
+	EVP_MD_CTX_free(mctx);
+	sk_X509_ATTRIBUTE_free(attrs);
+	return ok;
+}
+
+/*
+ * RFC 4056 3.1 / RFC 4055 3.1: the RSASSA-PSS AlgorithmIdentifier (hash and
+ * MGF1 over the same digest, salt as long as the digest). Without CMS_final,
+ * OpenSSL 3.0 leaves a CMS_KEY_PARAM signer's algorithm unset.
+ */
+static int
+set_pss_alg(CMS_SignerInfo *si, const EVP_MD *md)
+{
+	RSA_PSS_PARAMS *pss = NULL;
+	X509_ALGOR *mgf_md = NULL, *sig = NULL;
+	ASN1_STRING *mgf_os = NULL, *os = NULL;
+	int ok = 0;
+
+	if ((pss = RSA_PSS_PARAMS_new()) == NULL ||
+	    (pss->hashAlgorithm = X509_ALGOR_new()) == NULL ||
+	    (pss->maskGenAlgorithm = X509_ALGOR_new()) == NULL ||
+	    (pss->saltLength = ASN1_INTEGER_new()) == NULL || (mgf_md = X509_ALGOR_new()) == NULL)
+		goto out;
+	X509_ALGOR_set_md(pss->hashAlgorithm, md);
+	X509_ALGOR_set_md(mgf_md, md);
+	if ((mgf_os = ASN1_item_pack(mgf_md, ASN1_ITEM_rptr(X509_ALGOR), NULL)) == NULL ||
+	    !X509_ALGOR_set0(pss->maskGenAlgorithm, OBJ_nid2obj(NID_mgf1), V_ASN1_SEQUENCE,
+	    mgf_os))
+		goto out;
+	mgf_os = NULL;
+	if (!ASN1_INTEGER_set(pss->saltLength, EVP_MD_get_size(md)) ||
+	    (os = ASN1_item_pack(pss, ASN1_ITEM_rptr(RSA_PSS_PARAMS), NULL)) == NULL)
+		goto out;
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &sig);
+	if (sig == NULL || !X509_ALGOR_set0(sig, OBJ_nid2obj(NID_rsassaPss), V_ASN1_SEQUENCE, os))
+		goto out;
+	os = NULL;
+	ok = 1;
+out:
+	ASN1_STRING_free(os);
+	ASN1_STRING_free(mgf_os);
+	X509_ALGOR_free(mgf_md);
+	RSA_PSS_PARAMS_free(pss);
+	return ok;
+}
+
+int
+hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
+    const unsigned char *digest, size_t digest_len, struct hoso_buf *der, struct hoso_err *err)
+{
+	CMS_ContentInfo *cms = NULL;
+	CMS_SignerInfo *si;
+	unsigned char *out = NULL;
+	const EVP_MD *md;
+	char why[256];
+	int n, r = 0;
+
+	if ((r = sign_begin(s, o, &md, &cms, &si, err)) != 0)
+		goto out;
+	if (digest_len != (size_t)EVP_MD_get_size(md) || digest_len > 0x7fffffff) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("a %s digest is %d bytes, not %zu"),
+		    EVP_MD_get0_name(md), EVP_MD_get_size(md), digest_len);
+		goto out;
+	}
+	if (!CMS_set_detached(cms, 1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+	    OBJ_nid2obj(NID_pkcs7_data), -1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING,
+	    digest, (int)digest_len))
+		goto engine;
+	if (CMS_SignerInfo_sign(si) != 1 || !resign_without_time(s, si, md, o->pss) ||
+	    (o->pss && !set_pss_alg(si, md)) ||
+	    (n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
+		goto engine;
+	r = hoso_buf_add(der, out, (size_t)n, err);
+	goto out;
+engine:
+	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
+out:
+	OPENSSL_free(out);
+	CMS_ContentInfo_free(cms);
+	return r;
 }

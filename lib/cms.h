@@ -62,6 +62,15 @@ struct hoso_cms_sign_opts {
 int hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
     const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err);
 
+/*
+ * PAdES (EN 319 142-1 5.3): a detached SignedData whose content the caller has
+ * hashed already with o->digest (digest holds that hash), with content-type,
+ * message-digest and signing-certificate-v2 signed and no signing-time
+ * (5.4: the time is the signature dictionary's /M). o->signing_time is unused.
+ */
+int hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
+    const unsigned char *digest, size_t digest_len, struct hoso_buf *der, struct hoso_err *err);
+
 /* Trust anchors and revocation data, loaded once, shared by worker threads. */
 struct hoso_cms_trust;
 int hoso_cms_trust_load(const char *ca_file, const char *ca_path, const char *const *crl_files,
@@ -103,5 +112,27 @@ struct hoso_cms_result {
  */
 int hoso_cms_verify(const void *sig, size_t sig_len, const void *content, size_t len,
     const struct hoso_cms_trust *t, struct hoso_cms_result *res, struct hoso_err *err);
+
+/*
+ * The signed content for hoso_cms_verify_content: in memory (data, len), or
+ * fed piece by piece into the digest by feed (a PDF's ByteRange read from
+ * disk: memory flat in the file's size). pades: no signing-time attribute is
+ * expected; claimed_time (the signature dictionary's /M, 0 = none) is the
+ * time the chain is checked at, else the time of the check.
+ */
+struct hoso_digest;
+struct hoso_cms_content {
+	const void *data;
+	size_t len;
+	int (*feed)(void *arg, struct hoso_digest *d, struct hoso_err *err);
+	void *arg;
+	bool pades;
+	time_t claimed_time;
+};
+
+/* hoso_cms_verify over content given as above. */
+int hoso_cms_verify_content(const void *sig, size_t sig_len,
+    const struct hoso_cms_content *content, const struct hoso_cms_trust *t,
+    struct hoso_cms_result *res, struct hoso_err *err);
 
 #endif

@@ -56,6 +56,18 @@ hoso_digest_free(struct hoso_digest *d)
 	free(d);
 }
 
+int
+hoso_digest_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void
 hoso_digest_hex(const unsigned char *d, size_t n, char *out)
 {

@@ -21,5 +21,7 @@ void hoso_digest_free(struct hoso_digest *d);
 /* One-shot SHA-256 as lowercase hex (HOSO_SHA256_HEX bytes with the NUL). */
 int hoso_digest_sha256_hex(const void *p, size_t n, char hex[HOSO_SHA256_HEX], struct hoso_err *err);
 void hoso_digest_hex(const unsigned char *d, size_t n, char *out);
+/* The value of one hex digit (either case), or -1. */
+int hoso_digest_hex_value(int c);
 
 #endif

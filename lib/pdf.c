@@ -37,6 +37,7 @@ struct hoso_pdf {
 	char *label;
 	int n_pages;		/* -1 until counted */
 	int n_warnings;		/* qpdf warnings since the last reset */
+	int open_warnings;	/* what qpdf repaired while reading the file */
 	int lib_code;		/* qpdf's code for the error in lib_msg */
 	char lib_msg[256];	/* the first thing qpdf said since the last reset */
 };
@@ -159,13 +160,34 @@ lib_quiet(qpdf_data q)
 	qpdflogger_cleanup(&l);
 }
 
-int
-hoso_pdf_open(const void *data, size_t len, const char *label, struct hoso_pdf **pp,
-    struct hoso_err *err)
+/* The first bytes of path, for hoso_pdf_is; 0 bytes when it cannot be read (qpdf says why). */
+static size_t
+file_head(const char *path, unsigned char *head, size_t size)
 {
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return 0;
+	n = fread(head, 1, size, f);
+	fclose(f);
+	return n;
+}
+
+/* From memory (data, len) or, with path, from the file, which qpdf reads as it needs. */
+static int
+open_any(const void *data, size_t len, const char *path, const char *label,
+    struct hoso_pdf **pp, struct hoso_err *err)
+{
+	unsigned char head[PDF_HEADER_WINDOW];
 	struct hoso_pdf *p = NULL;
 	QPDF_ERROR_CODE code;
 	int r;
+
+	if (path != NULL) {
+		len = file_head(path, head, sizeof(head));
+		data = head;
+	}
 
 	*pp = NULL;
 	if (label == NULL)
@@ -194,7 +216,10 @@ hoso_pdf_open(const void *data, size_t len, const char *label, struct hoso_pdf *
 	lib_quiet(p->q);
 	lib_reset(p);
 	/* a damaged cross-reference table is rebuilt (and warned about) */
-	code = qpdf_read_memory(p->q, label, data, (unsigned long long)len, NULL);
+	if (path != NULL)
+		code = qpdf_read(p->q, path, NULL);
+	else
+		code = qpdf_read_memory(p->q, label, data, (unsigned long long)len, NULL);
 	if (lib_failed(p) || (code & QPDF_ERRORS) != 0) {
 		if (p->lib_code == (int)qpdf_e_password)
 			r = hoso_err_set(err, HOSO_EINPUT,
@@ -215,12 +240,27 @@ hoso_pdf_open(const void *data, size_t len, const char *label, struct hoso_pdf *
 		    _("%s: encrypted PDF: save an unprotected copy"), label);
 		goto out;
 	}
+	p->open_warnings = p->n_warnings;
 	*pp = p;
 	p = NULL;
 	r = 0;
 out:
 	hoso_pdf_close(p);
 	return r;
+}
+
+int
+hoso_pdf_open(const void *data, size_t len, const char *label, struct hoso_pdf **pp,
+    struct hoso_err *err)
+{
+	return open_any(data, len, NULL, label, pp, err);
+}
+
+int
+hoso_pdf_open_file(const char *path, const char *label, struct hoso_pdf **pp,
+    struct hoso_err *err)
+{
+	return open_any(NULL, 0, path, label != NULL ? label : path, pp, err);
 }
 
 void
@@ -1119,4 +1159,704 @@ out:
 	qpdf_oh_release_all(p->q);
 	lib_reset(p);
 	return r;
+}
+
+/*
+ * Signatures (12.8): the objects an incremental update rewrites to add a
+ * signature field, the signature fields of a file, and what the revisions
+ * after a signed one changed. Text for the update comes from qpdf's
+ * unparsing, so every value we carry over is written as qpdf read it.
+ */
+
+#define SIG_MAX_FIELDS		10000	/* form field nodes looked at */
+#define SIG_MAX_NEST		64	/* direct arrays/dictionaries inside one object */
+
+/* Append "/Key value" for each key of dict not in skip (NULL-terminated). */
+static int
+dict_text(struct hoso_pdf *p, qpdf_oh dict, const char *const *skip, struct hoso_buf *out,
+    struct hoso_err *err)
+{
+	char **keys = NULL;
+	size_t n = 0, cap = 0, i, j;
+	const char *k;
+	char **grown;
+	int r = 0;
+
+	if (qpdf_oh_is_stream(p->q, dict))
+		dict = qpdf_oh_get_dict(p->q, dict);
+	if (!qpdf_oh_is_dictionary(p->q, dict))
+		return 0;
+	/* qpdf iterates over one dictionary at a time: take the keys first */
+	qpdf_oh_begin_dict_key_iter(p->q, dict);
+	while (qpdf_oh_dict_more_keys(p->q)) {
+		k = qpdf_oh_dict_next_key(p->q);
+		if (n == cap) {
+			cap = cap != 0 ? 2 * cap : 16;
+			if ((grown = realloc(keys, cap * sizeof(*keys))) == NULL) {
+				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+				goto out;
+			}
+			keys = grown;
+		}
+		if ((keys[n] = strdup(k)) == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; skip != NULL && skip[j] != NULL; j++)
+			if (strcmp(keys[i], skip[j]) == 0)
+				break;
+		if (skip != NULL && skip[j] != NULL)
+			continue;
+		/* qpdf keeps one buffer for the strings it returns: one call at a time */
+		if ((r = hoso_buf_addf(out, err, " %s",
+		    qpdf_oh_unparse(p->q, qpdf_oh_new_name(p->q, keys[i])))) != 0 ||
+		    (r = hoso_buf_addf(out, err, " %s",
+		    qpdf_oh_unparse(p->q, qpdf_oh_get_key(p->q, dict, keys[i])))) != 0)
+			goto out;
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return r;
+}
+
+/* Append the items of arr (if it is an array), each followed by a space. */
+static int
+items_text(struct hoso_pdf *p, qpdf_oh arr, struct hoso_buf *out, struct hoso_err *err)
+{
+	int i, n, r;
+
+	if (!qpdf_oh_is_array(p->q, arr))
+		return 0;
+	n = qpdf_oh_get_array_n_items(p->q, arr);
+	for (i = 0; i < n; i++)
+		if ((r = hoso_buf_addf(out, err, "%s ",
+		    qpdf_oh_unparse(p->q, qpdf_oh_get_array_item(p->q, arr, i)))) != 0)
+			return r;
+	return 0;
+}
+
+/* True when some item of fields has /T equal to name. */
+static bool
+field_named(struct hoso_pdf *p, qpdf_oh fields, const char *name)
+{
+	const char *t;
+	qpdf_oh f;
+	int i, n;
+
+	if (!qpdf_oh_is_array(p->q, fields))
+		return false;
+	n = qpdf_oh_get_array_n_items(p->q, fields);
+	for (i = 0; i < n; i++) {
+		f = qpdf_oh_get_array_item(p->q, fields, i);
+		if (!qpdf_oh_is_dictionary(p->q, f))
+			continue;
+		f = qpdf_oh_get_key(p->q, f, "/T");
+		if (qpdf_oh_is_string(p->q, f) && (t = qpdf_oh_get_utf8_value(p->q, f)) != NULL &&
+		    strcmp(t, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+void
+hoso_pdf_sig_update_free(struct hoso_pdf_sig_update *u)
+{
+	if (u == NULL)
+		return;
+	hoso_buf_free(&u->catalog);
+	hoso_buf_free(&u->page);
+	hoso_buf_free(&u->form);
+	hoso_buf_free(&u->trailer);
+}
+
+int
+hoso_pdf_sig_update(struct hoso_pdf *p, struct hoso_pdf_sig_update *u, struct hoso_err *err)
+{
+	static const char *const no_form[] = { "/AcroForm", NULL };
+	static const char *const no_annots[] = { "/Annots", NULL };
+	static const char *const no_fields[] = { "/Fields", "/SigFlags", NULL };
+	qpdf_oh trailer, root, page, form, fields, v;
+	long long size;
+	int n_pages, k, r;
+
+	memset(u, 0, sizeof(*u));
+	if ((r = hoso_pdf_count(p, &n_pages, err)) != 0)
+		goto out;
+	lib_reset(p);
+	if (p->open_warnings > 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: damaged PDF (%s): an incremental update "
+		    "needs an intact file; repair it first (qpdf IN.pdf OUT.pdf)"), p->label,
+		    _("its cross-reference table had to be rebuilt"));
+		goto out;
+	}
+	trailer = qpdf_get_trailer(p->q);
+	root = qpdf_get_root(p->q);
+	page = qpdf_get_page_n(p->q, 0);
+	if (!get_int(p, key_of(p, trailer, "/Size"), 1, 8388606, &size) ||
+	    !qpdf_oh_is_dictionary(p->q, root) || qpdf_oh_get_object_id(p->q, root) == 0 ||
+	    !qpdf_oh_is_dictionary(p->q, page) || qpdf_oh_get_object_id(p->q, page) == 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no trailer /Size, catalog or first page "
+		    "object to update"), p->label);
+		goto out;
+	}
+	u->size = size;
+	u->root_id = qpdf_oh_get_object_id(p->q, root);
+	u->root_gen = qpdf_oh_get_generation(p->q, root);
+	u->page_id = qpdf_oh_get_object_id(p->q, page);
+	u->page_gen = qpdf_oh_get_generation(p->q, page);
+	form = qpdf_oh_get_key_if_dict(p->q, root, "/AcroForm");
+	if (qpdf_oh_is_indirect(p->q, form) && qpdf_oh_is_dictionary(p->q, form)) {
+		u->form_id = qpdf_oh_get_object_id(p->q, form);
+		u->form_gen = qpdf_oh_get_generation(p->q, form);
+	} else {
+		u->form_id = (int)size + 2;
+		u->form_gen = 0;
+	}
+	fields = key_of(p, form, "/Fields");
+	k = qpdf_oh_is_array(p->q, fields) ? qpdf_oh_get_array_n_items(p->q, fields) + 1 : 1;
+	do
+		snprintf(u->field_name, sizeof(u->field_name), "Signature%d", k++);
+	while (field_named(p, fields, u->field_name) && k < 100000);
+	/* the catalog with its form as an indirect object */
+	if ((r = hoso_buf_adds(&u->catalog, "<<", err)) != 0 ||
+	    (r = dict_text(p, root, no_form, &u->catalog, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->catalog, err, " /AcroForm %d %d R >>", u->form_id,
+	    u->form_gen)) != 0)
+		goto out;
+	/* 12.7.2: the form lists our field; SigFlags 3 = SignaturesExist | AppendOnly */
+	if ((r = hoso_buf_adds(&u->form, "<<", err)) != 0 ||
+	    (r = dict_text(p, form, no_fields, &u->form, err)) != 0 ||
+	    (r = hoso_buf_adds(&u->form, " /Fields [ ", err)) != 0 ||
+	    (r = items_text(p, fields, &u->form, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->form, err, "%lld 0 R ] /SigFlags 3 >>", size + 1)) != 0)
+		goto out;
+	/* 12.5.2: the page lists the widget */
+	if ((r = hoso_buf_adds(&u->page, "<<", err)) != 0 ||
+	    (r = dict_text(p, page, no_annots, &u->page, err)) != 0 ||
+	    (r = hoso_buf_adds(&u->page, " /Annots [ ", err)) != 0 ||
+	    (r = items_text(p, qpdf_oh_get_key_if_dict(p->q, page, "/Annots"), &u->page,
+	    err)) != 0 ||
+	    (r = hoso_buf_addf(&u->page, err, "%lld 0 R ] >>", size + 1)) != 0)
+		goto out;
+	/* 7.7.3.3: MediaBox, maybe inherited; US Letter when it is unusable */
+	v = inherited(p, page, "/MediaBox");
+	u->media[2] = 612;
+	u->media[3] = 792;
+	if (qpdf_oh_is_array(p->q, v) && qpdf_oh_get_array_n_items(p->q, v) == 4)
+		for (k = 0; k < 4; k++)
+			if (!qpdf_oh_get_value_as_number(p->q, qpdf_oh_get_array_item(p->q, v, k),
+			    &u->media[k]) || !isfinite(u->media[k]))
+				u->media[k] = k < 2 ? 0 : k == 2 ? 612 : 792;
+	/* 7.5.6: the update's trailer repeats /Root, /Info and /ID */
+	if ((r = hoso_buf_addf(&u->trailer, err, "/Root %d %d R", u->root_id,
+	    u->root_gen)) != 0)
+		goto out;
+	v = qpdf_oh_get_key_if_dict(p->q, trailer, "/Info");
+	if (qpdf_oh_is_indirect(p->q, v) && qpdf_oh_is_dictionary(p->q, v) &&
+	    (r = hoso_buf_addf(&u->trailer, err, " /Info %s", qpdf_oh_unparse(p->q, v))) != 0)
+		goto out;
+	v = qpdf_oh_get_key_if_dict(p->q, trailer, "/ID");
+	if (qpdf_oh_is_array(p->q, v) && qpdf_oh_get_array_n_items(p->q, v) == 2 &&
+	    (r = hoso_buf_addf(&u->trailer, err, " /ID %s",
+	    qpdf_oh_unparse_resolved(p->q, v))) != 0)
+		goto out;
+	if (lib_failed(p)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: unreadable document structure: %s"),
+		    p->label, lib_said(p, _("unknown error")));
+		goto out;
+	}
+	r = 0;
+out:
+	if (r != 0)
+		hoso_pdf_sig_update_free(u);
+	return r;
+}
+
+void
+hoso_pdf_sigs_free(struct hoso_pdf_sig *sigs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; sigs != NULL && i < n; i++)
+		free(sigs[i].contents);
+	free(sigs);
+}
+
+static void
+name_text(struct hoso_pdf *p, qpdf_oh oh, char *buf, size_t size)
+{
+	const char *s = qpdf_oh_is_name(p->q, oh) ? qpdf_oh_get_name(p->q, oh) : NULL;
+
+	snprintf(buf, size, "%s", s != NULL ? s : "");
+}
+
+static void
+string_text(struct hoso_pdf *p, qpdf_oh oh, char *buf, size_t size)
+{
+	const char *s = qpdf_oh_is_string(p->q, oh) ? qpdf_oh_get_utf8_value(p->q, oh) : NULL;
+
+	snprintf(buf, size, "%s", s != NULL ? s : "");
+}
+
+/* Take what verify needs from the signature dictionary v of field. */
+static int
+read_sig(struct hoso_pdf *p, qpdf_oh field, qpdf_oh v, struct hoso_pdf_sig *sig,
+    struct hoso_err *err)
+{
+	qpdf_oh br = qpdf_oh_get_key(p->q, v, "/ByteRange"), c = qpdf_oh_get_key(p->q, v,
+	    "/Contents");
+	const char *data;
+	size_t len = 0;
+	int i;
+
+	memset(sig, 0, sizeof(*sig));
+	string_text(p, qpdf_oh_get_key(p->q, field, "/T"), sig->name, sizeof(sig->name));
+	name_text(p, qpdf_oh_get_key(p->q, v, "/Filter"), sig->filter, sizeof(sig->filter));
+	name_text(p, qpdf_oh_get_key(p->q, v, "/SubFilter"), sig->subfilter,
+	    sizeof(sig->subfilter));
+	string_text(p, qpdf_oh_get_key(p->q, v, "/M"), sig->m, sizeof(sig->m));
+	if (qpdf_oh_is_array(p->q, br)) {
+		sig->n_range = qpdf_oh_get_array_n_items(p->q, br);
+		for (i = 0; i < sig->n_range && i < 4; i++)
+			if (!get_int(p, qpdf_oh_get_array_item(p->q, br, i), 0,
+			    (long long)1 << 50, &sig->range[i]))
+				sig->n_range = -1;
+	}
+	if (qpdf_oh_is_string(p->q, c) &&
+	    (data = qpdf_oh_get_binary_string_value(p->q, c, &len)) != NULL && len > 0) {
+		if ((sig->contents = malloc(len)) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		memcpy(sig->contents, data, len);
+		sig->contents_len = len;
+	}
+	return 0;
+}
+
+int
+hoso_pdf_sigs(struct hoso_pdf *p, struct hoso_pdf_sig **sigsp, size_t *np, struct hoso_err *err)
+{
+	struct node { qpdf_oh oh; int depth; bool sig; } *stack = NULL;
+	struct hoso_pdf_sig *sigs = NULL;
+	size_t n_stack = 0, n = 0, seen = 0;
+	qpdf_oh fields, kids, v, ft;
+	struct node cur;
+	int i, k, r;
+
+	*sigsp = NULL;
+	*np = 0;
+	lib_reset(p);
+	fields = key_of(p, qpdf_oh_get_key_if_dict(p->q, qpdf_get_root(p->q), "/AcroForm"),
+	    "/Fields");
+	if (!qpdf_oh_is_array(p->q, fields)) {
+		r = 0;
+		goto out;
+	}
+	if ((stack = calloc(SIG_MAX_FIELDS, sizeof(*stack))) == NULL ||
+	    (sigs = calloc(HOSO_PDF_MAX_SIGS, sizeof(*sigs))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	/* 12.7.3.1: a field tree; /FT inherits; pushed in reverse to pop in order */
+	k = qpdf_oh_get_array_n_items(p->q, fields);
+	for (i = k - 1; i >= 0 && n_stack < SIG_MAX_FIELDS; i--)
+		stack[n_stack++] = (struct node){ qpdf_oh_get_array_item(p->q, fields, i), 0,
+		    false };
+	while (n_stack > 0) {
+		cur = stack[--n_stack];
+		if (++seen > SIG_MAX_FIELDS || cur.depth > PDF_MAX_DEPTH) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: the form's field tree is too "
+			    "large or deep (a loop?)"), p->label);
+			goto out;
+		}
+		if (!qpdf_oh_is_dictionary(p->q, cur.oh))
+			continue;
+		ft = qpdf_oh_get_key(p->q, cur.oh, "/FT");
+		if (qpdf_oh_is_name(p->q, ft))
+			cur.sig = is_name(p, ft, "/Sig");
+		v = qpdf_oh_get_key(p->q, cur.oh, "/V");
+		if (cur.sig && qpdf_oh_is_dictionary(p->q, v)) {
+			if (n == HOSO_PDF_MAX_SIGS) {
+				r = hoso_err_set(err, HOSO_EINPUT, _("%s: more than %d signatures"),
+				    p->label, HOSO_PDF_MAX_SIGS);
+				goto out;
+			}
+			if ((r = read_sig(p, cur.oh, v, &sigs[n++], err)) != 0)
+				goto out;
+			continue;
+		}
+		kids = qpdf_oh_get_key(p->q, cur.oh, "/Kids");
+		if (!qpdf_oh_is_array(p->q, kids))
+			continue;
+		k = qpdf_oh_get_array_n_items(p->q, kids);
+		for (i = k - 1; i >= 0; i--) {
+			if (n_stack == SIG_MAX_FIELDS) {
+				r = hoso_err_set(err, HOSO_EINPUT, _("%s: the form's field tree is "
+				    "too large or deep (a loop?)"), p->label);
+				goto out;
+			}
+			stack[n_stack++] = (struct node){ qpdf_oh_get_array_item(p->q, kids, i),
+			    cur.depth + 1, cur.sig };
+		}
+	}
+	if (lib_failed(p)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: unreadable form: %s"), p->label,
+		    lib_said(p, _("unknown error")));
+		goto out;
+	}
+	r = 0;
+out:
+	free(stack);
+	if (r == 0 && n > 0) {
+		*sigsp = sigs;
+		*np = n;
+	} else {
+		hoso_pdf_sigs_free(sigs, n);
+	}
+	return r;
+}
+
+/* A set of object numbers (id << 16 | gen), open addressing. */
+struct idset {
+	unsigned long long *slot;	/* 0 = empty; keys are stored + 1 */
+	size_t cap, n;
+};
+
+static unsigned long long
+id_key(int id, int gen)
+{
+	return ((unsigned long long)(unsigned)id << 16 | (unsigned)(gen & 0xffff)) + 1;
+}
+
+/* 1 when added, 0 when already there, negative on error. */
+static int
+idset_add(struct idset *s, unsigned long long key, struct hoso_err *err)
+{
+	unsigned long long *old = s->slot;
+	size_t i, oldcap = s->cap;
+
+	if (2 * (s->n + 1) > s->cap) {
+		s->cap = s->cap != 0 ? 2 * s->cap : 1024;
+		if ((s->slot = calloc(s->cap, sizeof(*s->slot))) == NULL) {
+			s->slot = old;
+			s->cap = oldcap;
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		}
+		s->n = 0;
+		for (i = 0; i < oldcap; i++)
+			if (old[i] != 0)
+				(void)idset_add(s, old[i], err);
+		free(old);
+	}
+	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (s->cap - 1); s->slot[i] != 0;
+	    i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == key)
+			return 0;
+	s->slot[i] = key;
+	s->n++;
+	return 1;
+}
+
+static bool
+idset_has(const struct idset *s, unsigned long long key)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return false;
+	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (s->cap - 1); s->slot[i] != 0;
+	    i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == key)
+			return true;
+	return false;
+}
+
+struct walk {
+	struct hoso_pdf *then, *now;
+	struct idset seen, pages;
+	unsigned long long *stack;
+	size_t n_stack, cap_stack;
+	unsigned long long root, form, info;
+	struct hoso_pdf_changes *c;
+};
+
+static int
+walk_push(struct walk *w, qpdf_oh oh, struct hoso_err *err)
+{
+	unsigned long long key = id_key(qpdf_oh_get_object_id(w->then->q, oh),
+	    qpdf_oh_get_generation(w->then->q, oh));
+	unsigned long long *grown;
+	int r;
+
+	if ((r = idset_add(&w->seen, key, err)) <= 0)
+		return r;
+	if (w->seen.n > HOSO_PDF_MAX_WALK)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: more than %d objects"),
+		    w->now->label, HOSO_PDF_MAX_WALK);
+	if (w->n_stack == w->cap_stack) {
+		w->cap_stack = w->cap_stack != 0 ? 2 * w->cap_stack : 1024;
+		if ((grown = realloc(w->stack, w->cap_stack * sizeof(*grown))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		w->stack = grown;
+	}
+	w->stack[w->n_stack++] = key;
+	return 0;
+}
+
+/* Push the indirect objects oh refers to (oh itself when it is indirect and not top). */
+static int
+walk_refs(struct walk *w, qpdf_oh oh, int depth, struct hoso_err *err)
+{
+	qpdf_data q = w->then->q;
+	qpdf_oh *vals = NULL;
+	int i, n, r = 0;
+
+	if (depth > 0 && qpdf_oh_is_indirect(q, oh))
+		return walk_push(w, oh, err);
+	if (depth > SIG_MAX_NEST)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: objects nested more than %d deep"),
+		    w->now->label, SIG_MAX_NEST);
+	if (qpdf_oh_is_stream(q, oh))
+		return walk_refs(w, qpdf_oh_get_dict(q, oh), depth + 1, err);
+	if (qpdf_oh_is_array(q, oh)) {
+		n = qpdf_oh_get_array_n_items(q, oh);
+		for (i = 0; i < n && r == 0; i++)
+			r = walk_refs(w, qpdf_oh_get_array_item(q, oh, i), depth + 1, err);
+		return r;
+	}
+	if (!qpdf_oh_is_dictionary(q, oh))
+		return 0;
+	/* the key iteration is not reentrant: take the values first */
+	n = 0;
+	qpdf_oh_begin_dict_key_iter(q, oh);
+	while (qpdf_oh_dict_more_keys(q)) {
+		(void)qpdf_oh_dict_next_key(q);
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	if ((vals = calloc((size_t)n, sizeof(*vals))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	i = 0;
+	qpdf_oh_begin_dict_key_iter(q, oh);
+	while (qpdf_oh_dict_more_keys(q) && i < n)
+		vals[i++] = qpdf_oh_get_key(q, oh, qpdf_oh_dict_next_key(q));
+	for (i = 0; i < n && r == 0; i++)
+		r = walk_refs(w, vals[i], depth + 1, err);
+	free(vals);
+	return r;
+}
+
+static void
+changed(struct walk *w, int id, int gen, const char *what)
+{
+	if (w->c->n_changed++ == 0)
+		snprintf(w->c->first, sizeof(w->c->first), _("object %d %d: %s"), id, gen, what);
+}
+
+/* The dictionaries a and b without the keys in skip, as text, equal. */
+static int
+same_dict(struct walk *w, qpdf_oh a, qpdf_oh b, const char *const *skip, bool *same,
+    struct hoso_err *err)
+{
+	struct hoso_buf ta = HOSO_BUF_INIT(0), tb = HOSO_BUF_INIT(0);
+	int r;
+
+	if ((r = dict_text(w->then, a, skip, &ta, err)) == 0 &&
+	    (r = dict_text(w->now, b, skip, &tb, err)) == 0)
+		*same = ta.len == tb.len && (ta.len == 0 || memcmp(ta.data, tb.data, ta.len) == 0) &&
+		    qpdf_oh_is_dictionary(w->then->q, a) == qpdf_oh_is_dictionary(w->now->q, b);
+	hoso_buf_free(&ta);
+	hoso_buf_free(&tb);
+	return r;
+}
+
+/* A field or widget that belongs to a signature field (12.7.4.5). */
+static bool
+is_sig_field(struct hoso_pdf *p, qpdf_oh oh)
+{
+	int depth;
+
+	for (depth = 0; depth < 8 && qpdf_oh_is_dictionary(p->q, oh); depth++) {
+		if (qpdf_oh_has_key(p->q, oh, "/FT"))
+			return is_name(p, qpdf_oh_get_key(p->q, oh, "/FT"), "/Sig");
+		oh = qpdf_oh_get_key(p->q, oh, "/Parent");
+	}
+	return false;
+}
+
+/*
+ * The array in now keeps every item of then's (as written) in order, and what
+ * it adds are signature fields or their widgets.
+ */
+static bool
+only_sigs_added(struct walk *w, qpdf_oh a, qpdf_oh b, int *n_added)
+{
+	int na = qpdf_oh_is_array(w->then->q, a) ? qpdf_oh_get_array_n_items(w->then->q, a) : 0;
+	int nb = qpdf_oh_is_array(w->now->q, b) ? qpdf_oh_get_array_n_items(w->now->q, b) : 0;
+	int i, j = 0;
+	qpdf_oh item;
+	char *ta;
+
+	for (i = 0; i < nb; i++) {
+		item = qpdf_oh_get_array_item(w->now->q, b, i);
+		if (j < na) {
+			ta = strdup(qpdf_oh_unparse(w->then->q, qpdf_oh_get_array_item(w->then->q,
+			    a, j)));
+			if (ta != NULL && strcmp(ta, qpdf_oh_unparse(w->now->q, item)) == 0) {
+				free(ta);
+				j++;
+				continue;
+			}
+			free(ta);
+		}
+		if (!is_sig_field(w->now, item))
+			return false;
+		(*n_added)++;
+	}
+	return j == na;
+}
+
+static int
+compare_stream(struct walk *w, qpdf_oh a, qpdf_oh b, bool *same, struct hoso_err *err)
+{
+	unsigned char *da = NULL, *db = NULL;
+	size_t la = 0, lb = 0;
+	int r;
+
+	*same = false;
+	if ((r = same_dict(w, qpdf_oh_get_dict(w->then->q, a), qpdf_oh_get_dict(w->now->q, b),
+	    NULL, same, err)) != 0 || !*same)
+		return r;
+	/* raw data, as stored: no filter runs on either side */
+	if (stream_data(w->then, a, qpdf_dl_none, &da, &la, err) != 0 ||
+	    stream_data(w->now, b, qpdf_dl_none, &db, &lb, err) != 0)
+		*same = da == NULL && db == NULL;
+	else
+		*same = la == lb && memcmp(da, db, la) == 0;
+	free(da);
+	free(db);
+	return 0;
+}
+
+static int
+compare_object(struct walk *w, int id, int gen, struct hoso_err *err)
+{
+	static const char *const cat_skip[] = { "/AcroForm", "/DSS", NULL };
+	static const char *const form_skip[] = { "/Fields", "/SigFlags", "/DR", "/DA", NULL };
+	static const char *const page_skip[] = { "/Annots", NULL };
+	unsigned long long key = id_key(id, gen);
+	qpdf_oh a = qpdf_get_object_by_id(w->then->q, id, gen);
+	qpdf_oh b = qpdf_get_object_by_id(w->now->q, id, gen);
+	qpdf_oh fa, fb;
+	bool same = false;
+	char *ta;
+	int added = 0, r;
+
+	if ((r = walk_refs(w, a, 0, err)) != 0)
+		return r;
+	if (key == w->info)
+		return 0;
+	if (key == w->root) {
+		if ((r = same_dict(w, a, b, cat_skip, &same, err)) != 0)
+			return r;
+		if (!same) {
+			changed(w, id, gen, _("the document catalog"));
+			return 0;
+		}
+		fa = qpdf_oh_get_key_if_dict(w->then->q, a, "/AcroForm");
+		fb = qpdf_oh_get_key_if_dict(w->now->q, b, "/AcroForm");
+		if ((r = same_dict(w, fa, fb, form_skip, &same, err)) != 0)
+			return r;
+		if (!qpdf_oh_is_null(w->then->q, fa) &&
+		    (!same || !only_sigs_added(w, key_of(w->then, fa, "/Fields"),
+		    key_of(w->now, fb, "/Fields"), &added)))
+			changed(w, id, gen, _("the form fields"));
+		else
+			w->c->n_sigs_added += added;
+		return 0;
+	}
+	if (key == w->form)
+		return 0;		/* compared with the catalog */
+	if (idset_has(&w->pages, key)) {
+		if ((r = same_dict(w, a, b, page_skip, &same, err)) != 0)
+			return r;
+		if (!same || !only_sigs_added(w, qpdf_oh_get_key_if_dict(w->then->q, a, "/Annots"),
+		    qpdf_oh_get_key_if_dict(w->now->q, b, "/Annots"), &added))
+			changed(w, id, gen, _("a page"));
+		return 0;
+	}
+	if (qpdf_oh_is_stream(w->then->q, a) || qpdf_oh_is_stream(w->now->q, b)) {
+		if (!qpdf_oh_is_stream(w->then->q, a) || !qpdf_oh_is_stream(w->now->q, b) ||
+		    (r = compare_stream(w, a, b, &same, err)) != 0 || !same)
+			changed(w, id, gen, _("a stream (page content, image or font)"));
+		return r;
+	}
+	if ((ta = strdup(qpdf_oh_unparse_resolved(w->then->q, a))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	if (strcmp(ta, qpdf_oh_unparse_resolved(w->now->q, b)) != 0)
+		changed(w, id, gen, _("an object the signed revision has"));
+	free(ta);
+	return 0;
+}
+
+int
+hoso_pdf_changes(struct hoso_pdf *then, struct hoso_pdf *now, struct hoso_pdf_changes *c,
+    struct hoso_err *err)
+{
+	struct walk w;
+	qpdf_oh oh;
+	unsigned long long key;
+	bool then_failed;
+	int n_pages, i, r;
+
+	memset(c, 0, sizeof(*c));
+	memset(&w, 0, sizeof(w));
+	w.then = then;
+	w.now = now;
+	w.c = c;
+	lib_reset(then);
+	lib_reset(now);
+	if ((r = hoso_pdf_count(then, &n_pages, err)) != 0)
+		goto out;
+	for (i = 0; i < n_pages; i++) {
+		oh = qpdf_get_page_n(then->q, (size_t)i);
+		if ((r = idset_add(&w.pages, id_key(qpdf_oh_get_object_id(then->q, oh),
+		    qpdf_oh_get_generation(then->q, oh)), err)) < 0)
+			goto out;
+	}
+	oh = qpdf_get_root(then->q);
+	w.root = id_key(qpdf_oh_get_object_id(then->q, oh), qpdf_oh_get_generation(then->q, oh));
+	oh = qpdf_oh_get_key_if_dict(then->q, oh, "/AcroForm");
+	w.form = qpdf_oh_is_indirect(then->q, oh) ? id_key(qpdf_oh_get_object_id(then->q, oh),
+	    qpdf_oh_get_generation(then->q, oh)) : 0;
+	oh = qpdf_oh_get_key_if_dict(then->q, qpdf_get_trailer(then->q), "/Info");
+	w.info = qpdf_oh_is_indirect(then->q, oh) ? id_key(qpdf_oh_get_object_id(then->q, oh),
+	    qpdf_oh_get_generation(then->q, oh)) : 0;
+	if ((r = walk_push(&w, qpdf_get_root(then->q), err)) < 0)
+		goto out;
+	while (w.n_stack > 0) {
+		key = w.stack[--w.n_stack] - 1;
+		/* handles pile up in qpdf until released; nothing is kept across objects */
+		qpdf_oh_release_all(then->q);
+		qpdf_oh_release_all(now->q);
+		if ((r = compare_object(&w, (int)(key >> 16), (int)(key & 0xffff), err)) < 0)
+			goto out;
+	}
+	then_failed = lib_failed(then);
+	if (then_failed || lib_failed(now)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: unreadable object: %s"), now->label,
+		    lib_said(then_failed ? then : now, _("unknown error")));
+		goto out;
+	}
+	r = 0;
+out:
+	free(w.seen.slot);
+	free(w.pages.slot);
+	free(w.stack);
+	return r < 0 ? r : 0;
 }

@@ -714,6 +714,12 @@ decide(struct hoso_verify_report *rep)
 		}
 }
 
+void
+hoso_verify_decide(struct hoso_verify_report *rep)
+{
+	decide(rep);
+}
+
 static bool
 starts_like_zip(const char *path)
 {
@@ -934,7 +940,8 @@ hoso_verify_report_xml(const struct hoso_verify_report *reps, size_t n, struct h
 		    (rep->signer[0] != '\0' &&
 		    (r = hoso_xmlw_attr(w, "signer", rep->signer, err)) != 0) ||
 		    (rep->signing_time[0] != '\0' &&
-		    (r = hoso_xmlw_attr(w, "signing-time", rep->signing_time, err)) != 0))
+		    (r = hoso_xmlw_attr(w, "signing-time", rep->signing_time, err)) != 0) ||
+		    (rep->kind != NULL && (r = hoso_xmlw_attr(w, "kind", rep->kind, err)) != 0))
 			goto out;
 		for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++) {
 			if ((r = hoso_xmlw_start(w, "check", err)) != 0 ||

@@ -49,6 +49,7 @@ struct hoso_verify_report {
 	char signing_time[24];
 	size_t n_entries;
 	struct hoso_err err;		/* with HOSO_VERIFY_ERROR, or a failed extraction */
+	const char *kind;		/* NULL: an archive; "pdf-signature": see pades.h */
 };
 
 struct hoso_verify_opts {
@@ -76,6 +77,9 @@ int hoso_verify_run(const char *const *paths, size_t n, const struct hoso_verify
     struct hoso_verify_report *reps, struct hoso_err *err);
 
 void hoso_verify_report_free(struct hoso_verify_report *rep);
+
+/* Set rep->result and rep->reason from its checks, as for an archive (used for PDFs too). */
+void hoso_verify_decide(struct hoso_verify_report *rep);
 
 /* The reports as XML (data/schema/verify-report.xsd). */
 int hoso_verify_report_xml(const struct hoso_verify_report *reps, size_t n, struct hoso_buf *out,

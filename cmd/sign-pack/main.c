@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cms.h"
 #include "file.h"
 #include "pack.h"
+#include "pades.h"
 
 static const char *
 usage_text(void)
@@ -43,6 +45,16 @@ usage_text(void)
 	    "                         now, or SOURCE_DATE_EPOCH)\n"
 	    "      --tsa-url URL      time-stamp the signature (RFC 3161, CAdES-B-T) at\n"
 	    "                         the time-stamp authority URL (http://)\n"
+	    "\n"
+	    "PAdES (sign-pack --pades KEY-OPTIONS [-o OUT.pdf] IN.pdf | STORE/DOSSIER):\n"
+	    "      --pades            sign a PDF (ETSI EN 319 142-1 B-B) by an incremental\n"
+	    "                         update: IN.pdf into OUT.pdf (default: in place), or\n"
+	    "                         a dossier's ocr/dossier.pdf in place before packing\n"
+	    "      --reason TEXT      /Reason of the signature (UTF-8)\n"
+	    "      --location TEXT    /Location of the signature (UTF-8)\n"
+	    "      --visible          show the signature on page 1: signer, unit, time,\n"
+	    "                         reason, in Vietnamese (font: --font FILE.ttf,\n"
+	    "                         default DejaVu Sans), embedded as a subset\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          more messages\n"
 	    "  -h, --help             this help\n"
@@ -56,6 +68,7 @@ usage_text(void)
 enum {
 	OPT_KEY = 256, OPT_CERT, OPT_CHAIN, OPT_PKCS12, OPT_PASS, OPT_DIGEST, OPT_PSS,
 	OPT_SIGNING_TIME, OPT_TSA_URL, OPT_PKCS11, OPT_PKCS11_MODULE, OPT_ADD_SIGNATURE,
+	OPT_PADES, OPT_REASON, OPT_LOCATION, OPT_VISIBLE, OPT_FONT,
 };
 
 static const struct option longopts[] = {
@@ -73,6 +86,11 @@ static const struct option longopts[] = {
 	{ "pss", no_argument, NULL, OPT_PSS },
 	{ "signing-time", required_argument, NULL, OPT_SIGNING_TIME },
 	{ "tsa-url", required_argument, NULL, OPT_TSA_URL },
+	{ "pades", no_argument, NULL, OPT_PADES },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "location", required_argument, NULL, OPT_LOCATION },
+	{ "visible", no_argument, NULL, OPT_VISIBLE },
+	{ "font", required_argument, NULL, OPT_FONT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -221,6 +239,41 @@ add_signature(struct cli *c, const char *archive, const char *output,
 	return CLI_EXIT_OK;
 }
 
+/* True when path is a directory (a dossier), not a PDF file. */
+static bool
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * --pades on one operand: a PDF file (to output, or in place), or a dossier,
+ * whose searchable PDF is signed in place; the dossier is packed after.
+ */
+static int
+pades_sign_one(struct cli *c, struct hoso_pades_sign_opts *so, const char *arg,
+    const char *output, bool *packed_after)
+{
+	struct hoso_err err;
+
+	hoso_err_clear(&err);
+	*packed_after = is_dir(arg);
+	if (*packed_after) {
+		if (hoso_pades_sign_dossier(arg, so, &err) != 0)
+			return cli_fail(c, &err);
+		cli_info(c, _("%s: searchable PDF signed (PAdES)"), arg);
+		return CLI_EXIT_OK;
+	}
+	so->in = arg;
+	so->out = output != NULL ? output : arg;
+	if (hoso_pades_sign(so, &err) != 0)
+		return cli_fail(c, &err);
+	cli_info(c, _("%s: signed (PAdES) -> %s"), so->in, so->out);
+	return CLI_EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -233,11 +286,14 @@ main(int argc, char **argv)
 	struct cli c;
 	const char *output = NULL, *pass_spec = NULL, *digest = "SHA256", *epoch, *tsa_url = NULL;
 	const char *add_to = NULL;
+	const char *reason = NULL, *location = NULL;
+	const char *font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+	struct hoso_pades_sign_opts so;
 	char *password = NULL;
-	bool pss = false, time_given = false;
+	bool pss = false, time_given = false, pades = false, packed_after, visible = false;
 	time_t when = 0;
 	long v;
-	int opt, i, status = CLI_EXIT_OK;
+	int opt, i, s, status = CLI_EXIT_OK;
 
 	cli_init(&c, "sign-pack");
 	memset(&ko, 0, sizeof(ko));
@@ -278,6 +334,21 @@ main(int argc, char **argv)
 		case OPT_PSS:
 			pss = true;
 			break;
+		case OPT_PADES:
+			pades = true;
+			break;
+		case OPT_REASON:
+			reason = optarg;
+			break;
+		case OPT_LOCATION:
+			location = optarg;
+			break;
+		case OPT_VISIBLE:
+			visible = true;
+			break;
+		case OPT_FONT:
+			font = optarg;
+			break;
 		case OPT_SIGNING_TIME:
 			if (!parse_time(optarg, &when))
 				cli_usage_error(&c, _("--signing-time wants YYYY-MM-DDTHH:MM:SSZ (UTC, "
@@ -299,6 +370,11 @@ main(int argc, char **argv)
 		cli_usage_error(&c, _("--add-signature countersigns one archive: give no dossier"));
 	if (add_to == NULL && optind == argc)
 		cli_usage_error(&c, _("no dossier: give STORE/DOSSIER"));
+	if (pades && (tsa_url != NULL || add_to != NULL))
+		cli_usage_error(&c, _("--pades does not take --tsa-url or --add-signature (yet): "
+		    "a PDF signature is PAdES B-B"));
+	if (!pades && (reason != NULL || location != NULL || visible))
+		cli_usage_error(&c, _("--reason, --location and --visible go with --pades"));
 	if (output != NULL && argc - optind > 1)
 		cli_usage_error(&c, _("-o names one archive: give one dossier"));
 	check_key_options(&c, &ko);
@@ -322,6 +398,23 @@ main(int argc, char **argv)
 		goto out;
 	}
 	for (i = optind; i < argc; i++) {
+		if (pades) {
+			memset(&so, 0, sizeof(so));
+			so.signer = signer;
+			so.digest = digest;
+			so.pss = pss;
+			so.signing_time = when;
+			so.reason = reason;
+			so.location = location;
+			so.visible = visible;
+			so.font = font;
+			if ((s = pades_sign_one(&c, &so, argv[i], output, &packed_after)) != 0) {
+				status = s;
+				continue;
+			}
+			if (!packed_after)
+				continue;
+		}
 		hoso_buf_reset(&out);
 		hoso_err_clear(&err);
 		if (output == NULL && output_for(argv[i], &out, &err) != 0) {

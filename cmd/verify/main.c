@@ -8,16 +8,20 @@
 #include "cli.h"
 #include "cms.h"
 #include "file.h"
+#include "pades.h"
+#include "pdf.h"
 #include "verify.h"
 
 static const char *
 usage_text(void)
 {
-	return _("Usage: verify [OPTION]... ARCHIVE...\n"
+	return _("Usage: verify [OPTION]... ARCHIVE|FILE.pdf...\n"
 	    "       verify --extract DIR [OPTION]... ARCHIVE\n"
 	    "Check signed dossier archives (ASiC-E with CAdES signatures and a BagIt\n"
 	    "payload): container, manifests, signatures, certificates, timestamps, BagIt.\n"
 	    "Prints one line per archive: valid, invalid: reason, indeterminate: reason.\n"
+	    "A PDF gets one line per signature (PAdES, ETSI EN 319 142-1): byte range,\n"
+	    "changes after signing, signature, certificate.\n"
 	    "\n"
 	    "      --ca-file FILE     trust anchors (PEM)\n"
 	    "      --ca-path DIR      trust anchors (hashed directory, c_rehash)\n"
@@ -34,7 +38,7 @@ usage_text(void)
 	    "      --version          version\n"
 	    "\n"
 	    "Exit status: 0 every archive valid, 1 some archive invalid or indeterminate,\n"
-	    "2 usage, 3 an input is not a container, 4 I/O error.\n"
+	    "2 usage, 3 an input is not a container or a readable PDF, 4 I/O error.\n"
 	    "See verify(1), hoso-archive(5).\n");
 }
 
@@ -100,8 +104,22 @@ exit_for(const struct hoso_verify_report *rep)
 	}
 }
 
+/* The checks of a PDF signature, in the slots of verify.h (see pades.h). */
+static const char *
+pdf_check_title(int k)
+{
+	switch (k) {
+	case HOSO_CHECK_CONTAINER:
+		return _("byte range");
+	case HOSO_CHECK_MANIFESTS:
+		return _("changes after signing");
+	default:
+		return hoso_verify_check_title(k);
+	}
+}
+
 static void
-print_report(const struct cli *c, const struct hoso_verify_report *rep)
+print_report(const struct cli *c, const struct hoso_verify_report *rep, bool pdf)
 {
 	int k;
 
@@ -112,7 +130,8 @@ print_report(const struct cli *c, const struct hoso_verify_report *rep)
 	if (c->verbose == 0)
 		return;
 	for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
-		printf("  %d. %s: %s: %s\n", k + 1, hoso_verify_check_title(k),
+		printf("  %d. %s: %s: %s\n", k + 1, pdf ? pdf_check_title(k) :
+		    hoso_verify_check_title(k),
 		    status_text(rep->checks[k].status), rep->checks[k].detail);
 }
 
@@ -138,6 +157,96 @@ write_report(struct cli *c, const char *path, const struct hoso_verify_report *r
 	return r;
 }
 
+/*
+ * -v: the signatures of the PDFs inside an archive, each on its own line
+ * under the archive's checks. They do not change the archive's result: its
+ * manifests already prove the PDFs' bytes; these say who signed the PDFs.
+ */
+static void
+print_inner_pdfs(const struct cli *c, const char *path, const struct hoso_verify_report *rep,
+    const struct hoso_verify_opts *o)
+{
+	struct hoso_verify_report *inner = NULL;
+	struct hoso_err err;
+	size_t n = 0, i;
+
+	if (c->verbose == 0 || rep->result == HOSO_VERIFY_NOT_CONTAINER ||
+	    rep->result == HOSO_VERIFY_ERROR)
+		return;
+	hoso_err_clear(&err);
+	if (hoso_pades_verify_archive(path, &o->limits, o->trust, NULL, &inner, &n,
+	    &err) != 0) {
+		printf("  %s\n", err.msg);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		printf("  PDF ");
+		print_report(c, &inner[i], true);
+	}
+	hoso_pades_reports_free(inner, n);
+}
+
+/* True when path starts like a PDF (it is then verified as one, not as an archive). */
+static bool
+looks_like_pdf(const char *path)
+{
+	unsigned char head[1024];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return false;
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	return hoso_pdf_is(head, n);
+}
+
+/* Append the reports of the PDF at path to *reps (n, cap), one per signature. */
+static int
+verify_pdf(struct cli *c, const char *path, const struct hoso_cms_trust *trust,
+    struct hoso_verify_report **reps, bool **pdf, size_t *n, size_t *cap)
+{
+	struct hoso_verify_report *got = NULL, *grown;
+	struct hoso_err err;
+	size_t n_got = 0, i, want;
+	bool *grown_pdf;
+
+	hoso_err_clear(&err);
+	if (hoso_pades_verify(path, NULL, trust, &got, &n_got, &err) != 0) {
+		if ((got = calloc(1, sizeof(*got))) == NULL || (got->archive = strdup(path)) == NULL) {
+			free(got);
+			cli_error(c, _("out of memory"));
+			return CLI_EXIT_IO;
+		}
+		n_got = 1;
+		got->kind = "pdf-signature";
+		got->result = HOSO_VERIFY_ERROR;
+		got->err = err;
+		got->reason = got->err.msg;
+	}
+	want = *n + n_got;
+	if (want > *cap) {
+		if ((grown = realloc(*reps, want * sizeof(**reps))) == NULL ||
+		    (*reps = grown, (grown_pdf = realloc(*pdf, want * sizeof(**pdf))) == NULL)) {
+			hoso_pades_reports_free(got, n_got);
+			cli_error(c, _("out of memory"));
+			return CLI_EXIT_IO;
+		}
+		*pdf = grown_pdf;
+		*cap = want;
+	}
+	for (i = 0; i < n_got; i++) {
+		/* reason points into the report itself: move it with the report */
+		(*reps)[*n] = got[i];
+		if (got[i].reason != NULL)
+			(*reps)[*n].reason = (const char *)&(*reps)[*n] +
+			    (got[i].reason - (const char *)&got[i]);
+		(*pdf)[(*n)++] = true;
+	}
+	free(got);		/* the labels moved into *reps */
+	return CLI_EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,6 +258,9 @@ main(int argc, char **argv)
 	const char *ca_file = NULL, *ca_path = NULL, *report = NULL, **crls = NULL, *ocsp_url = NULL;
 	bool ocsp = false;
 	size_t n_crls = 0, n, i;
+	const char **archives = NULL;
+	size_t cap, k, n_archives = 0;
+	bool *pdf = NULL;
 	int opt, status = CLI_EXIT_OK, s;
 
 	cli_init(&c, "verify");
@@ -204,17 +316,37 @@ main(int argc, char **argv)
 	}
 	o.trust = trust;
 	o.jobs = c.jobs;
-	if ((reps = calloc(n, sizeof(*reps))) == NULL) {
+	/* archives first, all at once (-j); then each PDF, one report per signature */
+	if ((archives = calloc(n, sizeof(*archives))) == NULL ||
+	    (reps = calloc(n, sizeof(*reps))) == NULL || (pdf = calloc(n, sizeof(*pdf))) == NULL) {
 		cli_error(&c, _("out of memory"));
 		status = CLI_EXIT_IO;
 		goto out;
 	}
-	if (hoso_verify_run((const char *const *)argv + optind, n, &o, reps, &err) != 0) {
+	for (i = 0; i < n; i++)
+		if (!looks_like_pdf(argv[optind + (int)i]))
+			archives[n_archives++] = argv[optind + (int)i];
+	if (o.extract_dir != NULL && n_archives != n)
+		cli_usage_error(&c, _("--extract takes an archive, not a PDF"));
+	if (hoso_verify_run(archives, n_archives, &o, reps, &err) != 0) {
 		status = cli_fail(&c, &err);
+		n = n_archives;
 		goto out;
 	}
+	cap = n;
+	k = n_archives;
+	for (i = 0; i < n; i++)
+		if (looks_like_pdf(argv[optind + (int)i]) &&
+		    (s = verify_pdf(&c, argv[optind + (int)i], trust, &reps, &pdf, &k, &cap)) != 0) {
+			status = s;
+			n = k;
+			goto out;
+		}
+	n = k;
 	for (i = 0; i < n; i++) {
-		print_report(&c, &reps[i]);
+		print_report(&c, &reps[i], pdf[i]);
+		if (!pdf[i])
+			print_inner_pdfs(&c, archives[i], &reps[i], &o);
 		if (reps[i].err.code != 0 && reps[i].result == HOSO_VERIFY_VALID) {
 			/* Verified, but the extraction failed. */
 			cli_error(&c, "%s", reps[i].err.msg);
@@ -236,6 +368,8 @@ out:
 	for (i = 0; reps != NULL && i < n; i++)
 		hoso_verify_report_free(&reps[i]);
 	free(reps);
+	free(pdf);
+	free(archives);
 	free(crls);
 	hoso_cms_trust_free(trust);
 	return status;

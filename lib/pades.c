@@ -1,0 +1,1234 @@
+/*
+ * pades.c - PAdES baseline B-B (ETSI EN 319 142-1) signing by incremental
+ * update (ISO 32000-1 7.5.6) and the verification of every signature of a
+ * PDF (12.8.1, 12.8.3.4). The input's structure comes from pdf.c; the update
+ * is written here; the bytes of the input are copied, never rewritten. The
+ * file is hashed while it is copied (or read, to verify), in blocks: memory
+ * stays flat in the file's size.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "digest.h"
+#include "font.h"
+#include "file.h"
+#include "i18n.h"
+#include "pades.h"
+#include "pdf.h"
+#include "store.h"
+#include "utf8.h"
+
+#define PADES_BLOCK		(256 * 1024)
+#define PADES_TAIL		1024	/* "startxref" is this close to the end (7.5.5) */
+#define PADES_MAX_CMS		65536	/* bytes we reserve for our /Contents at most */
+#define PADES_MAX_GAP		(4 << 20)	/* a /Contents string of other signers, at most */
+#define PADES_RANGE_WIDTH	10	/* digits reserved for each /ByteRange number */
+
+/* One new or rewritten object of the update, and where it starts. */
+struct upd_obj {
+	long long id;
+	int gen;
+	long long offset;
+};
+
+struct update {
+	struct hoso_buf text;		/* everything after the input's last byte */
+	struct upd_obj objs[16];
+	int n_objs;
+	long long base;			/* the input's size: text starts there */
+	size_t range_at;		/* offset in text of the /ByteRange numbers */
+	size_t contents_at;		/* offset in text of '<' of /Contents */
+	size_t contents_hex;		/* hex digits reserved */
+};
+
+static int
+obj_begin(struct update *u, long long id, int gen, struct hoso_err *err)
+{
+	u->objs[u->n_objs].id = id;
+	u->objs[u->n_objs].gen = gen;
+	u->objs[u->n_objs].offset = u->base + (long long)u->text.len;
+	u->n_objs++;
+	return hoso_buf_addf(&u->text, err, "%lld %d obj\n", id, gen);
+}
+
+/* The code point at *p of valid UTF-8, and *p moved past it. */
+static unsigned long
+utf8_next(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	unsigned long cp;
+	int k;
+
+	if (*p < 0x80) {
+		cp = *p++;
+	} else {
+		k = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : 1;
+		cp = *p++ & (0x3f >> k);
+		while (k-- > 0 && *p != '\0')
+			cp = cp << 6 | (*p++ & 0x3f);
+	}
+	*pp = p;
+	return cp;
+}
+
+/* A PDF text string (7.9.2.2) in UTF-16BE with its byte order mark, as hex. */
+static int
+text_string(struct hoso_buf *out, const char *s, struct hoso_err *err)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	int r;
+
+	if (!hoso_utf8_valid(s, strlen(s)))
+		return hoso_err_set(err, HOSO_EUSAGE, _("'%s' is not UTF-8 text"), s);
+	if ((r = hoso_buf_adds(out, "<FEFF", err)) != 0)
+		return r;
+	while (*p != '\0') {
+		cp = utf8_next(&p);
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			r = hoso_buf_addf(out, err, "%04lX%04lX", 0xd800 | (cp >> 10),
+			    0xdc00 | (cp & 0x3ff));
+		} else {
+			r = hoso_buf_addf(out, err, "%04lX", cp);
+		}
+		if (r != 0)
+			return r;
+	}
+	return hoso_buf_adds(out, ">", err);
+}
+
+/* The signature dictionary (12.8.1, EN 319 142-1 5.3) with room for its own ByteRange and CMS. */
+static int
+sig_object(struct update *u, const struct hoso_pades_sign_opts *o, long long id, size_t cms_room,
+    struct hoso_err *err)
+{
+	struct tm tm;
+	char when[32];
+	time_t t = o->signing_time;
+	size_t i;
+	int r;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "D:%Y%m%d%H%M%S+00'00'",
+	    &tm) == 0)
+		return hoso_err_set(err, HOSO_EUSAGE, _("signing time out of range"));
+	if ((r = obj_begin(u, id, 0, err)) != 0 ||
+	    (r = hoso_buf_adds(&u->text, "<< /Type /Sig /Filter /Adobe.PPKLite "
+	    "/SubFilter /ETSI.CAdES.detached /ByteRange [0 ", err)) != 0)
+		return r;
+	u->range_at = u->text.len;
+	for (i = 0; i < 3 * (PADES_RANGE_WIDTH + 1); i++)
+		if ((r = hoso_buf_addc(&u->text, ' ', err)) != 0)
+			return r;
+	if ((r = hoso_buf_adds(&u->text, "] /Contents ", err)) != 0)
+		return r;
+	u->contents_at = u->text.len;
+	u->contents_hex = 2 * cms_room;
+	if ((r = hoso_buf_addc(&u->text, '<', err)) != 0)
+		return r;
+	for (i = 0; i < u->contents_hex; i++)
+		if ((r = hoso_buf_addc(&u->text, '0', err)) != 0)
+			return r;
+	if ((r = hoso_buf_addf(&u->text, err, "> /M (%s)", when)) != 0)
+		return r;
+	if (o->reason != NULL && ((r = hoso_buf_adds(&u->text, " /Reason ", err)) != 0 ||
+	    (r = text_string(&u->text, o->reason, err)) != 0))
+		return r;
+	if (o->location != NULL && ((r = hoso_buf_adds(&u->text, " /Location ", err)) != 0 ||
+	    (r = text_string(&u->text, o->location, err)) != 0))
+		return r;
+	return hoso_buf_adds(&u->text, " >>\nendobj\n", err);
+}
+
+static int
+cmp_obj(const void *a, const void *b)
+{
+	const struct upd_obj *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* 7.5.4: a cross-reference table and trailer for the objects of the update. */
+static int
+xref_table(struct update *u, const struct hoso_pdf_sig_update *su, long long prev,
+    long long new_size, struct hoso_err *err)
+{
+	long long xref_at = u->base + (long long)u->text.len;
+	int i, j, r;
+
+	qsort(u->objs, (size_t)u->n_objs, sizeof(u->objs[0]), cmp_obj);
+	if ((r = hoso_buf_adds(&u->text, "xref\n", err)) != 0)
+		return r;
+	for (i = 0; i < u->n_objs; i = j) {
+		for (j = i + 1; j < u->n_objs && u->objs[j].id == u->objs[j - 1].id + 1; j++)
+			;
+		if ((r = hoso_buf_addf(&u->text, err, "%lld %d\n", u->objs[i].id, j - i)) != 0)
+			return r;
+		for (; i < j; i++)
+			if ((r = hoso_buf_addf(&u->text, err, "%010lld %05d n\r\n",
+			    u->objs[i].offset, u->objs[i].gen)) != 0)
+				return r;
+	}
+	return hoso_buf_addf(&u->text, err, "trailer\n<< /Size %lld /Prev %lld %s >>\n"
+	    "startxref\n%lld\n%%%%EOF\n", new_size, prev, hoso_buf_str(&su->trailer), xref_at);
+}
+
+/* 7.5.8: the same as a cross-reference stream (for an input that uses them), not filtered. */
+static int
+xref_stream(struct update *u, const struct hoso_pdf_sig_update *su, long long prev,
+    long long id, struct hoso_err *err)
+{
+	struct hoso_buf index = HOSO_BUF_INIT(0);
+	unsigned char row[1 + 8 + 2];
+	long long xref_at;
+	int i, j, k, r, w_off;
+
+	/* the stream lists itself; its header is written below, after /Index is known */
+	xref_at = u->base + (long long)u->text.len;
+	u->objs[u->n_objs].id = id;
+	u->objs[u->n_objs].gen = 0;
+	u->objs[u->n_objs].offset = xref_at;
+	u->n_objs++;
+	qsort(u->objs, (size_t)u->n_objs, sizeof(u->objs[0]), cmp_obj);
+	for (w_off = 4; w_off < 8 && (xref_at >> (8 * w_off)) != 0; w_off++)
+		;
+	for (i = 0; i < u->n_objs; i = j) {
+		for (j = i + 1; j < u->n_objs && u->objs[j].id == u->objs[j - 1].id + 1; j++)
+			;
+		if ((r = hoso_buf_addf(&index, err, "%lld %d ", u->objs[i].id, j - i)) != 0)
+			goto out;
+	}
+	if ((r = hoso_buf_addf(&u->text, err, "%lld 0 obj\n<< /Type /XRef /Size %lld /Index [ %s] "
+	    "/W [1 %d 2] /Prev %lld %s /Length %d >>\nstream\n", id, id + 1, hoso_buf_str(&index),
+	    w_off, prev, hoso_buf_str(&su->trailer), u->n_objs * (3 + w_off))) != 0)
+		goto out;
+	for (i = 0; i < u->n_objs; i++) {
+		row[0] = 1;
+		for (k = 0; k < w_off; k++)
+			row[1 + k] = (unsigned char)(u->objs[i].offset >> (8 * (w_off - 1 - k)));
+		row[1 + w_off] = (unsigned char)(u->objs[i].gen >> 8);
+		row[2 + w_off] = (unsigned char)u->objs[i].gen;
+		if ((r = hoso_buf_add(&u->text, row, (size_t)(3 + w_off), err)) != 0)
+			goto out;
+	}
+	r = hoso_buf_addf(&u->text, err, "\nendstream\nendobj\nstartxref\n%lld\n%%%%EOF\n",
+	    xref_at);
+out:
+	hoso_buf_free(&index);
+	return r;
+}
+
+/* 7.5.5: the last "startxref" of the file, and whether that section is a table. */
+static int
+find_startxref(int fd, long long size, const char *label, long long *prev, bool *table,
+    struct hoso_err *err)
+{
+	char tail[PADES_TAIL + 1], head[8];
+	long long from = size > PADES_TAIL ? size - PADES_TAIL : 0, v = -1;
+	ssize_t got;
+	char *p, *last = NULL;
+	size_t i;
+
+	if ((got = pread(fd, tail, (size_t)(size - from), (off_t)from)) != size - from)
+		return hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot read"), label);
+	tail[got] = '\0';
+	for (i = 0; i + 9 <= (size_t)got; i++)
+		if (memcmp(tail + i, "startxref", 9) == 0)
+			last = tail + i;
+	if (last != NULL) {
+		for (p = last + 9; *p == ' ' || *p == '\r' || *p == '\n'; p++)
+			;
+		for (v = 0; *p >= '0' && *p <= '9' && v < size; p++)
+			v = v * 10 + (*p - '0');
+	}
+	if (last == NULL || v <= 0 || v >= size ||
+	    pread(fd, head, 4, (off_t)v) != 4)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: no usable startxref at the end of "
+		    "the file"), label);
+	*prev = v;
+	*table = memcmp(head, "xref", 4) == 0;
+	return 0;
+}
+
+#define VIS_LINES	4
+#define VIS_SIZE	8	/* font size, points */
+#define VIS_LEADING	10
+#define VIS_MAX_CHARS	60	/* per line; longer text is cut */
+
+/* The value of attribute key (e.g. "CN") of an RFC 2253 name, unescaped, into out. */
+static void
+dn_part(const char *dn, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key), n = 0;
+	const char *p = dn;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			for (p += klen + 1; *p != '\0' && *p != ',' && n + 1 < size; p++) {
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				out[n++] = *p;
+			}
+			out[n] = '\0';
+			return;
+		}
+		for (; *p != '\0' && *p != ','; p++)
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+		if (*p == ',')
+			p++;
+	}
+}
+
+/* One glyph of the appearance: its id, width and the character it shows. */
+struct vis_glyph {
+	unsigned gid;
+	int width;
+	unsigned long cp;
+};
+
+/*
+ * The lines of a visible signature (EN 319 142-1 leaves the look to us): who
+ * signed, for which unit, when, and why, in Vietnamese.
+ */
+static int
+vis_lines(const struct hoso_pades_sign_opts *o, struct hoso_buf lines[VIS_LINES], int *n,
+    struct hoso_err *err)
+{
+	struct hoso_buf name = HOSO_BUF_INIT(0);
+	char cn[256], org[256], when[32];
+	struct tm tm;
+	time_t t = o->signing_time;
+	int r;
+
+	*n = 0;
+	if ((r = hoso_cms_signer_name(o->signer, &name, err)) != 0)
+		goto out;
+	dn_part(hoso_buf_str(&name), "CN", cn, sizeof(cn));
+	dn_part(hoso_buf_str(&name), "O", org, sizeof(org));
+	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+	    &tm) == 0) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("signing time out of range"));
+		goto out;
+	}
+	if ((r = hoso_buf_addf(&lines[(*n)++], err, "Đã ký số bởi: %s", cn)) != 0 ||
+	    (org[0] != '\0' && (r = hoso_buf_addf(&lines[(*n)++], err, "Đơn vị: %s", org)) != 0) ||
+	    (r = hoso_buf_addf(&lines[(*n)++], err, "Thời gian: %s", when)) != 0 ||
+	    (o->reason != NULL &&
+	    (r = hoso_buf_addf(&lines[(*n)++], err, "Lý do: %s", o->reason)) != 0))
+		goto out;
+out:
+	hoso_buf_free(&name);
+	return r;
+}
+
+/* The glyphs of a line ('?' for what the font lacks), at most VIS_MAX_CHARS. */
+static size_t
+vis_shape(struct hoso_font *f, const char *text, struct vis_glyph *g)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = 0;
+
+	while (*p != '\0' && n < VIS_MAX_CHARS) {
+		g[n].cp = utf8_next(&p);
+		if (!hoso_font_glyph(f, (uint32_t)g[n].cp, &g[n].gid, &g[n].width)) {
+			g[n].cp = '?';
+			if (!hoso_font_glyph(f, '?', &g[n].gid, &g[n].width))
+				continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+static int
+cmp_glyph(const void *a, const void *b)
+{
+	const struct vis_glyph *x = a, *y = b;
+
+	return x->gid < y->gid ? -1 : x->gid > y->gid;
+}
+
+/*
+ * 12.7.4.5, 12.5.5, 9.7: the appearance of a visible signature (a form
+ * XObject with the lines), its Type0 font (CIDFontType2, Identity-H,
+ * CIDToGIDMap /Identity) with the subset of the TrueType font that the lines
+ * use, and a ToUnicode map so the text can be searched and copied. Objects
+ * id .. id + 5; *w, *h: the box in points.
+ */
+static int
+vis_objects(struct update *u, const struct hoso_pades_sign_opts *o, long long id, double *w,
+    double *h, struct hoso_err *err)
+{
+	struct hoso_buf lines[VIS_LINES], content = HOSO_BUF_INIT(0), ttf = HOSO_BUF_INIT(0);
+	struct hoso_buf cmap = HOSO_BUF_INIT(0), widths = HOSO_BUF_INIT(0);
+	struct vis_glyph g[VIS_LINES][VIS_MAX_CHARS], used[VIS_LINES * VIS_MAX_CHARS];
+	size_t n_g[VIS_LINES], n_used = 0, i, j;
+	uint32_t cps[VIS_LINES * VIS_MAX_CHARS];
+	struct hoso_font *f = NULL;
+	char hex[HOSO_SHA256_HEX], tag[7], fname[64];
+	int ascent, descent, bbox[4], n_lines = 0, k, line_w, r;
+
+	for (k = 0; k < VIS_LINES; k++)
+		hoso_buf_init(&lines[k], 4096);
+	if ((r = hoso_font_open(o->font, &f, err)) != 0 ||
+	    (r = vis_lines(o, lines, &n_lines, err)) != 0)
+		goto out;
+	*w = 0;
+	for (k = 0; k < n_lines; k++) {
+		n_g[k] = vis_shape(f, hoso_buf_str(&lines[k]), g[k]);
+		for (line_w = 0, i = 0; i < n_g[k]; i++) {
+			line_w += g[k][i].width;
+			used[n_used++] = g[k][i];
+		}
+		if (line_w * VIS_SIZE / 1000.0 > *w)
+			*w = line_w * VIS_SIZE / 1000.0;
+	}
+	*w += 8;
+	*h = n_lines * VIS_LEADING + 6;
+	qsort(used, n_used, sizeof(used[0]), cmp_glyph);
+	for (i = j = 0; i < n_used; i++)
+		if (j == 0 || used[j - 1].gid != used[i].gid)
+			used[j++] = used[i];
+	n_used = j;
+	for (i = 0; i < n_used; i++)
+		cps[i] = (uint32_t)used[i].cp;
+	if ((r = hoso_font_subset(f, cps, n_used, &ttf, err)) != 0)
+		goto out;
+	hoso_font_metrics(f, &ascent, &descent, bbox);
+	hoso_font_name(f, fname, sizeof(fname));
+	/* 9.6.4: a subset's name starts with six capitals, here from its digest */
+	if ((r = hoso_digest_sha256_hex(ttf.data, ttf.len, hex, err)) != 0)
+		goto out;
+	for (k = 0; k < 6; k++)
+		tag[k] = (char)('A' + hoso_digest_hex_value((unsigned char)hex[k]));
+	tag[6] = '\0';
+	/* the appearance: a thin frame and the lines, glyph ids as 2-byte codes */
+	if ((r = hoso_buf_addf(&content, err, "q 0.1 0.2 0.5 RG 0.6 w 0.3 0.3 %.2f %.2f re S Q\n"
+	    "BT 0.1 0.2 0.5 rg /F1 %d Tf %d TL 4 %.2f Td\n", *w - 0.6, *h - 0.6, VIS_SIZE,
+	    VIS_LEADING, *h - 3 - VIS_SIZE)) != 0)
+		goto out;
+	for (k = 0; k < n_lines; k++) {
+		if ((r = hoso_buf_adds(&content, k > 0 ? "T* <" : "<", err)) != 0)
+			goto out;
+		for (i = 0; i < n_g[k]; i++)
+			if ((r = hoso_buf_addf(&content, err, "%04X", g[k][i].gid)) != 0)
+				goto out;
+		if ((r = hoso_buf_adds(&content, "> Tj\n", err)) != 0)
+			goto out;
+	}
+	if ((r = hoso_buf_adds(&content, "ET\n", err)) != 0)
+		goto out;
+	/* 9.10.3: ToUnicode, at most 100 mappings per block */
+	if ((r = hoso_buf_adds(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
+	    "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n"
+	    "<0000> <FFFF>\nendcodespacerange\n", err)) != 0)
+		goto out;
+	for (i = 0; i < n_used; i += 100) {
+		if ((r = hoso_buf_addf(&cmap, err, "%zu beginbfchar\n",
+		    n_used - i < 100 ? n_used - i : 100)) != 0)
+			goto out;
+		for (j = i; j < n_used && j < i + 100; j++)
+			if ((r = hoso_buf_addf(&cmap, err, "<%04X> <%04lX>\n", used[j].gid,
+			    used[j].cp < 0x10000 ? used[j].cp : 0xfffdUL)) != 0)
+				goto out;
+		if ((r = hoso_buf_adds(&cmap, "endbfchar\n", err)) != 0)
+			goto out;
+	}
+	if ((r = hoso_buf_adds(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
+	    "end\nend\n", err)) != 0)
+		goto out;
+	for (i = 0; i < n_used; i++)
+		if ((r = hoso_buf_addf(&widths, err, "%u [%d] ", used[i].gid, used[i].width)) != 0)
+			goto out;
+	if ((r = obj_begin(u, id, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f "
+	    "%.2f] /Resources << /Font << /F1 %lld 0 R >> >> /Length %zu >>\nstream\n", *w, *h,
+	    id + 1, content.len)) != 0 ||
+	    (r = hoso_buf_add(&u->text, content.data, content.len, err)) != 0 ||
+	    (r = hoso_buf_adds(&u->text, "\nendstream\nendobj\n", err)) != 0 ||
+	    (r = obj_begin(u, id + 1, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Font /Subtype /Type0 /BaseFont "
+	    "/%s+%s /Encoding /Identity-H /DescendantFonts [%lld 0 R] /ToUnicode "
+	    "%lld 0 R >>\nendobj\n", tag, fname, id + 2, id + 5)) != 0 ||
+	    (r = obj_begin(u, id + 2, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont "
+	    "/%s+%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement "
+	    "0 >> /FontDescriptor %lld 0 R /CIDToGIDMap /Identity /DW 1000 /W [ %s] >>\nendobj\n",
+	    tag, fname, id + 3, hoso_buf_str(&widths))) != 0 ||
+	    (r = obj_begin(u, id + 3, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /FontDescriptor /FontName /%s+%s "
+	    "/Flags 32 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight "
+	    "%d /StemV 80 /FontFile2 %lld 0 R >>\nendobj\n", tag, fname, bbox[0], bbox[1], bbox[2],
+	    bbox[3], ascent, descent, ascent, id + 4)) != 0 ||
+	    (r = obj_begin(u, id + 4, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Length %zu /Length1 %zu >>\nstream\n",
+	    ttf.len, ttf.len)) != 0 ||
+	    (r = hoso_buf_add(&u->text, ttf.data, ttf.len, err)) != 0 ||
+	    (r = hoso_buf_adds(&u->text, "\nendstream\nendobj\n", err)) != 0 ||
+	    (r = obj_begin(u, id + 5, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Length %zu >>\nstream\n", cmap.len)) != 0 ||
+	    (r = hoso_buf_add(&u->text, cmap.data, cmap.len, err)) != 0)
+		goto out;
+	r = hoso_buf_adds(&u->text, "\nendstream\nendobj\n", err);
+out:
+	for (k = 0; k < VIS_LINES; k++)
+		hoso_buf_free(&lines[k]);
+	hoso_buf_free(&content);
+	hoso_buf_free(&ttf);
+	hoso_buf_free(&cmap);
+	hoso_buf_free(&widths);
+	hoso_font_close(f);
+	return r;
+}
+
+/* Build the whole update; the ByteRange and /Contents are filled in later. */
+static int
+build_update(int fd, long long size, const struct hoso_pades_sign_opts *o, size_t cms_room,
+    struct hoso_pdf *pdf, struct update *u, struct hoso_err *err)
+{
+	struct hoso_pdf_sig_update su;
+	char last;
+	long long prev = 0, next;
+	bool table = true;
+	char widget[160];
+	double w = 0, h = 0;
+	int r;
+
+	memset(&su, 0, sizeof(su));
+	u->base = size;
+	if ((r = find_startxref(fd, size, o->in, &prev, &table, err)) != 0 ||
+	    (r = hoso_pdf_sig_update(pdf, &su, err)) != 0)
+		goto out;
+	if (pread(fd, &last, 1, (off_t)(size - 1)) != 1) {
+		r = hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot read"), o->in);
+		goto out;
+	}
+	if (last != '\n' && last != '\r' && (r = hoso_buf_addc(&u->text, '\n', err)) != 0)
+		goto out;
+	next = su.form_id == su.size + 2 ? su.size + 3 : su.size + 2;
+	if ((r = sig_object(u, o, su.size, cms_room, err)) != 0)
+		goto out;
+	/* 12.5.6.19: field and widget in one; invisible: zero /Rect, Print|Locked */
+	snprintf(widget, sizeof(widget), "/Rect [0 0 0 0] /F 132");
+	if (o->visible) {
+		if ((r = vis_objects(u, o, next, &w, &h, err)) != 0)
+			goto out;
+		/* bottom left of page 1, Print|Locked, the appearance as drawn */
+		snprintf(widget, sizeof(widget), "/Rect [%.2f %.2f %.2f %.2f] /F 132 /AP << /N "
+		    "%lld 0 R >>", su.media[0] + 36, su.media[1] + 36, su.media[0] + 36 + w,
+		    su.media[1] + 36 + h, next);
+		next += 6;
+	}
+	if ((r = obj_begin(u, su.size + 1, 0, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Annot /Subtype /Widget /FT /Sig "
+	    "/T (%s) /V %lld 0 R %s /P %d %d R >>\nendobj\n", su.field_name, su.size, widget,
+	    su.page_id, su.page_gen)) != 0 ||
+	    (r = obj_begin(u, su.form_id, su.form_gen, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.form))) != 0 ||
+	    (r = obj_begin(u, su.root_id, su.root_gen, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.catalog))) != 0 ||
+	    (r = obj_begin(u, su.page_id, su.page_gen, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.page))) != 0)
+		goto out;
+	r = table ? xref_table(u, &su, prev, next, err) : xref_stream(u, &su, prev, next, err);
+out:
+	hoso_pdf_sig_update_free(&su);
+	return r;
+}
+
+/* Copy the input to the output, hashing it, in blocks. */
+static int
+copy_hash(int fd, long long size, struct hoso_afile *af, struct hoso_digest *d, const char *label,
+    struct hoso_err *err)
+{
+	unsigned char *block = NULL;
+	long long done = 0;
+	ssize_t got;
+	int r = 0;
+
+	if ((block = malloc(PADES_BLOCK)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	while (done < size) {
+		got = pread(fd, block, (size_t)(size - done < PADES_BLOCK ? size - done :
+		    PADES_BLOCK), (off_t)done);
+		if (got <= 0) {
+			r = hoso_err_sys(err, got < 0 ? errno : EIO, _("%s: cannot read"), label);
+			break;
+		}
+		if ((r = hoso_afile_write(af, block, (size_t)got, err)) != 0 ||
+		    (r = hoso_digest_update(d, block, (size_t)got, err)) != 0)
+			break;
+		done += got;
+	}
+	free(block);
+	return r;
+}
+
+int
+hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
+{
+	struct hoso_cms_sign_opts so;
+	struct hoso_pdf *pdf = NULL;
+	struct hoso_afile af = { -1, NULL, NULL };
+	struct hoso_digest *d = NULL;
+	struct hoso_buf der = HOSO_BUF_INIT(0);
+	struct update u;
+	unsigned char md[64], zero[64];
+	char range[3 * (PADES_RANGE_WIDTH + 1) + 1];
+	long long size, total, after;
+	size_t md_len, room;
+	struct stat st;
+	char *hex = NULL;
+	int fd = -1, n, r;
+
+	memset(&u, 0, sizeof(u));
+	memset(&so, 0, sizeof(so));
+	memset(zero, 0, sizeof(zero));
+	so.digest = o->digest != NULL ? o->digest : "SHA256";
+	so.pss = o->pss;
+	if ((fd = open(o->in, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot open"), o->in);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < 16) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a PDF file"), o->in);
+		goto out;
+	}
+	size = (long long)st.st_size;
+	if ((r = hoso_pdf_open_file(o->in, o->in, &pdf, err)) != 0)
+		goto out;
+	/* the room for the CMS: a trial signature's size and a margin (ECDSA varies) */
+	if ((r = hoso_digest_new(so.digest, &d, err)) != 0 ||
+	    (r = hoso_digest_final(d, md, &md_len, err)) != 0 ||
+	    (r = hoso_cms_sign_digest(o->signer, &so, zero, md_len, &der, err)) != 0)
+		goto out;
+	hoso_digest_free(d);
+	d = NULL;
+	room = der.len + 512;
+	if (room > PADES_MAX_CMS) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("the signature would be %zu bytes, more than "
+		    "%d"), der.len, PADES_MAX_CMS);
+		goto out;
+	}
+	if ((r = build_update(fd, size, o, room, pdf, &u, err)) != 0)
+		goto out;
+	hoso_pdf_close(pdf);
+	pdf = NULL;
+	/* 12.8.1: ByteRange = everything but the /Contents string, '<' and '>' included */
+	total = size + (long long)u.text.len;
+	after = size + (long long)(u.contents_at + u.contents_hex + 2);
+	n = snprintf(range, sizeof(range), "%lld %lld %lld]", size + (long long)u.contents_at,
+	    after, total - after);
+	if (n < 0 || (size_t)n > sizeof(range) - 1) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: too large to sign"), o->in);
+		goto out;
+	}
+	memcpy(u.text.data + u.range_at, range, (size_t)n);
+	/* the "]" written after the reserved room becomes a space */
+	u.text.data[u.range_at + 3 * (PADES_RANGE_WIDTH + 1)] = ' ';
+	if ((r = hoso_digest_new(so.digest, &d, err)) != 0 ||
+	    (r = hoso_afile_open(&af, o->out, 0644, err)) != 0 ||
+	    (r = copy_hash(fd, size, &af, d, o->in, err)) != 0 ||
+	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0 ||
+	    (r = hoso_digest_update(d, u.text.data, u.contents_at, err)) != 0 ||
+	    (r = hoso_digest_update(d, u.text.data + (after - size), (size_t)(total - after),
+	    err)) != 0 ||
+	    (r = hoso_digest_final(d, md, &md_len, err)) != 0)
+		goto out;
+	hoso_buf_reset(&der);
+	if ((r = hoso_cms_sign_digest(o->signer, &so, md, md_len, &der, err)) != 0)
+		goto out;
+	if (2 * der.len > u.contents_hex) {
+		r = hoso_err_set(err, HOSO_EENGINE, _("the signature (%zu bytes) outgrew the room "
+		    "kept for it"), der.len);
+		goto out;
+	}
+	if ((hex = malloc(2 * der.len + 1)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	/* 7.3.4.3: hex strings may use either case */
+	hoso_digest_hex((const unsigned char *)der.data, der.len, hex);
+	if (pwrite(af.fd, hex, 2 * der.len, (off_t)(size + (long long)u.contents_at + 1)) !=
+	    (ssize_t)(2 * der.len)) {
+		r = hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot write"), o->out);
+		goto out;
+	}
+	r = hoso_afile_commit(&af, err);
+out:
+	if (r != 0)
+		hoso_afile_abort(&af);
+	free(hex);
+	hoso_buf_free(&der);
+	hoso_buf_free(&u.text);
+	hoso_digest_free(d);
+	hoso_pdf_close(pdf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int
+hoso_pades_sign_dossier(const char *dossier_dir, const struct hoso_pades_sign_opts *o,
+    struct hoso_err *err)
+{
+	struct hoso_pades_sign_opts so = *o;
+	struct hoso_buf store = HOSO_BUF_INIT(0), pdf = HOSO_BUF_INIT(0);
+	struct hoso_dossier *d = NULL;
+	const char *code;
+	size_t len = strlen(dossier_dir);
+	bool locked = false;
+	int r;
+
+	while (len > 1 && dossier_dir[len - 1] == '/')
+		len--;
+	if ((r = hoso_buf_add(&store, dossier_dir, len, err)) != 0)
+		goto out;
+	if ((code = strrchr(store.data, '/')) != NULL) {
+		store.data[code - store.data] = '\0';
+		code++;
+	} else {
+		code = store.data;
+	}
+	/* the store's own list says which file is the searchable PDF */
+	if ((r = hoso_store_open(code == store.data ? "." : store.data[0] != '\0' ? store.data :
+	    "/", code, false, &d, err)) != 0 || (r = hoso_store_lock(d, err)) != 0)
+		goto out;
+	locked = true;
+	if (d->ocr_pdf == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no searchable PDF in dossier.xml: run "
+		    "ocr-extract first"), dossier_dir);
+		goto out;
+	}
+	if ((r = hoso_file_join(&pdf, d->dir, d->ocr_pdf, err)) != 0)
+		goto out;
+	so.in = so.out = pdf.data;
+	r = hoso_pades_sign(&so, err);
+out:
+	if (locked)
+		hoso_store_unlock(d);
+	hoso_store_close(d);
+	hoso_buf_free(&store);
+	hoso_buf_free(&pdf);
+	return r;
+}
+
+/* ---- verification ---- */
+
+size_t
+hoso_pades_der_len(const unsigned char *p, size_t n)
+{
+	size_t len = 0, i, k;
+
+	/* X.690 8.1: one tag byte (SEQUENCE here), definite length */
+	if (n < 2 || p[0] != 0x30)
+		return 0;
+	if (p[1] < 0x80) {
+		len = p[1];
+		k = 0;
+	} else {
+		k = p[1] & 0x7f;
+		if (k == 0 || k > 4 || n < 2 + k)
+			return 0;
+		for (i = 0; i < k; i++)
+			len = len << 8 | p[2 + i];
+	}
+	if (len > n - 2 - k)
+		return 0;
+	return 2 + k + len;
+}
+
+static int
+two_digits(const char *s, int lo, int hi, int *v)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return 0;
+	*v = (s[0] - '0') * 10 + (s[1] - '0');
+	return *v >= lo && *v <= hi;
+}
+
+bool
+hoso_pades_parse_date(const char *s, time_t *t)
+{
+	struct tm tm;
+	int cent, yy, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+	size_t n;
+
+	/* 7.9.4: D:YYYYMMDDHHmmSSOHH'mm' with everything after the year optional */
+	if (s == NULL || strncmp(s, "D:", 2) != 0)
+		return false;
+	s += 2;
+	n = strlen(s);
+	if (n < 8 || !two_digits(s, 0, 99, &cent) || !two_digits(s + 2, 0, 99, &yy) ||
+	    !two_digits(s + 4, 1, 12, &mo) || !two_digits(s + 6, 1, 31, &d))
+		return false;
+	s += 8;
+	if (*s != '\0' && *s != 'Z' && *s != '+' && *s != '-') {
+		if (!two_digits(s, 0, 23, &h) || !two_digits(s + 2, 0, 59, &mi) ||
+		    !two_digits(s + 4, 0, 59, &sec))
+			return false;
+		s += 6;
+	}
+	if (*s == '+' || *s == '-') {
+		sign = *s == '+' ? 1 : -1;
+		if (!two_digits(s + 1, 0, 23, &oh))
+			return false;
+		if (s[3] == '\'' && !two_digits(s + 4, 0, 59, &om))
+			return false;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = cent * 100 + yy - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if ((*t = timegm(&tm)) == (time_t)-1)
+		return false;
+	*t -= (time_t)sign * (oh * 3600 + om * 60);
+	return true;
+}
+
+bool
+hoso_pades_gap_hex(const unsigned char *gap, size_t n, unsigned char *out, size_t *out_len)
+{
+	size_t i;
+	int hi, lo;
+
+	if (n < 2 || gap[0] != '<' || gap[n - 1] != '>' || (n - 2) % 2 != 0)
+		return false;
+	for (i = 1; i + 1 < n; i += 2) {
+		if ((hi = hoso_digest_hex_value(gap[i])) < 0 ||
+		    (lo = hoso_digest_hex_value(gap[i + 1])) < 0)
+			return false;
+		out[(i - 1) / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	*out_len = (n - 2) / 2;
+	return true;
+}
+
+/* The two ranges of the file, fed to the digest in blocks. */
+struct ranges {
+	int fd;
+	long long range[4];
+	const char *label;
+};
+
+static int
+feed_ranges(void *arg, struct hoso_digest *d, struct hoso_err *err)
+{
+	const struct ranges *rg = arg;
+	unsigned char *block;
+	long long at, end;
+	ssize_t got;
+	int k, r = 0;
+
+	if ((block = malloc(PADES_BLOCK)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	for (k = 0; k < 2 && r == 0; k++) {
+		at = rg->range[2 * k];
+		end = at + rg->range[2 * k + 1];
+		while (at < end) {
+			got = pread(rg->fd, block, (size_t)(end - at < PADES_BLOCK ? end - at :
+			    PADES_BLOCK), (off_t)at);
+			if (got <= 0) {
+				r = hoso_err_sys(err, got < 0 ? errno : EIO, _("%s: cannot read"),
+				    rg->label);
+				break;
+			}
+			if ((r = hoso_digest_update(d, block, (size_t)got, err)) != 0)
+				break;
+			at += got;
+		}
+	}
+	free(block);
+	return r;
+}
+
+#define CHECK(k, st, ...) do { \
+	rep->checks[k].status = (st); \
+	snprintf(rep->checks[k].detail, sizeof(rep->checks[k].detail), __VA_ARGS__); \
+} while (0)
+
+/*
+ * 12.8.1: the ByteRange starts at 0, leaves out exactly this signature's
+ * /Contents string and ends where a revision ends ("%%EOF", 7.5.5).
+ */
+static bool
+check_range(int fd, long long size, const struct hoso_pdf_sig *sig, struct hoso_verify_report *rep)
+{
+	unsigned char *gap = NULL, *bin = NULL, tail[16];
+	long long gap_at, gap_len, end;
+	size_t bin_len = 0, i, t;
+	bool ok = false;
+
+	if (sig->n_range != 4) {
+		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, _("/ByteRange is not four integers"));
+		goto out;
+	}
+	gap_at = sig->range[1];
+	gap_len = sig->range[2] - sig->range[1];
+	end = sig->range[2] + sig->range[3];
+	if (sig->range[0] != 0 || gap_at <= 0 || gap_len < 2 || end > size ||
+	    gap_len > PADES_MAX_GAP) {
+		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, _("/ByteRange [%lld %lld %lld %lld] "
+		    "does not start at 0, leave one gap and end inside the file (%lld bytes)"),
+		    sig->range[0], sig->range[1], sig->range[2], sig->range[3], size);
+		goto out;
+	}
+	if ((gap = malloc((size_t)gap_len)) == NULL || (bin = malloc((size_t)gap_len)) == NULL ||
+	    pread(fd, gap, (size_t)gap_len, (off_t)gap_at) != gap_len) {
+		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, _("cannot read the /Contents gap"));
+		goto out;
+	}
+	if (!hoso_pades_gap_hex(gap, (size_t)gap_len, bin, &bin_len) ||
+	    bin_len != sig->contents_len || memcmp(bin, sig->contents, bin_len) != 0) {
+		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, _("the bytes left out of /ByteRange "
+		    "are not exactly this signature's /Contents"));
+		goto out;
+	}
+	t = end < (long long)sizeof(tail) ? (size_t)end : sizeof(tail);
+	if (pread(fd, tail, t, (off_t)(end - (long long)t)) != (ssize_t)t)
+		t = 0;
+	while (t > 0 && (tail[t - 1] == '\n' || tail[t - 1] == '\r' || tail[t - 1] == ' '))
+		t--;
+	for (i = 0; t >= 5 && i + 5 <= t; i++)
+		if (memcmp(tail + i, "%%EOF", 5) == 0 && i + 5 == t)
+			break;
+	if (t < 5 || i + 5 != t) {
+		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, _("/ByteRange ends at byte %lld, "
+		    "which is not the end of a revision"), end);
+		goto out;
+	}
+	CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_PASSED, end == size ?
+	    _("bytes 0 to %lld but /Contents: the whole file") :
+	    _("bytes 0 to %lld but /Contents: a revision of the file"), end);
+	ok = true;
+out:
+	free(gap);
+	free(bin);
+	return ok;
+}
+
+/* Revisions after the signed one: a later signature is fine, a changed page is not. */
+static void
+check_changes(const char *path, int fd, long long end, long long size, struct hoso_pdf *now,
+    struct hoso_verify_report *rep)
+{
+	struct hoso_pdf_changes c;
+	struct hoso_pdf *then = NULL;
+	struct hoso_err e;
+	void *map = MAP_FAILED;
+
+	if (end == size) {
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_PASSED, _("nothing was added after signing"));
+		return;
+	}
+	hoso_err_clear(&e);
+	if ((map = mmap(NULL, (size_t)end, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_INDETERMINATE, _("cannot map %s: %s"), path,
+		    strerror(errno));
+		return;
+	}
+	if (hoso_pdf_open(map, (size_t)end, path, &then, &e) != 0 ||
+	    hoso_pdf_changes(then, now, &c, &e) != 0)
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, _("the signed revision cannot be "
+		    "compared with the file: %s"), e.msg);
+	else if (c.n_changed > 0)
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, _("the document was changed after "
+		    "signing (%d objects; first %s)"), c.n_changed, c.first);
+	else
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_PASSED, _("%lld bytes added after signing: "
+		    "%d signature fields, no change to pages or content"), size - end,
+		    c.n_sigs_added);
+	hoso_pdf_close(then);
+	munmap(map, (size_t)end);
+}
+
+static void
+check_one(const char *path, int fd, long long size, struct hoso_pdf *now,
+    const struct hoso_pdf_sig *sig, const struct hoso_cms_trust *trust,
+    struct hoso_verify_report *rep)
+{
+	struct hoso_cms_content content;
+	struct hoso_cms_result res;
+	struct ranges rg;
+	struct hoso_err e;
+	size_t der_len;
+	int k;
+
+	for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
+		CHECK(k, HOSO_CHECK_SKIPPED, _("not checked"));
+	CHECK(HOSO_CHECK_BAGIT, HOSO_CHECK_SKIPPED, _("not a container"));
+	if (!check_range(fd, size, sig, rep))
+		return;
+	check_changes(path, fd, sig->range[2] + sig->range[3], size, now, rep);
+	/* EN 319 142-1 5.1 (and the older adbe.pkcs7.detached of 12.8.3.3) */
+	if (strcmp(sig->subfilter, "/ETSI.CAdES.detached") != 0 &&
+	    strcmp(sig->subfilter, "/adbe.pkcs7.detached") != 0) {
+		CHECK(HOSO_CHECK_SIGNATURE, HOSO_CHECK_FAILED, _("/SubFilter %s is not a detached "
+		    "CMS signature (ETSI.CAdES.detached); SHA-1 based forms are refused"),
+		    sig->subfilter[0] != '\0' ? sig->subfilter : "(none)");
+		return;
+	}
+	memset(&content, 0, sizeof(content));
+	memset(&rg, 0, sizeof(rg));
+	rg.fd = fd;
+	memcpy(rg.range, sig->range, sizeof(rg.range));
+	rg.label = path;
+	content.feed = feed_ranges;
+	content.arg = &rg;
+	content.pades = true;
+	if (!hoso_pades_parse_date(sig->m, &content.claimed_time))
+		content.claimed_time = 0;
+	der_len = hoso_pades_der_len(sig->contents, sig->contents_len);
+	hoso_err_clear(&e);
+	if (hoso_cms_verify_content(sig->contents, der_len, &content, trust, &res, &e) != 0) {
+		CHECK(HOSO_CHECK_SIGNATURE, HOSO_CHECK_INDETERMINATE, "%s", e.msg);
+		return;
+	}
+	snprintf(rep->signer, sizeof(rep->signer), "%s", res.signer);
+	snprintf(rep->signing_time, sizeof(rep->signing_time), "%s", res.signing_time);
+	CHECK(HOSO_CHECK_SIGNATURE, res.sig_status == HOSO_CMS_VALID ? HOSO_CHECK_PASSED :
+	    res.sig_status == HOSO_CMS_INVALID ? HOSO_CHECK_FAILED : HOSO_CHECK_INDETERMINATE,
+	    "%s", res.sig_detail);
+	if (res.sig_status == HOSO_CMS_VALID)
+		CHECK(HOSO_CHECK_CERTIFICATE, res.cert_status == HOSO_CMS_VALID ?
+		    HOSO_CHECK_PASSED : res.cert_status == HOSO_CMS_INVALID ? HOSO_CHECK_FAILED :
+		    HOSO_CHECK_INDETERMINATE, "%s", res.cert_detail);
+	CHECK(HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, res.has_timestamp ?
+	    _("a timestamp is present but not checked yet") : _("no timestamp (PAdES B-B)"));
+}
+
+/*
+ * The result and reason from the checks, as for archives; a signature not
+ * checked to the end is not valid.
+ */
+static void
+conclude(struct hoso_verify_report *rep)
+{
+	hoso_verify_decide(rep);
+	if (rep->result == HOSO_VERIFY_VALID &&
+	    (rep->checks[HOSO_CHECK_SIGNATURE].status != HOSO_CHECK_PASSED ||
+	    rep->checks[HOSO_CHECK_CERTIFICATE].status != HOSO_CHECK_PASSED)) {
+		rep->result = HOSO_VERIFY_INVALID;
+		rep->reason = rep->checks[HOSO_CHECK_SIGNATURE].detail;
+	}
+}
+
+void
+hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n)
+{
+	size_t i;
+
+	for (i = 0; reps != NULL && i < n; i++)
+		free(reps[i].archive);
+	free(reps);
+}
+
+int
+hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trust *trust,
+    struct hoso_verify_report **repsp, size_t *np, struct hoso_err *err)
+{
+	struct hoso_verify_report *reps = NULL;
+	struct hoso_pdf_sig *sigs = NULL;
+	struct hoso_pdf *pdf = NULL;
+	struct hoso_buf label = HOSO_BUF_INIT(0);
+	struct stat st;
+	size_t n_sigs = 0, n, i;
+	int fd = -1, k, r;
+
+	*repsp = NULL;
+	*np = 0;
+	if (name == NULL)
+		name = path;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot open"), name);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a regular file"), name);
+		goto out;
+	}
+	if ((r = hoso_pdf_open_file(path, name, &pdf, err)) != 0 ||
+	    (r = hoso_pdf_sigs(pdf, &sigs, &n_sigs, err)) != 0)
+		goto out;
+	n = n_sigs > 0 ? n_sigs : 1;
+	if ((reps = calloc(n, sizeof(*reps))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		hoso_buf_reset(&label);
+		if ((r = hoso_buf_addf(&label, err, "%s: %s", name, n_sigs > 0 && sigs[i].name[0] ?
+		    sigs[i].name : n_sigs > 0 ? _("signature") : _("no signature"))) != 0 ||
+		    (reps[i].archive = strdup(hoso_buf_str(&label))) == NULL) {
+			r = r != 0 ? r : hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			hoso_pades_reports_free(reps, i + 1);
+			reps = NULL;
+			goto out;
+		}
+		reps[i].kind = "pdf-signature";
+		if (n_sigs == 0) {
+			for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
+				reps[i].checks[k].status = HOSO_CHECK_SKIPPED;
+			snprintf(reps[i].checks[HOSO_CHECK_SIGNATURE].detail,
+			    sizeof(reps[i].checks[0].detail), "%s",
+			    _("the PDF has no signed signature field"));
+			reps[i].checks[HOSO_CHECK_SIGNATURE].status = HOSO_CHECK_FAILED;
+		} else {
+			check_one(name, fd, (long long)st.st_size, pdf, &sigs[i], trust, &reps[i]);
+		}
+		conclude(&reps[i]);
+	}
+	*repsp = reps;
+	*np = n;
+	r = 0;
+out:
+	hoso_buf_free(&label);
+	hoso_pdf_sigs_free(sigs, n_sigs);
+	hoso_pdf_close(pdf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* A PDF of an archive, on its way to a temporary file. */
+struct spill {
+	int fd;
+	size_t n;
+	unsigned char head[5];
+};
+
+static int
+spill_write(void *ctx, const void *p, size_t n, struct hoso_err *err)
+{
+	struct spill *sp = ctx;
+	const unsigned char *b = p;
+	ssize_t w;
+	size_t done = 0;
+
+	for (; sp->n < sizeof(sp->head) && done < n; done++)
+		sp->head[sp->n++] = b[done];
+	done = 0;
+	while (done < n) {
+		if ((w = write(sp->fd, b + done, n - done)) < 0)
+			return hoso_err_sys(err, errno, _("cannot write a temporary file"));
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* Move src[0..n) to the end of *all (of *n_all). */
+static int
+take_reports(struct hoso_verify_report **all, size_t *n_all, struct hoso_verify_report *src,
+    size_t n, struct hoso_err *err)
+{
+	struct hoso_verify_report *grown;
+	size_t i;
+
+	if ((grown = realloc(*all, (*n_all + n) * sizeof(*grown))) == NULL) {
+		hoso_pades_reports_free(src, n);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	*all = grown;
+	for (i = 0; i < n; i++) {
+		/* reason points into the report itself: move it with the report */
+		grown[*n_all] = src[i];
+		if (src[i].reason != NULL)
+			grown[*n_all].reason = (const char *)&grown[*n_all] +
+			    (src[i].reason - (const char *)&src[i]);
+		(*n_all)++;
+	}
+	free(src);
+	return 0;
+}
+
+int
+hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim,
+    const struct hoso_cms_trust *trust, const char *tmp_dir, struct hoso_verify_report **repsp,
+    size_t *np, struct hoso_err *err)
+{
+	struct hoso_verify_report *all = NULL, *got, one;
+	struct hoso_zipr *zr = NULL;
+	const struct hoso_zip_entry *e;
+	struct hoso_buf tmp = HOSO_BUF_INIT(0), prefix = HOSO_BUF_INIT(0);
+	struct hoso_err ve;
+	struct spill sp;
+	size_t n_all = 0, n_got, i;
+	int r;
+
+	*repsp = NULL;
+	*np = 0;
+	if (tmp_dir == NULL && (tmp_dir = getenv("TMPDIR")) == NULL)
+		tmp_dir = "/tmp";
+	if ((r = hoso_zipr_open(archive, lim, &zr, err)) != 0)
+		goto out;
+	for (i = 0; i < hoso_zipr_count(zr); i++) {
+		e = hoso_zipr_entry(zr, i);
+		if (strncmp(e->name, "data/", 5) != 0)
+			continue;
+		hoso_buf_reset(&tmp);
+		hoso_buf_reset(&prefix);
+		if ((r = hoso_buf_addf(&tmp, err, "%s/hoso-pdf-XXXXXX", tmp_dir)) != 0 ||
+		    (r = hoso_buf_addf(&prefix, err, "%s!%s", archive, e->name)) != 0)
+			goto out;
+		memset(&sp, 0, sizeof(sp));
+		if ((sp.fd = mkstemp(tmp.data)) < 0) {
+			r = hoso_err_sys(err, errno, _("%s: cannot create a temporary file"),
+			    tmp.data);
+			goto out;
+		}
+		hoso_err_clear(&ve);
+		r = hoso_zipr_read(zr, i, spill_write, &sp, &ve);
+		close(sp.fd);
+		if (r == 0 && sp.n == sizeof(sp.head) && memcmp(sp.head, "%PDF-", 5) == 0) {
+			got = NULL;
+			n_got = 0;
+			if (hoso_pades_verify(tmp.data, prefix.data, trust, &got, &n_got, &ve) != 0) {
+				memset(&one, 0, sizeof(one));
+				one.kind = "pdf-signature";
+				one.result = HOSO_VERIFY_ERROR;
+				one.err = ve;
+				if ((got = malloc(sizeof(*got))) == NULL ||
+				    (one.archive = strdup(prefix.data)) == NULL) {
+					free(got);
+					unlink(tmp.data);
+					r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+					goto out;
+				}
+				*got = one;
+				got->reason = got->err.msg;
+				n_got = 1;
+			}
+			r = take_reports(&all, &n_all, got, n_got, err);
+		} else {
+			r = 0;	/* not a PDF (or not readable: the archive checks say so) */
+		}
+		unlink(tmp.data);
+		if (r != 0)
+			goto out;
+	}
+	*repsp = all;
+	*np = n_all;
+	all = NULL;
+	n_all = 0;
+	r = 0;
+out:
+	hoso_pades_reports_free(all, n_all);
+	hoso_zipr_free(zr);
+	hoso_buf_free(&tmp);
+	hoso_buf_free(&prefix);
+	return r;
+}
