@@ -1,10 +1,12 @@
-/* stats - KPI counts of the one-stop registers (specs/register-csv.md), as text, CSV, JSON or XML. */
+/* stats - KPI counts of the one-stop registers (specs/register-csv.md), as text, CSV, JSON, XML or HTML. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -12,6 +14,7 @@
 #include "kpi.h"
 #include "register.h"
 #include "report.h"
+#include "report_html.h"
 #include "units.h"
 
 static const char *
@@ -35,7 +38,9 @@ usage_text(void)
 	    "      --lenient          skip bad rows, say how many and why\n"
 	    "      --target LIST      plans: online=80,signed=99 or online=tinh:90,xa:60\n"
 	    "                         (rates online, digitization, on_time, signed)\n"
-	    "  -f, --format FORMAT    text (default), csv, json or xml\n"
+	    "  -f, --format FORMAT    text (default), csv, json, xml, or html (a page\n"
+	    "                         with the table and charts, for a browser or print)\n"
+	    "      --title TEXT       the heading of the HTML report\n"
 	    "  -o, --output FILE      write the report to FILE (atomically), not stdout\n"
 	    "  -j, --jobs N           worker threads (default: number of CPUs)\n"
 	    "  -q, --quiet            only errors\n"
@@ -49,6 +54,7 @@ usage_text(void)
 
 enum {
 	OPT_MONTH = 256, OPT_FROM, OPT_TO, OPT_BY, OPT_AS_OF, OPT_DIRECT, OPT_LENIENT, OPT_TARGET,
+	OPT_TITLE,
 };
 
 static const struct option longopts[] = {
@@ -64,6 +70,7 @@ static const struct option longopts[] = {
 	{ "lenient", no_argument, NULL, OPT_LENIENT },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "format", required_argument, NULL, 'f' },
+	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -126,6 +133,29 @@ open_input(struct cli *c, const char *path, int *fd)
 	return 0;
 }
 
+/*
+ * What the HTML report needs from the environment: the language of the
+ * messages (lang="vi" under a vi locale) and the time it was made
+ * (SOURCE_DATE_EPOCH when set, for reproducible reports).
+ */
+static void
+html_context(struct hoso_report_opts *ro, char when[static 64])
+{
+	const char *loc = setlocale(LC_MESSAGES, NULL), *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = time(NULL);
+	struct tm tm;
+	long v;
+
+	ro->lang = loc != NULL && strncmp(loc, "vi", 2) == 0 && (loc[2] == '\0' || loc[2] == '_' ||
+	    loc[2] == '.') ? "vi" : "en";
+	if (sde != NULL && cli_parse_long(sde, 0, 253402300799L, &v))
+		now = (time_t)v;
+	when[0] = '\0';
+	if (localtime_r(&now, &tm) != NULL)
+		strftime(when, 64, "%Y-%m-%d %H:%M %z", &tm);
+	ro->generated = when[0] != '\0' ? when : NULL;
+}
+
 static const char *
 skip_reason(int reason)
 {
@@ -159,6 +189,7 @@ main(int argc, char **argv)
 	struct cli c;
 	const char **regs = NULL, *units_path = NULL, *output = NULL, *month = NULL;
 	const char *from_s = NULL, *to_s = NULL;
+	char when[64];
 	size_t n_regs = 0, i, skipped = 0;
 	int opt, status = CLI_EXIT_OK, fd, y, m;
 	bool have_res = false;
@@ -228,9 +259,14 @@ main(int argc, char **argv)
 				ro.format = HOSO_REPORT_JSON;
 			else if (strcmp(optarg, "xml") == 0)
 				ro.format = HOSO_REPORT_XML;
+			else if (strcmp(optarg, "html") == 0)
+				ro.format = HOSO_REPORT_HTML;
 			else
-				cli_usage_error(&c, _("--format is text, csv, json or xml, not '%s'"),
-				    optarg);
+				cli_usage_error(&c, _("--format is text, csv, json, xml or html, not "
+				    "'%s'"), optarg);
+			break;
+		case OPT_TITLE:
+			ro.title = optarg;
 			break;
 		case 'o':
 			output = optarg;
@@ -256,6 +292,11 @@ main(int argc, char **argv)
 	if (ko.by == 0)
 		ko.by = HOSO_KPI_BY_UNIT;
 	ko.log = &c.log;
+	if (ro.format == HOSO_REPORT_HTML) {
+		ko.trend_months = HOSO_REPORT_HTML_TREND_MONTHS;
+		html_context(&ro, when);
+		ro.units_label = units_path;
+	}
 
 	hoso_err_clear(&err);
 	if (units_path != NULL) {
