@@ -542,8 +542,8 @@ hoso_report_header(int kind, int i)
 }
 
 /* Columns on screen: one per code point (Vietnamese text is precomposed, NFC). */
-static size_t
-width(const char *s)
+size_t
+hoso_report_width(const char *s)
 {
 	size_t w = 0;
 
@@ -676,8 +676,8 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	}
 	for (i = 0; i < t.n_rows; i++)
 		for (j = 0; j < t.n_cols; j++)
-			if (width(t.cells[i * t.n_cols + j]) > w[j])
-				w[j] = width(t.cells[i * t.n_cols + j]);
+			if (hoso_report_width(t.cells[i * t.n_cols + j]) > w[j])
+				w[j] = hoso_report_width(t.cells[i * t.n_cols + j]);
 	hoso_register_date_str(o->from, from);
 	hoso_register_date_str(o->to, to);
 	if ((r = hoso_buf_addf(out, err, _("Period: %s to %s"), from, to)) != 0)
@@ -695,7 +695,7 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 			const char *s = t.cells[i * t.n_cols + j];
 			bool left = i == 0 || j < n_group;
 
-			pad = w[j] - width(s);
+			pad = w[j] - hoso_report_width(s);
 			if ((j > 0 && (r = hoso_buf_adds(out, "  ", err)) != 0))
 				goto out;
 			for (; !left && pad > 0; pad--)

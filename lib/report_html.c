@@ -146,18 +146,6 @@ ix(double v)
 	return v < 0 ? -(long)(-v + 0.5) : (long)(v + 0.5);
 }
 
-/* Code points (text is NFC, so one per letter a reader sees). */
-static size_t
-n_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* s escaped, cut to max code points with an ellipsis. */
 static void
 esc_cut(struct page *p, const char *s, size_t max)
@@ -166,7 +154,7 @@ esc_cut(struct page *p, const char *s, size_t max)
 
 	if (p->r != 0)
 		return;
-	if (n_chars(s) <= max) {
+	if (hoso_report_width(s) <= max) {
 		esc(p, s);
 		return;
 	}
@@ -256,7 +244,7 @@ legend(struct page *p, double x, double y, const char *colour, const char *dash,
 	putf(p, "<text x=\"%ld\" y=\"%ld\">", ix(x + 20), ix(y));
 	esc(p, text);
 	put(p, "</text>\n");
-	return x + 20 + 7.0 * (double)n_chars(text) + 24;
+	return x + 20 + 7.0 * (double)hoso_report_width(text) + 24;
 }
 
 /* "Title (2/5)" when a chart takes several pages. */
@@ -346,6 +334,15 @@ table_row(struct page *p, const struct hoso_kpi_row *row, bool total)
 	put(p, "</tr>\n");
 }
 
+/* A column's header: its spec name (for programs) and its header (for people). */
+static void
+col_head(struct page *p, const char *attrs, const char *name, const char *suffix, int kind, int i)
+{
+	putf(p, "<th%s scope=\"col\" data-col=\"%s%s\">", attrs, name, suffix);
+	esc(p, hoso_report_header(kind, i));
+	put(p, "</th>");
+}
+
 static void
 table(struct page *p)
 {
@@ -362,9 +359,7 @@ table(struct page *p)
 	for (g = 0; g < HOSO_REPORT_G_MAX; g++) {
 		if (!hoso_report_group_on(o, g))
 			continue;
-		putf(p, "<th rowspan=\"2\" scope=\"col\" data-col=\"%s\">", hoso_report_group_name(g));
-		esc(p, hoso_report_header(HOSO_REPORT_COL_GROUP, g));
-		put(p, "</th>");
+		col_head(p, " rowspan=\"2\"", hoso_report_group_name(g), "", HOSO_REPORT_COL_GROUP, g);
 		n_cols++;
 	}
 	for (k = 0; k < sizeof(bands) / sizeof(bands[0]); k++) {
@@ -381,23 +376,13 @@ table(struct page *p)
 		put(p, "</th>");
 	}
 	put(p, "</tr>\n<tr>");
-	for (i = 0; i < HOSO_KPI_N_COUNTS; i++) {
-		putf(p, "<th scope=\"col\" data-col=\"%s\">", hoso_kpi_count_name(i));
-		esc(p, hoso_report_header(HOSO_REPORT_COL_COUNT, i));
-		put(p, "</th>");
-	}
-	for (i = 0; i < HOSO_KPI_N_RATES; i++) {
-		putf(p, "<th scope=\"col\" data-col=\"%s\">", hoso_kpi_rate_name(i));
-		esc(p, hoso_report_header(HOSO_REPORT_COL_RATE, i));
-		put(p, "</th>");
-	}
-	for (i = 0; i < HOSO_KPI_N_RATES; i++) {
-		if (!hoso_report_rate_targeted(o, i))
-			continue;
-		putf(p, "<th scope=\"col\" data-col=\"%s_target\">", hoso_report_target_name(i));
-		esc(p, hoso_report_header(HOSO_REPORT_COL_TARGET, i));
-		put(p, "</th>");
-	}
+	for (i = 0; i < HOSO_KPI_N_COUNTS; i++)
+		col_head(p, "", hoso_kpi_count_name(i), "", HOSO_REPORT_COL_COUNT, i);
+	for (i = 0; i < HOSO_KPI_N_RATES; i++)
+		col_head(p, "", hoso_kpi_rate_name(i), "", HOSO_REPORT_COL_RATE, i);
+	for (i = 0; i < HOSO_KPI_N_RATES; i++)
+		if (hoso_report_rate_targeted(o, i))
+			col_head(p, "", hoso_report_target_name(i), "_target", HOSO_REPORT_COL_TARGET, i);
 	/* The paper form numbers its columns; people quote them ("cột 5"). */
 	put(p, "</tr>\n<tr class=\"colno\">");
 	n_cols += HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES + n_targets;
@@ -774,15 +759,14 @@ chart_trend(struct page *p)
 	put(p, "</svg>\n</figure>\n");
 
 	/* The same numbers as a table, for screen readers and for copying. */
-	put(p, "<table class=\"trend\">\n<thead><tr><th scope=\"col\" data-col=\"month\">");
-	esc(p, hoso_report_header(HOSO_REPORT_COL_GROUP, HOSO_REPORT_G_MONTH));
-	for (c = 0; c < 2; c++) {
-		putf(p, "</th><th scope=\"col\" data-col=\"%s\">", hoso_kpi_count_name(trend_counts[c]));
-		esc(p, hoso_report_header(HOSO_REPORT_COL_COUNT, trend_counts[c]));
-	}
-	putf(p, "</th><th scope=\"col\" data-col=\"%s\">", hoso_kpi_rate_name(HOSO_KPI_ONLINE_RATE));
-	esc(p, hoso_report_header(HOSO_REPORT_COL_RATE, HOSO_KPI_ONLINE_RATE));
-	put(p, "</th></tr></thead>\n<tbody>\n");
+	put(p, "<table class=\"trend\">\n<thead><tr>");
+	col_head(p, "", "month", "", HOSO_REPORT_COL_GROUP, HOSO_REPORT_G_MONTH);
+	for (c = 0; c < 2; c++)
+		col_head(p, "", hoso_kpi_count_name(trend_counts[c]), "", HOSO_REPORT_COL_COUNT,
+		    trend_counts[c]);
+	col_head(p, "", hoso_kpi_rate_name(HOSO_KPI_ONLINE_RATE), "", HOSO_REPORT_COL_RATE,
+	    HOSO_KPI_ONLINE_RATE);
+	put(p, "</tr></thead>\n<tbody>\n");
 	for (i = 0; i < n; i++) {
 		const struct hoso_kpi_row *row = &res->trend[i];
 
