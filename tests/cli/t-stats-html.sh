@@ -307,6 +307,7 @@ else
 		--no-first-run --hide-scrollbars --screenshot="$PWD/shot.png" --window-size=1280,2000 \
 		"file://$PWD/b.html" >browser.log 2>&1
 	check "chromium wrote a screenshot" [ -s shot.png ]
+	[ -s shot.png ] || tail -n 5 browser.log | sed 's/^/#   /'
 	check "the screenshot is 1280x2000" [ "$(identify -format '%wx%h' shot.png 2>/dev/null)" = 1280x2000 ]
 	sd=$(convert shot.png -colorspace Gray -format '%[fx:standard_deviation]' info: 2>/dev/null)
 	colours=$(convert shot.png -format '%k' info: 2>/dev/null)
