@@ -814,7 +814,7 @@ trend_add(struct trend *t, const struct rec *x, uint16_t from, uint16_t to, unsi
 	}
 }
 
-/* The months into res, from the first one (before the period) with anything received or resolved. */
+/* The months into res, from the first one in which anything was received or resolved. */
 static int
 trend_fill(const struct trend *t, unsigned m_first, struct hoso_kpi_result *res,
     struct hoso_err *err)

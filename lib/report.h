@@ -1,4 +1,7 @@
-/* report.h - the stats report as text, CSV, JSON, XML or HTML (specs/register-csv.md, "Machine-readable output"). */
+/*
+ * report.h - the stats report as text, CSV, JSON, XML or HTML (specs/register-csv.md,
+ * "Machine-readable output"), and the columns every format shares.
+ */
 #ifndef HOSO_REPORT_H
 #define HOSO_REPORT_H
 

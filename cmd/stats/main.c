@@ -1,4 +1,4 @@
-/* stats - KPI counts of the one-stop registers (specs/register-csv.md), as text, CSV, JSON, XML or HTML. */
+/* stats - KPI counts of one-stop registers (specs/register-csv.md): text, CSV, JSON, XML, HTML. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -1,4 +1,4 @@
-/* test_report_html.c - the HTML report: text from outside is escaped, charts page and numbers hold. */
+/* test_report_html.c - the HTML report: outside text is escaped, charts paginate, numbers hold. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
