@@ -412,6 +412,23 @@ table(struct page *p)
 	put(p, "</p>\n</section>\n");
 }
 
+/* ---- charts of the table's rows ---- */
+
+/* Open a chart's section; false (and the section closed) when the table has no rows. */
+static bool
+chart_section(struct page *p, const char *id, const char *heading)
+{
+	putf(p, "<section id=\"%s\" class=\"chart\">\n<h2>", id);
+	esc(p, heading);
+	put(p, "</h2>\n");
+	if (p->res->n_rows > 0)
+		return true;
+	put(p, "<p>");
+	esc(p, _("No rows to chart."));
+	put(p, "</p>\n</section>\n");
+	return false;
+}
+
 /* ---- chart (a): online and paper received, per row ---- */
 
 static int
@@ -433,15 +450,8 @@ chart_channels(struct page *p)
 	double y, w_on, w_paper, x;
 	int height;
 
-	put(p, "<section id=\"channels\" class=\"chart\">\n<h2>");
-	esc(p, _("Dossiers received online and on paper"));
-	put(p, "</h2>\n");
-	if (n == 0) {
-		put(p, "<p>");
-		esc(p, _("No rows to chart."));
-		put(p, "</p>\n</section>\n");
+	if (!chart_section(p, "channels", _("Dossiers received online and on paper")))
 		return;
-	}
 	/*
 	 * With roll-up a province's row holds all its communes: one scale for all
 	 * would leave the communes as slivers. Rows of one level share a scale.
@@ -524,15 +534,9 @@ chart_rates(struct page *p)
 	double y, px, x, end;
 	int height, r, t, bottom;
 
-	put(p, "<section id=\"rates\" class=\"chart\">\n<h2>");
-	esc(p, o->targets != NULL ? _("Rates against the plans") : _("Rates"));
-	put(p, "</h2>\n");
-	if (n == 0) {
-		put(p, "<p>");
-		esc(p, _("No rows to chart."));
-		put(p, "</p>\n</section>\n");
+	if (!chart_section(p, "rates", o->targets != NULL ? _("Rates against the plans") :
+	    _("Rates")))
 		return;
-	}
 	n_pages = (n + per - 1) / per;
 	for (first = 0; first < n; first += per) {
 		size_t count = n - first < per ? n - first : per;

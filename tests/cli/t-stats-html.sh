@@ -284,6 +284,12 @@ check "the same input and time give the same bytes" cmp s1.html s2.html
 run python3 check.py offline s1.html
 check "the small page is offline too" [ "$rc" -eq 0 ]
 
+# --- nothing to chart ---
+printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,ngay_ket_thuc\nA,U1,1,2025-03-02,2025-03-03\n' >done.csv
+expect_exit 0 "html of a period with no rows (--direct)" stats -q -r done.csv --month 2030-01 --direct -f html -o empty.html
+check "the empty page is well-formed" xmllint --noout empty.html
+check "both bar charts say there is nothing to chart" [ "$(grep -c 'No rows to chart.' empty.html)" -eq 2 ]
+
 # --- the command line ---
 expect_exit 2 "an unknown format is a usage error" stats -r reg.csv --month 2025-03 -f pdf
 contains "the message lists html" "$errout" "text, csv, json, xml or html"
