@@ -298,7 +298,8 @@ table_row(struct page *p, const struct hoso_kpi_row *row, bool total)
 	for (g = 0; g < HOSO_REPORT_G_MAX; g++) {
 		if (!hoso_report_group_on(o, g))
 			continue;
-		put(p, total || g == HOSO_REPORT_G_UNIT_NAME ? "<th scope=\"row\">" : "<td>");
+		put(p, total || g == HOSO_REPORT_G_UNIT_NAME ? "<th scope=\"row\">" :
+		    g == HOSO_REPORT_G_UNIT ? "<td>" : "<td class=\"g\">");
 		if (total) {
 			/* As the text table: TOTAL under the unit, or under every group column. */
 			if (g == HOSO_REPORT_G_UNIT || !hoso_report_group_on(o, HOSO_REPORT_G_UNIT))
@@ -807,9 +808,10 @@ static const char css[] =
 	"table{border-collapse:collapse;font-size:12px}\n"
 	"th,td{border:1px solid #8a8a8a;padding:2px 5px}\n"
 	"thead th{background:#e8edf3;font-weight:600;vertical-align:bottom}\n"
-	"tbody th,tfoot th{text-align:left;font-weight:normal;white-space:nowrap}\n"
-	"tbody td,tfoot td{white-space:nowrap}\n"
-	"td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"tbody th,tfoot th{text-align:left;font-weight:normal}\n"
+	"tbody th{min-width:11em}\n"
+	"td.g{min-width:8em}\n"
+	"td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
 	"tr.colno th{font-weight:normal;font-style:italic;font-size:11px;text-align:center}\n"
 	"tr.total td,tr.total th{font-weight:700;background:#f2f2f2}\n"
 	"tr.lv-tinh td,tr.lv-tinh th{font-weight:600;background:#fafafa}\n"
