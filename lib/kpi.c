@@ -1256,6 +1256,84 @@ add_zero_units(const struct hoso_kpi *k, struct groups *out, struct hoso_err *er
 	return r;
 }
 
+/* ---- the trend by month (HTML report) ---- */
+
+struct trend {
+	unsigned first;			/* month of c[0] */
+	size_t n;
+	uint64_t (*c)[HOSO_KPI_N_COUNTS];
+};
+
+/* Months m_last - trend_months + 1 (or m_first when earlier) .. m_last, not before 2000-01. */
+static int
+trend_init(const struct hoso_kpi *k, unsigned m_first, unsigned m_last, struct trend *t,
+    struct hoso_err *err)
+{
+	unsigned want = k->o.trend_months;
+
+	t->first = m_first;
+	if (m_last - m_first + 1 < want)
+		t->first = m_last + 1 >= want ? m_last + 1 - want : 0;
+	t->n = m_last - t->first + 1;
+	if ((t->c = calloc(t->n, sizeof(*t->c))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	return 0;
+}
+
+/*
+ * One dossier into every month of the trend it concerns: each month is a
+ * period of its own, cut to [from, to] inside the report's period as --by
+ * month cuts it, whole before it.
+ */
+static void
+trend_add(struct trend *t, const struct rec *x, uint16_t from, uint16_t to, unsigned m_first)
+{
+	uint64_t c[HOSO_KPI_N_COUNTS];
+	unsigned m = month_of(x->recv), last = t->first + (unsigned)t->n - 1;
+	int32_t lo, hi;
+	int i;
+
+	if (x->recv > to)
+		return;
+	for (m = m > t->first ? m : t->first; m <= last; m++) {
+		lo = hoso_register_day(2000 + (int)m / 12, (int)m % 12 + 1, 1) - DAY_BASE;
+		hi = hoso_register_day(2000 + (int)(m + 1) / 12, (int)(m + 1) % 12 + 1, 1) - DAY_BASE - 1;
+		if (m >= m_first && lo < from)
+			lo = from;
+		if (hi > to)
+			hi = to;
+		if (x->done != REC_NONE && x->done < lo)
+			break;
+		memset(c, 0, sizeof(c));
+		if (count_one(x, (uint16_t)lo, (uint16_t)hi, c))
+			for (i = 0; i < HOSO_KPI_N_COUNTS; i++)
+				t->c[m - t->first][i] += c[i];
+	}
+}
+
+/* The months into res, from the first one in which anything was received or resolved. */
+static int
+trend_fill(const struct trend *t, unsigned m_first, struct hoso_kpi_result *res,
+    struct hoso_err *err)
+{
+	size_t skip = 0, i;
+
+	while (skip < t->n && t->first + skip < m_first && t->c[skip][HOSO_KPI_RECEIVED] == 0 &&
+	    t->c[skip][HOSO_KPI_RESOLVED] == 0)
+		skip++;
+	if ((res->trend = calloc(t->n - skip, sizeof(*res->trend))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	for (i = skip; i < t->n; i++) {
+		struct hoso_kpi_row *row = &res->trend[i - skip];
+
+		row->month = 24000 + (int)(t->first + i);
+		row->level_id = HOSO_LEVEL_NONE;
+		memcpy(row->counts, t->c[i], sizeof(row->counts));
+	}
+	res->n_trend = t->n - skip;
+	return 0;
+}
+
 int
 hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err *err)
 {
@@ -1265,6 +1343,7 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	uint16_t from, to, *by_rank = NULL;
 	unsigned by = k->o.by, m, m_first, m_last;
 	uint64_t c[N_ALL];
+	struct trend trend = { 0, 0, NULL };
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -1275,6 +1354,8 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	k->o.to = to;
 	m_first = month_of(from);
 	m_last = month_of(to);
+	if (k->o.trend_months > 0 && (r = trend_init(k, m_first, m_last, &trend, err)) != 0)
+		goto out;
 	if ((map = malloc((n_units ? n_units : 1) * sizeof(*map))) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
@@ -1291,6 +1372,8 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		unsigned unit = map[x->unit];
 		unsigned field = by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE;
 
+		if (trend.c != NULL)
+			trend_add(&trend, x, from, to, m_first);
 		memset(c, 0, sizeof(c));
 		if (!count_one(x, from, to, c))
 			continue;
@@ -1364,6 +1447,8 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	}
 	for (i = 0; i < out.n; i++)
 		fill_row(k, &out.v[i], by_rank, &res->rows[i]);
+	if (trend.c != NULL && (r = trend_fill(&trend, m_first, res, err)) != 0)
+		goto out;
 	res->n_rows = out.n;
 	res->total.month = -1;
 	res->rows_read = k->rows_read;
@@ -1384,6 +1469,7 @@ out:
 	k->o.to = DAY_BASE + to;
 	free(map);
 	free(by_rank);
+	free(trend.c);
 	groups_free(&base);
 	groups_free(&out);
 	if (r != 0)
@@ -1397,4 +1483,7 @@ hoso_kpi_result_free(struct hoso_kpi_result *res)
 	free(res->rows);
 	res->rows = NULL;
 	res->n_rows = 0;
+	free(res->trend);
+	res->trend = NULL;
+	res->n_trend = 0;
 }

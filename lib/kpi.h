@@ -58,6 +58,7 @@ struct hoso_kpi_opts {
 	size_t block_size;	/* register reads; 0: 1 MiB */
 	size_t max_row;		/* 0: 1 MiB */
 	const struct hoso_log *log;
+	unsigned trend_months;	/* > 0: count res->trend too (the HTML report's trend chart) */
 };
 
 /* One row of the report. Strings belong to the kpi and units; NULL where not grouped by. */
@@ -87,6 +88,16 @@ struct hoso_kpi_result {
 	uint64_t store_matched;		/* of those, also in a register (matched by code) */
 	uint64_t store_unplaced;	/* with no unit or date known: in no row, not in the total */
 	uint64_t store_bad;		/* whose dossier.xml or ocr/fields.xml could not be read */
+	/*
+	 * With opts.trend_months: all units together, month by month, oldest first,
+	 * over the trend_months months that end with the period's last month (the
+	 * whole period when it is longer), less the leading months before the
+	 * period in which nothing was received or resolved. Months of the period are
+	 * cut to it as with --by month (so they equal its total rows); earlier
+	 * months are whole. NULL otherwise.
+	 */
+	struct hoso_kpi_row *trend;
+	size_t n_trend;
 };
 
 struct hoso_kpi;

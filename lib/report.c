@@ -1,7 +1,8 @@
 /*
  * report.c - the stats report (specs/register-csv.md, "Machine-readable output"):
  * CSV with exactly the spec's columns, JSON and XML with the same names, and an
- * aligned text table with translated headers for people.
+ * aligned text table with translated headers for people. It owns the columns
+ * (names, headers, targets) that every format shares; HTML is in report_html.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "i18n.h"
 #include "register.h"
 #include "report.h"
+#include "report_html.h"
 #include "xml.h"
 
 static const char *const target_names[HOSO_KPI_N_RATES] = {
@@ -18,6 +20,12 @@ static const char *const target_names[HOSO_KPI_N_RATES] = {
 };
 
 static const char *const level_keys[4] = { "", "tinh", "huyen", "xa" };
+
+const char *
+hoso_report_target_name(int r)
+{
+	return r >= 0 && r < HOSO_KPI_N_RATES ? target_names[r] : "?";
+}
 
 /* "80", "92.5" -> tenths; false when not a percentage with one decimal at most. */
 static bool
@@ -97,8 +105,8 @@ bad:
 }
 
 /* The plan for rate r on a row, or -1. */
-static int
-target_for(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, int r)
+int
+hoso_report_target_for(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, int r)
 {
 	if (o->targets == NULL)
 		return -1;
@@ -107,8 +115,8 @@ target_for(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, int
 	return o->targets->all[r];
 }
 
-static bool
-rate_targeted(const struct hoso_report_opts *o, int r)
+bool
+hoso_report_rate_targeted(const struct hoso_report_opts *o, int r)
 {
 	int l;
 
@@ -122,20 +130,26 @@ rate_targeted(const struct hoso_report_opts *o, int r)
 
 /* ---- cells ---- */
 
-enum { G_UNIT, G_UNIT_NAME, G_LEVEL, G_FIELD, G_MONTH, G_MAX };
+static const char *const group_names[HOSO_REPORT_G_MAX] = {
+	"unit", "unit_name", "level", "field", "month",
+};
 
-static const char *const group_names[G_MAX] = { "unit", "unit_name", "level", "field", "month" };
+const char *
+hoso_report_group_name(int g)
+{
+	return g >= 0 && g < HOSO_REPORT_G_MAX ? group_names[g] : "?";
+}
 
-static bool
-group_on(const struct hoso_report_opts *o, int g)
+bool
+hoso_report_group_on(const struct hoso_report_opts *o, int g)
 {
 	switch (g) {
-	case G_UNIT:
-	case G_UNIT_NAME:
+	case HOSO_REPORT_G_UNIT:
+	case HOSO_REPORT_G_UNIT_NAME:
 		return (o->by & HOSO_KPI_BY_UNIT) != 0;
-	case G_LEVEL:
+	case HOSO_REPORT_G_LEVEL:
 		return (o->by & HOSO_KPI_BY_LEVEL) != 0;
-	case G_FIELD:
+	case HOSO_REPORT_G_FIELD:
 		return (o->by & HOSO_KPI_BY_FIELD) != 0;
 	default:
 		return (o->by & HOSO_KPI_BY_MONTH) != 0;
@@ -143,8 +157,8 @@ group_on(const struct hoso_report_opts *o, int g)
 }
 
 /* Group cell g of a row into b (reset first); the total row says TOTAL. */
-static int
-group_cell(const struct hoso_kpi_row *row, bool total, int g, struct hoso_buf *b,
+int
+hoso_report_group_cell(const struct hoso_kpi_row *row, bool total, int g, struct hoso_buf *b,
     struct hoso_err *err)
 {
 	const char *s = NULL;
@@ -153,16 +167,16 @@ group_cell(const struct hoso_kpi_row *row, bool total, int g, struct hoso_buf *b
 	if (total)
 		return hoso_buf_adds(b, "TOTAL", err);
 	switch (g) {
-	case G_UNIT:
+	case HOSO_REPORT_G_UNIT:
 		s = row->unit;
 		break;
-	case G_UNIT_NAME:
+	case HOSO_REPORT_G_UNIT_NAME:
 		s = row->unit_name;
 		break;
-	case G_LEVEL:
+	case HOSO_REPORT_G_LEVEL:
 		s = row->level;
 		break;
-	case G_FIELD:
+	case HOSO_REPORT_G_FIELD:
 		s = row->field;
 		break;
 	default:
@@ -208,10 +222,10 @@ csv_row(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, bool t
 	uint64_t tenths;
 	int g, i, t, r = 0;
 
-	for (g = 0; g < G_MAX && r == 0; g++) {
-		if (!group_on(o, g))
+	for (g = 0; g < HOSO_REPORT_G_MAX && r == 0; g++) {
+		if (!hoso_report_group_on(o, g))
 			continue;
-		if ((r = group_cell(row, total, g, &cell, err)) == 0)
+		if ((r = hoso_report_group_cell(row, total, g, &cell, err)) == 0)
 			r = csv_cell(out, hoso_buf_str(&cell), first, err);
 		first = false;
 	}
@@ -227,9 +241,9 @@ csv_row(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, bool t
 	}
 	/* With --target, two more columns per planned rate: the plan and whether it is met. */
 	for (i = 0; i < HOSO_KPI_N_RATES && r == 0; i++) {
-		if (!rate_targeted(o, i))
+		if (!hoso_report_rate_targeted(o, i))
 			continue;
-		t = target_for(o, row, i);
+		t = hoso_report_target_for(o, row, i);
 		num[0] = '\0';
 		if (t >= 0)
 			snprintf(num, sizeof(num), "%d.%d", t / 10, t % 10);
@@ -258,8 +272,8 @@ write_csv(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	size_t i;
 	int g, r = 0;
 
-	for (g = 0; g < G_MAX && r == 0; g++) {
-		if (!group_on(o, g))
+	for (g = 0; g < HOSO_REPORT_G_MAX && r == 0; g++) {
+		if (!hoso_report_group_on(o, g))
 			continue;
 		r = csv_cell(out, group_names[g], first, err);
 		first = false;
@@ -271,7 +285,7 @@ write_csv(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	for (i = 0; i < HOSO_KPI_N_RATES && r == 0; i++)
 		r = csv_cell(out, hoso_kpi_rate_name((int)i), false, err);
 	for (i = 0; i < HOSO_KPI_N_RATES && r == 0; i++)
-		if (rate_targeted(o, (int)i) && (r = hoso_buf_addf(out, err, ",%s_target,%s_met",
+		if (hoso_report_rate_targeted(o, (int)i) && (r = hoso_buf_addf(out, err, ",%s_target,%s_met",
 		    target_names[i], target_names[i])) != 0)
 			break;
 	for (i = 0; o->store && i < HOSO_KPI_N_STORE_COLUMNS && r == 0; i++)
@@ -316,10 +330,10 @@ json_row(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, bool 
 	uint64_t tenths;
 	int g, i, t, r = hoso_buf_adds(out, "{", err);
 
-	for (g = 0; g < G_MAX && r == 0; g++) {
-		if (!group_on(o, g))
+	for (g = 0; g < HOSO_REPORT_G_MAX && r == 0; g++) {
+		if (!hoso_report_group_on(o, g))
 			continue;
-		if ((r = group_cell(row, total, g, &cell, err)) != 0 ||
+		if ((r = hoso_report_group_cell(row, total, g, &cell, err)) != 0 ||
 		    (r = hoso_buf_addf(out, err, "%s\"%s\": ", sep, group_names[g])) != 0)
 			break;
 		r = json_str(out, hoso_buf_str(&cell), err);
@@ -347,7 +361,7 @@ json_row(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, bool 
 		r = hoso_buf_adds(out, ", \"targets\": {", err);
 		sep = "";
 		for (i = 0; i < HOSO_KPI_N_RATES && r == 0; i++) {
-			if ((t = target_for(o, row, i)) < 0)
+			if ((t = hoso_report_target_for(o, row, i)) < 0)
 				continue;
 			r = hoso_buf_addf(out, err, "%s\"%s\": {\"target\": %d.%d, \"met\": %s}", sep,
 			    target_names[i], t / 10, t % 10,
@@ -379,8 +393,8 @@ write_json(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	r = hoso_buf_addf(out, err, "{\n  \"from\": \"%s\",\n  \"to\": \"%s\",\n  \"as_of\": %s%s%s,\n"
 	    "  \"direct\": %s,\n  \"by\": [", from, to, o->has_as_of ? "\"" : "",
 	    o->has_as_of ? asof : "null", o->has_as_of ? "\"" : "", o->direct ? "true" : "false");
-	for (g = 0; g < G_MAX && r == 0; g++) {
-		if (g == G_UNIT_NAME || !group_on(o, g))
+	for (g = 0; g < HOSO_REPORT_G_MAX && r == 0; g++) {
+		if (g == HOSO_REPORT_G_UNIT_NAME || !hoso_report_group_on(o, g))
 			continue;
 		r = hoso_buf_addf(out, err, "%s\"%s\"", sep, group_names[g]);
 		sep = ", ";
@@ -419,10 +433,10 @@ xml_row(struct hoso_xmlw *w, const struct hoso_report_opts *o, const struct hoso
 
 	if ((r = hoso_xmlw_start(w, total ? "total" : "row", err)) != 0)
 		goto out;
-	for (g = 0; g < G_MAX && !total; g++) {
-		if (!group_on(o, g))
+	for (g = 0; g < HOSO_REPORT_G_MAX && !total; g++) {
+		if (!hoso_report_group_on(o, g))
 			continue;
-		if ((r = group_cell(row, total, g, &cell, err)) != 0 ||
+		if ((r = hoso_report_group_cell(row, total, g, &cell, err)) != 0 ||
 		    (r = hoso_xmlw_attr(w, group_names[g], hoso_buf_str(&cell), err)) != 0)
 			goto out;
 	}
@@ -443,7 +457,7 @@ xml_row(struct hoso_xmlw *w, const struct hoso_report_opts *o, const struct hoso
 			goto out;
 	}
 	for (i = 0; i < HOSO_KPI_N_RATES; i++) {
-		if ((t = target_for(o, row, i)) < 0)
+		if ((t = hoso_report_target_for(o, row, i)) < 0)
 			continue;
 		if ((r = hoso_xmlw_start(w, "target", err)) != 0 ||
 		    (r = hoso_xmlw_attr(w, "rate", target_names[i], err)) != 0 ||
@@ -471,8 +485,8 @@ write_xml(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	size_t i;
 	int g, r;
 
-	for (g = 0; g < G_MAX; g++)
-		if (g != G_UNIT_NAME && group_on(o, g) &&
+	for (g = 0; g < HOSO_REPORT_G_MAX; g++)
+		if (g != HOSO_REPORT_G_UNIT_NAME && hoso_report_group_on(o, g) &&
 		    (r = hoso_buf_addf(&by, err, "%s%s", by.len ? "," : "", group_names[g])) != 0)
 			goto out;
 	if ((r = hoso_xmlw_new(&w, err)) != 0 || (r = hoso_xmlw_start(w, "stats", err)) != 0)
@@ -514,7 +528,7 @@ out:
 
 /* ---- text ---- */
 
-static const char *const group_headers[G_MAX] = {
+static const char *const group_headers[HOSO_REPORT_G_MAX] = {
 	N_("Unit"), N_("Name"), N_("Level"), N_("Field"), N_("Month"),
 };
 
@@ -538,9 +552,24 @@ static const char *const store_headers[HOSO_KPI_N_STORE_COLUMNS] = {
 	N_("Fields to review"), N_("Archives signed"),
 };
 
+const char *
+hoso_report_header(int kind, int i)
+{
+	switch (kind) {
+	case HOSO_REPORT_COL_GROUP:
+		return i >= 0 && i < HOSO_REPORT_G_MAX ? _(group_headers[i]) : "?";
+	case HOSO_REPORT_COL_COUNT:
+		return i >= 0 && i < HOSO_KPI_N_COUNTS ? _(count_headers[i]) : "?";
+	case HOSO_REPORT_COL_RATE:
+		return i >= 0 && i < HOSO_KPI_N_RATES ? _(rate_headers[i]) : "?";
+	default:
+		return i >= 0 && i < HOSO_KPI_N_RATES ? _(target_headers[i]) : "?";
+	}
+}
+
 /* Columns on screen: one per code point (Vietnamese text is precomposed, NFC). */
-static size_t
-width(const char *s)
+size_t
+hoso_report_width(const char *s)
 {
 	size_t w = 0;
 
@@ -594,19 +623,19 @@ text_row(struct table *t, size_t *n, const struct hoso_report_opts *o,
 	uint64_t tenths;
 	int g, i, tg, r = 0;
 
-	for (g = 0; g < G_MAX + HOSO_KPI_N_COUNTS + 2 * HOSO_KPI_N_RATES && r == 0; g++) {
+	for (g = 0; g < HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS + 2 * HOSO_KPI_N_RATES && r == 0; g++) {
 		hoso_buf_reset(&cell);
-		if (g < G_MAX) {
-			if (!group_on(o, g))
+		if (g < HOSO_REPORT_G_MAX) {
+			if (!hoso_report_group_on(o, g))
 				continue;
 			if (total)
-				r = hoso_buf_adds(&cell, g == 0 || !group_on(o, 0) ? _("TOTAL") : "", err);
+				r = hoso_buf_adds(&cell, g == 0 || !hoso_report_group_on(o, 0) ? _("TOTAL") : "", err);
 			else
-				r = group_cell(row, false, g, &cell, err);
-		} else if (g < G_MAX + HOSO_KPI_N_COUNTS) {
-			r = hoso_buf_addf(&cell, err, "%" PRIu64, row->counts[g - G_MAX]);
-		} else if (g < G_MAX + HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES) {
-			i = g - G_MAX - HOSO_KPI_N_COUNTS;
+				r = hoso_report_group_cell(row, false, g, &cell, err);
+		} else if (g < HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS) {
+			r = hoso_buf_addf(&cell, err, "%" PRIu64, row->counts[g - HOSO_REPORT_G_MAX]);
+		} else if (g < HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES) {
+			i = g - HOSO_REPORT_G_MAX - HOSO_KPI_N_COUNTS;
 			if (hoso_kpi_rate(row->counts, i, &tenths)) {
 				rate_str(tenths, num, sizeof(num));
 				r = hoso_buf_adds(&cell, num, err);
@@ -614,10 +643,10 @@ text_row(struct table *t, size_t *n, const struct hoso_report_opts *o,
 				r = hoso_buf_adds(&cell, "\xe2\x80\x94", err);	/* — where the base is 0 */
 			}
 		} else {
-			i = g - G_MAX - HOSO_KPI_N_COUNTS - HOSO_KPI_N_RATES;
-			if (!rate_targeted(o, i))
+			i = g - HOSO_REPORT_G_MAX - HOSO_KPI_N_COUNTS - HOSO_KPI_N_RATES;
+			if (!hoso_report_rate_targeted(o, i))
 				continue;
-			if ((tg = target_for(o, row, i)) >= 0 && hoso_kpi_rate(row->counts, i, &tenths))
+			if ((tg = hoso_report_target_for(o, row, i)) >= 0 && hoso_kpi_rate(row->counts, i, &tenths))
 				r = hoso_buf_addf(&cell, err, "%d.%d %s", tg / 10, tg % 10,
 				    tenths >= (uint64_t)tg ? _("met") : _("not met"));
 			else if (tg >= 0)
@@ -645,18 +674,24 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	int g, r = 0;
 
 	/* Header row: the column count follows from it. */
-	for (g = 0; g < G_MAX + HOSO_KPI_N_COUNTS + 2 * HOSO_KPI_N_RATES && r == 0; g++) {
+	for (g = 0; g < HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS + 2 * HOSO_KPI_N_RATES && r == 0; g++) {
 		const char *h;
 
-		if (g < G_MAX && !group_on(o, g))
+		if (g < HOSO_REPORT_G_MAX && !hoso_report_group_on(o, g))
 			continue;
-		if (g >= G_MAX + HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES &&
-		    !rate_targeted(o, g - G_MAX - HOSO_KPI_N_COUNTS - HOSO_KPI_N_RATES))
+		if (g >= HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES &&
+		    !hoso_report_rate_targeted(o, g - HOSO_REPORT_G_MAX - HOSO_KPI_N_COUNTS - HOSO_KPI_N_RATES))
 			continue;
-		h = g < G_MAX ? _(group_headers[g]) : g < G_MAX + HOSO_KPI_N_COUNTS ?
-		    _(count_headers[g - G_MAX]) : g < G_MAX + HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES ?
-		    _(rate_headers[g - G_MAX - HOSO_KPI_N_COUNTS]) :
-		    _(target_headers[g - G_MAX - HOSO_KPI_N_COUNTS - HOSO_KPI_N_RATES]);
+		if (g < HOSO_REPORT_G_MAX)
+			h = hoso_report_header(HOSO_REPORT_COL_GROUP, g);
+		else if (g < HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS)
+			h = hoso_report_header(HOSO_REPORT_COL_COUNT, g - HOSO_REPORT_G_MAX);
+		else if (g < HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES)
+			h = hoso_report_header(HOSO_REPORT_COL_RATE,
+			    g - HOSO_REPORT_G_MAX - HOSO_KPI_N_COUNTS);
+		else
+			h = hoso_report_header(HOSO_REPORT_COL_TARGET,
+			    g - HOSO_REPORT_G_MAX - HOSO_KPI_N_COUNTS - HOSO_KPI_N_RATES);
 		if ((r = table_cell(&t, 0, &n, h, err)) != 0)
 			goto out;
 	}
@@ -665,8 +700,8 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 			goto out;
 	t.n_cols = n;
 	t.n_rows = 1;
-	for (g = 0; g < G_MAX; g++)
-		n_group += group_on(o, g);
+	for (g = 0; g < HOSO_REPORT_G_MAX; g++)
+		n_group += hoso_report_group_on(o, g);
 	for (i = 0; i <= res->n_rows; i++) {
 		n = 0;
 		if ((r = text_row(&t, &n, o, i < res->n_rows ? &res->rows[i] : &res->total,
@@ -680,8 +715,8 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	}
 	for (i = 0; i < t.n_rows; i++)
 		for (j = 0; j < t.n_cols; j++)
-			if (width(t.cells[i * t.n_cols + j]) > w[j])
-				w[j] = width(t.cells[i * t.n_cols + j]);
+			if (hoso_report_width(t.cells[i * t.n_cols + j]) > w[j])
+				w[j] = hoso_report_width(t.cells[i * t.n_cols + j]);
 	hoso_register_date_str(o->from, from);
 	hoso_register_date_str(o->to, to);
 	if ((r = hoso_buf_addf(out, err, _("Period: %s to %s"), from, to)) != 0)
@@ -699,7 +734,7 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 			const char *s = t.cells[i * t.n_cols + j];
 			bool left = i == 0 || j < n_group;
 
-			pad = w[j] - width(s);
+			pad = w[j] - hoso_report_width(s);
 			if ((j > 0 && (r = hoso_buf_adds(out, "  ", err)) != 0))
 				goto out;
 			for (; !left && pad > 0; pad--)
@@ -736,6 +771,8 @@ hoso_report_write(const struct hoso_kpi_result *res, const struct hoso_report_op
 		return write_json(res, o, out, err);
 	case HOSO_REPORT_XML:
 		return write_xml(res, o, out, err);
+	case HOSO_REPORT_HTML:
+		return hoso_report_html_write(res, o, out, err);
 	default:
 		return write_text(res, o, out, err);
 	}

@@ -1,8 +1,12 @@
-/* report.h - the stats report as text, CSV, JSON or XML (specs/register-csv.md, "Machine-readable output"). */
+/*
+ * report.h - the stats report as text, CSV, JSON, XML or HTML (specs/register-csv.md,
+ * "Machine-readable output"), and the columns every format shares.
+ */
 #ifndef HOSO_REPORT_H
 #define HOSO_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -14,6 +18,7 @@ enum hoso_report_format {
 	HOSO_REPORT_CSV,
 	HOSO_REPORT_JSON,
 	HOSO_REPORT_XML,
+	HOSO_REPORT_HTML,
 };
 
 /* Plans per rate, in tenths of a percent; -1 where none. level[] is indexed by enum hoso_level. */
@@ -31,6 +36,11 @@ struct hoso_report_opts {
 	int32_t as_of;
 	const struct hoso_report_targets *targets;	/* NULL: none */
 	bool store;			/* --store: the store's columns after the rest */
+	/* HTML only (the front-end knows them; NULL where unknown): */
+	const char *lang;		/* BCP 47 language of the translated text, e.g. "vi" */
+	const char *title;		/* heading; NULL: a generic one */
+	const char *units_label;	/* the units file, NULL when units come from the registers */
+	const char *generated;		/* when the report was made, as the reader should see it */
 };
 
 /*
@@ -43,5 +53,34 @@ int hoso_report_parse_targets(const char *spec, struct hoso_report_targets *t,
 /* Append the report to out. Text headers are translated (gettext); the rest is not. */
 int hoso_report_write(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
     struct hoso_buf *out, struct hoso_err *err);
+
+/* ---- the columns every format shares (report.c), for the writers in report_*.c ---- */
+
+/* Group columns, in report order. */
+enum {
+	HOSO_REPORT_G_UNIT, HOSO_REPORT_G_UNIT_NAME, HOSO_REPORT_G_LEVEL, HOSO_REPORT_G_FIELD,
+	HOSO_REPORT_G_MONTH, HOSO_REPORT_G_MAX
+};
+
+/* Kinds of columns for hoso_report_header. */
+enum { HOSO_REPORT_COL_GROUP, HOSO_REPORT_COL_COUNT, HOSO_REPORT_COL_RATE, HOSO_REPORT_COL_TARGET };
+
+/* True when group column g is in the report. */
+bool hoso_report_group_on(const struct hoso_report_opts *o, int g);
+/* The spec's name of group column g ("unit", "unit_name", ...). */
+const char *hoso_report_group_name(int g);
+/* Group cell g of a row into b (reset first); the total row says TOTAL. */
+int hoso_report_group_cell(const struct hoso_kpi_row *row, bool total, int g, struct hoso_buf *b,
+    struct hoso_err *err);
+/* The header people read for column i of a kind (translated with gettext). */
+const char *hoso_report_header(int kind, int i);
+/* The plan for rate r on a row in tenths of a percent, or -1. */
+int hoso_report_target_for(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, int r);
+/* Columns text takes on screen: one per code point (text is NFC). */
+size_t hoso_report_width(const char *s);
+/* The --target name of rate r ("online", "digitization", "on_time", "signed"). */
+const char *hoso_report_target_name(int r);
+/* True when some row can have a plan for rate r (the report has its columns). */
+bool hoso_report_rate_targeted(const struct hoso_report_opts *o, int r);
 
 #endif

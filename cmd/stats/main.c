@@ -1,10 +1,12 @@
-/* stats - KPI counts of the one-stop registers (specs/register-csv.md), as text, CSV, JSON or XML. */
+/* stats - KPI counts of one-stop registers (specs/register-csv.md): text, CSV, JSON, XML, HTML. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -12,6 +14,7 @@
 #include "kpi.h"
 #include "register.h"
 #include "report.h"
+#include "report_html.h"
 #include "units.h"
 #include "xml.h"
 
@@ -43,7 +46,9 @@ usage_text(void)
 	    "                         signed archives\n"
 	    "      --archives DIR     where sign-pack wrote <code>.asice (default: the\n"
 	    "                         directory that holds STORE)\n"
-	    "  -f, --format FORMAT    text (default), csv, json or xml\n"
+	    "  -f, --format FORMAT    text (default), csv, json, xml, or html (a page\n"
+	    "                         with the table and charts, for a browser or print)\n"
+	    "      --title TEXT       the heading of the HTML report\n"
 	    "  -o, --output FILE      write the report to FILE (atomically), not stdout\n"
 	    "  -j, --jobs N           worker threads (default: number of CPUs)\n"
 	    "  -q, --quiet            only errors\n"
@@ -58,6 +63,7 @@ usage_text(void)
 enum {
 	OPT_MONTH = 256, OPT_FROM, OPT_TO, OPT_BY, OPT_AS_OF, OPT_DIRECT, OPT_LENIENT, OPT_TARGET,
 	OPT_ARCHIVES,
+	OPT_TITLE,
 };
 
 static const struct option longopts[] = {
@@ -75,6 +81,7 @@ static const struct option longopts[] = {
 	{ "store", required_argument, NULL, 's' },
 	{ "archives", required_argument, NULL, OPT_ARCHIVES },
 	{ "format", required_argument, NULL, 'f' },
+	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -137,6 +144,29 @@ open_input(struct cli *c, const char *path, int *fd)
 	return 0;
 }
 
+/*
+ * What the HTML report needs from the environment: the language of the
+ * messages (lang="vi" under a vi locale) and the time it was made
+ * (SOURCE_DATE_EPOCH when set, for reproducible reports).
+ */
+static void
+html_context(struct hoso_report_opts *ro, char when[static 64])
+{
+	const char *loc = setlocale(LC_MESSAGES, NULL), *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = time(NULL);
+	struct tm tm;
+	long v;
+
+	ro->lang = loc != NULL && strncmp(loc, "vi", 2) == 0 && (loc[2] == '\0' || loc[2] == '_' ||
+	    loc[2] == '.') ? "vi" : "en";
+	if (sde != NULL && cli_parse_long(sde, 0, 253402300799L, &v))
+		now = (time_t)v;
+	when[0] = '\0';
+	if (localtime_r(&now, &tm) != NULL)
+		strftime(when, 64, "%Y-%m-%d %H:%M %z", &tm);
+	ro->generated = when[0] != '\0' ? when : NULL;
+}
+
 static const char *
 skip_reason(int reason)
 {
@@ -173,6 +203,7 @@ main(int argc, char **argv)
 	const char **labels = NULL, *store = NULL, *archives = NULL;
 	char *store_parent = NULL;
 	int *fds = NULL;
+	char when[64];
 	size_t n_regs = 0, i, skipped = 0;
 	int opt, status = CLI_EXIT_OK, fd, y, m;
 	bool have_res = false;
@@ -243,9 +274,14 @@ main(int argc, char **argv)
 				ro.format = HOSO_REPORT_JSON;
 			else if (strcmp(optarg, "xml") == 0)
 				ro.format = HOSO_REPORT_XML;
+			else if (strcmp(optarg, "html") == 0)
+				ro.format = HOSO_REPORT_HTML;
 			else
-				cli_usage_error(&c, _("--format is text, csv, json or xml, not '%s'"),
-				    optarg);
+				cli_usage_error(&c, _("--format is text, csv, json, xml or html, not "
+				    "'%s'"), optarg);
+			break;
+		case OPT_TITLE:
+			ro.title = optarg;
 			break;
 		case 'o':
 			output = optarg;
@@ -279,6 +315,11 @@ main(int argc, char **argv)
 	if (ko.by == 0)
 		ko.by = HOSO_KPI_BY_UNIT;
 	ko.log = &c.log;
+	if (ro.format == HOSO_REPORT_HTML) {
+		ko.trend_months = HOSO_REPORT_HTML_TREND_MONTHS;
+		html_context(&ro, when);
+		ro.units_label = units_path;
+	}
 
 	hoso_err_clear(&err);
 	if (units_path != NULL) {

@@ -314,6 +314,65 @@ adhoc_units(void **state)
 	hoso_units_free(u);
 }
 
+/* The HTML report's trend: whole months before the period, cut to it inside, from the data's start. */
+static void
+trend(void **state)
+{
+	const char *reg = HEAD
+	    "E,U,1,2023-01-01,,2023-02-01,,,,,,\n"
+	    "A,U,1,2024-10-15,,2024-11-03,,,,,,\n"
+	    "B,U,1,2024-12-31,,,,,,,,\n"
+	    "C,U,2,2025-03-10,,2025-03-20,,,,,,\n"
+	    "F,U,2,2025-03-02,,,,,,,,\n"
+	    "D,U,1,2025-04-01,,,,,,,,\n";
+	struct hoso_kpi_opts o;
+	struct hoso_kpi_result res;
+	struct hoso_kpi *k = NULL;
+	struct hoso_err err;
+	int fd, i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	assert_true(hoso_register_parse_date("2025-03-05", 10, &o.from));
+	assert_true(hoso_register_parse_date("2025-03-31", 10, &o.to));
+	o.trend_months = 12;
+	assert_int_equal(hoso_kpi_new(&k, &o, NULL, &err), 0);
+	fd = text_fd(reg);
+	assert_int_equal(hoso_kpi_add_fd(k, fd, "r.csv", &err), 0);
+	close(fd);
+	assert_int_equal(hoso_kpi_count(k, &res, &err), 0);
+	/* 2024-04..2025-03 less the empty months before A: 2024-10..2025-03. */
+	assert_int_equal(res.n_trend, 6);
+	assert_int_equal(res.trend[0].month, 2024 * 12 + 9);
+	assert_int_equal(res.trend[0].counts[HOSO_KPI_RECEIVED], 1);
+	assert_int_equal(res.trend[1].counts[HOSO_KPI_CARRIED_OVER], 1);
+	assert_int_equal(res.trend[1].counts[HOSO_KPI_RESOLVED], 1);
+	assert_int_equal(res.trend[2].counts[HOSO_KPI_RECEIVED], 1);
+	assert_int_equal(res.trend[3].counts[HOSO_KPI_RECEIVED], 0);
+	assert_int_equal(res.trend[3].counts[HOSO_KPI_PENDING], 1);
+	/* The period's month is cut to the period (F, received on 03-02, is carried over): the total. */
+	assert_int_equal(res.trend[5].month, 2025 * 12 + 2);
+	for (i = 0; i < HOSO_KPI_N_COUNTS; i++)
+		assert_int_equal(res.trend[5].counts[i], res.total.counts[i]);
+	assert_int_equal(res.trend[5].counts[HOSO_KPI_CARRIED_OVER], 2);
+	assert_int_equal(res.trend[5].counts[HOSO_KPI_ONLINE], 1);
+	hoso_kpi_result_free(&res);
+	assert_null(res.trend);
+	hoso_kpi_free(k);
+
+	/* Not asked for: not counted. */
+	o.trend_months = 0;
+	assert_int_equal(hoso_kpi_new(&k, &o, NULL, &err), 0);
+	fd = text_fd(reg);
+	assert_int_equal(hoso_kpi_add_fd(k, fd, "r.csv", &err), 0);
+	close(fd);
+	assert_int_equal(hoso_kpi_count(k, &res, &err), 0);
+	assert_null(res.trend);
+	assert_int_equal(res.n_trend, 0);
+	hoso_kpi_result_free(&res);
+	hoso_kpi_free(k);
+}
+
 int
 main(void)
 {
@@ -324,6 +383,7 @@ main(void)
 		cmocka_unit_test(rollup_and_as_of),
 		cmocka_unit_test(bad_units_files),
 		cmocka_unit_test(adhoc_units),
+		cmocka_unit_test(trend),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
