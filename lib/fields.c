@@ -107,7 +107,7 @@ hoso_fields_key(const char *text, struct hoso_buf *key, struct hoso_err *err)
 static int
 tolerance(size_t m)
 {
-	int k = (int)((m + 4) / 8);
+	int k = (int)((m + 2) / 5);
 
 	return k < 1 ? 1 : k;
 }
@@ -575,7 +575,10 @@ find_matches(struct page *pg, struct hoso_err *err)
 			hits = NULL;
 		}
 	}
-	/* Contested places: the better match stays (ties: the earlier pattern). */
+	/*
+	 * Contested places: the better match stays. A tie (two labels read equally
+	 * far off) keeps both: which field it is is then the selectors' to say.
+	 */
 	for (a = 0; a < pg->n_matches; a++)
 		for (b = 0; b < pg->n_matches; b++) {
 			struct match *x = &pg->matches[a], *y = &pg->matches[b];
@@ -585,8 +588,7 @@ find_matches(struct page *pg, struct hoso_err *err)
 				continue;
 			sx = score(pg, x);
 			sy = score(pg, y);
-			if (sx > sy || (sx == sy && (x->dist < y->dist ||
-			    (x->dist == y->dist && a < b))))
+			if (sx > sy || (sx == sy && x->dist < y->dist))
 				y->alive = false;
 		}
 	for (a = 0, b = 0; a < pg->n_matches; a++)
@@ -745,16 +747,44 @@ reading_free(struct reading *rd)
 	hoso_buf_free(&rd->value);
 }
 
-/* Strip what belongs to the label (':' '.' left over) and spaces from the front of raw. */
+/*
+ * Strip what belongs to the label (':' '.' left over) and spaces from the
+ * front of raw, and from its end specks read as marks: words of no letter or
+ * digit ("_", "-", "'") and a ':' ';' ',' '|' glued to the last word.
+ */
 static void
-trim_front(struct hoso_buf *raw)
+trim_ends(struct hoso_buf *raw)
 {
-	size_t i = 0;
+	size_t i = 0, end, w;
 
 	if (raw->data == NULL)
 		return;
-	while (i < raw->len && strchr(" :;.,", raw->data[i]) != NULL)
-		i++;
+	for (;;) {
+		end = raw->len;
+		while (end > 0 && strchr(" :;,|_", raw->data[end - 1]) != NULL)
+			end--;
+		w = end;
+		while (w > 0 && raw->data[w - 1] != ' ')
+			w--;
+		/* A last word of marks only (but not leader dots, the validator's to drop). */
+		if (w < end && !has_alnum(raw->data + w, end - w) &&
+		    strspn(raw->data + w, ".") != end - w)
+			end = w;
+		if (end == raw->len)
+			break;
+		raw->len = end;
+		raw->data[end] = '\0';
+	}
+	for (;;) {
+		while (i < raw->len && strchr(" :;.,", raw->data[i]) != NULL)
+			i++;
+		w = i;
+		while (w < raw->len && raw->data[w] != ' ')
+			w++;
+		if (w == i || has_alnum(raw->data + i, w - i) || strspn(raw->data + i, ".") >= w - i)
+			break;
+		i = w;
+	}
 	/* A run of leader dots at the front is the validator's to drop: keep "..". */
 	if (i > 0 && i < raw->len && raw->data[i - 1] == '.' && i >= 2 && raw->data[i - 2] == '.')
 		i -= 2;
@@ -1024,7 +1054,7 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 		snprintf(out->reason, sizeof(out->reason), "label not found");
 		goto out;
 	}
-	trim_front(&a.raw);
+	trim_ends(&a.raw);
 	if ((r = validate(f, &a, err)) != 0)
 		goto out;
 	good_a = a.vr.ok && a.confidence >= f->min_confidence;
@@ -1033,7 +1063,7 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 		if ((r = reread(img, &zone, line_height, f->block, &b, err)) != 0)
 			goto out;
 		if (b.have) {
-			trim_front(&b.raw);
+			trim_ends(&b.raw);
 			if ((r = validate(f, &b, err)) != 0)
 				goto out;
 			agree = a.vr.ok && b.vr.ok && strcmp(hoso_buf_str(&a.value),

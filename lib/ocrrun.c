@@ -178,6 +178,19 @@ process(struct batch *b, struct hoso_ocr *eng, struct job *j)
 	}
 	if (hoso_img_decode(in->data, in->len, j->label, o->max_pixels, &img, &j->err) != 0)
 		goto out;
+	/*
+	 * Form fields are found by rows of text: an image file read as a form is
+	 * first made upright and straight, as scan-ingest does for a dossier's pages.
+	 */
+	if (o->templates != NULL && j->stem[0] == '\0') {
+		struct hoso_norm_opts no = { o->ocr.default_dpi, 10.0, true, false };
+		struct hoso_norm_result nr;
+		struct hoso_img *upright = NULL;
+		if (hoso_img_normalize(img, &no, &upright, &nr, &j->err) != 0)
+			goto out;
+		hoso_img_free(img);
+		img = upright;
+	}
 	if (hoso_ocr_page(eng, img, j->label, j->page_index, &j->res, &j->err) != 0)
 		goto out;
 	/* Fields are read after the page went into its PDF: keep its words and pixels. */
