@@ -1,4 +1,4 @@
-# hoso - build, test, install.   make | make check | make demo | make bench
+# hoso - build, test, install.   make | make check | make demo | make bench | make eval
 # Knobs: PREFIX DESTDIR CC CFLAGS LDFLAGS DEVELOPER=1 SANITIZE=address,undefined
 
 VERSION    = 0.1.0
@@ -50,7 +50,7 @@ MO_FILES   = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hoso.mo)
 SCRIPTS    = $(shell grep -lE '^(\#!.*sh$$|\# shellcheck shell=)' $(sort $(wildcard scripts/*)) \
              .ci/run tests/run bench/run $(wildcard tests/cli/*.sh bench/*.sh))
 
-.PHONY: all tools tests check check-fast demo bench install uninstall clean fuzz lint po FORCE
+.PHONY: all tools tests check check-fast demo bench eval install uninstall clean fuzz lint po FORCE
 .SUFFIXES:
 # Objects of tools and tests are intermediate to make: keep them, or every make relinks.
 .SECONDARY:
@@ -112,6 +112,10 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBHOSO)
 
 bench: all $(BUILD)/bench/norm-bench
 	HOSO_BUILD=$(BUILD) bench/run
+
+# Field accuracy of ocr-extract --form on the generated form set, and CER (minutes; not in check).
+eval: all
+	HOSO_BUILD=$(BUILD) scripts/form-eval
 
 po: po/hoso.pot
 po/hoso.pot: $(LIB_SRC) $(COMMON_SRC) $(wildcard cmd/*/main.c)

@@ -736,6 +736,28 @@ batch_finish(struct batch *b, int r, struct hoso_err *err)
 	return r;
 }
 
+/* ---- --shard ---- */
+
+int
+hoso_ocrrun_shard(const char *path, unsigned n, unsigned *shard, struct hoso_err *err)
+{
+	char hex[HOSO_SHA256_HEX];
+	size_t end = strlen(path), start;
+	int r;
+
+	if (n == 0)
+		return hoso_err_set(err, HOSO_EUSAGE, _("--shard: there must be 1 or more shards"));
+	while (end > 1 && path[end - 1] == '/')
+		end--;
+	for (start = end; start > 0 && path[start - 1] != '/'; start--)
+		;
+	if ((r = hoso_digest_sha256_hex(path + start, end - start, hex, err)) != 0)
+		return r;
+	hex[8] = '\0';
+	*shard = 1 + (unsigned)(strtoul(hex, NULL, 16) % n);
+	return 0;
+}
+
 /* ---- dossiers ---- */
 
 bool

@@ -90,6 +90,15 @@ int hoso_ocrrun_images(const struct hoso_ocrrun_opts *opts, const char *const *f
     struct hoso_ocrrun_summary *sum, struct hoso_err *err);
 void hoso_ocrrun_summary_free(struct hoso_ocrrun_summary *sum);
 
+/*
+ * --shard I/N: the share (1..n) an input belongs to, the same on every
+ * machine and whatever list it comes in: 1 + (the first 8 hex digits of the
+ * SHA-256 of the input's last path component, trailing slashes dropped,
+ * read as a number) mod n. For a dossier STORE/CODE that component is its
+ * code. The n shares of a list are disjoint and together the whole list.
+ */
+int hoso_ocrrun_shard(const char *path, unsigned n, unsigned *shard, struct hoso_err *err);
+
 /* True when path is a dossier directory (it holds dossier.xml). */
 bool hoso_ocrrun_is_dossier(const char *path);
 

@@ -20,6 +20,7 @@ usage_text(void)
 	    "       ocr-extract [OPTION]... [--text FILE|-] [--hocr FILE] [--pdf FILE] IMAGE...\n"
 	    "       ocr-extract [OPTION]... --outdir DIR IMAGE...\n"
 	    "       ocr-extract [OPTION]... --form NAME|auto [--fields FILE|-] IMAGE...\n"
+	    "An operand '-' reads more of them from standard input, one a line.\n"
 	    "Recognize the text of scanned pages (Tesseract, Vietnamese by default).\n"
 	    "A dossier gets ocr/NNNN.txt, ocr/NNNN.hocr and a searchable ocr/dossier.pdf,\n"
 	    "and the confidence of each page in dossier.xml; pages already done are skipped.\n"
@@ -36,6 +37,7 @@ usage_text(void)
 	    "                         whose title is on the page (dossiers: ocr/fields.xml)\n"
 	    "      --templates DIR    form templates (default: the installed ones)\n"
 	    "      --fields FILE|-    images: the fields document of all pages\n"
+	    "      --shard I/N        only the inputs of share I of N (by a hash of the name)\n"
 	    "  -j, --jobs N           worker threads, one OCR engine each (default: CPUs)\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          a line per page: confidence, length, time\n"
@@ -51,6 +53,7 @@ usage_text(void)
 enum {
 	OPT_TESSDATA = 256, OPT_TIMEOUT, OPT_FORCE, OPT_TEXT, OPT_HOCR, OPT_PDF, OPT_OUTDIR,
 	OPT_FORM, OPT_TEMPLATES, OPT_FIELDS,
+	OPT_SHARD = 300,
 };
 
 static const struct option longopts[] = {
@@ -66,6 +69,7 @@ static const struct option longopts[] = {
 	{ "form", required_argument, NULL, OPT_FORM },
 	{ "templates", required_argument, NULL, OPT_TEMPLATES },
 	{ "fields", required_argument, NULL, OPT_FIELDS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -166,6 +170,55 @@ out:
 	return status;
 }
 
+/* ---- --shard I/N and lists of inputs on standard input ---- */
+
+static bool
+parse_shard(const char *s, unsigned *i, unsigned *n)
+{
+	char *slash = strchr(s, '/'), part[32];
+	long a, b;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(part))
+		return false;
+	memcpy(part, s, (size_t)(slash - s));
+	part[slash - s] = '\0';
+	if (!cli_parse_long(part, 1, 1000000, &a) || !cli_parse_long(slash + 1, 1, 1000000, &b) ||
+	    a > b)
+		return false;
+	*i = (unsigned)a;
+	*n = (unsigned)b;
+	return true;
+}
+
+/* Keep, in order, the inputs of share i of n; frees the others. Returns the exit status. */
+static int
+keep_shard(struct cli *c, char **list, size_t *n, unsigned i, unsigned of)
+{
+	struct hoso_err err;
+	size_t k, kept = 0, all = *n;
+	unsigned s;
+
+	hoso_err_clear(&err);
+	for (k = 0; k < *n; k++) {
+		if (hoso_ocrrun_shard(list[k], of, &s, &err) != 0) {
+			for (; k < *n; k++)
+				free(list[k]);
+			*n = kept;
+			return cli_fail(c, &err);
+		}
+		if (s == i)
+			list[kept++] = list[k];
+		else
+			free(list[k]);
+	}
+	*n = kept;
+	if (c->verbose > 0)
+		cli_info(c, _("shard %u/%u: %zu of %zu inputs"), i, of, kept, all);
+	return 0;
+}
+
+/* ---- end of --shard ---- */
+
 static bool
 is_dir(const char *path)
 {
@@ -185,7 +238,9 @@ main(int argc, char **argv)
 	const char *text = NULL, *hocr = NULL;
 	const char *form = NULL, *templates = NULL, *fields = NULL;
 	struct hoso_template_set set = { NULL, 0 };
+	char **inputs = NULL;
 	size_t i, n_dossiers = 0, n_inputs;
+	unsigned shard = 0, shards = 0;
 	int opt, r, status;
 
 	/*
@@ -250,6 +305,11 @@ main(int argc, char **argv)
 		case OPT_FIELDS:
 			fields = optarg;
 			break;
+		case OPT_SHARD:
+			if (!parse_shard(optarg, &shard, &shards))
+				cli_usage_error(&c, _("--shard wants I/N with 1 <= I <= N, not '%s'"),
+				    optarg);
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			return CLI_EXIT_USAGE;
@@ -257,9 +317,10 @@ main(int argc, char **argv)
 	}
 	if (optind == argc)
 		cli_usage_error(&c, _("no input: give dossier directories or image files"));
-	n_inputs = (size_t)(argc - optind);
+	if ((r = cli_collect_inputs(&c, argc, argv, optind, &inputs, &n_inputs)) != 0)
+		return r;
 	for (i = 0; i < n_inputs; i++)
-		n_dossiers += hoso_ocrrun_is_dossier(argv[optind + (int)i]);
+		n_dossiers += hoso_ocrrun_is_dossier(inputs[i]);
 	if (n_dossiers > 0 && n_dossiers < n_inputs)
 		cli_usage_error(&c, _("give dossier directories or image files, not both"));
 	if (n_dossiers > 0 && (text || hocr || o.pdf || o.outdir))
@@ -280,10 +341,16 @@ main(int argc, char **argv)
 		cli_usage_error(&c, _("--text - and --fields - cannot both go to standard output"));
 	if (form != NULL && (status = load_forms(&c, templates, form, &set, &o)) != 0) {
 		hoso_template_set_free(&set);
+		cli_inputs_free(inputs, n_inputs);
 		return status;
 	}
 	if (n_dossiers == 0 && !text && !hocr && !o.pdf && !o.outdir && fields == NULL)
 		text = "-";
+	/* Decided on the whole list, so that every shard runs in the same mode. */
+	if (shards > 0 && (r = keep_shard(&c, inputs, &n_inputs, shard, shards)) != 0) {
+		cli_inputs_free(inputs, n_inputs);
+		return r;
+	}
 
 	run.want_text = text != NULL;
 	run.want_hocr = hocr != NULL;
@@ -298,9 +365,9 @@ main(int argc, char **argv)
 	if (run.want_hocr && hoso_ocr_hocr_head(&run.hocr, hocr, &err) != 0)
 		return cli_fail(&c, &err);
 	if (n_dossiers > 0)
-		r = hoso_ocrrun_dossiers(&o, (const char *const *)argv + optind, n_inputs, &sum, &err);
+		r = hoso_ocrrun_dossiers(&o, (const char *const *)inputs, n_inputs, &sum, &err);
 	else
-		r = hoso_ocrrun_images(&o, (const char *const *)argv + optind, n_inputs, &sum, &err);
+		r = hoso_ocrrun_images(&o, (const char *const *)inputs, n_inputs, &sum, &err);
 	cli_progress_end(&c);
 	status = sum.n_failures > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
 	for (i = 0; i < sum.n_failures; i++)
@@ -336,5 +403,6 @@ main(int argc, char **argv)
 	hoso_template_set_free(&set);
 	hoso_buf_free(&run.text);
 	hoso_buf_free(&run.hocr);
+	cli_inputs_free(inputs, n_inputs);
 	return status;
 }
