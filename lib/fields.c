@@ -649,12 +649,131 @@ has_alnum(const char *s, size_t n)
 	return false;
 }
 
-/* Text of a span into out (appended, space-separated); confidence sum and count of words. */
+/*
+ * Leader dots: a run of three or more dots (or an ellipsis). Tesseract often
+ * glues a value to the dots after it and reads the end of a long run as
+ * letters ("0912345678......cc2EEtt"), so the value is the first stretch of
+ * text between leader runs that holds a letter or digit, and what follows the
+ * next run is dropped. [*start, *end) is that stretch of s[0..n).
+ */
+static void
+cut_leaders(const char *s, size_t n, size_t *start, size_t *end)
+{
+	size_t i = 0, seg = 0, run_at = 0;
+	int run = 0;
+
+	*start = *end = 0;
+	while (i <= n) {
+		bool dot = false;
+		size_t len = 1;
+		if (i < n && s[i] == '.')
+			dot = true;
+		else if (i + 2 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0xa6) {
+			dot = true;
+			len = 3;
+		}
+		if (dot) {
+			if (run == 0)
+				run_at = i;
+			run += (int)len;
+			i += len;
+			continue;
+		}
+		if (run >= 3 || i == n) {
+			size_t seg_end = run >= 3 ? run_at : n;
+			if (has_alnum(s + seg, seg_end - seg)) {
+				*start = seg;
+				*end = seg_end;
+				return;
+			}
+			seg = i;
+		}
+		run = 0;
+		if (i == n)
+			break;
+		i++;
+	}
+}
+
+/* A piece of a value: part of one word, its confidence and box. */
+struct piece {
+	size_t at, end;		/* bytes in the joined text */
+	double confidence;
+	int x0, x1;
+};
+
+/*
+ * The value in text (pieces joined by spaces), leader dots and what Tesseract
+ * made of them left out, appended to out (space-separated); the confidence
+ * sum and count of the pieces that gave it, and its x extent.
+ */
+static int
+pieces_value(const struct hoso_buf *text, const struct piece *pc, size_t n, struct hoso_buf *out,
+    double *conf_sum, int *n_conf, int *bx0, int *bx1, struct hoso_err *err)
+{
+	size_t start, end, k;
+	int r;
+
+	if (text->len == 0)
+		return 0;
+	cut_leaders(text->data, text->len, &start, &end);
+	while (start < end && text->data[start] == ' ')
+		start++;
+	while (end > start && text->data[end - 1] == ' ')
+		end--;
+	if (end <= start)
+		return 0;
+	if (out->len > 0 && (r = hoso_buf_addc(out, ' ', err)) != 0)
+		return r;
+	if ((r = hoso_buf_add(out, text->data + start, end - start, err)) != 0)
+		return r;
+	for (k = 0; k < n; k++) {
+		size_t c0 = pc[k].at > start ? pc[k].at : start, c1 = pc[k].end < end ? pc[k].end : end;
+		if (c1 <= c0 || !has_alnum(text->data + c0, c1 - c0))
+			continue;
+		*conf_sum += pc[k].confidence;
+		(*n_conf)++;
+		if (*bx0 < 0 || pc[k].x0 < *bx0)
+			*bx0 = pc[k].x0;
+		if (pc[k].x1 > *bx1)
+			*bx1 = pc[k].x1;
+	}
+	return 0;
+}
+
+static int
+add_piece(struct hoso_buf *text, struct piece **pc, size_t *n, const struct hoso_ocr_word *wd,
+    size_t a, size_t b, struct hoso_err *err)
+{
+	struct piece *np;
+	int r;
+
+	if ((np = realloc(*pc, (*n + 1) * sizeof(*np))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	*pc = np;
+	if (text->len > 0 && (r = hoso_buf_addc(text, ' ', err)) != 0)
+		return r;
+	np[*n].at = text->len;
+	if ((r = hoso_buf_add(text, wd->text + a, b - a, err)) != 0)
+		return r;
+	np[*n].end = text->len;
+	np[*n].confidence = wd->confidence;
+	np[*n].x0 = wd->x0;
+	np[*n].x1 = wd->x1;
+	(*n)++;
+	return 0;
+}
+
+/* The value in a span of a row (see pieces_value). */
 static int
 span_text(const struct page *pg, const struct span *sp, struct hoso_buf *out, double *conf_sum,
     int *n_conf, int *bx0, int *bx1, struct hoso_err *err)
 {
 	const struct row *rw = &pg->rows[sp->row];
+	struct hoso_buf text = HOSO_BUF_INIT(0);
+	struct piece *pc = NULL;
+	size_t n = 0;
 	unsigned w;
 	int r = 0;
 
@@ -670,20 +789,43 @@ span_text(const struct page *pg, const struct span *sp, struct hoso_buf *out, do
 			a = len;
 		if (b > len)
 			b = len;
-		if (b <= a)
-			continue;
-		if (out->len > 0 && (r = hoso_buf_addc(out, ' ', err)) != 0)
-			break;
-		r = hoso_buf_add(out, wd->text + a, b - a, err);
-		if (has_alnum(wd->text + a, b - a)) {
-			*conf_sum += wd->confidence;
-			(*n_conf)++;
-			if (*bx0 < 0 || wd->x0 < *bx0)
-				*bx0 = wd->x0;
-			if (wd->x1 > *bx1)
-				*bx1 = wd->x1;
-		}
+		if (b > a)
+			r = add_piece(&text, &pc, &n, wd, a, b, err);
 	}
+	if (r == 0)
+		r = pieces_value(&text, pc, n, out, conf_sum, n_conf, bx0, bx1, err);
+	free(pc);
+	hoso_buf_free(&text);
+	return r;
+}
+
+/* The value in the words of a zone read again, line after line. */
+static int
+zone_value(const struct hoso_ocr_layout *zl, struct hoso_buf *out, double *confidence,
+    struct hoso_err *err)
+{
+	struct hoso_buf text = HOSO_BUF_INIT(0);
+	struct piece *pc = NULL;
+	double sum = 0;
+	size_t n = 0, i, ln;
+	int n_conf = 0, bx0 = -1, bx1 = -1, r = 0;
+
+	hoso_buf_reset(out);
+	for (ln = 0; ln < zl->n_lines && r == 0; ln++) {
+		hoso_buf_reset(&text);
+		n = 0;
+		for (i = 0; i < zl->lines[ln].n_words && r == 0; i++) {
+			const struct hoso_ocr_word *wd = &zl->words[zl->lines[ln].first_word + i];
+			r = add_piece(&text, &pc, &n, wd, 0, strlen(wd->text), err);
+		}
+		if (r == 0)
+			r = pieces_value(&text, pc, n, out, &sum, &n_conf, &bx0, &bx1, err);
+	}
+	*confidence = n_conf > 0 ? sum / n_conf : 0;
+	if (r == 0 && out->data == NULL)
+		r = hoso_buf_adds(out, "", err);
+	free(pc);
+	hoso_buf_free(&text);
 	return r;
 }
 
@@ -844,6 +986,103 @@ crop_scale(const struct hoso_fields_image *img, const struct box *b, double scal
 	return out;
 }
 
+/* A small blob of ink: a candidate leader dot. */
+struct blob {
+	int x0, y0, x1, y1;
+	size_t first;		/* its pixels in the component list */
+	size_t n;
+};
+
+/*
+ * Erase leader dots from a crop: small blobs (at most a third of a text line
+ * high and wide) in a chain of four or more along one height, each within a
+ * line height of the next. A dot below a Vietnamese letter (ạ, ệ) stands
+ * alone, one letter's width from the next at least, and stays.
+ */
+static void
+erase_leaders(unsigned char *g, int w, int h, int line_h)
+{
+	unsigned char *seen = calloc((size_t)w * (size_t)h, 1);
+	size_t *stack = malloc((size_t)w * (size_t)h * sizeof(size_t)), *pix = NULL;
+	struct blob *bl = NULL, *nb;
+	size_t n_bl = 0, n_pix = 0, top, i, k;
+	int small = line_h / 3 > 2 ? line_h / 3 : 2, x, y;
+
+	if (seen == NULL || stack == NULL ||
+	    (pix = malloc((size_t)w * (size_t)h * sizeof(size_t))) == NULL)
+		goto out;
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			size_t at = (size_t)y * w + x, start = n_pix;
+			struct blob b = { x, y, x, y, 0, 0 };
+			bool big = false;
+			if (seen[at] || g[at] >= 128)
+				continue;
+			seen[at] = 1;
+			stack[0] = at;
+			top = 1;
+			while (top > 0) {
+				size_t p = stack[--top];
+				int px = (int)(p % (size_t)w), py = (int)(p / (size_t)w), d;
+				static const int dx[4] = { 1, -1, 0, 0 }, dy[4] = { 0, 0, 1, -1 };
+				pix[n_pix++] = p;
+				b.x0 = px < b.x0 ? px : b.x0;
+				b.x1 = px > b.x1 ? px : b.x1;
+				b.y0 = py < b.y0 ? py : b.y0;
+				b.y1 = py > b.y1 ? py : b.y1;
+				for (d = 0; d < 4; d++) {
+					int qx = px + dx[d], qy = py + dy[d];
+					size_t q;
+					if (qx < 0 || qy < 0 || qx >= w || qy >= h)
+						continue;
+					q = (size_t)qy * w + qx;
+					if (!seen[q] && g[q] < 128) {
+						seen[q] = 1;
+						stack[top++] = q;
+					}
+				}
+			}
+			big = b.x1 - b.x0 + 1 > small || b.y1 - b.y0 + 1 > small;
+			n_pix = big ? start : n_pix;
+			if ((nb = realloc(bl, (n_bl + 1) * sizeof(*nb))) == NULL)
+				goto out;
+			bl = nb;
+			b.first = start;
+			b.n = n_pix - start;	/* 0: a letter, kept to protect the marks on it */
+			bl[n_bl++] = b;
+		}
+	/* Blobs come in raster order; chains are found by looking at every pair. */
+	for (i = 0; i < n_bl; i++) {
+		int chain = 1, cy = (bl[i].y0 + bl[i].y1) / 2;
+		bool under = false;
+		if (bl[i].n == 0)
+			continue;
+		/* A dot over or under a letter is a diacritic (ị, ệ), never a leader. */
+		for (k = 0; k < n_bl && !under; k++)
+			under = bl[k].n == 0 && bl[k].x0 <= bl[i].x1 && bl[i].x0 <= bl[k].x1 &&
+			    bl[k].y1 - bl[k].y0 > small;
+		if (under)
+			continue;
+		for (k = 0; k < n_bl; k++) {
+			int ky = (bl[k].y0 + bl[k].y1) / 2;
+			if (k != i && bl[k].n > 0 && abs(ky - cy) <= small / 2 + 1 &&
+			    abs((bl[k].x0 + bl[k].x1) / 2 - (bl[i].x0 + bl[i].x1) / 2) <= 2 * line_h)
+				chain++;
+		}
+		/* The box and a margin: scaling leaves a grey rim around each dot. */
+		if (chain >= 4)
+			for (y = bl[i].y0 - 3; y <= bl[i].y1 + 3; y++)
+				for (x = bl[i].x0 - 3; x <= bl[i].x1 + 3; x++)
+					if (x >= 0 && y >= 0 && x < w && y < h)
+						g[(size_t)y * w + x] = 255;
+	}
+out:
+	free(seen);
+	free(stack);
+	free(pix);
+	free(bl);
+}
+
 static int
 reread(const struct hoso_fields_image *img, const struct box *b0, int line_height, bool block,
     struct reading *rd, struct hoso_err *err)
@@ -865,9 +1104,18 @@ reread(const struct hoso_fields_image *img, const struct box *b0, int line_heigh
 	pad = (int)(line_height * scale / 2) + 8;
 	if ((crop = crop_scale(img, &b, scale, pad, &w, &h)) == NULL)
 		return 0;	/* too large a zone to read again: keep the first reading */
-	r = hoso_ocr_zone(img->eng, crop, w, h, (int)(img->dpi * scale),
-	    block ? HOSO_OCR_ZONE_BLOCK : HOSO_OCR_ZONE_LINE, &rd->raw, &rd->confidence, err);
-	free(crop);
+	erase_leaders(crop, w, h, (int)(line_height * scale));
+	{
+		struct hoso_ocr_layout zl;
+		double conf;
+		r = hoso_ocr_zone(img->eng, crop, w, h, (int)(img->dpi * scale),
+		    block ? HOSO_OCR_ZONE_BLOCK : HOSO_OCR_ZONE_LINE, &rd->raw, &conf, &zl, err);
+		free(crop);
+		if (r != 0)
+			return r;
+		r = zone_value(&zl, &rd->raw, &rd->confidence, err);
+		hoso_ocr_layout_free(&zl);
+	}
 	if (r == 0)
 		rd->have = true;
 	return r;
@@ -1003,6 +1251,9 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 			zone->y0 = top - rw->height / 3 + (dy < 0 ? (int)dy : 0);
 			zone->y1 = bot + rw->height / 3 + (dy > 0 ? (int)dy : 0);
 		}
+		/* The value's own extent: the zone leaves out the leader dots after it. */
+		if (bx1 > 0 && bx1 + rw->height < zone->x1)
+			zone->x1 = bx1 + rw->height;
 		rw_i = lab->row;
 		for (lines = 1; f->block && lines < f->max_lines; lines++) {
 			const struct row *nx;

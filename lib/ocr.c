@@ -624,7 +624,7 @@ out:
 int
 hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int height, int dpi,
     enum hoso_ocr_zone_mode mode, struct hoso_buf *text, double *confidence,
-    struct hoso_err *err)
+    struct hoso_ocr_layout *words, struct hoso_err *err)
 {
 	struct hoso_buf raw = HOSO_BUF_INIT(0);
 	size_t i, o;
@@ -634,6 +634,8 @@ hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int heig
 	hoso_buf_reset(text);
 	*confidence = 0;
 	e->has_page = false;
+	if (words != NULL)
+		memset(words, 0, sizeof(*words));
 	if (width <= 0 || height <= 0)
 		return hoso_err_set(err, HOSO_EUSAGE, _("empty zone"));
 	TessBaseAPISetPageSegMode(e->api, mode == HOSO_OCR_ZONE_LINE ? PSM_SINGLE_LINE :
@@ -666,6 +668,15 @@ hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int heig
 		goto out;
 	conf = TessBaseAPIMeanTextConf(e->api);
 	*confidence = text->len == 0 ? 0 : conf < 0 ? 0 : conf > 100 ? 100 : conf;
+	if (words != NULL) {
+		/* The zone's results are the engine's "page" for as long as it takes to list them. */
+		e->has_page = true;
+		e->page_w = width;
+		e->page_h = height;
+		e->page_dpi = dpi;
+		r = hoso_ocr_layout(e, words, err);
+		e->has_page = false;
+	}
 out:
 	TessBaseAPISetPageSegMode(e->api, PSM_AUTO);
 	TessBaseAPIClear(e->api);

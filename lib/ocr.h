@@ -125,10 +125,11 @@ enum hoso_ocr_zone_mode {
  * space, trimmed) into text (reset first) and its mean word confidence into
  * *confidence (0 when there are no words). The engine's page results are
  * gone afterwards: add the page to a PDF before. dpi is the zone's
- * resolution after any scaling.
+ * resolution after any scaling. words, when not NULL, gets the zone's words
+ * and lines (free it with hoso_ocr_layout_free, also on error).
  */
 int hoso_ocr_zone(struct hoso_ocr *eng, const unsigned char *grey, int width, int height,
     int dpi, enum hoso_ocr_zone_mode mode, struct hoso_buf *text, double *confidence,
-    struct hoso_err *err);
+    struct hoso_ocr_layout *words, struct hoso_err *err);
 
 #endif
