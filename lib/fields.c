@@ -732,7 +732,14 @@ pieces_value(const struct hoso_buf *text, const struct piece *pc, size_t n, stru
 		size_t c0 = pc[k].at > start ? pc[k].at : start, c1 = pc[k].end < end ? pc[k].end : end;
 		if (c1 <= c0 || !has_alnum(text->data + c0, c1 - c0))
 			continue;
-		*conf_sum += pc[k].confidence;
+		/*
+		 * Words of one row overlap only when two rows were taken for one (a
+		 * bent or badly turned page): their order is a guess, trust none.
+		 */
+		if (k > 0 && pc[k].x0 < pc[k - 1].x1 - (pc[k - 1].x1 - pc[k - 1].x0) / 2)
+			*conf_sum -= pc[k - 1].confidence;
+		else
+			*conf_sum += pc[k].confidence;
 		(*n_conf)++;
 		if (*bx0 < 0 || pc[k].x0 < *bx0)
 			*bx0 = pc[k].x0;
@@ -821,7 +828,7 @@ zone_value(const struct hoso_ocr_layout *zl, struct hoso_buf *out, double *confi
 		if (r == 0)
 			r = pieces_value(&text, pc, n, out, &sum, &n_conf, &bx0, &bx1, err);
 	}
-	*confidence = n_conf > 0 ? sum / n_conf : 0;
+	*confidence = n_conf > 0 && sum > 0 ? sum / n_conf : 0;
 	if (r == 0 && out->data == NULL)
 		r = hoso_buf_adds(out, "", err);
 	free(pc);
@@ -1278,7 +1285,7 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 			zone->y1 = nx->y1 + nx->height / 3;
 		}
 	}
-	rd->confidence = n > 0 ? sum / n : 0;
+	rd->confidence = n > 0 && sum > 0 ? sum / n : 0;
 	return 0;
 }
 
