@@ -710,7 +710,7 @@ struct piece {
  */
 static int
 pieces_value(const struct hoso_buf *text, const struct piece *pc, size_t n, struct hoso_buf *out,
-    double *conf_sum, int *n_conf, int *bx0, int *bx1, struct hoso_err *err)
+    double *conf_sum, int *n_conf, int *bx0, int *bx1, bool *glued, struct hoso_err *err)
 {
 	size_t start, end, k;
 	int r;
@@ -732,6 +732,9 @@ pieces_value(const struct hoso_buf *text, const struct piece *pc, size_t n, stru
 		size_t c0 = pc[k].at > start ? pc[k].at : start, c1 = pc[k].end < end ? pc[k].end : end;
 		if (c1 <= c0 || !has_alnum(text->data + c0, c1 - c0))
 			continue;
+		/* A word cut at leader dots: its confidence is mostly the dots'. */
+		if (c1 < pc[k].end && has_alnum(text->data + c1, pc[k].end - c1))
+			*glued = true;
 		/*
 		 * Words of one row overlap only when two rows were taken for one (a
 		 * bent or badly turned page): their order is a guess, trust none.
@@ -775,7 +778,7 @@ add_piece(struct hoso_buf *text, struct piece **pc, size_t *n, const struct hoso
 /* The value in a span of a row (see pieces_value). */
 static int
 span_text(const struct page *pg, const struct span *sp, struct hoso_buf *out, double *conf_sum,
-    int *n_conf, int *bx0, int *bx1, struct hoso_err *err)
+    int *n_conf, int *bx0, int *bx1, bool *glued, struct hoso_err *err)
 {
 	const struct row *rw = &pg->rows[sp->row];
 	struct hoso_buf text = HOSO_BUF_INIT(0);
@@ -800,7 +803,7 @@ span_text(const struct page *pg, const struct span *sp, struct hoso_buf *out, do
 			r = add_piece(&text, &pc, &n, wd, a, b, err);
 	}
 	if (r == 0)
-		r = pieces_value(&text, pc, n, out, conf_sum, n_conf, bx0, bx1, err);
+		r = pieces_value(&text, pc, n, out, conf_sum, n_conf, bx0, bx1, glued, err);
 	free(pc);
 	hoso_buf_free(&text);
 	return r;
@@ -816,6 +819,7 @@ zone_value(const struct hoso_ocr_layout *zl, struct hoso_buf *out, double *confi
 	double sum = 0;
 	size_t n = 0, i, ln;
 	int n_conf = 0, bx0 = -1, bx1 = -1, r = 0;
+	bool glued = false;
 
 	hoso_buf_reset(out);
 	for (ln = 0; ln < zl->n_lines && r == 0; ln++) {
@@ -826,7 +830,7 @@ zone_value(const struct hoso_ocr_layout *zl, struct hoso_buf *out, double *confi
 			r = add_piece(&text, &pc, &n, wd, 0, strlen(wd->text), err);
 		}
 		if (r == 0)
-			r = pieces_value(&text, pc, n, out, &sum, &n_conf, &bx0, &bx1, err);
+			r = pieces_value(&text, pc, n, out, &sum, &n_conf, &bx0, &bx1, &glued, err);
 	}
 	*confidence = n_conf > 0 && sum > 0 ? sum / n_conf : 0;
 	if (r == 0 && out->data == NULL)
@@ -887,6 +891,7 @@ struct reading {
 	double confidence;
 	struct hoso_validate_result vr;
 	bool have;
+	bool glued;		/* a value word was glued to leader dots: its confidence says little */
 };
 
 static void
@@ -1248,7 +1253,7 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 				break;
 			}
 		}
-		if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, err)) != 0)
+		if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, &rd->glued, err)) != 0)
 			return r;
 		/* The zone follows the row's slope across the value. */
 		{
@@ -1279,7 +1284,7 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 			sp.off0 = 0;
 			sp.w1 = (unsigned)nx->n_words;
 			sp.off1 = 0;
-			if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, err)) != 0)
+			if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, &rd->glued, err)) != 0)
 				return r;
 			zone->x0 = nx->x0 < zone->x0 ? nx->x0 : zone->x0;
 			zone->y1 = nx->y1 + nx->height / 3;
@@ -1326,8 +1331,13 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 				goto out;
 			agree = a.vr.ok && b.vr.ok && strcmp(hoso_buf_str(&a.value),
 			    hoso_buf_str(&b.value)) == 0;
+			/*
+			 * One engine reading the same pixels twice is not two witnesses: when
+			 * the readings agree, their confidences are averaged, and the first
+			 * only counts when its words were not glued to leader dots.
+			 */
 			if (agree) {
-				a.confidence = a.confidence > b.confidence ? a.confidence : b.confidence;
+				a.confidence = a.glued ? b.confidence : (a.confidence + b.confidence) / 2;
 			} else if (b.vr.ok && (!a.vr.ok || b.confidence > a.confidence)) {
 				use = &b;
 				out->reread = true;
