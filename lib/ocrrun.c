@@ -220,8 +220,8 @@ feed_pdf(struct hoso_ocr *eng, struct job *j)
 
 /*
  * The page's form fields, once its PDF has it: a doubtful value is read
- * again, and that takes the engine's page results. A failure here fails the
- * page's fields, not its text.
+ * again, and that takes the engine's page results. A failure here (memory,
+ * the engine) fails the page, as a failed recognition would.
  */
 static void
 read_fields(struct batch *b, struct hoso_ocr *eng, struct job *j)
