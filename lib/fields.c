@@ -595,7 +595,8 @@ find_matches(struct page *pg, struct hoso_err *err)
 		if (pg->matches[a].alive)
 			pg->matches[b++] = pg->matches[a];
 	pg->n_matches = b;
-	qsort(pg->matches, pg->n_matches, sizeof(*pg->matches), cmp_match);
+	if (pg->n_matches > 1)
+		qsort(pg->matches, pg->n_matches, sizeof(*pg->matches), cmp_match);
 out:
 	free(hits);
 	return r;
