@@ -1,4 +1,4 @@
-# hoso - build, test, install.   make | make check | make demo | make bench
+# hoso - build, test, install.   make | make check | make demo | make bench | make eval
 # Knobs: PREFIX DESTDIR CC CFLAGS LDFLAGS DEVELOPER=1 SANITIZE=address,undefined
 
 VERSION    = 0.1.0
@@ -51,7 +51,7 @@ MO_FILES   = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hoso.mo)
 SCRIPTS    = $(shell grep -lE '^(\#!.*sh$$|\# shellcheck shell=)' $(sort $(wildcard scripts/*)) \
              .ci/run tests/run bench/run $(wildcard tests/cli/*.sh bench/*.sh))
 
-.PHONY: all tools tests check check-fast demo bench install uninstall clean fuzz lint po FORCE
+.PHONY: all tools tests check check-fast demo bench eval install uninstall clean fuzz lint po FORCE
 .SUFFIXES:
 # Objects of tools and tests are intermediate to make: keep them, or every make relinks.
 .SECONDARY:
@@ -114,6 +114,10 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBHOSO)
 bench: all $(BUILD)/bench/norm-bench
 	HOSO_BUILD=$(BUILD) bench/run
 
+# Field accuracy of ocr-extract --form on the generated form set, and CER (minutes; not in check).
+eval: all
+	HOSO_BUILD=$(BUILD) scripts/form-eval
+
 po: po/hoso.pot
 po/hoso.pot: $(LIB_SRC) $(COMMON_SRC) $(wildcard cmd/*/main.c)
 	xgettext --from-code=UTF-8 -k_ -kN_ --package-name=hoso --package-version=$(VERSION) \
@@ -135,11 +139,13 @@ lint:
 	shellcheck -x $(SCRIPTS)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(MANDIR)/man1 \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/templates \
+	    $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 755 scripts/monthly-report $(DESTDIR)$(BINDIR)/hoso-monthly-report
 	install -m 644 data/schema/*.xsd $(DESTDIR)$(DATADIR)/schema/
+	install -m 644 data/templates/*.xml $(DESTDIR)$(DATADIR)/templates/
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/; done
 	for l in $(PO_FILES:po/%.po=%); do \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \

@@ -9,6 +9,7 @@
  * more reason engines are created on one thread before the workers start.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@ struct hoso_ocr {
 	struct timespec deadline;	/* of the page being recognized */
 	bool timed_out;
 	bool has_page;			/* results of a page are there for the PDF */
+	int page_w, page_h, page_dpi;	/* of the page recognized last */
 };
 
 struct hoso_ocr_pdf {
@@ -285,7 +287,11 @@ hoso_ocr_page(struct hoso_ocr *e, const struct hoso_img *img, const char *label,
 	free(grey);
 	grey = NULL;
 	dpi = hoso_img_dpi(img);
-	TessBaseAPISetSourceResolution(e->api, dpi >= 50 && dpi <= 2400 ? dpi : e->default_dpi);
+	dpi = dpi >= 50 && dpi <= 2400 ? dpi : e->default_dpi;
+	TessBaseAPISetSourceResolution(e->api, dpi);
+	e->page_w = w;
+	e->page_h = h;
+	e->page_dpi = dpi;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	e->deadline = t0;
 	e->deadline.tv_sec += e->page_timeout_ms / 1000;
@@ -507,4 +513,173 @@ hoso_ocr_pdf_abort(struct hoso_ocr_pdf *p)
 	free(p->placeholder);
 	free(p->path);
 	free(p);
+}
+
+/* ---- words and lines ---- */
+
+void
+hoso_ocr_layout_free(struct hoso_ocr_layout *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n_words; i++)
+		free(l->words[i].text);
+	free(l->words);
+	free(l->lines);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+grow(void **p, size_t *cap, size_t n, size_t size, struct hoso_err *err)
+{
+	void *np;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	if (ncap > (SIZE_MAX / 2) / size || (np = realloc(*p, ncap * size)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+int
+hoso_ocr_layout(struct hoso_ocr *e, struct hoso_ocr_layout *l, struct hoso_err *err)
+{
+	struct hoso_buf nfc = HOSO_BUF_INIT(0);
+	TessResultIterator *it = NULL;
+	TessPageIterator *pit;
+	struct hoso_ocr_line *ln;
+	struct hoso_ocr_word *w;
+	size_t cap_words = 0, cap_lines = 0;
+	char *s;
+	int r = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (!e->has_page)
+		return hoso_err_set(err, HOSO_EUSAGE, _("no recognized page to read words from"));
+	l->width = e->page_w;
+	l->height = e->page_h;
+	l->dpi = e->page_dpi;
+	if ((it = TessBaseAPIGetIterator(e->api)) == NULL)
+		goto out;	/* nothing recognized: no words */
+	pit = TessResultIteratorGetPageIterator(it);
+	TessPageIteratorBegin(pit);
+	do {
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
+			if ((r = grow((void **)&l->lines, &cap_lines, l->n_lines, sizeof(*l->lines),
+			    err)) != 0)
+				goto out;
+			ln = &l->lines[l->n_lines++];
+			memset(ln, 0, sizeof(*ln));
+			ln->first_word = l->n_words;
+			TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &ln->x0, &ln->y0, &ln->x1, &ln->y1);
+			if (!TessPageIteratorBaseline(pit, RIL_TEXTLINE, &ln->base_x0, &ln->base_y0,
+			    &ln->base_x1, &ln->base_y1)) {
+				ln->base_x0 = ln->x0;
+				ln->base_x1 = ln->x1;
+				ln->base_y0 = ln->base_y1 = ln->y1;
+			}
+		}
+		if (l->n_lines == 0)
+			continue;
+		if ((s = TessResultIteratorGetUTF8Text(it, RIL_WORD)) == NULL)
+			continue;
+		hoso_buf_reset(&nfc);
+		r = hoso_utf8_nfc(s, strlen(s), &nfc, err);
+		TessDeleteText(s);
+		if (r != 0)
+			goto out;
+		if (nfc.len == 0)
+			continue;
+		if ((r = grow((void **)&l->words, &cap_words, l->n_words, sizeof(*l->words),
+		    err)) != 0)
+			goto out;
+		w = &l->words[l->n_words];
+		memset(w, 0, sizeof(*w));
+		TessPageIteratorBoundingBox(pit, RIL_WORD, &w->x0, &w->y0, &w->x1, &w->y1);
+		w->confidence = TessResultIteratorConfidence(it, RIL_WORD);
+		if (w->confidence < 0)
+			w->confidence = 0;
+		if (w->confidence > 100)
+			w->confidence = 100;
+		w->line = l->n_lines - 1;
+		w->text = hoso_buf_detach(&nfc, NULL);
+		l->n_words++;
+		l->lines[l->n_lines - 1].n_words++;
+	} while (TessResultIteratorNext(it, RIL_WORD));
+out:
+	if (it != NULL)
+		TessResultIteratorDelete(it);
+	hoso_buf_free(&nfc);
+	if (r != 0)
+		hoso_ocr_layout_free(l);
+	return r;
+}
+
+int
+hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int height, int dpi,
+    enum hoso_ocr_zone_mode mode, struct hoso_buf *text, double *confidence,
+    struct hoso_ocr_layout *words, struct hoso_err *err)
+{
+	struct hoso_buf raw = HOSO_BUF_INIT(0);
+	size_t i, o;
+	char *s;
+	int conf, r = 0;
+
+	hoso_buf_reset(text);
+	*confidence = 0;
+	e->has_page = false;
+	if (words != NULL)
+		memset(words, 0, sizeof(*words));
+	if (width <= 0 || height <= 0)
+		return hoso_err_set(err, HOSO_EUSAGE, _("empty zone"));
+	TessBaseAPISetPageSegMode(e->api, mode == HOSO_OCR_ZONE_LINE ? PSM_SINGLE_LINE :
+	    PSM_SINGLE_BLOCK);
+	TessBaseAPISetImage(e->api, grey, width, height, 1, width);
+	TessBaseAPISetSourceResolution(e->api, dpi >= 50 && dpi <= 2400 ? dpi : e->default_dpi);
+	/* A zone is small: no deadline needed, but Recognize must succeed. */
+	if (TessBaseAPIRecognize(e->api, NULL) != 0) {
+		r = hoso_err_set(err, HOSO_EENGINE, _("Tesseract could not recognize a field's zone"));
+		goto out;
+	}
+	if ((s = TessBaseAPIGetUTF8Text(e->api)) == NULL)
+		goto out;
+	r = hoso_utf8_nfc(s, strlen(s), &raw, err);
+	TessDeleteText(s);
+	if (r != 0)
+		goto out;
+	/* Lines joined by one space; ends trimmed. */
+	for (i = 0, o = 0; i < raw.len; i++) {
+		char c = raw.data[i];
+		if (c == '\n' || c == '\r' || c == '\f')
+			c = ' ';
+		if (c == ' ' && (o == 0 || raw.data[o - 1] == ' '))
+			continue;
+		raw.data[o++] = c;
+	}
+	while (o > 0 && raw.data[o - 1] == ' ')
+		o--;
+	if ((r = hoso_buf_add(text, raw.data ? raw.data : "", o, err)) != 0)
+		goto out;
+	conf = TessBaseAPIMeanTextConf(e->api);
+	*confidence = text->len == 0 ? 0 : conf < 0 ? 0 : conf > 100 ? 100 : conf;
+	if (words != NULL) {
+		/* The zone's results are the engine's "page" for as long as it takes to list them. */
+		e->has_page = true;
+		e->page_w = width;
+		e->page_h = height;
+		e->page_dpi = dpi;
+		r = hoso_ocr_layout(e, words, err);
+		e->has_page = false;
+	}
+out:
+	TessBaseAPISetPageSegMode(e->api, PSM_AUTO);
+	TessBaseAPIClear(e->api);
+	hoso_buf_free(&raw);
+	return r;
 }

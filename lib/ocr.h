@@ -80,4 +80,56 @@ int hoso_ocr_pdf_commit(struct hoso_ocr_pdf *pdf, struct hoso_err *err);
 /* commit and abort both free pdf; abort drops its temporary file (NULL is fine). */
 void hoso_ocr_pdf_abort(struct hoso_ocr_pdf *pdf);
 
+/* ---- words and lines, for form fields ---- */
+
+/* One recognized word: its text (UTF-8, NFC), box in page pixels and confidence. */
+struct hoso_ocr_word {
+	char *text;
+	int x0, y0, x1, y1;	/* left, top, right, bottom (exclusive) */
+	float confidence;	/* 0..100 */
+	size_t line;		/* index of its text line */
+};
+
+/* One text line as Tesseract found it: its box and baseline, its words in order. */
+struct hoso_ocr_line {
+	int x0, y0, x1, y1;
+	int base_x0, base_y0, base_x1, base_y1;	/* baseline end points (or the box's bottom) */
+	size_t first_word, n_words;
+};
+
+struct hoso_ocr_layout {
+	struct hoso_ocr_word *words;
+	size_t n_words;
+	struct hoso_ocr_line *lines;
+	size_t n_lines;
+	int width, height, dpi;	/* of the image recognized */
+};
+
+/*
+ * The words and text lines of the page the engine has just recognized (after
+ * a successful hoso_ocr_page and before the engine's next call), in
+ * Tesseract's reading order. layout is reset first.
+ */
+int hoso_ocr_layout(struct hoso_ocr *eng, struct hoso_ocr_layout *layout, struct hoso_err *err);
+void hoso_ocr_layout_free(struct hoso_ocr_layout *layout);
+
+/* Page segmentation for hoso_ocr_zone. */
+enum hoso_ocr_zone_mode {
+	HOSO_OCR_ZONE_LINE,	/* one line of text (Tesseract PSM 7) */
+	HOSO_OCR_ZONE_BLOCK,	/* a block of lines (PSM 6) */
+};
+
+/*
+ * Recognize a small 8-bit grey image (a zone cut out of a page: a field's
+ * value) as one line or one block, and put its text (NFC, lines joined by a
+ * space, trimmed) into text (reset first) and its mean word confidence into
+ * *confidence (0 when there are no words). The engine's page results are
+ * gone afterwards: add the page to a PDF before. dpi is the zone's
+ * resolution after any scaling. words, when not NULL, gets the zone's words
+ * and lines (free it with hoso_ocr_layout_free, also on error).
+ */
+int hoso_ocr_zone(struct hoso_ocr *eng, const unsigned char *grey, int width, int height,
+    int dpi, enum hoso_ocr_zone_mode mode, struct hoso_buf *text, double *confidence,
+    struct hoso_ocr_layout *words, struct hoso_err *err);
+
 #endif

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "fields.h"
 #include "file.h"
 #include "i18n.h"
 #include "img.h"
@@ -70,6 +71,12 @@ struct job {
 	/* results */
 	struct hoso_err err;		/* err.code != 0: the page failed */
 	struct hoso_ocr_result res;
+	/* form fields: the page's words and image until they are read, then the fields */
+	int page_no;			/* 1-based, in its dossier or file */
+	struct hoso_ocr_layout layout;
+	unsigned char *grey;
+	int grey_w, grey_h;
+	struct hoso_fields_page *fields;	/* NULL: no template matched */
 };
 
 struct batch;
@@ -99,6 +106,8 @@ struct batch {
 	double conf_sum;
 	struct hoso_buf file_text, file_hocr;	/* --outdir: the current input file's pages */
 	size_t file_pages, file_ok;
+	struct hoso_fields_page *fpages;	/* fields of the dossier, file or run so far */
+	size_t n_fpages;
 	struct hoso_err fatal;
 };
 
@@ -130,8 +139,18 @@ group_new(const char *path, const char *title)
 }
 
 static void
+fields_free(struct hoso_fields_page *p)
+{
+	hoso_fields_page_free(p);
+	free(p);
+}
+
+static void
 job_clear(struct job *j)
 {
+	hoso_ocr_layout_free(&j->layout);
+	free(j->grey);
+	fields_free(j->fields);
 	free(j->path);
 	free(j->label);
 	free(j->outbase);
@@ -159,7 +178,25 @@ process(struct batch *b, struct hoso_ocr *eng, struct job *j)
 	}
 	if (hoso_img_decode(in->data, in->len, j->label, o->max_pixels, &img, &j->err) != 0)
 		goto out;
-	hoso_ocr_page(eng, img, j->label, j->page_index, &j->res, &j->err);
+	/*
+	 * Form fields are found by rows of text: an image file read as a form is
+	 * first made upright and straight, as scan-ingest does for a dossier's pages.
+	 */
+	if (o->templates != NULL && j->stem[0] == '\0') {
+		struct hoso_norm_opts no = { o->ocr.default_dpi, 10.0, true, false };
+		struct hoso_norm_result nr;
+		struct hoso_img *upright = NULL;
+		if (hoso_img_normalize(img, &no, &upright, &nr, &j->err) != 0)
+			goto out;
+		hoso_img_free(img);
+		img = upright;
+	}
+	if (hoso_ocr_page(eng, img, j->label, j->page_index, &j->res, &j->err) != 0)
+		goto out;
+	/* Fields are read after the page went into its PDF: keep its words and pixels. */
+	if (o->templates != NULL && (hoso_ocr_layout(eng, &j->layout, &j->err) != 0 ||
+	    hoso_img_grey8(img, &j->grey, &j->grey_w, &j->grey_h, &j->err) != 0))
+		hoso_ocr_result_free(&j->res);
 out:
 	hoso_img_free(img);
 	hoso_buf_free(&data);
@@ -179,6 +216,49 @@ feed_pdf(struct hoso_ocr *eng, struct job *j)
 		return;
 	if (j->sha256[0] != '\0')
 		hoso_buf_addf(&g->manifest, &g->err, "%s\n", j->sha256);
+}
+
+/*
+ * The page's form fields, once its PDF has it: a doubtful value is read
+ * again, and that takes the engine's page results. A failure here (memory,
+ * the engine) fails the page, as a failed recognition would.
+ */
+static void
+read_fields(struct batch *b, struct hoso_ocr *eng, struct job *j)
+{
+	const struct hoso_ocrrun_opts *o = b->opts;
+	const struct hoso_template *t;
+	struct hoso_fields_image img;
+	struct hoso_err e;
+
+	if (o->templates == NULL || j->err.code != 0 || j->grey == NULL)
+		goto out;
+	if ((t = hoso_fields_detect(o->templates, o->form, &j->layout)) == NULL)
+		goto out;
+	if ((j->fields = calloc(1, sizeof(*j->fields))) == NULL)
+		goto out;
+	img.eng = eng;
+	img.grey = j->grey;
+	img.width = j->grey_w;
+	img.height = j->grey_h;
+	img.dpi = j->layout.dpi;
+	hoso_err_clear(&e);
+	if (hoso_fields_extract(t, &j->layout, &img, j->fields, &e) != 0) {
+		fields_free(j->fields);
+		j->fields = NULL;
+		j->err = e;
+		hoso_err_prefix(&j->err, "%s", j->label);
+		hoso_ocr_result_free(&j->res);
+		goto out;
+	}
+	j->fields->page = j->page_no;
+	/* A dossier's page is its number; an image file's is named. */
+	if (j->stem[0] == '\0')
+		j->fields->source = strdup(j->label);
+out:
+	hoso_ocr_layout_free(&j->layout);
+	free(j->grey);
+	j->grey = NULL;
 }
 
 static void *
@@ -213,6 +293,9 @@ worker(void *arg)
 			j->group->fed = j->group_seq + 1;
 			pthread_cond_broadcast(&b->turn);
 		}
+		pthread_mutex_unlock(&b->mu);
+		read_fields(b, w->eng, j);
+		pthread_mutex_lock(&b->mu);
 		j->state = JOB_DONE;
 		pthread_cond_broadcast(&b->done);
 	}
@@ -375,6 +458,51 @@ out:
 	return r;
 }
 
+/* ---- form fields ---- */
+
+/* Take the job's fields into the batch's list (of the dossier, the file or the run). */
+static int
+keep_fields(struct batch *b, struct job *j)
+{
+	struct hoso_fields_page *np;
+
+	if (j->fields == NULL)
+		return 0;
+	if ((np = realloc(b->fpages, (b->n_fpages + 1) * sizeof(*np))) == NULL)
+		return hoso_err_set(&b->fatal, HOSO_EIO, _("out of memory"));
+	b->fpages = np;
+	np[b->n_fpages++] = *j->fields;
+	free(j->fields);
+	j->fields = NULL;
+	b->sum->forms++;
+	return 0;
+}
+
+static void
+fpages_free(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_fpages; i++)
+		hoso_fields_page_free(&b->fpages[i]);
+	free(b->fpages);
+	b->fpages = NULL;
+	b->n_fpages = 0;
+}
+
+/* The fields document of the pages kept so far into out (reset first); counts what to review. */
+static int
+fields_doc(struct batch *b, struct hoso_buf *out)
+{
+	size_t i, k;
+
+	hoso_buf_reset(out);
+	for (i = 0; i < b->n_fpages; i++)
+		for (k = 0; k < b->fpages[i].n_values; k++)
+			b->sum->fields_review += b->fpages[i].values[k].review;
+	return hoso_fields_xml(b->fpages, b->n_fpages, out, &b->fatal);
+}
+
 /* --outdir: the pages of one input file gather here until its last page. */
 static int
 commit_image(struct batch *b, struct job *j)
@@ -407,6 +535,15 @@ commit_image(struct batch *b, struct job *j)
 		    (r = hoso_buf_addf(&path, &b->fatal, "%s.hocr", j->outbase)) != 0 ||
 		    (r = write_if_changed(path.data, &doc, &b->fatal)) != 0)
 			goto out;
+	}
+	/* --form with --outdir: NAME.fields.xml for every file, empty when no page matched. */
+	if (b->opts->templates != NULL) {
+		hoso_buf_reset(&path);
+		if ((r = fields_doc(b, &doc)) != 0 ||
+		    (r = hoso_buf_addf(&path, &b->fatal, "%s.fields.xml", j->outbase)) != 0 ||
+		    (r = write_if_changed(path.data, &doc, &b->fatal)) != 0)
+			goto out;
+		fpages_free(b);
 	}
 	hoso_buf_reset(&b->file_text);
 	hoso_buf_reset(&b->file_hocr);
@@ -457,6 +594,8 @@ commit(struct batch *b, struct job *j)
 		hoso_log(o->log, HOSO_LOG_INFO, _("%s: confidence %d%%, %zu bytes of text, %.1f s"),
 		    j->label, j->res.confidence, j->res.text.len, j->res.seconds);
 	}
+	if ((r = keep_fields(b, j)) != 0)
+		return r;
 	if ((r = b->cur != NULL ? commit_dossier_page(b, j) : commit_image(b, j)) != 0)
 		return r;
 	if (o->on_page != NULL) {
@@ -584,6 +723,8 @@ batch_finish(struct batch *b, int r, struct hoso_err *err)
 		b->sum->confidence = b->conf_sum / (double)b->sum->pages;
 	hoso_buf_free(&b->file_text);
 	hoso_buf_free(&b->file_hocr);
+	if (r != 0)
+		fpages_free(b);
 	if (r != 0 && err != NULL && b->fatal.code != 0)
 		*err = b->fatal;
 	free(b->ring);
@@ -593,6 +734,28 @@ batch_finish(struct batch *b, int r, struct hoso_err *err)
 	pthread_cond_destroy(&b->done);
 	pthread_cond_destroy(&b->turn);
 	return r;
+}
+
+/* ---- --shard ---- */
+
+int
+hoso_ocrrun_shard(const char *path, unsigned n, unsigned *shard, struct hoso_err *err)
+{
+	char hex[HOSO_SHA256_HEX];
+	size_t end = strlen(path), start;
+	int r;
+
+	if (n == 0)
+		return hoso_err_set(err, HOSO_EUSAGE, _("--shard: there must be 1 or more shards"));
+	while (end > 1 && path[end - 1] == '/')
+		end--;
+	for (start = end; start > 0 && path[start - 1] != '/'; start--)
+		;
+	if ((r = hoso_digest_sha256_hex(path + start, end - start, hex, err)) != 0)
+		return r;
+	hex[8] = '\0';
+	*shard = 1 + (unsigned)(strtoul(hex, NULL, 16) % n);
+	return 0;
 }
 
 /* ---- dossiers ---- */
@@ -820,10 +983,81 @@ list_done(struct batch *b)
 		    (r = ocr_rel(stem, ".hocr", &po->hocr, &b->fatal)) != 0)
 			goto out;
 	}
-	r = hoso_store_set_ocr_files(b->cur, b->outcomes, b->n_outcomes, "ocr/dossier.pdf",
-	    &b->fatal);
+	if (b->opts->templates != NULL) {
+		struct hoso_buf fpath = HOSO_BUF_INIT(0);
+		struct stat st;
+		bool have;
+		if ((r = ocr_path(b, "fields", ".xml", &fpath, &b->fatal)) != 0) {
+			hoso_buf_free(&fpath);
+			goto out;
+		}
+		have = stat(fpath.data, &st) == 0;
+		hoso_buf_free(&fpath);
+		r = hoso_store_set_ocr_outputs(b->cur, b->outcomes, b->n_outcomes,
+		    "ocr/dossier.pdf", have ? "ocr/fields.xml" : NULL, &b->fatal);
+	} else {
+		r = hoso_store_set_ocr_files(b->cur, b->outcomes, b->n_outcomes,
+		    "ocr/dossier.pdf", &b->fatal);
+	}
 out:
 	outcomes_free(b);
+	return r;
+}
+
+/* What ocr/fields.xml is made from: the form option, the templates, the pages. */
+static int
+fields_key(struct batch *b, const struct hoso_buf *manifest, struct hoso_buf *key)
+{
+	const struct hoso_template_set *set = b->opts->templates;
+	size_t i;
+	int r;
+
+	hoso_buf_reset(key);
+	if ((r = hoso_buf_addf(key, &b->fatal, "form %s\ntemplates", b->opts->form_name ?
+	    b->opts->form_name : "auto")) != 0)
+		return r;
+	for (i = 0; i < set->n; i++)
+		if ((r = hoso_buf_addf(key, &b->fatal, " %s", set->templates[i]->name)) != 0)
+			return r;
+	return hoso_buf_addf(key, &b->fatal, "\n%s", hoso_buf_str(manifest));
+}
+
+/*
+ * ocr/fields.xml of the pages a template matched (none: no file), the key
+ * last. *listed is what dossier.xml is to list.
+ */
+static int
+write_fields(struct batch *b, const struct hoso_buf *key, const char **listed)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0), doc = HOSO_BUF_INIT(OUTPUT_MAX);
+	int r;
+
+	*listed = NULL;
+	if ((r = ocr_path(b, "fields", ".key", &path, &b->fatal)) != 0)
+		goto out;
+	if (unlink(path.data) != 0 && errno != ENOENT) {
+		r = hoso_err_sys(&b->fatal, errno, _("%s: cannot remove"), path.data);
+		goto out;
+	}
+	if ((r = ocr_path(b, "fields", ".xml", &path, &b->fatal)) != 0)
+		goto out;
+	if (b->n_fpages == 0) {
+		if (unlink(path.data) != 0 && errno != ENOENT) {
+			r = hoso_err_sys(&b->fatal, errno, _("%s: cannot remove"), path.data);
+			goto out;
+		}
+	} else {
+		if ((r = fields_doc(b, &doc)) != 0 ||
+		    (r = write_if_changed(path.data, &doc, &b->fatal)) != 0)
+			goto out;
+		*listed = "ocr/fields.xml";
+	}
+	if ((r = ocr_path(b, "fields", ".key", &path, &b->fatal)) != 0)
+		goto out;
+	r = hoso_file_write_atomic(path.data, key->data, key->len, &b->fatal);
+out:
+	hoso_buf_free(&path);
+	hoso_buf_free(&doc);
 	return r;
 }
 
@@ -833,6 +1067,8 @@ do_dossier(struct batch *b, const char *dir, size_t input)
 	const struct hoso_ocrrun_opts *o = b->opts;
 	struct hoso_buf store = HOSO_BUF_INIT(0), code = HOSO_BUF_INIT(0), ocrdir = HOSO_BUF_INIT(0);
 	struct hoso_buf manifest = HOSO_BUF_INIT(SMALL_MAX), pdf = HOSO_BUF_INIT(0);
+	struct hoso_buf fkey = HOSO_BUF_INIT(0), fpath = HOSO_BUF_INIT(0);
+	const char *fields_listed;
 	struct hoso_err e;
 	struct group *g = NULL;
 	struct job j;
@@ -859,6 +1095,13 @@ do_dossier(struct batch *b, const char *dir, size_t input)
 			goto out;
 	if ((r = dossier_done(b, &manifest, &done)) != 0)
 		goto out;
+	/* Fields asked for and not made from these pages with these templates: not done. */
+	if (o->templates != NULL && done) {
+		if ((r = fields_key(b, &manifest, &fkey)) != 0 ||
+		    (r = ocr_path(b, "fields", ".key", &fpath, &b->fatal)) != 0)
+			goto out;
+		done = holds(fpath.data, fkey.data);
+	}
 	if (b->cur->n_pages == 0 || (done && !o->force)) {
 		if (done && b->cur->n_pages > 0 && (r = list_done(b)) != 0)
 			goto out;
@@ -895,15 +1138,27 @@ do_dossier(struct batch *b, const char *dir, size_t input)
 		j.group_last = i + 1 == b->cur->n_pages;
 		page_stem(p, j.stem);
 		memcpy(j.sha256, p->sha256, sizeof(j.sha256));
+		j.page_no = p->n;
 		if ((r = enqueue(b, &j)) != 0)
 			goto out;
 	}
 	if ((r = drain(b, true, true)) != 0 || (r = finish_dossier(b, g, &made)) != 0)
 		goto out;
 	/* Files first, the index last: now they exist for the other tools. */
-	r = hoso_store_set_ocr_files(b->cur, b->outcomes, b->n_outcomes,
-	    made ? "ocr/dossier.pdf" : NULL, &b->fatal);
+	if (o->templates != NULL) {
+		if ((r = fields_key(b, &manifest, &fkey)) != 0 ||
+		    (r = write_fields(b, &fkey, &fields_listed)) != 0)
+			goto out;
+		r = hoso_store_set_ocr_outputs(b->cur, b->outcomes, b->n_outcomes,
+		    made ? "ocr/dossier.pdf" : NULL, fields_listed, &b->fatal);
+	} else {
+		r = hoso_store_set_ocr_files(b->cur, b->outcomes, b->n_outcomes,
+		    made ? "ocr/dossier.pdf" : NULL, &b->fatal);
+	}
 out:
+	fpages_free(b);
+	hoso_buf_free(&fkey);
+	hoso_buf_free(&fpath);
 	outcomes_free(b);
 	if (locked)
 		hoso_store_unlock(b->cur);
@@ -1021,6 +1276,7 @@ queue_file(struct batch *b, const char *file, size_t input, struct group **share
 			hoso_buf_init(&data, 0);
 		}
 		j.input = input;
+		j.page_no = i + 1;
 		j.file_last = i + 1 == n;
 		if (own != NULL) {
 			j.page_index = i;
@@ -1078,6 +1334,13 @@ hoso_ocrrun_images(const struct hoso_ocrrun_opts *o, const char *const *files, s
 out:
 	r = batch_finish(&b, r, err);
 	group_free(shared);
+	/* Without --outdir the fields of every page make one document, for the caller to write. */
+	if (r == 0 && o->templates != NULL && o->outdir == NULL) {
+		hoso_buf_init(&sum->fields, OUTPUT_MAX);
+		if ((r = fields_doc(&b, &sum->fields)) != 0 && err != NULL)
+			*err = b.fatal;
+	}
+	fpages_free(&b);
 	return r;
 }
 
@@ -1089,5 +1352,6 @@ hoso_ocrrun_summary_free(struct hoso_ocrrun_summary *sum)
 	for (i = 0; i < sum->n_failures; i++)
 		free(sum->failures[i].label);
 	free(sum->failures);
+	hoso_buf_free(&sum->fields);
 	memset(sum, 0, sizeof(*sum));
 }

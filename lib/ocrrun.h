@@ -9,6 +9,7 @@
 #include "err.h"
 #include "log.h"
 #include "ocr.h"
+#include "template.h"
 
 /*
  * What a dossier gets (see ocr-extract(1), FILES), all in STORE/CODE/ocr/:
@@ -19,7 +20,9 @@
  *   dossier.pdf   every page that could be recognized, in order, searchable
  *   dossier.pdf.sha256  the page sha256s in dossier.pdf, one a line
  * and dossier.xml records ocr_status and ocr_confidence per page and lists
- * the OCR files (text, hocr, the dossier PDF).
+ * the OCR files (text, hocr, the dossier PDF). With form fields asked for:
+ *   fields.xml    the fields of every page a template matched (fields.xsd)
+ *   fields.key    what fields.xml was made from: pages and --form
  */
 
 struct hoso_ocrrun_progress {
@@ -45,6 +48,10 @@ struct hoso_ocrrun_opts {
 	/* Image files only: */
 	const char *pdf;		/* one searchable PDF of all pages, in order */
 	const char *outdir;		/* NAME.txt, NAME.hocr, NAME.pdf per input */
+	/* Form fields: with templates set, each page is matched to one (form, or by title). */
+	const struct hoso_template_set *templates;	/* NULL: no fields */
+	const struct hoso_template *form;	/* NULL: --form auto */
+	const char *form_name;		/* "auto" or the form's name, recorded in fields.key */
 	const struct hoso_log *log;
 	void (*progress)(void *ctx, const struct hoso_ocrrun_progress *p);
 	void (*on_page)(void *ctx, const struct hoso_ocrrun_page *p);
@@ -64,6 +71,10 @@ struct hoso_ocrrun_summary {
 	double confidence;		/* mean over the pages recognized */
 	struct hoso_ocrrun_failure *failures;
 	size_t n_failures;
+	/* Image files with templates and no outdir: the fields document of all pages. */
+	struct hoso_buf fields;
+	size_t forms;			/* pages a template matched */
+	size_t fields_review;		/* fields flagged for review */
 };
 
 /*
@@ -78,6 +89,15 @@ int hoso_ocrrun_dossiers(const struct hoso_ocrrun_opts *opts, const char *const 
 int hoso_ocrrun_images(const struct hoso_ocrrun_opts *opts, const char *const *files, size_t n,
     struct hoso_ocrrun_summary *sum, struct hoso_err *err);
 void hoso_ocrrun_summary_free(struct hoso_ocrrun_summary *sum);
+
+/*
+ * --shard I/N: the share (1..n) an input belongs to, the same on every
+ * machine and whatever list it comes in: 1 + (the first 8 hex digits of the
+ * SHA-256 of the input's last path component, trailing slashes dropped,
+ * read as a number) mod n. For a dossier STORE/CODE that component is its
+ * code. The n shares of a list are disjoint and together the whole list.
+ */
+int hoso_ocrrun_shard(const char *path, unsigned n, unsigned *shard, struct hoso_err *err);
 
 /* True when path is a dossier directory (it holds dossier.xml). */
 bool hoso_ocrrun_is_dossier(const char *path);

@@ -239,6 +239,8 @@ list_payload(const char *dir, const char *code, const struct hoso_buf *xml, stru
 	}
 	if (d->ocr_pdf != NULL && (r = add_item(items, n, &cap, d->ocr_pdf, err)) != 0)
 		goto out;
+	if (d->ocr_fields != NULL && (r = add_item(items, n, &cap, d->ocr_fields, err)) != 0)
+		goto out;
 	qsort(*items, *n, sizeof(**items), item_cmp);
 	for (i = 1; i < *n; i++)
 		if (strcmp((*items)[i - 1].name, (*items)[i].name) == 0) {

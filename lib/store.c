@@ -143,6 +143,8 @@ pages_free(struct hoso_dossier *d)
 	d->n_pages = d->cap_pages = 0;
 	free(d->ocr_pdf);
 	d->ocr_pdf = NULL;
+	free(d->ocr_fields);
+	d->ocr_fields = NULL;
 }
 
 void
@@ -245,8 +247,10 @@ hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hos
 			goto out;
 	if ((r = hoso_xmlw_end(w, err)) != 0)	/* </pages> */
 		goto out;
-	if (d->ocr_pdf != NULL && ((r = hoso_xmlw_start(w, "ocr", err)) != 0 ||
-	    (r = hoso_xmlw_attr(w, "pdf", d->ocr_pdf, err)) != 0 ||
+	if ((d->ocr_pdf != NULL || d->ocr_fields != NULL) &&
+	    ((r = hoso_xmlw_start(w, "ocr", err)) != 0 ||
+	    (d->ocr_pdf != NULL && (r = hoso_xmlw_attr(w, "pdf", d->ocr_pdf, err)) != 0) ||
+	    (d->ocr_fields != NULL && (r = hoso_xmlw_attr(w, "fields", d->ocr_fields, err)) != 0) ||
 	    (r = hoso_xmlw_end(w, err)) != 0))
 		goto out;
 	r = hoso_xmlw_finish(w, out, err);
@@ -462,7 +466,10 @@ hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const c
 	}
 	if ((e = hoso_xml_child(root, "ocr")) != NULL) {
 		d->ocr_pdf = hoso_xml_attr(e, "pdf");
-		if (!ocr_path_ok(d->ocr_pdf)) {
+		d->ocr_fields = hoso_xml_attr(e, "fields");
+		if ((d->ocr_pdf == NULL && d->ocr_fields == NULL) ||
+		    (d->ocr_pdf != NULL && !ocr_path_ok(d->ocr_pdf)) ||
+		    (d->ocr_fields != NULL && !ocr_path_ok(d->ocr_fields))) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: bad ocr element"), label,
 			    hoso_xml_line(e));
 			goto out;
@@ -856,6 +863,9 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	 */
 	stale_pdf = d->ocr_pdf;
 	d->ocr_pdf = NULL;
+	/* So are the form fields read from the pages before. */
+	free(d->ocr_fields);
+	d->ocr_fields = NULL;
 	/* The index last: until it is written the new files do not exist for anyone. */
 	if ((r = save(d, err)) != 0) {
 		page_free(&d->pages[--d->n_pages]);
@@ -923,11 +933,12 @@ take(char **dst, char **src)
 	*src = NULL;
 }
 
-/* files false: text, hocr and ocr_pdf are neither read nor changed. */
+/* files false: text, hocr, ocr_pdf and ocr_fields are neither read nor changed. */
 static int
 set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n, bool files,
-    const char *ocr_pdf, struct hoso_err *err)
+    const char *ocr_pdf, bool set_fields, const char *ocr_fields, struct hoso_err *err)
 {
+	char *fields = NULL;
 	struct hoso_page *p;
 	char (*sha)[HOSO_SHA256_HEX] = NULL;
 	char **status = NULL, **text = NULL, **hocr = NULL, *pdf = NULL;
@@ -955,6 +966,8 @@ set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n, bool 
 	}
 	if (files && (r = ocr_path_dup(d, ocr_pdf, &pdf, err)) != 0)
 		goto done;
+	if (files && set_fields && (r = ocr_path_dup(d, ocr_fields, &fields, err)) != 0)
+		goto done;
 	if ((r = lock(d, err)) != 0)
 		goto done;
 	if ((r = reload(d, NULL, err)) != 0)
@@ -979,6 +992,10 @@ set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n, bool 
 		take(&d->ocr_pdf, &pdf);
 		changed = true;
 	}
+	if (files && set_fields && !same_str(d->ocr_fields, fields)) {
+		take(&d->ocr_fields, &fields);
+		changed = true;
+	}
 	if (changed)
 		r = save(d, err);
 out:
@@ -993,6 +1010,7 @@ done:
 	free(text);
 	free(hocr);
 	free(pdf);
+	free(fields);
 	free(sha);
 	return r;
 }
@@ -1001,12 +1019,19 @@ int
 hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
     struct hoso_err *err)
 {
-	return set_ocr(d, ocr, n, false, NULL, err);
+	return set_ocr(d, ocr, n, false, NULL, false, NULL, err);
 }
 
 int
 hoso_store_set_ocr_files(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
     const char *ocr_pdf, struct hoso_err *err)
 {
-	return set_ocr(d, ocr, n, true, ocr_pdf, err);
+	return set_ocr(d, ocr, n, true, ocr_pdf, false, NULL, err);
+}
+
+int
+hoso_store_set_ocr_outputs(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
+    const char *ocr_pdf, const char *ocr_fields, struct hoso_err *err)
+{
+	return set_ocr(d, ocr, n, true, ocr_pdf, true, ocr_fields, err);
 }

@@ -51,6 +51,7 @@ struct hoso_dossier {
 	struct hoso_page *pages;
 	size_t n_pages, cap_pages;
 	char *ocr_pdf;			/* "ocr/dossier.pdf": searchable PDF; NULL = none */
+	char *ocr_fields;		/* "ocr/fields.xml": form fields; NULL = none */
 	int lock_fd;
 	int lock_depth;			/* nested holds of the lock by this process */
 };
@@ -95,7 +96,7 @@ int hoso_store_set_meta(struct hoso_dossier *d, const struct hoso_dossier_meta *
  * *added = false and change nothing. Otherwise write the original bytes as
  * pages/NNNN.<ext> and the normalized page as pages/NNNN.norm.tif (atomic
  * each), then the new dossier.xml (atomic). page->n, file, norm are set here;
- * the other fields are copied from page. The dossier's ocr_pdf is unlisted:
+ * the other fields are copied from page. The dossier's ocr_pdf and ocr_fields are unlisted:
  * it no longer covers every page (ocr-extract makes it again).
  */
 int hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const char *ext,
@@ -140,6 +141,10 @@ int hoso_store_set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, 
  */
 int hoso_store_set_ocr_files(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
     const char *ocr_pdf, struct hoso_err *err);
+
+/* The same, and the form fields document too (ocr_fields NULL: none); set_ocr_files keeps it. */
+int hoso_store_set_ocr_outputs(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
+    const char *ocr_pdf, const char *ocr_fields, struct hoso_err *err);
 
 /* dossier.xml as text / from text (used by the store and by tests). */
 int hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hoso_err *err);

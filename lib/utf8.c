@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <unicase.h>
+#include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
 
@@ -78,4 +79,36 @@ hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *
 		r = hoso_utf8_nfc(hoso_buf_str(&tmp), tmp.len, out, err);
 	hoso_buf_free(&tmp);
 	return r;
+}
+
+int
+hoso_utf8_decode(const char *s, size_t n, uint32_t *c)
+{
+	ucs4_t uc;
+	int len = u8_mbtouc(&uc, (const uint8_t *)s, n);
+
+	if (len <= 0) {
+		*c = 0xfffd;
+		return 1;
+	}
+	*c = uc;
+	return len;
+}
+
+uint32_t
+hoso_utf8_base_letter(uint32_t c)
+{
+	ucs4_t lower = uc_tolower((ucs4_t)c), d[UC_DECOMPOSITION_MAX_LENGTH];
+	int kind, n;
+
+	/* Vietnamese đ has no decomposition: its base letter is d all the same. */
+	if (lower == 0x0111)
+		return 'd';
+	if (lower < 0x80)
+		return lower;
+	/* Canonical decompositions nest (ệ = ẹ + ̂ = e + ̣ + ̂): follow the first part. */
+	while ((n = uc_decomposition(lower, &kind, d)) > 0 && kind == UC_DECOMP_CANONICAL &&
+	    d[0] != lower)
+		lower = d[0];
+	return lower;
 }

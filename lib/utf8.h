@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "err.h"
@@ -28,5 +29,18 @@ int hoso_utf8_casefold(const char *s, size_t n, struct hoso_buf *out, struct hos
  * terminal nor an XML attribute.
  */
 int hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
+
+/*
+ * Decode the code point at s[0..n) into *c and return its length in bytes
+ * (1..4); an invalid or truncated sequence gives 1 and U+FFFD. n > 0.
+ */
+int hoso_utf8_decode(const char *s, size_t n, uint32_t *c);
+
+/*
+ * The base letter of c for tolerant matching of printed labels: lower case
+ * and without diacritics ("Ệ" and "ệ" give 'e', "Đ" gives 'd'); c's lower
+ * case when it has no decomposition.
+ */
+uint32_t hoso_utf8_base_letter(uint32_t c);
 
 #endif

@@ -223,3 +223,76 @@ cli_write_output(struct cli *c, const char *path, const struct hoso_buf *b)
 		return cli_fail(c, &err);
 	return 0;
 }
+
+static int
+push_input(char ***list, size_t *n, size_t *cap, const char *path)
+{
+	char **nl;
+
+	if (*n == *cap) {
+		if ((nl = realloc(*list, (*cap * 2 + 16) * sizeof(*nl))) == NULL)
+			return -1;
+		*list = nl;
+		*cap = *cap * 2 + 16;
+	}
+	if (((*list)[*n] = strdup(path)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* Paths from standard input, one per line. */
+static int
+read_stdin_list(char ***list, size_t *n, size_t *cap)
+{
+	char *line = NULL;
+	size_t len = 0;
+	ssize_t got;
+	int r = 0;
+
+	while (r == 0 && (got = getline(&line, &len, stdin)) >= 0) {
+		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+			line[--got] = '\0';
+		if (got == 0)
+			continue;
+		r = push_input(list, n, cap, line);
+	}
+	free(line);
+	return r == 0 && !ferror(stdin) ? 0 : -1;
+}
+
+int
+cli_collect_inputs(struct cli *c, int argc, char **argv, int first, char ***list, size_t *n)
+{
+	size_t cap = 0;
+	int i;
+
+	*list = NULL;
+	*n = 0;
+	for (i = first; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (read_stdin_list(list, n, &cap) != 0) {
+				cli_error(c, _("cannot read the list of inputs from standard input"));
+				cli_inputs_free(*list, *n);
+				return CLI_EXIT_IO;
+			}
+			continue;
+		}
+		if (push_input(list, n, &cap, argv[i]) != 0) {
+			cli_error(c, _("out of memory"));
+			cli_inputs_free(*list, *n);
+			return CLI_EXIT_IO;
+		}
+	}
+	return 0;
+}
+
+void
+cli_inputs_free(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}

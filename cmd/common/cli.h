@@ -68,6 +68,15 @@ void cli_info(struct cli *c, const char *fmt, ...) HOSO_PRINTF(2, 3);
  */
 int cli_write_output(struct cli *c, const char *path, const struct hoso_buf *b);
 
+/*
+ * The operands argv[first..argc) as a new list of copies, where "-" stands
+ * for the lines of standard input: one path a line, empty lines skipped
+ * (for "find ... | tool -"). Returns 0, or the exit status after printing
+ * why; *list is then freed. Free a list with cli_inputs_free.
+ */
+int cli_collect_inputs(struct cli *c, int argc, char **argv, int first, char ***list, size_t *n);
+void cli_inputs_free(char **list, size_t n);
+
 /* Parse a decimal integer in [min, max]; false when it is not one. */
 bool cli_parse_long(const char *s, long min, long max, long *out);
 

@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 #include "ocr.h"
 #include "ocrrun.h"
+#include "template.h"
 
 static const char *
 usage_text(void)
@@ -17,6 +19,8 @@ usage_text(void)
 	return _("Usage: ocr-extract [OPTION]... STORE/DOSSIER...\n"
 	    "       ocr-extract [OPTION]... [--text FILE|-] [--hocr FILE] [--pdf FILE] IMAGE...\n"
 	    "       ocr-extract [OPTION]... --outdir DIR IMAGE...\n"
+	    "       ocr-extract [OPTION]... --form NAME|auto [--fields FILE|-] IMAGE...\n"
+	    "An operand '-' reads more of them from standard input, one a line.\n"
 	    "Recognize the text of scanned pages (Tesseract, Vietnamese by default).\n"
 	    "A dossier gets ocr/NNNN.txt, ocr/NNNN.hocr and a searchable ocr/dossier.pdf,\n"
 	    "and the confidence of each page in dossier.xml; pages already done are skipped.\n"
@@ -29,6 +33,11 @@ usage_text(void)
 	    "      --hocr FILE        images: one hOCR document of all pages\n"
 	    "      --pdf FILE         images: one searchable PDF of all pages, in order\n"
 	    "      --outdir DIR       images: NAME.txt, NAME.hocr and NAME.pdf per image\n"
+	    "      --form NAME|auto   read the form fields of template NAME, or of the form\n"
+	    "                         whose title is on the page (dossiers: ocr/fields.xml)\n"
+	    "      --templates DIR    form templates (default: the installed ones)\n"
+	    "      --fields FILE|-    images: the fields document of all pages\n"
+	    "      --shard I/N        only the inputs of share I of N (by a hash of the name)\n"
 	    "  -j, --jobs N           worker threads, one OCR engine each (default: CPUs)\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          a line per page: confidence, length, time\n"
@@ -43,6 +52,8 @@ usage_text(void)
 
 enum {
 	OPT_TESSDATA = 256, OPT_TIMEOUT, OPT_FORCE, OPT_TEXT, OPT_HOCR, OPT_PDF, OPT_OUTDIR,
+	OPT_FORM, OPT_TEMPLATES, OPT_FIELDS,
+	OPT_SHARD = 300,
 };
 
 static const struct option longopts[] = {
@@ -55,6 +66,10 @@ static const struct option longopts[] = {
 	{ "hocr", required_argument, NULL, OPT_HOCR },
 	{ "pdf", required_argument, NULL, OPT_PDF },
 	{ "outdir", required_argument, NULL, OPT_OUTDIR },
+	{ "form", required_argument, NULL, OPT_FORM },
+	{ "templates", required_argument, NULL, OPT_TEMPLATES },
+	{ "fields", required_argument, NULL, OPT_FIELDS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -107,6 +122,103 @@ parse_seconds(const char *s, int *ms)
 	return true;
 }
 
+/* ---- form fields ---- */
+
+/*
+ * The templates: --templates DIR, else HOSO_DATADIR/templates from the
+ * environment (running from the build tree), else the installed ones. An
+ * unknown form name is a usage error that lists the forms there are.
+ */
+static int
+load_forms(struct cli *c, const char *dir, const char *form, struct hoso_template_set *set,
+    struct hoso_ocrrun_opts *o)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0), names = HOSO_BUF_INIT(0);
+	const char *env = getenv("HOSO_DATADIR");
+	struct hoso_err err;
+	int status = 0;
+
+	hoso_err_clear(&err);
+	if (dir == NULL) {
+		if (hoso_file_join(&path, env != NULL && *env != '\0' ? env : HOSO_DATADIR,
+		    "templates", &err) != 0) {
+			status = cli_fail(c, &err);
+			goto out;
+		}
+		dir = path.data;
+	}
+	if (hoso_template_load_dir(dir, set, &err) != 0) {
+		status = cli_fail(c, &err);
+		goto out;
+	}
+	o->templates = set;
+	o->form_name = form;
+	if (strcmp(form, "auto") == 0)
+		goto out;
+	if ((o->form = hoso_template_find(set, form)) == NULL) {
+		if (hoso_template_names(set, &names, &err) != 0) {
+			status = cli_fail(c, &err);
+			goto out;
+		}
+		cli_error(c, _("no form template named '%s' in %s; the forms are: %s"), form, dir,
+		    set->n > 0 ? names.data : _("(none)"));
+		status = CLI_EXIT_USAGE;
+	}
+out:
+	hoso_buf_free(&path);
+	hoso_buf_free(&names);
+	return status;
+}
+
+/* ---- --shard I/N and lists of inputs on standard input ---- */
+
+static bool
+parse_shard(const char *s, unsigned *i, unsigned *n)
+{
+	char *slash = strchr(s, '/'), part[32];
+	long a, b;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(part))
+		return false;
+	memcpy(part, s, (size_t)(slash - s));
+	part[slash - s] = '\0';
+	if (!cli_parse_long(part, 1, 1000000, &a) || !cli_parse_long(slash + 1, 1, 1000000, &b) ||
+	    a > b)
+		return false;
+	*i = (unsigned)a;
+	*n = (unsigned)b;
+	return true;
+}
+
+/* Keep, in order, the inputs of share i of n; frees the others. Returns the exit status. */
+static int
+keep_shard(struct cli *c, char **list, size_t *n, unsigned i, unsigned of)
+{
+	struct hoso_err err;
+	size_t k, kept = 0, all = *n;
+	unsigned s;
+
+	hoso_err_clear(&err);
+	for (k = 0; k < *n; k++) {
+		if (hoso_ocrrun_shard(list[k], of, &s, &err) != 0) {
+			for (; k < *n; k++)
+				free(list[k]);
+			*n = kept;
+			return cli_fail(c, &err);
+		}
+		if (s == i)
+			list[kept++] = list[k];
+		else
+			free(list[k]);
+	}
+	*n = kept;
+	if (c->verbose > 0)
+		cli_info(c, _("shard %u/%u: %zu of %zu inputs"), i, of, kept, all);
+	return 0;
+}
+
+/* ---- end of --shard ---- */
+
 static bool
 is_dir(const char *path)
 {
@@ -124,7 +236,11 @@ main(int argc, char **argv)
 	struct cli c;
 	struct run run;
 	const char *text = NULL, *hocr = NULL;
+	const char *form = NULL, *templates = NULL, *fields = NULL;
+	struct hoso_template_set set = { NULL, 0 };
+	char **inputs = NULL;
 	size_t i, n_dossiers = 0, n_inputs;
+	unsigned shard = 0, shards = 0;
 	int opt, r, status;
 
 	/*
@@ -178,6 +294,22 @@ main(int argc, char **argv)
 		case OPT_OUTDIR:
 			o.outdir = optarg;
 			break;
+		case OPT_FORM:
+			form = optarg;
+			break;
+		case OPT_TEMPLATES:
+			if (!is_dir(optarg))
+				cli_usage_error(&c, _("--templates wants a directory, not '%s'"), optarg);
+			templates = optarg;
+			break;
+		case OPT_FIELDS:
+			fields = optarg;
+			break;
+		case OPT_SHARD:
+			if (!parse_shard(optarg, &shard, &shards))
+				cli_usage_error(&c, _("--shard wants I/N with 1 <= I <= N, not '%s'"),
+				    optarg);
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			return CLI_EXIT_USAGE;
@@ -185,9 +317,10 @@ main(int argc, char **argv)
 	}
 	if (optind == argc)
 		cli_usage_error(&c, _("no input: give dossier directories or image files"));
-	n_inputs = (size_t)(argc - optind);
+	if ((r = cli_collect_inputs(&c, argc, argv, optind, &inputs, &n_inputs)) != 0)
+		return r;
 	for (i = 0; i < n_inputs; i++)
-		n_dossiers += hoso_ocrrun_is_dossier(argv[optind + (int)i]);
+		n_dossiers += hoso_ocrrun_is_dossier(inputs[i]);
 	if (n_dossiers > 0 && n_dossiers < n_inputs)
 		cli_usage_error(&c, _("give dossier directories or image files, not both"));
 	if (n_dossiers > 0 && (text || hocr || o.pdf || o.outdir))
@@ -195,8 +328,29 @@ main(int argc, char **argv)
 		    "dossier's outputs go into its ocr/ folder"));
 	if (o.outdir != NULL && (text || hocr || o.pdf))
 		cli_usage_error(&c, _("--outdir cannot be combined with --text, --hocr or --pdf"));
-	if (n_dossiers == 0 && !text && !hocr && !o.pdf && !o.outdir)
+	/* Form fields: images write them where --fields says, stdout when nothing else is asked. */
+	if ((fields != NULL || templates != NULL) && form == NULL)
+		cli_usage_error(&c, _("--fields and --templates go with --form NAME or --form auto"));
+	if (fields != NULL && (n_dossiers > 0 || o.outdir != NULL))
+		cli_usage_error(&c, _("--fields is for image files without --outdir; a dossier's "
+		    "fields go into ocr/fields.xml, --outdir writes NAME.fields.xml"));
+	if (form != NULL && n_dossiers == 0 && fields == NULL && !text && !hocr && !o.pdf &&
+	    !o.outdir)
+		fields = "-";
+	if (fields != NULL && text != NULL && strcmp(fields, "-") == 0 && strcmp(text, "-") == 0)
+		cli_usage_error(&c, _("--text - and --fields - cannot both go to standard output"));
+	if (form != NULL && (status = load_forms(&c, templates, form, &set, &o)) != 0) {
+		hoso_template_set_free(&set);
+		cli_inputs_free(inputs, n_inputs);
+		return status;
+	}
+	if (n_dossiers == 0 && !text && !hocr && !o.pdf && !o.outdir && fields == NULL)
 		text = "-";
+	/* Decided on the whole list, so that every shard runs in the same mode. */
+	if (shards > 0 && (r = keep_shard(&c, inputs, &n_inputs, shard, shards)) != 0) {
+		cli_inputs_free(inputs, n_inputs);
+		return r;
+	}
 
 	run.want_text = text != NULL;
 	run.want_hocr = hocr != NULL;
@@ -211,9 +365,9 @@ main(int argc, char **argv)
 	if (run.want_hocr && hoso_ocr_hocr_head(&run.hocr, hocr, &err) != 0)
 		return cli_fail(&c, &err);
 	if (n_dossiers > 0)
-		r = hoso_ocrrun_dossiers(&o, (const char *const *)argv + optind, n_inputs, &sum, &err);
+		r = hoso_ocrrun_dossiers(&o, (const char *const *)inputs, n_inputs, &sum, &err);
 	else
-		r = hoso_ocrrun_images(&o, (const char *const *)argv + optind, n_inputs, &sum, &err);
+		r = hoso_ocrrun_images(&o, (const char *const *)inputs, n_inputs, &sum, &err);
 	cli_progress_end(&c);
 	status = sum.n_failures > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
 	for (i = 0; i < sum.n_failures; i++)
@@ -224,6 +378,9 @@ main(int argc, char **argv)
 		status = run.status;
 	if (r == 0 && status != CLI_EXIT_IO && text != NULL &&
 	    (r = cli_write_output(&c, text, &run.text)) != 0)
+		status = r;
+	if (r == 0 && status != CLI_EXIT_IO && fields != NULL &&
+	    (r = cli_write_output(&c, fields, &sum.fields)) != 0)
 		status = r;
 	if (status != CLI_EXIT_IO && status != CLI_EXIT_ENGINE && hocr != NULL) {
 		hoso_err_clear(&err);
@@ -239,8 +396,13 @@ main(int argc, char **argv)
 	else if (r == 0 && c.verbose > 0)
 		cli_info(&c, _("summary: pages recognized %zu (mean confidence %.0f%%), failed %zu"),
 		    sum.pages, sum.confidence, sum.n_failures);
+	if (r == 0 && form != NULL)
+		cli_info(&c, _("fields: %zu pages read as forms, %zu values to review"), sum.forms,
+		    sum.fields_review);
 	hoso_ocrrun_summary_free(&sum);
+	hoso_template_set_free(&set);
 	hoso_buf_free(&run.text);
 	hoso_buf_free(&run.hocr);
+	cli_inputs_free(inputs, n_inputs);
 	return status;
 }

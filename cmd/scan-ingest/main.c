@@ -96,43 +96,6 @@ meta_ok(const char *s)
 }
 
 static int
-push_input(char ***list, size_t *n, size_t *cap, const char *path)
-{
-	char **nl;
-
-	if (*n == *cap) {
-		if ((nl = realloc(*list, (*cap * 2 + 16) * sizeof(*nl))) == NULL)
-			return -1;
-		*list = nl;
-		*cap = *cap * 2 + 16;
-	}
-	if (((*list)[*n] = strdup(path)) == NULL)
-		return -1;
-	(*n)++;
-	return 0;
-}
-
-/* Paths from standard input, one per line, for "find ... | scan-ingest -". */
-static int
-read_stdin_list(char ***list, size_t *n, size_t *cap)
-{
-	char *line = NULL;
-	size_t len = 0;
-	ssize_t got;
-	int r = 0;
-
-	while (r == 0 && (got = getline(&line, &len, stdin)) >= 0) {
-		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
-			line[--got] = '\0';
-		if (got == 0)
-			continue;
-		r = push_input(list, n, cap, line);
-	}
-	free(line);
-	return r == 0 && !ferror(stdin) ? 0 : -1;
-}
-
-static int
 separator_sheet(struct cli *c, const char *code, const char *out, int dpi)
 {
 	struct hoso_buf png = HOSO_BUF_INIT(0);
@@ -177,7 +140,7 @@ main(int argc, char **argv)
 	const char *xml = NULL, *separator = NULL, *store = "hoso-store", *epoch;
 	char now[32], today[16];
 	char **inputs = NULL;
-	size_t n_inputs = 0, cap = 0, i;
+	size_t n_inputs = 0;
 	time_t t;
 	struct tm tm;
 	long v;
@@ -274,19 +237,8 @@ main(int argc, char **argv)
 	if (optind == argc)
 		cli_usage_error(&c, _("no input: give scan files, folders or archives, or '-'"));
 
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			if (read_stdin_list(&inputs, &n_inputs, &cap) != 0) {
-				cli_error(&c, _("cannot read the list of inputs from standard input"));
-				return CLI_EXIT_IO;
-			}
-			continue;
-		}
-		if (push_input(&inputs, &n_inputs, &cap, argv[i]) != 0) {
-			cli_error(&c, _("out of memory"));
-			return CLI_EXIT_IO;
-		}
-	}
+	if ((r = cli_collect_inputs(&c, argc, argv, optind, &inputs, &n_inputs)) != 0)
+		return r;
 
 	/* SOURCE_DATE_EPOCH makes a run reproducible, as in Debian's builds. */
 	epoch = getenv("SOURCE_DATE_EPOCH");
@@ -323,8 +275,6 @@ main(int argc, char **argv)
 		hoso_buf_free(&b);
 	}
 	hoso_ingest_summary_free(&sum);
-	for (i = 0; i < n_inputs; i++)
-		free(inputs[i]);
-	free(inputs);
+	cli_inputs_free(inputs, n_inputs);
 	return status;
 }

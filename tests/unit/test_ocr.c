@@ -400,6 +400,68 @@ store_ocr_fields(void **state)
 	hoso_buf_free(&xml);
 }
 
+/* Words with boxes and confidences, lines in order; a zone read again as one block. */
+static void
+words_and_zone(void **state)
+{
+	struct hoso_ocr_result res;
+	struct hoso_ocr_layout l, zl;
+	struct hoso_err err = { 0 };
+	struct hoso_buf text = HOSO_BUF_INIT(0);
+	unsigned char *grey = NULL, *crop;
+	struct hoso_img *img;
+	struct hoso_ocr *e;
+	size_t i, quick = SIZE_MAX;
+	double conf;
+	int w, h, x0, y0, cw, ch, y;
+
+	(void)state;
+	quiet_begin();
+	img = load(TD "phototest.tif");
+	e = engine("eng", 60000);
+	assert_int_equal(hoso_ocr_layout(e, &l, &err), HOSO_EUSAGE);	/* no page yet */
+	assert_int_equal(hoso_ocr_page(e, img, "phototest.tif", 0, &res, &err), 0);
+	assert_int_equal(hoso_ocr_layout(e, &l, &err), 0);
+	assert_true(l.n_lines >= 5 && l.n_words >= 40);
+	assert_int_equal(l.width, hoso_img_width(img));
+	for (i = 0; i < l.n_words; i++) {
+		const struct hoso_ocr_word *wd = &l.words[i];
+		assert_true(wd->x0 < wd->x1 && wd->y0 < wd->y1 && wd->x1 <= l.width &&
+		    wd->y1 <= l.height);
+		assert_true(wd->confidence >= 0 && wd->confidence <= 100);
+		assert_true(wd->line < l.n_lines);
+		if (quick == SIZE_MAX && strcmp(wd->text, "quick") == 0)
+			quick = i;
+	}
+	assert_true(quick != SIZE_MAX);
+	assert_true(l.words[quick].confidence > 80);
+	/* Cut out the line of "quick" and read it again. */
+	assert_int_equal(hoso_img_grey8(img, &grey, &w, &h, &err), 0);
+	x0 = l.lines[l.words[quick].line].x0;
+	y0 = l.lines[l.words[quick].line].y0;
+	cw = l.lines[l.words[quick].line].x1 - x0;
+	ch = l.lines[l.words[quick].line].y1 - y0;
+	assert_non_null(crop = malloc((size_t)cw * (size_t)ch));
+	for (y = 0; y < ch; y++)
+		memcpy(crop + (size_t)y * cw, grey + (size_t)(y0 + y) * w + x0, (size_t)cw);
+	assert_int_equal(hoso_ocr_zone(e, crop, cw, ch, 300, HOSO_OCR_ZONE_LINE, &text, &conf, &zl,
+	    &err), 0);
+	assert_non_null(strstr(hoso_buf_str(&text), "quick"));
+	assert_true(conf > 50);
+	assert_true(zl.n_words >= 3 && zl.n_lines == 1);
+	/* The page's results are gone: no PDF page from a zone. */
+	hoso_ocr_layout_free(&l);
+	assert_int_equal(hoso_ocr_layout(e, &l, &err), HOSO_EUSAGE);
+	assert_quiet_end();
+	hoso_ocr_layout_free(&zl);
+	hoso_buf_free(&text);
+	hoso_ocr_result_free(&res);
+	free(crop);
+	free(grey);
+	hoso_ocr_free(e);
+	hoso_img_free(img);
+}
+
 int
 main(void)
 {
@@ -407,6 +469,7 @@ main(void)
 		cmocka_unit_test(package_names),
 		cmocka_unit_test(store_ocr_fields),
 		cmocka_unit_test(phototest_eng),
+		cmocka_unit_test(words_and_zone),
 		cmocka_unit_test(engine_reused),
 		cmocka_unit_test(missing_language),
 		cmocka_unit_test(deadline_stops_noise),
