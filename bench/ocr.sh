@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # bench/ocr.sh - ocr-extract against its peers on the same 40 generated form pages (A4,
 # 300 dpi, grey PNG: the clean pages 1-14 of khai-sinh and ct01 and 1-12 of tiep-nhan of
-# scripts/make-forms), measured side by side in one run, each with 2 processes or workers:
+# scripts/make-forms -n 14, the same pages as in make eval's set), measured side by side in one run, each with 2 processes or workers:
 #   ocr-extract -j 2 --outdir DIR                 text, hOCR and a searchable PDF per page
 #   tesseract PAGE OUT -l vie txt pdf, a loop of 2 parallel processes (xargs -P2),
 #                                                 OMP_THREAD_LIMIT=1: text and PDF per page
@@ -18,7 +18,7 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 bin=$build/bin
 runs=${HOSO_BENCH_RUNS:-1}
 export OMP_THREAD_LIMIT=1 LC_ALL=C.UTF-8
-"$top/scripts/make-forms" -j 2 "$build/forms" >/dev/null
+"$top/scripts/make-forms" -j 2 -n 14 "$build/forms-bench" >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/hoso-bench-ocr.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/pages"
@@ -26,7 +26,7 @@ for f in khai-sinh ct01 tiep-nhan; do
 	last=14
 	[ "$f" = tiep-nhan ] && last=12
 	for n in $(seq -f %03g 1 "$last"); do
-		ln -s "$build/forms/$f/$f-$n-clean.png" "$work/pages/$f-$n.png"
+		ln -s "$build/forms-bench/$f/$f-$n-clean.png" "$work/pages/$f-$n.png"
 	done
 done
 set -- "$work"/pages/*.png
