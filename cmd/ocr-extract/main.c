@@ -20,7 +20,7 @@ usage_text(void)
 	    "       ocr-extract [OPTION]... [--text FILE|-] [--hocr FILE] [--pdf FILE] IMAGE...\n"
 	    "       ocr-extract [OPTION]... --outdir DIR IMAGE...\n"
 	    "       ocr-extract [OPTION]... --form NAME|auto [--fields FILE|-] IMAGE...\n"
-	    "An operand '-' reads more of them from standard input, one a line.\n"
+	    "An operand '-' reads more inputs from standard input, one path a line.\n"
 	    "Recognize the text of scanned pages (Tesseract, Vietnamese by default).\n"
 	    "A dossier gets ocr/NNNN.txt, ocr/NNNN.hocr and a searchable ocr/dossier.pdf,\n"
 	    "and the confidence of each page in dossier.xml; pages already done are skipped.\n"
