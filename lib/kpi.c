@@ -391,6 +391,10 @@ grow_slots(struct hoso_kpi *k, struct hoso_err *err)
 	if ((slots = calloc(ns, sizeof(*slots))) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	for (i = 0; i < k->n_recs; i++) {
+#if defined(__GNUC__)
+		if (i + 16 < k->n_recs)
+			__builtin_prefetch(&slots[rec_at(k, (uint32_t)(i + 16))->hash & (ns - 1)], 1);
+#endif
 		hash = rec_at(k, (uint32_t)i)->hash;
 		for (h = hash & (ns - 1); slots[h] != 0; h = (h + 1) & (ns - 1))
 			;
@@ -529,20 +533,33 @@ compact_date(struct hoso_kpi *k, const char *label, const struct hoso_register_r
 	return 0;
 }
 
+/*
+ * A row ready to go into the table: its record, and its code with the hash
+ * whose slot was prefetched. hoso_kpi_add_fd holds one back while it parses
+ * the next row, so that the slot has arrived by the time it is looked up.
+ */
+struct pending {
+	struct rec x;		/* dates, unit, field, flags; hash */
+	size_t n;
+	char code[256];		/* ma_ho_so is at most 255 bytes (register.c) */
+};
+
+/* Check a row and make its record: 0, 1 when skipped (--lenient), or an error. */
 static int
-add_row(struct hoso_kpi *k, const char *label, const struct hoso_register_row *row,
-    struct hoso_err *err)
+prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_row *row,
+    struct pending *p, struct hoso_err *err)
 {
 	uint16_t recv = 0, due = 0, done = 0, field = KEY_NONE;
 	uint32_t unit;
-	struct rec *x = NULL;
-	bool replaced = false;
 	char d[11];
-	size_t code_len = strlen(row->code);
-	uint32_t hash = hash_bytes(row->code, code_len);
 	int r;
 
-	prefetch_slot(k, hash);
+	if ((p->n = strlen(row->code)) >= sizeof(p->code))
+		return hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: ma_ho_so: longer than 255 bytes"),
+		    label, row->line);
+	memcpy(p->code, row->code, p->n);
+	p->x.hash = hash_bytes(row->code, p->n);
+	prefetch_slot(k, p->x.hash);
 	if ((r = compact_date(k, label, row, "ngay_tiep_nhan", row->recv, &recv, err)) != 0 ||
 	    (r = compact_date(k, label, row, "ngay_hen_tra", row->due, &due, err)) != 0 ||
 	    (r = compact_date(k, label, row, "ngay_ket_thuc", row->done, &done, err)) != 0)
@@ -567,17 +584,34 @@ add_row(struct hoso_kpi *k, const char *label, const struct hoso_register_row *r
 	if ((r = intern_field(k, row->field != NULL ? row->field : "(kh\xc3\xb4ng x\xc3\xa1" "c \xc4\x91\xe1\xbb\x8bnh)",
 	    &field, err)) != 0)
 		return r;
-	if ((r = find_or_add(k, row->code, code_len, hash, &x, &replaced, err)) != 0)
+	p->x.recv = recv;
+	p->x.due = due;
+	p->x.done = done;
+	p->x.unit = (uint16_t)unit;
+	p->x.field = field;
+	p->x.flags = (uint8_t)((unsigned)row->kenh |
+	    (row->muc_do == HOSO_MUC_DO_TOAN_TRINH ? F_TOAN_TRINH : 0) | row->flags << F_SHIFT);
+	return 0;
+}
+
+/* Put a prepared row into the table: a new dossier, or the last occurrence of one. */
+static int
+commit_row(struct hoso_kpi *k, const struct pending *p, struct hoso_err *err)
+{
+	struct rec *x = NULL;
+	bool replaced = false;
+	int r;
+
+	if ((r = find_or_add(k, p->code, p->n, p->x.hash, &x, &replaced, err)) != 0)
 		return r;
 	if (replaced)
 		k->duplicates++;
-	x->recv = recv;
-	x->due = due;
-	x->done = done;
-	x->unit = (uint16_t)unit;
-	x->field = field;
-	x->flags = (uint8_t)((unsigned)row->kenh |
-	    (row->muc_do == HOSO_MUC_DO_TOAN_TRINH ? F_TOAN_TRINH : 0) | row->flags << F_SHIFT);
+	x->recv = p->x.recv;
+	x->due = p->x.due;
+	x->done = p->x.done;
+	x->unit = p->x.unit;
+	x->field = p->x.field;
+	x->flags = p->x.flags;
 	k->rows_read++;
 	return 0;
 }
@@ -588,7 +622,10 @@ hoso_kpi_add_fd(struct hoso_kpi *k, int fd, const char *label, struct hoso_err *
 	struct hoso_register_opts ro;
 	struct hoso_register *reg = NULL;
 	struct hoso_register_row row;
+	struct pending pend[2];
 	uint64_t before = k->rows_read;
+	unsigned cur = 0;
+	bool held = false;
 	int r;
 
 	memset(&ro, 0, sizeof(ro));
@@ -599,11 +636,20 @@ hoso_kpi_add_fd(struct hoso_kpi *k, int fd, const char *label, struct hoso_err *
 	ro.skipped = k->skipped;
 	if ((r = hoso_register_open(&reg, fd, &ro, err)) != 0)
 		goto out;
+	/* Rows go into the table one behind the parsing, in their order (the last wins). */
 	while ((r = hoso_register_next(reg, &row, err)) > 0) {
-		if ((r = add_row(k, label, &row, err)) < 0)
+		if ((r = prepare_row(k, label, &row, &pend[cur], err)) < 0)
 			goto out;
+		if (r > 0)
+			continue;	/* skipped */
+		if (held && (r = commit_row(k, &pend[cur ^ 1], err)) != 0)
+			goto out;
+		held = true;
+		cur ^= 1;
 	}
 	if (r < 0)
+		goto out;
+	if (held && (r = commit_row(k, &pend[cur ^ 1], err)) != 0)
 		goto out;
 	hoso_log(k->o.log, HOSO_LOG_INFO, _("%s: %llu rows"), label,
 	    (unsigned long long)(k->rows_read - before));
