@@ -506,33 +506,68 @@ out:
 }
 
 /*
- * Valid UTF-8: ASCII bytes always stand alone, so a line is valid when every
- * maximal run of bytes from 0x80 up is; those runs are short (a few letters).
+ * The length of the UTF-8 sequence at s (n bytes left, s[0] >= 0x80), 0 when it
+ * is not one (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
  */
-static bool
-runs_valid(const char *s, size_t n)
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
 {
-	size_t i = 0, j;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Valid UTF-8, ASCII skipped eight bytes at a time (a register line is mostly ASCII). */
+static bool
+line_utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, len;
+	uint64_t w;
 
 	while (i < n) {
-		uint64_t w;
-
 		if (n - i >= 8) {
 			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ULL)) {
+			w &= 0x8080808080808080ULL;
+			if (w == 0) {
 				i += 8;
 				continue;
 			}
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(w) >> 3;
+#endif
 		}
-		if (!((unsigned char)s[i] & 0x80)) {
+		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		for (j = i; j < n && ((unsigned char)s[j] & 0x80); j++)
-			;
-		if (!hoso_utf8_valid(s + i, j - i))
+		if ((len = utf8_seq(s + i, n - i)) == 0)
 			return false;
-		i = j;
+		i += len;
 	}
 	return true;
 }
@@ -643,7 +678,7 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 		c->cells[i][c->lens[i]] = '\0';
 	*nl = '\0';
 	c->text_ok = !nul && !(hi & 0x8080808080808080ULL) ? true :
-	    !nul && runs_valid(p, (size_t)(end - p));
+	    !nul && line_utf8_valid(p, (size_t)(end - p));
 	*line = c->line++;
 	c->blk_pos = (size_t)(nl + 1 - c->blk);
 	c->in_block = true;
