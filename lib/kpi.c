@@ -180,15 +180,24 @@ hoso_kpi_rate(const uint64_t c[HOSO_KPI_N_COUNTS], int rate, uint64_t *tenths)
 	return true;
 }
 
-/* 64-bit FNV-1a folded to 32 bits with a final mix (codes share long prefixes). */
+/*
+ * Eight bytes at a time, each word mixed in by a multiply and a shift, folded to
+ * 32 bits with a final mix (codes share long prefixes). A byte loop was a chain
+ * of 25 dependent multiplies per code.
+ */
 static uint32_t
 hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;

@@ -137,18 +137,19 @@ day_ad(int year, int month, int mday)
 	return (int32_t)((long)y * 365 + y / 4 - y / 100 + y / 400 + doy - 719468);
 }
 
-static bool
+static inline bool
 digits(const char *s, size_t n, int *v)
 {
+	unsigned bad = 0, d;
 	size_t i;
 
 	*v = 0;
 	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*v = *v * 10 + (s[i] - '0');
+		d = (unsigned)(unsigned char)s[i] - '0';
+		bad |= d > 9;
+		*v = *v * 10 + (int)(d & 15);	/* no overflow whatever the byte */
 	}
-	return true;
+	return !bad;
 }
 
 static bool
@@ -900,6 +901,13 @@ out:
 static int
 parse_kenh(const char *s, size_t n)
 {
+	/* The spellings of every export first, byte for byte. */
+	if (n == 1 && s[0] >= '1' && s[0] <= '3')
+		return s[0] - '0';
+	if (n == 9 && memcmp(s, "truc_tiep", 9) == 0)
+		return HOSO_KENH_TRUC_TIEP;
+	if (n == 10 && memcmp(s, "truc_tuyen", 10) == 0)
+		return HOSO_KENH_TRUC_TUYEN;
 	if (ascii_ieq(s, n, "truc_tiep") || ascii_ieq(s, n, "1"))
 		return HOSO_KENH_TRUC_TIEP;
 	if (ascii_ieq(s, n, "truc_tuyen") || ascii_ieq(s, n, "2"))
@@ -931,6 +939,13 @@ parse_bool(struct hoso_register *reg, const char *s, size_t n)
 	size_t tn = n, i;
 	bool ascii = true;
 
+	/* The usual spellings, byte for byte, before the general comparisons. */
+	if (n == 1 && (s[0] == '0' || s[0] == '1'))
+		return s[0] == '1';
+	if (n == 3 && memcmp(s, "c\xc3\xb3", 3) == 0)
+		return 1;
+	if (n == 6 && memcmp(s, "kh\xc3\xb4ng", 6) == 0)
+		return 0;
 	if (ascii_ieq(s, n, "1") || ascii_ieq(s, n, "true"))
 		return 1;
 	if (ascii_ieq(s, n, "0") || ascii_ieq(s, n, "false"))
