@@ -550,7 +550,8 @@ compact_date(struct hoso_kpi *k, const char *label, const struct hoso_register_r
 struct pending {
 	struct rec x;		/* dates, unit, field, flags; hash */
 	size_t n;
-	char code[256];		/* ma_ho_so is at most 255 bytes (register.c) */
+	const char *code;	/* buf, or the row's own code when longer than buf */
+	char buf[64];
 };
 
 /* Check a row and make its record: 0, 1 when skipped (--lenient), or an error. */
@@ -563,10 +564,10 @@ prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_ro
 	char d[11];
 	int r;
 
-	if ((p->n = strlen(row->code)) >= sizeof(p->code))
-		return hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: ma_ho_so: longer than 255 bytes"),
-		    label, row->line);
-	memcpy(p->code, row->code, p->n);
+	p->n = strlen(row->code);
+	p->code = row->code;
+	if (p->n < sizeof(p->buf))
+		p->code = memcpy(p->buf, row->code, p->n);
 	p->x.hash = hash_bytes(row->code, p->n);
 	prefetch_slot(k, p->x.hash);
 	if ((r = compact_date(k, label, row, "ngay_tiep_nhan", row->recv, &recv, err)) != 0 ||
@@ -632,6 +633,7 @@ hoso_kpi_add_fd(struct hoso_kpi *k, int fd, const char *label, struct hoso_err *
 	struct hoso_register *reg = NULL;
 	struct hoso_register_row row;
 	struct pending pend[2];
+	struct hoso_err e;
 	uint64_t before = k->rows_read;
 	unsigned cur = 0;
 	bool held = false;
@@ -648,14 +650,23 @@ hoso_kpi_add_fd(struct hoso_kpi *k, int fd, const char *label, struct hoso_err *
 	/* Rows go into the table one behind the parsing, in their order (the last wins). */
 	while ((r = hoso_register_next(reg, &row, err)) > 0) {
 		if ((r = prepare_row(k, label, &row, &pend[cur], err)) < 0)
-			goto out;
+			break;
 		if (r > 0)
 			continue;	/* skipped */
 		if (held && (r = commit_row(k, &pend[cur ^ 1], err)) != 0)
 			goto out;
+		held = false;
+		/* A code too long to hold lives only until the next row: in it goes now. */
+		if (pend[cur].code != pend[cur].buf) {
+			if ((r = commit_row(k, &pend[cur], err)) != 0)
+				goto out;
+			continue;
+		}
 		held = true;
 		cur ^= 1;
 	}
+	if (r < 0 && held)
+		commit_row(k, &pend[cur ^ 1], &e);	/* the rows before the error are in, as before */
 	if (r < 0)
 		goto out;
 	if (held && (r = commit_row(k, &pend[cur ^ 1], err)) != 0)
