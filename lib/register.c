@@ -656,8 +656,13 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 	for (; end - q >= 8; q += 8) {
 		memcpy(&w, q, 8);
 		hi |= w;
-		m = zero_bytes(w ^ ones * (unsigned char)c->sep) | zero_bytes(w ^ ones * '"') |
-		    zero_bytes(w ^ ones * '\r') | zero_bytes(w);
+		m = zero_bytes(w ^ ones * (unsigned char)c->sep);
+		/*
+		 * A quote, CR or NUL is below 0x23: only a word with such a byte (a
+		 * space, mostly) is looked at for them, and rarely holds one.
+		 */
+		if (((w - ones * 0x23) & ~w & ones * 0x80) != 0)
+			m |= zero_bytes(w ^ ones * '"') | zero_bytes(w ^ ones * '\r') | zero_bytes(w);
 		for (; m != 0; m &= m - 1) {
 			char *t = q + (__builtin_ctzll(m) >> 3);
 
@@ -1032,7 +1037,7 @@ column_name(const struct hoso_register *reg, size_t i, struct hoso_buf *tmp)
 }
 
 /* The cell of column k, trimmed, or NULL when the column is absent or the cell empty. */
-static char *
+static inline char *
 cell(const struct hoso_register *reg, char **cells, size_t *lens, size_t n, int k, size_t *len)
 {
 	size_t i = reg->col[k];
