@@ -35,6 +35,9 @@ struct hoso_register_csv {
 	char **cells;
 	size_t n_cells, cap_cells;
 	unsigned char special[256];	/* bytes that end an unquoted run */
+	unsigned char fast_special[256];	/* bytes csv_fast stops at */
+	bool in_block;		/* the last record was split in place in the block */
+	bool text_ok;		/* ... and all of it is valid UTF-8 without a NUL */
 };
 
 /* The columns of the spec; the order here is the index in struct hoso_register.col. */
@@ -121,18 +124,32 @@ hoso_register_date_str(int32_t day, char out[static 11])
 	out[10] = '\0';
 }
 
-static bool
+/*
+ * hoso_register_day for years from 1 on (all a date cell can hold): the eras of
+ * the general formula fold into y / 4 - y / 100 + y / 400 when y is not negative.
+ */
+static int32_t
+day_ad(int year, int month, int mday)
+{
+	unsigned y = (unsigned)(year - (month <= 2));
+	unsigned doy = (153u * (unsigned)(month + (month > 2 ? -3 : 9)) + 2) / 5 + (unsigned)mday - 1;
+
+	return (int32_t)((long)y * 365 + y / 4 - y / 100 + y / 400 + doy - 719468);
+}
+
+static inline bool
 digits(const char *s, size_t n, int *v)
 {
+	unsigned bad = 0, d;
 	size_t i;
 
 	*v = 0;
 	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*v = *v * 10 + (s[i] - '0');
+		d = (unsigned)(unsigned char)s[i] - '0';
+		bad |= d > 9;
+		*v = *v * 10 + (int)(d & 15);	/* no overflow whatever the byte */
 	}
-	return true;
+	return !bad;
 }
 
 static bool
@@ -180,7 +197,7 @@ hoso_register_parse_date(const char *s, size_t n, int32_t *day)
 	if (y < 1 || m < 1 || m > 12 || d < 1 ||
 	    d > mdays[m - 1] + (m == 2 && leap(y) ? 1 : 0))
 		return false;
-	*day = hoso_register_day(y, m, d);
+	*day = day_ad(y, m, d);
 	return true;
 }
 
@@ -281,6 +298,10 @@ csv_start(struct hoso_register_csv *c, struct hoso_err *err)
 	c->special[(unsigned char)c->sep] = 1;
 	c->special['\n'] = 1;
 	c->special['\r'] = 1;
+	c->fast_special[(unsigned char)c->sep] = 1;
+	c->fast_special['"'] = 1;
+	c->fast_special['\r'] = 1;
+	c->fast_special['\0'] = 1;
 	return 0;
 }
 
@@ -341,27 +362,15 @@ hoso_register_csv_bytes(const struct hoso_register_csv *c)
 	return c->bytes;
 }
 
+static int grow_cells(struct hoso_register_csv *c, struct hoso_err *err);
+
 static int
 cell_end(struct hoso_register_csv *c, size_t start, struct hoso_err *err)
 {
 	int r;
 
-	if (c->n_cells == c->cap_cells) {
-		size_t cap = c->cap_cells ? c->cap_cells * 2 : 32;
-		size_t *ns, *nl;
-		char **nc;
-
-		if ((ns = realloc(c->starts, cap * sizeof(*ns))) == NULL)
-			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		c->starts = ns;
-		if ((nl = realloc(c->lens, cap * sizeof(*nl))) == NULL)
-			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		c->lens = nl;
-		if ((nc = realloc(c->cells, cap * sizeof(*nc))) == NULL)
-			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		c->cells = nc;
-		c->cap_cells = cap;
-	}
+	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
+		return r;
 	c->starts[c->n_cells] = start;
 	c->lens[c->n_cells] = c->rec.len - start;
 	c->n_cells++;
@@ -497,6 +506,191 @@ out:
 	return r;
 }
 
+/*
+ * The length of the UTF-8 sequence at s (n bytes left, s[0] >= 0x80), 0 when it
+ * is not one (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Valid UTF-8, ASCII skipped eight bytes at a time (a register line is mostly ASCII). */
+static bool
+line_utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, len;
+	uint64_t w;
+
+	while (i < n) {
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			w &= 0x8080808080808080ULL;
+			if (w == 0) {
+				i += 8;
+				continue;
+			}
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(w) >> 3;
+#endif
+		}
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((len = utf8_seq(s + i, n - i)) == 0)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+static int
+grow_cells(struct hoso_register_csv *c, struct hoso_err *err)
+{
+	size_t cap = c->cap_cells ? c->cap_cells * 2 : 32;
+	size_t *ns, *nl;
+	char **nc;
+
+	if ((ns = realloc(c->starts, cap * sizeof(*ns))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	c->starts = ns;
+	if ((nl = realloc(c->lens, cap * sizeof(*nl))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	c->lens = nl;
+	if ((nc = realloc(c->cells, cap * sizeof(*nc))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	c->cells = nc;
+	c->cap_cells = cap;
+	return 0;
+}
+
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* 0x80 in each byte of v that is zero, 0 in the others (no carries across bytes). */
+static inline uint64_t
+zero_bytes(uint64_t v)
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+
+	return ~(((v & low7) + low7) | v | low7);
+}
+#endif
+
+/*
+ * A byte csv_fast stops at, t: a separator ends the cell that began at *s; a
+ * NUL is noted; a quote or CR sends the record to csv_record (0).
+ */
+static inline int
+fast_special(struct hoso_register_csv *c, char *t, char **s, bool *nul, struct hoso_err *err)
+{
+	int r;
+
+	if (*t != c->sep) {
+		if (*t != '\0')
+			return 0;
+		*nul = true;
+		return 1;
+	}
+	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
+		return r;
+	c->cells[c->n_cells] = *s;
+	c->lens[c->n_cells++] = (size_t)(t - *s);
+	*s = t + 1;
+	return 1;
+}
+
+/*
+ * The common record: whole in the block, ended by LF or CRLF, without a quote
+ * or another CR. One pass finds its cells, which are then split in place
+ * (separators and the line end become NULs), with no copy; the line is checked
+ * for UTF-8 and NULs as a whole. 1 when done, 0 when the record needs
+ * csv_record (the block is then left as it was).
+ */
+static int
+csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
+{
+	char *p = c->blk + c->blk_pos, *e = c->blk + c->blk_len, *nl, *end, *q, *s;
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t hi = 0, w, m;
+	bool nul = false;
+	size_t i;
+	int r;
+
+	if (c->skip_lf || p == e || (nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+		return 0;
+	end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+	if ((size_t)(end - p) > c->max_row)
+		return 0;
+	c->n_cells = 0;
+	s = q = p;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight bytes at a time: a mask of the special ones, walked bit by bit. */
+	for (; end - q >= 8; q += 8) {
+		memcpy(&w, q, 8);
+		hi |= w;
+		m = zero_bytes(w ^ ones * (unsigned char)c->sep);
+		/*
+		 * A quote, CR or NUL is below 0x23: only a word with such a byte (a
+		 * space, mostly) is looked at for them, and rarely holds one.
+		 */
+		if (((w - ones * 0x23) & ~w & ones * 0x80) != 0)
+			m |= zero_bytes(w ^ ones * '"') | zero_bytes(w ^ ones * '\r') | zero_bytes(w);
+		for (; m != 0; m &= m - 1) {
+			char *t = q + (__builtin_ctzll(m) >> 3);
+
+			if ((r = fast_special(c, t, &s, &nul, err)) <= 0)
+				return r;
+		}
+	}
+#endif
+	for (; q < end; q++) {
+		hi |= (unsigned char)*q;
+		if (c->fast_special[(unsigned char)*q] && (r = fast_special(c, q, &s, &nul, err)) <= 0)
+			return r;
+	}
+	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
+		return r;
+	c->cells[c->n_cells] = s;
+	c->lens[c->n_cells++] = (size_t)(end - s);
+	for (i = 0; i < c->n_cells; i++)
+		c->cells[i][c->lens[i]] = '\0';
+	*nl = '\0';
+	c->text_ok = !nul && !(hi & 0x8080808080808080ULL) ? true :
+	    !nul && line_utf8_valid(p, (size_t)(end - p));
+	*line = c->line++;
+	c->blk_pos = (size_t)(nl + 1 - c->blk);
+	c->in_block = true;
+	return 1;
+}
+
 int
 hoso_register_csv_next(struct hoso_register_csv *c, char ***cells, size_t **lens, size_t *n,
     long *line, size_t *bad_cell, struct hoso_err *err)
@@ -507,15 +701,23 @@ hoso_register_csv_next(struct hoso_register_csv *c, char ***cells, size_t **lens
 	if (!c->started && (r = csv_start(c, err)) != 0)
 		goto out;
 	for (;;) {
-		if ((r = csv_record(c, line, bad_cell, err)) <= 0)
+		if ((r = csv_fast(c, line, err)) < 0)
 			goto out;
+		if (r == 0) {
+			c->in_block = false;
+			if ((r = csv_record(c, line, bad_cell, err)) <= 0)
+				goto out;
+		} else {
+			*bad_cell = SIZE_MAX;
+		}
 		/* A blank line is no record. */
 		if (!(c->n_cells == 1 && c->lens[0] == 0))
 			break;
 	}
 	/* Pointers only now: the record buffer may have moved while it grew. */
-	for (i = 0; i < c->n_cells; i++)
-		c->cells[i] = c->rec.data + c->starts[i];
+	if (!c->in_block)
+		for (i = 0; i < c->n_cells; i++)
+			c->cells[i] = c->rec.data + c->starts[i];
 	*cells = c->cells;
 	*lens = c->lens;
 	*n = c->n_cells;
@@ -526,8 +728,8 @@ out:
 
 /* ---- rows ---- */
 
-void
-hoso_register_csv_trim(char **s, size_t *n)
+static inline void
+trim(char **s, size_t *n)
 {
 	while (*n > 0 && (**s == ' ' || **s == '\t')) {
 		(*s)++;
@@ -536,6 +738,12 @@ hoso_register_csv_trim(char **s, size_t *n)
 	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
 		(*n)--;
 	(*s)[*n] = '\0';
+}
+
+void
+hoso_register_csv_trim(char **s, size_t *n)
+{
+	trim(s, n);
 }
 
 static bool
@@ -698,6 +906,13 @@ out:
 static int
 parse_kenh(const char *s, size_t n)
 {
+	/* The spellings of every export first, byte for byte. */
+	if (n == 1 && s[0] >= '1' && s[0] <= '3')
+		return s[0] - '0';
+	if (n == 9 && memcmp(s, "truc_tiep", 9) == 0)
+		return HOSO_KENH_TRUC_TIEP;
+	if (n == 10 && memcmp(s, "truc_tuyen", 10) == 0)
+		return HOSO_KENH_TRUC_TUYEN;
 	if (ascii_ieq(s, n, "truc_tiep") || ascii_ieq(s, n, "1"))
 		return HOSO_KENH_TRUC_TIEP;
 	if (ascii_ieq(s, n, "truc_tuyen") || ascii_ieq(s, n, "2"))
@@ -729,6 +944,13 @@ parse_bool(struct hoso_register *reg, const char *s, size_t n)
 	size_t tn = n, i;
 	bool ascii = true;
 
+	/* The usual spellings, byte for byte, before the general comparisons. */
+	if (n == 1 && (s[0] == '0' || s[0] == '1'))
+		return s[0] == '1';
+	if (n == 3 && memcmp(s, "c\xc3\xb3", 3) == 0)
+		return 1;
+	if (n == 6 && memcmp(s, "kh\xc3\xb4ng", 6) == 0)
+		return 0;
 	if (ascii_ieq(s, n, "1") || ascii_ieq(s, n, "true"))
 		return 1;
 	if (ascii_ieq(s, n, "0") || ascii_ieq(s, n, "false"))
@@ -815,7 +1037,7 @@ column_name(const struct hoso_register *reg, size_t i, struct hoso_buf *tmp)
 }
 
 /* The cell of column k, trimmed, or NULL when the column is absent or the cell empty. */
-static char *
+static inline char *
 cell(const struct hoso_register *reg, char **cells, size_t *lens, size_t n, int k, size_t *len)
 {
 	size_t i = reg->col[k];
@@ -825,7 +1047,7 @@ cell(const struct hoso_register *reg, char **cells, size_t *lens, size_t n, int 
 		return NULL;
 	s = cells[i];
 	*len = lens[i];
-	hoso_register_csv_trim(&s, len);
+	trim(&s, len);
 	return *len > 0 ? s : NULL;
 }
 
@@ -885,7 +1107,9 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 
 	memset(row, 0, sizeof(*row));
 	row->line = line;
-	for (i = 0; i < n; i++) {
+	/* A record split in place had its whole line checked already (csv_fast). */
+	for (i = reg->csv != NULL && reg->csv->in_block && reg->csv->text_ok ? reg->n_header : 0;
+	    i < n; i++) {
 		/* Valid UTF-8 without a NUL: most cells, checked without libunistring. */
 		if (plain_ascii(cells[i], lens[i]))
 			;

@@ -154,6 +154,34 @@ duplicates_last_wins(void **state)
 	hoso_kpi_free(k);
 }
 
+/* Codes long and short, repeated in one file: rows go in in order however long the code. */
+static void
+long_codes_last_wins(void **state)
+{
+	char text[2048], l1[101], l2[256];
+	const char *regs[1] = { text };
+	struct hoso_kpi_result res;
+	struct hoso_kpi *k = NULL;
+
+	(void)state;
+	memset(l1, 'L', 100);
+	l1[100] = '\0';
+	memset(l2, 'M', 255);
+	l2[255] = '\0';
+	snprintf(text, sizeof(text), HEAD "%s,U,1,2025-03-01,,,,,,,,\nB,U,1,2025-03-02,,,,,,,,\n"
+	    "%s,U,1,2025-03-03,,,,,,,,\n%s,U,2,2025-03-04,,2025-03-05,,,,,,\n"
+	    "B,U,2,2025-03-04,,,,,,,,\n%s,U,1,2025-03-06,,,,,,,,\n", l1, l2, l1, l2);
+	count(regs, 1, "2025-03-01", "2025-03-31", HOSO_KPI_BY_UNIT, NULL, NULL, false, &k, &res);
+	assert_int_equal(res.rows_read, 6);
+	assert_int_equal(res.dossiers, 3);
+	assert_int_equal(res.duplicates, 3);
+	assert_int_equal(C(RECEIVED), 3);
+	assert_int_equal(C(ONLINE), 2);	/* the last l1 and the last B */
+	assert_int_equal(C(RESOLVED), 1);	/* the last l1 */
+	hoso_kpi_result_free(&res);
+	hoso_kpi_free(k);
+}
+
 static void
 months(void **state)
 {
@@ -379,6 +407,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(period_edges),
 		cmocka_unit_test(duplicates_last_wins),
+		cmocka_unit_test(long_codes_last_wins),
 		cmocka_unit_test(months),
 		cmocka_unit_test(rollup_and_as_of),
 		cmocka_unit_test(bad_units_files),

@@ -192,6 +192,44 @@ errors_name_file_line_column(void **state)
 	assert_int_equal(read_all("", 0, false, rows, 4, &n, NULL, &err), HOSO_EINPUT);
 }
 
+/* Cells are checked for UTF-8 a line at a time when no quote is in it: same verdicts. */
+static void
+utf8_checked_per_line(void **state)
+{
+	static const struct {
+		const char *field;	/* linh_vuc, last on the line */
+		bool ok;
+	} cases[] = {
+		{ "H\xe1\xbb\x99 t\xe1\xbb\x8b" "ch", true }, { "\xf0\x9f\x98\x80", true },
+		{ "\xc3\xb3\xc3\xb3\xc3\xb3\xc3\xb3\xc3\xb3", true }, { "\xc0\x80", false },
+		{ "\xed\xa0\x80", false }, { "\xf4\x90\x80\x80", false }, { "\xe1\xbb", false },
+		{ "abcdefgh\xe1\xbb\r", false }, { "\xe1\xbb\x99\r", true }, { "\x80", false },
+		{ "\xf5\x80\x80\x80", false }, { "\xe0\x9f\xbf", false },
+	};
+	static const size_t blocks[] = { 0, 7, 64 };
+	struct hoso_register_row rows[4];
+	struct hoso_err err;
+	char text[256];
+	size_t i, b, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\n"
+		    "A-000000000001,UNIT0001,truc_tiep,2025-01-05,%s\n", cases[i].field);
+		for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+			hoso_err_clear(&err);
+			if (cases[i].ok) {
+				assert_int_equal(read_all(text, blocks[b], false, rows, 4, &n, NULL, &err), 0);
+				assert_int_equal(n, 1);
+			} else {
+				assert_int_equal(read_all(text, blocks[b], false, rows, 4, &n, NULL, &err),
+				    HOSO_EINPUT);
+				assert_string_equal(err.msg, "t.csv:2: linh_vuc: not valid UTF-8");
+			}
+		}
+	}
+}
+
 static void
 rows_are_bounded(void **state)
 {
@@ -225,6 +263,7 @@ main(void)
 		cmocka_unit_test(separators),
 		cmocka_unit_test(legacy_codes_and_booleans),
 		cmocka_unit_test(errors_name_file_line_column),
+		cmocka_unit_test(utf8_checked_per_line),
 		cmocka_unit_test(rows_are_bounded),
 	};
 
