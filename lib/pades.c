@@ -1,5 +1,5 @@
 /*
- * pades.c - PAdES baseline B-B (ETSI EN 319 142-1) signing by incremental
+ * pades.c - PAdES baselines B-B and B-T (ETSI EN 319 142-1) signing by incremental
  * update (ISO 32000-1 7.5.6) and the verification of every signature of a
  * PDF (12.8.1, 12.8.3.4). The input's structure comes from pdf.c; the update
  * is written here; the bytes of the input are copied, never rewritten. The
@@ -29,6 +29,8 @@
 #define PADES_BLOCK		(256 * 1024)
 #define PADES_TAIL		1024	/* "startxref" is this close to the end (7.5.5) */
 #define PADES_MAX_CMS		65536	/* bytes we reserve for our /Contents at most */
+#define PADES_MARGIN		512	/* room over a trial signature (ECDSA varies) */
+#define PADES_TS_MARGIN		1024	/* and over its token (serial, nonce, TSA signature vary) */
 #define PADES_MAX_GAP		(4 << 20)	/* a /Contents string of other signers, at most */
 #define PADES_RANGE_WIDTH	10	/* digits reserved for each /ByteRange number */
 
@@ -597,6 +599,7 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	memset(zero, 0, sizeof(zero));
 	so.digest = o->digest != NULL ? o->digest : "SHA256";
 	so.pss = o->pss;
+	so.tsa_url = o->tsa_url;
 	if ((fd = open(o->in, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
 		r = hoso_err_sys(err, errno, _("%s: cannot open"), o->in);
 		goto out;
@@ -608,14 +611,19 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	size = (long long)st.st_size;
 	if ((r = hoso_pdf_open_file(o->in, o->in, &pdf, err)) != 0)
 		goto out;
-	/* the room for the CMS: a trial signature's size and a margin (ECDSA varies) */
+	/*
+	 * The room for the CMS: a trial signature's size and a margin (ECDSA
+	 * varies); with a TSA the trial carries a real token (its size depends
+	 * on the TSA's certificates), and the token of the final one may differ
+	 * a little (serial number, nonce, the TSA's own signature).
+	 */
 	if ((r = hoso_digest_new(so.digest, &d, err)) != 0 ||
 	    (r = hoso_digest_final(d, md, &md_len, err)) != 0 ||
 	    (r = hoso_cms_sign_digest(o->signer, &so, zero, md_len, &der, err)) != 0)
 		goto out;
 	hoso_digest_free(d);
 	d = NULL;
-	room = der.len + 512;
+	room = der.len + PADES_MARGIN + (o->tsa_url != NULL ? PADES_TS_MARGIN : 0);
 	if (room > PADES_MAX_CMS) {
 		r = hoso_err_set(err, HOSO_EUSAGE, _("the signature would be %zu bytes, more than "
 		    "%d"), der.len, PADES_MAX_CMS);
@@ -1007,8 +1015,16 @@ check_one(const char *path, int fd, long long size, struct hoso_pdf *now,
 		CHECK(HOSO_CHECK_CERTIFICATE, res.cert_status == HOSO_CMS_VALID ?
 		    HOSO_CHECK_PASSED : res.cert_status == HOSO_CMS_INVALID ? HOSO_CHECK_FAILED :
 		    HOSO_CHECK_INDETERMINATE, "%s", res.cert_detail);
-	CHECK(HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, res.has_timestamp ?
-	    _("a timestamp is present but not checked yet") : _("no timestamp (PAdES B-B)"));
+	/* as for archives (verify.c): the tokens are checked when the signature is valid */
+	if (!res.has_timestamp)
+		CHECK(HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, _("no timestamp (PAdES B-B)"));
+	else if (res.sig_status != HOSO_CMS_VALID)
+		CHECK(HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, _("not checked: no valid "
+		    "signature"));
+	else
+		CHECK(HOSO_CHECK_TIMESTAMP, res.ts_status == HOSO_CMS_VALID ? HOSO_CHECK_PASSED :
+		    res.ts_status == HOSO_CMS_INVALID ? HOSO_CHECK_FAILED :
+		    HOSO_CHECK_INDETERMINATE, "%s", res.ts_detail);
 }
 
 /*

@@ -1,5 +1,5 @@
 /*
- * pades.h - PAdES signatures (ETSI EN 319 142-1, baseline B-B) in PDF files:
+ * pades.h - PAdES signatures (ETSI EN 319 142-1, baselines B-B and B-T) in PDF files:
  * signing by an incremental update (ISO 32000-1 7.5.6, 12.8) and verifying
  * every signature of a file. The parsing goes through pdf.c (qpdf), the CMS
  * through cms.c; what is here is the update we write, the byte ranges and
@@ -28,6 +28,7 @@ struct hoso_pades_sign_opts {
 	const char *location;		/* UTF-8 or NULL */
 	bool visible;			/* an appearance on page 1 (who, unit, when, why) */
 	const char *font;		/* TrueType font for it, e.g. DejaVuSans.ttf */
+	const char *tsa_url;		/* RFC 3161 TSA (http://): B-T; NULL: B-B */
 };
 
 /*
@@ -36,6 +37,10 @@ struct hoso_pades_sign_opts {
  * and form that list it and an xref section of the kind in uses (table or
  * stream); the CMS is over the whole result but /Contents. Encrypted or
  * damaged input is HOSO_EINPUT. The bytes of in are copied, never rewritten.
+ * With o->tsa_url the CMS carries a signature-time-stamp-token (B-T); the
+ * room for /Contents is that of a trial signature with its own token and a
+ * margin, and a TSA failure or a token that outgrows the room is
+ * HOSO_EENGINE with nothing written.
  */
 int hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err);
 
