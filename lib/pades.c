@@ -160,8 +160,8 @@ cmp_obj(const void *a, const void *b)
 
 /* 7.5.4: a cross-reference table and trailer for the objects of the update. */
 static int
-xref_table(struct update *u, const struct hoso_pdf_sig_update *su, long long prev,
-    long long new_size, struct hoso_err *err)
+xref_table(struct update *u, const char *trailer, long long prev, long long new_size,
+    struct hoso_err *err)
 {
 	long long xref_at = u->base + (long long)u->text.len;
 	int i, j, r;
@@ -180,13 +180,13 @@ xref_table(struct update *u, const struct hoso_pdf_sig_update *su, long long pre
 				return r;
 	}
 	return hoso_buf_addf(&u->text, err, "trailer\n<< /Size %lld /Prev %lld %s >>\n"
-	    "startxref\n%lld\n%%%%EOF\n", new_size, prev, hoso_buf_str(&su->trailer), xref_at);
+	    "startxref\n%lld\n%%%%EOF\n", new_size, prev, trailer, xref_at);
 }
 
 /* 7.5.8: the same as a cross-reference stream (for an input that uses them), not filtered. */
 static int
-xref_stream(struct update *u, const struct hoso_pdf_sig_update *su, long long prev,
-    long long id, struct hoso_err *err)
+xref_stream(struct update *u, const char *trailer, long long prev, long long id,
+    struct hoso_err *err)
 {
 	struct hoso_buf index = HOSO_BUF_INIT(0);
 	unsigned char row[1 + 8 + 2];
@@ -210,7 +210,7 @@ xref_stream(struct update *u, const struct hoso_pdf_sig_update *su, long long pr
 	}
 	if ((r = hoso_buf_addf(&u->text, err, "%lld 0 obj\n<< /Type /XRef /Size %lld /Index [ %s] "
 	    "/W [1 %d 2] /Prev %lld %s /Length %d >>\nstream\n", id, id + 1, hoso_buf_str(&index),
-	    w_off, prev, hoso_buf_str(&su->trailer), u->n_objs * (3 + w_off))) != 0)
+	    w_off, prev, trailer, u->n_objs * (3 + w_off))) != 0)
 		goto out;
 	for (i = 0; i < u->n_objs; i++) {
 		row[0] = 1;
@@ -543,13 +543,14 @@ build_update(int fd, long long size, const struct hoso_pades_sign_opts *o, size_
 	    (r = obj_begin(u, su.page_id, su.page_gen, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.page))) != 0)
 		goto out;
-	r = table ? xref_table(u, &su, prev, next, err) : xref_stream(u, &su, prev, next, err);
+	r = table ? xref_table(u, hoso_buf_str(&su.trailer), prev, next, err) :
+	    xref_stream(u, hoso_buf_str(&su.trailer), prev, next, err);
 out:
 	hoso_pdf_sig_update_free(&su);
 	return r;
 }
 
-/* Copy the input to the output, hashing it, in blocks. */
+/* Copy the input to the output, hashing it (d not NULL), in blocks. */
 static int
 copy_hash(int fd, long long size, struct hoso_afile *af, struct hoso_digest *d, const char *label,
     struct hoso_err *err)
@@ -569,7 +570,7 @@ copy_hash(int fd, long long size, struct hoso_afile *af, struct hoso_digest *d, 
 			break;
 		}
 		if ((r = hoso_afile_write(af, block, (size_t)got, err)) != 0 ||
-		    (r = hoso_digest_update(d, block, (size_t)got, err)) != 0)
+		    (d != NULL && (r = hoso_digest_update(d, block, (size_t)got, err)) != 0))
 			break;
 		done += got;
 	}
@@ -682,6 +683,65 @@ out:
 	hoso_buf_free(&u.text);
 	hoso_digest_free(d);
 	hoso_pdf_close(pdf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int
+hoso_pades_text_string(struct hoso_buf *out, const char *s, struct hoso_err *err)
+{
+	return text_string(out, s, err);
+}
+
+int
+hoso_pades_append(const char *in, const char *out, const struct hoso_pades_obj *objs, int n,
+    long long new_size, const char *trailer, struct hoso_err *err)
+{
+	struct hoso_afile af = { -1, NULL, NULL };
+	struct update u;
+	struct stat st;
+	long long prev = 0;
+	bool table = true;
+	char last;
+	int fd = -1, i, r;
+
+	memset(&u, 0, sizeof(u));
+	if (n < 0 || n > (int)(sizeof(u.objs) / sizeof(u.objs[0])) - 1)
+		return hoso_err_set(err, HOSO_EUSAGE, _("%d objects in one PDF update"), n);
+	if ((fd = open(in, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot open"), in);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < 16) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a PDF file"), in);
+		goto out;
+	}
+	u.base = (long long)st.st_size;
+	if ((r = find_startxref(fd, u.base, in, &prev, &table, err)) != 0)
+		goto out;
+	if (pread(fd, &last, 1, (off_t)(u.base - 1)) != 1) {
+		r = hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot read"), in);
+		goto out;
+	}
+	if (last != '\n' && last != '\r' && (r = hoso_buf_addc(&u.text, '\n', err)) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((r = obj_begin(&u, objs[i].id, objs[i].gen, err)) != 0 ||
+		    (r = hoso_buf_add(&u.text, objs[i].body, objs[i].len, err)) != 0 ||
+		    (r = hoso_buf_adds(&u.text, "\nendobj\n", err)) != 0)
+			goto out;
+	if ((r = table ? xref_table(&u, trailer, prev, new_size, err) :
+	    xref_stream(&u, trailer, prev, new_size, err)) != 0 ||
+	    (r = hoso_afile_open(&af, out, 0644, err)) != 0 ||
+	    (r = copy_hash(fd, u.base, &af, NULL, in, err)) != 0 ||
+	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0)
+		goto out;
+	r = hoso_afile_commit(&af, err);
+out:
+	if (r != 0)
+		hoso_afile_abort(&af);
+	hoso_buf_free(&u.text);
 	if (fd >= 0)
 		close(fd);
 	return r;

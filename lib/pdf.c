@@ -1378,6 +1378,83 @@ out:
 }
 
 void
+hoso_pdf_info_update_free(struct hoso_pdf_info_update *u)
+{
+	if (u == NULL)
+		return;
+	hoso_buf_free(&u->catalog);
+	hoso_buf_free(&u->info);
+	hoso_buf_free(&u->trailer);
+}
+
+/* The UTF-8 value of string key of dict into out (size bytes), "" when it is not a string. */
+static void
+string_of(struct hoso_pdf *p, qpdf_oh dict, const char *key, char *out, size_t size)
+{
+	qpdf_oh v = key_of(p, dict, key);
+	const char *s = qpdf_oh_is_string(p->q, v) ? qpdf_oh_get_utf8_value(p->q, v) : NULL;
+
+	snprintf(out, size, "%s", s != NULL ? s : "");
+}
+
+int
+hoso_pdf_info_update(struct hoso_pdf *p, struct hoso_pdf_info_update *u, struct hoso_err *err)
+{
+	static const char *const no_meta[] = { "/Metadata", NULL };
+	static const char *const no_names[] = { "/Title", "/Creator", "/Producer", NULL };
+	qpdf_oh trailer, root, info, v;
+	long long size;
+	int r;
+
+	memset(u, 0, sizeof(*u));
+	lib_reset(p);
+	if (p->open_warnings > 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: damaged PDF (%s): an incremental update "
+		    "needs an intact file; repair it first (qpdf IN.pdf OUT.pdf)"), p->label,
+		    _("its cross-reference table had to be rebuilt"));
+		goto out;
+	}
+	trailer = qpdf_get_trailer(p->q);
+	root = qpdf_get_root(p->q);
+	if (!get_int(p, key_of(p, trailer, "/Size"), 1, 8388606, &size) ||
+	    !qpdf_oh_is_dictionary(p->q, root) || qpdf_oh_get_object_id(p->q, root) == 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no trailer /Size or catalog object to "
+		    "update"), p->label);
+		goto out;
+	}
+	u->size = size;
+	u->root_id = qpdf_oh_get_object_id(p->q, root);
+	u->root_gen = qpdf_oh_get_generation(p->q, root);
+	info = qpdf_oh_get_key_if_dict(p->q, trailer, "/Info");
+	if (qpdf_oh_is_indirect(p->q, info) && qpdf_oh_is_dictionary(p->q, info)) {
+		u->info_id = qpdf_oh_get_object_id(p->q, info);
+		u->info_gen = qpdf_oh_get_generation(p->q, info);
+	}
+	string_of(p, info, "/Producer", u->producer, sizeof(u->producer));
+	string_of(p, info, "/CreationDate", u->creation_date, sizeof(u->creation_date));
+	if ((r = dict_text(p, root, no_meta, &u->catalog, err)) != 0 ||
+	    (r = dict_text(p, info, no_names, &u->info, err)) != 0 ||
+	    (r = hoso_buf_addf(&u->trailer, err, "/Root %d %d R", u->root_id,
+	    u->root_gen)) != 0)
+		goto out;
+	v = qpdf_oh_get_key_if_dict(p->q, trailer, "/ID");
+	if (qpdf_oh_is_array(p->q, v) && qpdf_oh_get_array_n_items(p->q, v) == 2 &&
+	    (r = hoso_buf_addf(&u->trailer, err, " /ID %s",
+	    qpdf_oh_unparse_resolved(p->q, v))) != 0)
+		goto out;
+	if (lib_failed(p)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: unreadable document structure: %s"),
+		    p->label, lib_said(p, _("unknown error")));
+		goto out;
+	}
+	r = 0;
+out:
+	if (r != 0)
+		hoso_pdf_info_update_free(u);
+	return r;
+}
+
+void
 hoso_pdf_sigs_free(struct hoso_pdf_sig *sigs, size_t n)
 {
 	size_t i;
