@@ -44,27 +44,6 @@ if ! { mkdir nss && certutil -N -d sql:nss --empty-password &&
 	fail "an NSS database trusting the test root can be made"
 	exit 1
 fi
-# flip_imprint IN OUT: flip one bit of the token's imprint (the SHA-256 of the RSA 2048 signature
-# value, a 256-byte OCTET STRING, found where that hash occurs in the DER).
-flip_imprint() {
-	python3 - "$1" "$2" <<'PY'
-import hashlib, sys
-b = bytearray(open(sys.argv[1], "rb").read())
-for i in range(len(b) - 260):
-    if b[i:i + 4] == b"\x04\x82\x01\x00":
-        j = b.find(hashlib.sha256(b[i + 4:i + 260]).digest())
-        if j >= 0:
-            b[j] ^= 1
-            open(sys.argv[2], "wb").write(b)
-            sys.exit(0)
-sys.exit(1)
-PY
-}
-# flip_last IN OUT: flip one bit of the last byte: the TSA's own signature, the token coming last.
-flip_last() {
-	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-1] ^= 1; open(sys.argv[2], "wb").write(b)' "$1" "$2"
-}
-
 cat >raw.pdf <<'EOF'
 %PDF-1.7
 1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
