@@ -1348,8 +1348,12 @@ hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign
 	    digest, (int)digest_len))
 		goto engine;
 	if (CMS_SignerInfo_sign(si) != 1 || !resign_without_time(s, si, md, o->pss) ||
-	    (o->pss && !set_pss_alg(si, md)) ||
-	    (n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
+	    (o->pss && !set_pss_alg(si, md)))
+		goto engine;
+	/* EN 319 142-1 5.4 (PAdES B-T): the same token as CAdES-B-T, over the final value */
+	if (o->tsa_url != NULL && (r = add_timestamp(si, md, o->tsa_url, err)) != 0)
+		goto out;
+	if ((n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
 		goto engine;
 	r = hoso_buf_add(der, out, (size_t)n, err);
 	goto out;

@@ -67,6 +67,8 @@ int hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_op
  * hashed already with o->digest (digest holds that hash), with content-type,
  * message-digest and signing-certificate-v2 signed and no signing-time
  * (5.4: the time is the signature dictionary's /M). o->signing_time is unused.
+ * With o->tsa_url, the signature-time-stamp-token as hoso_cms_sign adds it
+ * (PAdES B-T); a TSA failure is HOSO_EENGINE and der is left as it was.
  */
 int hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
     const unsigned char *digest, size_t digest_len, struct hoso_buf *der, struct hoso_err *err);

@@ -38,6 +38,7 @@
 #include "ocrrun.h"
 #include "store.h"
 #include "tiff.h"
+#include "xmp.h"
 
 #define SMALL_MAX	(1u << 20)	/* a .sha256 file or a manifest is far smaller */
 #define OUTPUT_MAX	(256u << 20)
@@ -570,6 +571,10 @@ finish_group(struct batch *b, struct group *g)
 		return 0;
 	r = hoso_ocr_pdf_commit(g->pdf, &b->fatal);
 	g->pdf = NULL;
+	/* XMP and /Info (xmp.h); before the .pdf.sha256 that says the PDF is done */
+	if (r == 0)
+		r = hoso_xmp_add(g->path, g->title, g == b->cur_group && b->cur != NULL ?
+		    b->cur->meta.tieu_de : NULL, &b->fatal);
 	return r;
 }
 

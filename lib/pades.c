@@ -1,5 +1,5 @@
 /*
- * pades.c - PAdES baseline B-B (ETSI EN 319 142-1) signing by incremental
+ * pades.c - PAdES baselines B-B and B-T (ETSI EN 319 142-1) signing by incremental
  * update (ISO 32000-1 7.5.6) and the verification of every signature of a
  * PDF (12.8.1, 12.8.3.4). The input's structure comes from pdf.c; the update
  * is written here; the bytes of the input are copied, never rewritten. The
@@ -29,6 +29,8 @@
 #define PADES_BLOCK		(256 * 1024)
 #define PADES_TAIL		1024	/* "startxref" is this close to the end (7.5.5) */
 #define PADES_MAX_CMS		65536	/* bytes we reserve for our /Contents at most */
+#define PADES_MARGIN		512	/* room over a trial signature (ECDSA varies) */
+#define PADES_TS_MARGIN		1024	/* and over its token (serial, nonce, TSA signature vary) */
 #define PADES_MAX_GAP		(4 << 20)	/* a /Contents string of other signers, at most */
 #define PADES_RANGE_WIDTH	10	/* digits reserved for each /ByteRange number */
 
@@ -158,8 +160,8 @@ cmp_obj(const void *a, const void *b)
 
 /* 7.5.4: a cross-reference table and trailer for the objects of the update. */
 static int
-xref_table(struct update *u, const struct hoso_pdf_sig_update *su, long long prev,
-    long long new_size, struct hoso_err *err)
+xref_table(struct update *u, const char *trailer, long long prev, long long new_size,
+    struct hoso_err *err)
 {
 	long long xref_at = u->base + (long long)u->text.len;
 	int i, j, r;
@@ -178,13 +180,13 @@ xref_table(struct update *u, const struct hoso_pdf_sig_update *su, long long pre
 				return r;
 	}
 	return hoso_buf_addf(&u->text, err, "trailer\n<< /Size %lld /Prev %lld %s >>\n"
-	    "startxref\n%lld\n%%%%EOF\n", new_size, prev, hoso_buf_str(&su->trailer), xref_at);
+	    "startxref\n%lld\n%%%%EOF\n", new_size, prev, trailer, xref_at);
 }
 
 /* 7.5.8: the same as a cross-reference stream (for an input that uses them), not filtered. */
 static int
-xref_stream(struct update *u, const struct hoso_pdf_sig_update *su, long long prev,
-    long long id, struct hoso_err *err)
+xref_stream(struct update *u, const char *trailer, long long prev, long long id,
+    struct hoso_err *err)
 {
 	struct hoso_buf index = HOSO_BUF_INIT(0);
 	unsigned char row[1 + 8 + 2];
@@ -208,7 +210,7 @@ xref_stream(struct update *u, const struct hoso_pdf_sig_update *su, long long pr
 	}
 	if ((r = hoso_buf_addf(&u->text, err, "%lld 0 obj\n<< /Type /XRef /Size %lld /Index [ %s] "
 	    "/W [1 %d 2] /Prev %lld %s /Length %d >>\nstream\n", id, id + 1, hoso_buf_str(&index),
-	    w_off, prev, hoso_buf_str(&su->trailer), u->n_objs * (3 + w_off))) != 0)
+	    w_off, prev, trailer, u->n_objs * (3 + w_off))) != 0)
 		goto out;
 	for (i = 0; i < u->n_objs; i++) {
 		row[0] = 1;
@@ -541,13 +543,14 @@ build_update(int fd, long long size, const struct hoso_pades_sign_opts *o, size_
 	    (r = obj_begin(u, su.page_id, su.page_gen, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.page))) != 0)
 		goto out;
-	r = table ? xref_table(u, &su, prev, next, err) : xref_stream(u, &su, prev, next, err);
+	r = table ? xref_table(u, hoso_buf_str(&su.trailer), prev, next, err) :
+	    xref_stream(u, hoso_buf_str(&su.trailer), prev, next, err);
 out:
 	hoso_pdf_sig_update_free(&su);
 	return r;
 }
 
-/* Copy the input to the output, hashing it, in blocks. */
+/* Copy the input to the output, hashing it (d not NULL), in blocks. */
 static int
 copy_hash(int fd, long long size, struct hoso_afile *af, struct hoso_digest *d, const char *label,
     struct hoso_err *err)
@@ -567,7 +570,7 @@ copy_hash(int fd, long long size, struct hoso_afile *af, struct hoso_digest *d, 
 			break;
 		}
 		if ((r = hoso_afile_write(af, block, (size_t)got, err)) != 0 ||
-		    (r = hoso_digest_update(d, block, (size_t)got, err)) != 0)
+		    (d != NULL && (r = hoso_digest_update(d, block, (size_t)got, err)) != 0))
 			break;
 		done += got;
 	}
@@ -597,6 +600,7 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	memset(zero, 0, sizeof(zero));
 	so.digest = o->digest != NULL ? o->digest : "SHA256";
 	so.pss = o->pss;
+	so.tsa_url = o->tsa_url;
 	if ((fd = open(o->in, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
 		r = hoso_err_sys(err, errno, _("%s: cannot open"), o->in);
 		goto out;
@@ -608,14 +612,19 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	size = (long long)st.st_size;
 	if ((r = hoso_pdf_open_file(o->in, o->in, &pdf, err)) != 0)
 		goto out;
-	/* the room for the CMS: a trial signature's size and a margin (ECDSA varies) */
+	/*
+	 * The room for the CMS: a trial signature's size and a margin (ECDSA
+	 * varies); with a TSA the trial carries a real token (its size depends
+	 * on the TSA's certificates), and the token of the final one may differ
+	 * a little (serial number, nonce, the TSA's own signature).
+	 */
 	if ((r = hoso_digest_new(so.digest, &d, err)) != 0 ||
 	    (r = hoso_digest_final(d, md, &md_len, err)) != 0 ||
 	    (r = hoso_cms_sign_digest(o->signer, &so, zero, md_len, &der, err)) != 0)
 		goto out;
 	hoso_digest_free(d);
 	d = NULL;
-	room = der.len + 512;
+	room = der.len + PADES_MARGIN + (o->tsa_url != NULL ? PADES_TS_MARGIN : 0);
 	if (room > PADES_MAX_CMS) {
 		r = hoso_err_set(err, HOSO_EUSAGE, _("the signature would be %zu bytes, more than "
 		    "%d"), der.len, PADES_MAX_CMS);
@@ -674,6 +683,65 @@ out:
 	hoso_buf_free(&u.text);
 	hoso_digest_free(d);
 	hoso_pdf_close(pdf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int
+hoso_pades_text_string(struct hoso_buf *out, const char *s, struct hoso_err *err)
+{
+	return text_string(out, s, err);
+}
+
+int
+hoso_pades_append(const char *in, const char *out, const struct hoso_pades_obj *objs, int n,
+    long long new_size, const char *trailer, struct hoso_err *err)
+{
+	struct hoso_afile af = { -1, NULL, NULL };
+	struct update u;
+	struct stat st;
+	long long prev = 0;
+	bool table = true;
+	char last;
+	int fd = -1, i, r;
+
+	memset(&u, 0, sizeof(u));
+	if (n < 0 || n > (int)(sizeof(u.objs) / sizeof(u.objs[0])) - 1)
+		return hoso_err_set(err, HOSO_EUSAGE, _("%d objects in one PDF update"), n);
+	if ((fd = open(in, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		r = hoso_err_sys(err, errno, _("%s: cannot open"), in);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < 16) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a PDF file"), in);
+		goto out;
+	}
+	u.base = (long long)st.st_size;
+	if ((r = find_startxref(fd, u.base, in, &prev, &table, err)) != 0)
+		goto out;
+	if (pread(fd, &last, 1, (off_t)(u.base - 1)) != 1) {
+		r = hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot read"), in);
+		goto out;
+	}
+	if (last != '\n' && last != '\r' && (r = hoso_buf_addc(&u.text, '\n', err)) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((r = obj_begin(&u, objs[i].id, objs[i].gen, err)) != 0 ||
+		    (r = hoso_buf_add(&u.text, objs[i].body, objs[i].len, err)) != 0 ||
+		    (r = hoso_buf_adds(&u.text, "\nendobj\n", err)) != 0)
+			goto out;
+	if ((r = table ? xref_table(&u, trailer, prev, new_size, err) :
+	    xref_stream(&u, trailer, prev, new_size, err)) != 0 ||
+	    (r = hoso_afile_open(&af, out, 0644, err)) != 0 ||
+	    (r = copy_hash(fd, u.base, &af, NULL, in, err)) != 0 ||
+	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0)
+		goto out;
+	r = hoso_afile_commit(&af, err);
+out:
+	if (r != 0)
+		hoso_afile_abort(&af);
+	hoso_buf_free(&u.text);
 	if (fd >= 0)
 		close(fd);
 	return r;
@@ -1007,8 +1075,16 @@ check_one(const char *path, int fd, long long size, struct hoso_pdf *now,
 		CHECK(HOSO_CHECK_CERTIFICATE, res.cert_status == HOSO_CMS_VALID ?
 		    HOSO_CHECK_PASSED : res.cert_status == HOSO_CMS_INVALID ? HOSO_CHECK_FAILED :
 		    HOSO_CHECK_INDETERMINATE, "%s", res.cert_detail);
-	CHECK(HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, res.has_timestamp ?
-	    _("a timestamp is present but not checked yet") : _("no timestamp (PAdES B-B)"));
+	/* as for archives (verify.c): the tokens are checked when the signature is valid */
+	if (!res.has_timestamp)
+		CHECK(HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, _("no timestamp (PAdES B-B)"));
+	else if (res.sig_status != HOSO_CMS_VALID)
+		CHECK(HOSO_CHECK_TIMESTAMP, HOSO_CHECK_SKIPPED, _("not checked: no valid "
+		    "signature"));
+	else
+		CHECK(HOSO_CHECK_TIMESTAMP, res.ts_status == HOSO_CMS_VALID ? HOSO_CHECK_PASSED :
+		    res.ts_status == HOSO_CMS_INVALID ? HOSO_CHECK_FAILED :
+		    HOSO_CHECK_INDETERMINATE, "%s", res.ts_detail);
 }
 
 /*

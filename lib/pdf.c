@@ -1274,6 +1274,41 @@ hoso_pdf_sig_update_free(struct hoso_pdf_sig_update *u)
 	hoso_buf_free(&u->trailer);
 }
 
+/* An incremental update extends an intact file only. */
+static int
+update_intact(struct hoso_pdf *p, struct hoso_err *err)
+{
+	if (p->open_warnings > 0)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: damaged PDF (%s): an incremental "
+		    "update needs an intact file; repair it first (qpdf IN.pdf OUT.pdf)"), p->label,
+		    _("its cross-reference table had to be rebuilt"));
+	return 0;
+}
+
+/* 7.5.6: the update's trailer repeats /Root, /ID and (with info) /Info; then qpdf's verdict. */
+static int
+update_trailer(struct hoso_pdf *p, qpdf_oh trailer, int root_id, int root_gen, bool info,
+    struct hoso_buf *out, struct hoso_err *err)
+{
+	qpdf_oh v;
+	int r;
+
+	if ((r = hoso_buf_addf(out, err, "/Root %d %d R", root_id, root_gen)) != 0)
+		return r;
+	v = qpdf_oh_get_key_if_dict(p->q, trailer, "/Info");
+	if (info && qpdf_oh_is_indirect(p->q, v) && qpdf_oh_is_dictionary(p->q, v) &&
+	    (r = hoso_buf_addf(out, err, " /Info %s", qpdf_oh_unparse(p->q, v))) != 0)
+		return r;
+	v = qpdf_oh_get_key_if_dict(p->q, trailer, "/ID");
+	if (qpdf_oh_is_array(p->q, v) && qpdf_oh_get_array_n_items(p->q, v) == 2 &&
+	    (r = hoso_buf_addf(out, err, " /ID %s", qpdf_oh_unparse_resolved(p->q, v))) != 0)
+		return r;
+	if (lib_failed(p))
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: unreadable document structure: %s"),
+		    p->label, lib_said(p, _("unknown error")));
+	return 0;
+}
+
 int
 hoso_pdf_sig_update(struct hoso_pdf *p, struct hoso_pdf_sig_update *u, struct hoso_err *err)
 {
@@ -1288,12 +1323,8 @@ hoso_pdf_sig_update(struct hoso_pdf *p, struct hoso_pdf_sig_update *u, struct ho
 	if ((r = hoso_pdf_count(p, &n_pages, err)) != 0)
 		goto out;
 	lib_reset(p);
-	if (p->open_warnings > 0) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: damaged PDF (%s): an incremental update "
-		    "needs an intact file; repair it first (qpdf IN.pdf OUT.pdf)"), p->label,
-		    _("its cross-reference table had to be rebuilt"));
+	if ((r = update_intact(p, err)) != 0)
 		goto out;
-	}
 	trailer = qpdf_get_trailer(p->q);
 	root = qpdf_get_root(p->q);
 	page = qpdf_get_page_n(p->q, 0);
@@ -1352,28 +1383,71 @@ hoso_pdf_sig_update(struct hoso_pdf *p, struct hoso_pdf_sig_update *u, struct ho
 			if (!qpdf_oh_get_value_as_number(p->q, qpdf_oh_get_array_item(p->q, v, k),
 			    &u->media[k]) || !isfinite(u->media[k]))
 				u->media[k] = k < 2 ? 0 : k == 2 ? 612 : 792;
-	/* 7.5.6: the update's trailer repeats /Root, /Info and /ID */
-	if ((r = hoso_buf_addf(&u->trailer, err, "/Root %d %d R", u->root_id,
-	    u->root_gen)) != 0)
-		goto out;
-	v = qpdf_oh_get_key_if_dict(p->q, trailer, "/Info");
-	if (qpdf_oh_is_indirect(p->q, v) && qpdf_oh_is_dictionary(p->q, v) &&
-	    (r = hoso_buf_addf(&u->trailer, err, " /Info %s", qpdf_oh_unparse(p->q, v))) != 0)
-		goto out;
-	v = qpdf_oh_get_key_if_dict(p->q, trailer, "/ID");
-	if (qpdf_oh_is_array(p->q, v) && qpdf_oh_get_array_n_items(p->q, v) == 2 &&
-	    (r = hoso_buf_addf(&u->trailer, err, " /ID %s",
-	    qpdf_oh_unparse_resolved(p->q, v))) != 0)
-		goto out;
-	if (lib_failed(p)) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: unreadable document structure: %s"),
-		    p->label, lib_said(p, _("unknown error")));
-		goto out;
-	}
-	r = 0;
+	r = update_trailer(p, trailer, u->root_id, u->root_gen, true, &u->trailer, err);
 out:
 	if (r != 0)
 		hoso_pdf_sig_update_free(u);
+	return r;
+}
+
+void
+hoso_pdf_info_update_free(struct hoso_pdf_info_update *u)
+{
+	if (u == NULL)
+		return;
+	hoso_buf_free(&u->catalog);
+	hoso_buf_free(&u->info);
+	hoso_buf_free(&u->trailer);
+}
+
+/* The UTF-8 value of string key of dict into out (size bytes), "" when it is not a string. */
+static void
+string_of(struct hoso_pdf *p, qpdf_oh dict, const char *key, char *out, size_t size)
+{
+	qpdf_oh v = key_of(p, dict, key);
+	const char *s = qpdf_oh_is_string(p->q, v) ? qpdf_oh_get_utf8_value(p->q, v) : NULL;
+
+	snprintf(out, size, "%s", s != NULL ? s : "");
+}
+
+int
+hoso_pdf_info_update(struct hoso_pdf *p, struct hoso_pdf_info_update *u, struct hoso_err *err)
+{
+	static const char *const no_meta[] = { "/Metadata", NULL };
+	static const char *const no_names[] = { "/Title", "/Creator", "/Producer", NULL };
+	qpdf_oh trailer, root, info;
+	long long size;
+	int r;
+
+	memset(u, 0, sizeof(*u));
+	lib_reset(p);
+	if ((r = update_intact(p, err)) != 0)
+		goto out;
+	trailer = qpdf_get_trailer(p->q);
+	root = qpdf_get_root(p->q);
+	if (!get_int(p, key_of(p, trailer, "/Size"), 1, 8388606, &size) ||
+	    !qpdf_oh_is_dictionary(p->q, root) || qpdf_oh_get_object_id(p->q, root) == 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no trailer /Size or catalog object to "
+		    "update"), p->label);
+		goto out;
+	}
+	u->size = size;
+	u->root_id = qpdf_oh_get_object_id(p->q, root);
+	u->root_gen = qpdf_oh_get_generation(p->q, root);
+	info = qpdf_oh_get_key_if_dict(p->q, trailer, "/Info");
+	if (qpdf_oh_is_indirect(p->q, info) && qpdf_oh_is_dictionary(p->q, info)) {
+		u->info_id = qpdf_oh_get_object_id(p->q, info);
+		u->info_gen = qpdf_oh_get_generation(p->q, info);
+	}
+	string_of(p, info, "/Producer", u->producer, sizeof(u->producer));
+	string_of(p, info, "/CreationDate", u->creation_date, sizeof(u->creation_date));
+	if ((r = dict_text(p, root, no_meta, &u->catalog, err)) != 0 ||
+	    (r = dict_text(p, info, no_names, &u->info, err)) != 0)
+		goto out;
+	r = update_trailer(p, trailer, u->root_id, u->root_gen, false, &u->trailer, err);
+out:
+	if (r != 0)
+		hoso_pdf_info_update_free(u);
 	return r;
 }
 

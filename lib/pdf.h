@@ -77,6 +77,23 @@ int hoso_pdf_sig_update(struct hoso_pdf *p, struct hoso_pdf_sig_update *u,
     struct hoso_err *err);
 void hoso_pdf_sig_update_free(struct hoso_pdf_sig_update *u);
 
+/* What an update (7.5.6) giving a file XMP metadata (14.3.2) and a new /Info (14.3.3) needs. */
+struct hoso_pdf_info_update {
+	long long size;			/* the input's trailer /Size: our first object number */
+	int root_id, root_gen;		/* the catalog */
+	int info_id, info_gen;		/* the input's indirect /Info; 0: none */
+	struct hoso_buf catalog;	/* " /Key value..." of the catalog but /Metadata */
+	struct hoso_buf info;		/* the same of /Info but /Title /Creator /Producer */
+	struct hoso_buf trailer;	/* "/Root .. R /ID [..]" as in the input (no /Info) */
+	char producer[256];		/* /Info /Producer, UTF-8, "" when absent */
+	char creation_date[40];		/* /Info /CreationDate as written, "" when absent */
+};
+
+/* Fill u; a file qpdf had to repair is HOSO_EINPUT, as for signatures. */
+int hoso_pdf_info_update(struct hoso_pdf *p, struct hoso_pdf_info_update *u,
+    struct hoso_err *err);
+void hoso_pdf_info_update_free(struct hoso_pdf_info_update *u);
+
 /* One signature field with a value (12.7.4.5, 12.8.1). */
 struct hoso_pdf_sig {
 	char name[128];			/* /T, UTF-8 */

@@ -47,9 +47,10 @@ usage_text(void)
 	    "                         the time-stamp authority URL (http://)\n"
 	    "\n"
 	    "PAdES (sign-pack --pades KEY-OPTIONS [-o OUT.pdf] IN.pdf | STORE/DOSSIER):\n"
-	    "      --pades            sign a PDF (ETSI EN 319 142-1 B-B) by an incremental\n"
-	    "                         update: IN.pdf into OUT.pdf (default: in place), or\n"
-	    "                         a dossier's ocr/dossier.pdf in place before packing\n"
+	    "      --pades            sign a PDF (ETSI EN 319 142-1 B-B; B-T with\n"
+	    "                         --tsa-url) by an incremental update: IN.pdf into\n"
+	    "                         OUT.pdf (default: in place), or a dossier's\n"
+	    "                         ocr/dossier.pdf in place before packing\n"
 	    "      --reason TEXT      /Reason of the signature (UTF-8)\n"
 	    "      --location TEXT    /Location of the signature (UTF-8)\n"
 	    "      --visible          show the signature on page 1: signer, unit, time,\n"
@@ -370,9 +371,9 @@ main(int argc, char **argv)
 		cli_usage_error(&c, _("--add-signature countersigns one archive: give no dossier"));
 	if (add_to == NULL && optind == argc)
 		cli_usage_error(&c, _("no dossier: give STORE/DOSSIER"));
-	if (pades && (tsa_url != NULL || add_to != NULL))
-		cli_usage_error(&c, _("--pades does not take --tsa-url or --add-signature (yet): "
-		    "a PDF signature is PAdES B-B"));
+	if (pades && add_to != NULL)
+		cli_usage_error(&c, _("--pades does not take --add-signature: a second PDF "
+		    "signature is --pades again on the signed PDF (another incremental update)"));
 	if (!pades && (reason != NULL || location != NULL || visible))
 		cli_usage_error(&c, _("--reason, --location and --visible go with --pades"));
 	if (output != NULL && argc - optind > 1)
@@ -408,6 +409,7 @@ main(int argc, char **argv)
 			so.location = location;
 			so.visible = visible;
 			so.font = font;
+			so.tsa_url = tsa_url;
 			if ((s = pades_sign_one(&c, &so, argv[i], output, &packed_after)) != 0) {
 				status = s;
 				continue;

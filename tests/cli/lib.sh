@@ -67,3 +67,25 @@ need_fixtures() {
 		exit 1
 	}
 }
+
+# Timestamp tampering, for the CAdES-B-T and PAdES B-T tests (a CMS in DER):
+# flip_imprint IN OUT: flip one bit of the timestamp's imprint (the SHA-256 of the signature value,
+# a 256-byte OCTET STRING for RSA 2048, found where that hash occurs in the file).
+flip_imprint() {
+	python3 - "$1" "$2" <<'PY'
+import hashlib, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+for i in range(len(b) - 260):
+    if b[i:i + 4] == b"\x04\x82\x01\x00":
+        j = b.find(hashlib.sha256(b[i + 4:i + 260]).digest())
+        if j >= 0:
+            b[j] ^= 1
+            open(sys.argv[2], "wb").write(b)
+            sys.exit(0)
+sys.exit(1)
+PY
+}
+# flip_last IN OUT: flip one bit of the last byte: the TSA's signature, the token coming last.
+flip_last() {
+	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-1] ^= 1; open(sys.argv[2], "wb").write(b)' "$1" "$2"
+}
