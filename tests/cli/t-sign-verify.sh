@@ -125,6 +125,11 @@ expect_exit 0 "sha256sum -c accepts tagmanifest-sha256.txt" sh -c "cd x && sha25
 check "every payload file is in manifest-sha256.txt, and only those" [ "$(cd x && find data -type f | LC_ALL=C sort)" = "$(cut -c67- x/manifest-sha256.txt | LC_ALL=C sort)" ]
 oxum=$(sed -n 's/^Payload-Oxum: //p' x/bag-info.txt)
 check "Payload-Oxum is bytes.files of data/" [ "$oxum" = "$(cd x && find data -type f -exec cat {} + | wc -c).$(cd x && find data -type f | wc -l)" ]
+expect_exit 0 "a BagIt validator written apart from libhoso (tests/bagit-validate.py) accepts the bag" python3 "$HOSO_TOP/tests/bagit-validate.py" x
+cp -R x xbad && printf 'x' >>xbad/data/dossier.xml && printf 'y' >xbad/data/extra.txt
+expect_exit 1 "...and it is not a rubber stamp: a changed and an unlisted payload file are caught" python3 "$HOSO_TOP/tests/bagit-validate.py" xbad
+contains "...naming the changed file" "$out" "data/dossier.xml: sha256 does not match"
+contains "...and the unlisted one" "$out" "data/extra.txt is in data/ but not listed"
 check "data/dossier.xml is the store's dossier.xml" cmp -s x/data/dossier.xml "$D/dossier.xml"
 check "the original page is in the payload byte for byte" cmp -s x/data/pages/0001.png "$D/pages/0001.png"
 check "the manifest references every file outside META-INF but mimetype" [ "$(grep -c DataObjectReference\ URI x/META-INF/ASiCManifest.xml)" = 9 ]
