@@ -713,6 +713,7 @@ cut_leaders(const char *s, size_t n, size_t *start, size_t *end)
 struct piece {
 	size_t at, end;		/* bytes in the joined text */
 	double confidence;
+	double low;		/* its least sure letter's confidence */
 	int x0, x1;
 };
 
@@ -723,7 +724,8 @@ struct piece {
  */
 static int
 pieces_value(const struct hoso_buf *text, const struct piece *pc, size_t n, struct hoso_buf *out,
-    double *conf_sum, int *n_conf, int *bx0, int *bx1, bool *glued, struct hoso_err *err)
+    double *conf_sum, int *n_conf, int *bx0, int *bx1, bool *glued, double *low,
+    struct hoso_err *err)
 {
 	size_t start, end, k;
 	int r;
@@ -757,6 +759,8 @@ pieces_value(const struct hoso_buf *text, const struct piece *pc, size_t n, stru
 		else
 			*conf_sum += pc[k].confidence;
 		(*n_conf)++;
+		if (pc[k].low < *low)
+			*low = pc[k].low;
 		if (*bx0 < 0 || pc[k].x0 < *bx0)
 			*bx0 = pc[k].x0;
 		if (pc[k].x1 > *bx1)
@@ -782,6 +786,7 @@ add_piece(struct hoso_buf *text, struct piece **pc, size_t *n, const struct hoso
 		return r;
 	np[*n].end = text->len;
 	np[*n].confidence = wd->confidence;
+	np[*n].low = wd->min_confidence;
 	np[*n].x0 = wd->x0;
 	np[*n].x1 = wd->x1;
 	(*n)++;
@@ -791,7 +796,7 @@ add_piece(struct hoso_buf *text, struct piece **pc, size_t *n, const struct hoso
 /* The value in a span of a row (see pieces_value). */
 static int
 span_text(const struct page *pg, const struct span *sp, struct hoso_buf *out, double *conf_sum,
-    int *n_conf, int *bx0, int *bx1, bool *glued, struct hoso_err *err)
+    int *n_conf, int *bx0, int *bx1, bool *glued, double *low, struct hoso_err *err)
 {
 	const struct row *rw = &pg->rows[sp->row];
 	struct hoso_buf text = HOSO_BUF_INIT(0);
@@ -816,7 +821,7 @@ span_text(const struct page *pg, const struct span *sp, struct hoso_buf *out, do
 			r = add_piece(&text, &pc, &n, wd, a, b, err);
 	}
 	if (r == 0)
-		r = pieces_value(&text, pc, n, out, conf_sum, n_conf, bx0, bx1, glued, err);
+		r = pieces_value(&text, pc, n, out, conf_sum, n_conf, bx0, bx1, glued, low, err);
 	free(pc);
 	hoso_buf_free(&text);
 	return r;
@@ -825,7 +830,7 @@ span_text(const struct page *pg, const struct span *sp, struct hoso_buf *out, do
 /* The value in the words of a zone read again, line after line. */
 static int
 zone_value(const struct hoso_ocr_layout *zl, struct hoso_buf *out, double *confidence,
-    struct hoso_err *err)
+    double *low, struct hoso_err *err)
 {
 	struct hoso_buf text = HOSO_BUF_INIT(0);
 	struct piece *pc = NULL;
@@ -843,7 +848,8 @@ zone_value(const struct hoso_ocr_layout *zl, struct hoso_buf *out, double *confi
 			r = add_piece(&text, &pc, &n, wd, 0, strlen(wd->text), err);
 		}
 		if (r == 0)
-			r = pieces_value(&text, pc, n, out, &sum, &n_conf, &bx0, &bx1, &glued, err);
+			r = pieces_value(&text, pc, n, out, &sum, &n_conf, &bx0, &bx1, &glued, low,
+			    err);
 	}
 	*confidence = n_conf > 0 && sum > 0 ? sum / n_conf : 0;
 	if (r == 0 && out->data == NULL)
@@ -902,6 +908,7 @@ box_add(struct box *b, int x0, int y0, int x1, int y1)
 struct reading {
 	struct hoso_buf raw, value;
 	double confidence;
+	double low;		/* the least sure letter or digit of the value (100: none) */
 	struct hoso_validate_result vr;
 	bool have;
 	bool glued;		/* a value word was glued to leader dots: its confidence says little */
@@ -1138,7 +1145,7 @@ reread(const struct hoso_fields_image *img, const struct box *b0, int line_heigh
 		free(crop);
 		if (r != 0)
 			return r;
-		r = zone_value(&zl, &rd->raw, &rd->confidence, err);
+		r = zone_value(&zl, &rd->raw, &rd->confidence, &rd->low, err);
 		hoso_ocr_layout_free(&zl);
 	}
 	if (r == 0)
@@ -1176,6 +1183,8 @@ zone_text(const struct page *pg, const struct box *z, struct reading *rd, struct
 			if (has_alnum(w->text, strlen(w->text))) {
 				sum += w->confidence;
 				n++;
+				if (w->min_confidence < rd->low)
+					rd->low = w->min_confidence;
 			}
 			box_add(got, w->x0, w->y0, w->x1, w->y1);
 		}
@@ -1266,7 +1275,8 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 				break;
 			}
 		}
-		if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, &rd->glued, err)) != 0)
+		if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, &rd->glued, &rd->low,
+			    err)) != 0)
 			return r;
 		/* The zone follows the row's slope across the value. */
 		{
@@ -1297,7 +1307,8 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 			sp.off0 = 0;
 			sp.w1 = (unsigned)nx->n_words;
 			sp.off1 = 0;
-			if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, &rd->glued, err)) != 0)
+			if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, &rd->glued, &rd->low,
+			    err)) != 0)
 				return r;
 			zone->x0 = nx->x0 < zone->x0 ? nx->x0 : zone->x0;
 			zone->y1 = nx->y1 + nx->height / 3;
@@ -1306,6 +1317,9 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 	rd->confidence = n > 0 && sum > 0 ? sum / n : 0;
 	return 0;
 }
+
+/* How far under the field's min-confidence its least sure letter or digit may be. */
+#define LOW_MARGIN 20.0
 
 static int
 read_field(const struct page *pg, const struct hoso_template_field *f,
@@ -1321,6 +1335,7 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
+	a.low = b.low = 100;
 	out->field = f;
 	if ((r = first_reading(pg, f, fp, &a, &zone, &line_height, why, sizeof(why), err)) != 0)
 		goto out;
@@ -1370,6 +1385,11 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 		out->review = true;
 		snprintf(out->reason, sizeof(out->reason), "confidence %.0f below %.0f",
 		    use->confidence, f->min_confidence);
+	} else if (use->low < f->min_confidence - LOW_MARGIN) {
+		/* One doubtful letter (Kỵ read as Ky) hides in the mean of a long value. */
+		out->review = true;
+		snprintf(out->reason, sizeof(out->reason), "a letter read with confidence %.0f "
+		    "below %.0f", use->low, f->min_confidence - LOW_MARGIN);
 	} else if (b.have && a.vr.ok && b.vr.ok && !agree) {
 		/* Two readings that both validate but differ: a person decides. */
 		out->review = true;

@@ -8,6 +8,7 @@
  * /dev/null before it loads anything. That parameter is process-wide, one
  * more reason engines are created on one thread before the workers start.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
@@ -547,6 +548,38 @@ grow(void **p, size_t *cap, size_t n, size_t size, struct hoso_err *err)
 	return 0;
 }
 
+/*
+ * The lowest confidence of a letter or digit in the word at it (a copy walks
+ * its symbols); conf when there is none. One doubtful letter (Kỵ read as Ky)
+ * hides in a word's mean.
+ */
+static float
+min_symbol(const TessResultIterator *it, float conf)
+{
+	TessResultIterator *c;
+	TessPageIterator *pc;
+	float low = conf, v;
+	char *s;
+
+	if ((c = TessResultIteratorCopy(it)) == NULL)
+		return conf;
+	pc = TessResultIteratorGetPageIterator(c);
+	for (;;) {
+		if ((s = TessResultIteratorGetUTF8Text(c, RIL_SYMBOL)) != NULL) {
+			/* ASCII punctuation (leader dots) says nothing of the value. */
+			if (((unsigned char)s[0] >= 0x80 || isalnum((unsigned char)s[0])) &&
+			    (v = TessResultIteratorConfidence(c, RIL_SYMBOL)) < low)
+				low = v;
+			TessDeleteText(s);
+		}
+		if (TessPageIteratorIsAtFinalElement(pc, RIL_WORD, RIL_SYMBOL) ||
+		    !TessResultIteratorNext(c, RIL_SYMBOL))
+			break;
+	}
+	TessResultIteratorDelete(c);
+	return low < 0 ? 0 : low > 100 ? 100 : low;
+}
+
 int
 hoso_ocr_layout(struct hoso_ocr *e, struct hoso_ocr_layout *l, struct hoso_err *err)
 {
@@ -607,6 +640,7 @@ hoso_ocr_layout(struct hoso_ocr *e, struct hoso_ocr_layout *l, struct hoso_err *
 			w->confidence = 0;
 		if (w->confidence > 100)
 			w->confidence = 100;
+		w->min_confidence = min_symbol(it, w->confidence);
 		w->line = l->n_lines - 1;
 		w->text = hoso_buf_detach(&nfc, NULL);
 		l->n_words++;

@@ -87,6 +87,7 @@ struct hoso_ocr_word {
 	char *text;
 	int x0, y0, x1, y1;	/* left, top, right, bottom (exclusive) */
 	float confidence;	/* 0..100 */
+	float min_confidence;	/* of its least sure letter or digit (its confidence if none) */
 	size_t line;		/* index of its text line */
 };
 

@@ -302,21 +302,48 @@ last_cp(const char *s, size_t n)
 	return n > 0 ? n - 1 : 0;
 }
 
+/* The code point that ends s[0..n) is a letter or a digit. */
+static bool
+alnum_before(const char *s, size_t n)
+{
+	uint32_t cp;
+
+	if (n == 0)
+		return false;
+	dec(s + last_cp(s, n), &cp);
+	return (cp >= '0' && cp <= '9') || is_letter(cp);
+}
+
+/* s[0..n) is a sentence, not a number or a code: three words or more. */
+static bool
+sentence(const char *s, size_t n)
+{
+	size_t i, words = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
+			words++;
+	return words >= 3;
+}
+
 /*
  * raw (valid UTF-8) -> out: NFC; controls and Unicode spaces to one space,
  * invisible characters dropped, leader lines to a space, stray punctuation
  * off both ends, trimmed, NFC again (a dropped character may have stood
- * between a letter and its accent).
+ * between a letter and its accent). keep_stop: a single '.' right after a
+ * letter or digit at the end of three words or more ends a sentence, and
+ * stays (text); "08/2021." loses it.
  */
 static int
-clean(const char *raw, bool keep_bar, struct hoso_buf *out, struct hoso_err *err)
+clean(const char *raw, bool keep_bar, bool keep_stop, struct hoso_buf *out,
+    struct hoso_err *err)
 {
 	struct hoso_buf nfc = HOSO_BUF_INIT(0), flat = HOSO_BUF_INIT(0);
 	const char *s;
 	size_t i, len, start, end, at;
 	uint32_t cp;
 	bool space = false;
-	int r;
+	int r, dots = 0;
 
 	if ((r = hoso_utf8_nfc(raw, strlen(raw), &nfc, err)) != 0)
 		goto out;
@@ -350,6 +377,10 @@ clean(const char *raw, bool keep_bar, struct hoso_buf *out, struct hoso_err *err
 		dec(s + at, &cp);
 		if (cp != ' ' && !is_stray(cp, keep_bar))
 			break;
+		if (cp == '.' && keep_stop && dots == 0 && alnum_before(s, at) &&
+		    sentence(s + start, at - start))
+			break;
+		dots += cp == '.';
 		end = at;
 	}
 	hoso_buf_reset(&nfc);
@@ -946,6 +977,9 @@ v_phone(const char *s, struct hoso_buf *value, struct hoso_validate_result *res,
 		why(res, "%zu digits, 10 or 11 needed", n);
 	else if (p[0] != '0')
 		why(res, "does not start with 0");
+	else if (n == 11 && p[1] != '2')
+		/* Since 2018 only fixed lines (02x area codes) have 11 digits. */
+		why(res, "11 digits, but not a fixed line (02...)");
 	else
 		res->ok = true;
 out:
@@ -1032,6 +1066,14 @@ v_email(const char *s, struct hoso_buf *value, struct hoso_validate_result *res,
 				*p = (char)(*p - 'A' + 'a');
 	if (email_ok(addr.data, res)) {
 		res->ok = true;
+		/* "yahoo.com vn": a space between two letters is where a dot went missing. */
+		for (p = strchr(s, ' '); p != NULL; p = strchr(p + 1, ' '))
+			if (p > s && p[-1] != '@' && p[-1] != '.' && p[1] != '@' && p[1] != '.' &&
+			    p[1] != ' ') {
+				res->ok = false;
+				why(res, "a space inside the address: a character may be missing");
+				break;
+			}
 	} else if (at != NULL && strchr(at, ',') != NULL) {
 		/* "gmail,com": a comma in the domain is a misread dot. */
 		if ((copy = strdup(addr.data)) == NULL) {
@@ -1211,6 +1253,206 @@ out:
 	return r;
 }
 
+/* ---- plausible Vietnamese words ------------------------------------------- */
+
+/*
+ * The vowels by quality (a ă â e ê i o ô ơ u ư y), each row its six tones
+ * (none, grave, acute, hook, tilde, dot below), and one ASCII code per row
+ * for the vowel clusters below.
+ */
+static const char *const vowel_rows[] = {
+	"aàáảãạ", "ăằắẳẵặ", "âầấẩẫậ", "eèéẻẽẹ", "êềếểễệ", "iìíỉĩị",
+	"oòóỏõọ", "ôồốổỗộ", "ơờớởỡợ", "uùúủũụ", "ưừứửữự", "yỳýỷỹỵ",
+};
+static const char vowel_codes[] = "aABeEioOPuUy";
+
+/* The code of the vowel cp (lower case) and its tone (0: none); 0 when not a vowel. */
+static char
+vowel(uint32_t cp, int *tone)
+{
+	size_t row, i, len;
+	uint32_t v;
+	int k;
+
+	for (row = 0; row < sizeof(vowel_rows) / sizeof(vowel_rows[0]); row++)
+		for (i = 0, k = 0; vowel_rows[row][i] != '\0'; i += len, k++) {
+			len = dec(vowel_rows[row] + i, &v);
+			if (v == cp) {
+				*tone = k;
+				return vowel_codes[row];
+			}
+		}
+	return 0;
+}
+
+/* Vowel clusters of Vietnamese syllables, in the codes of vowel_codes. */
+static const char *const clusters[] = {
+	"a", "A", "B", "e", "E", "i", "o", "O", "P", "u", "U", "y",
+	"ai", "ao", "au", "ay", "Bu", "By", "eo", "Eu", "ia", "iE", "iu", "oa", "oA", "oe",
+	"oi", "Oi", "Pi", "oo", "ua", "uB", "uE", "ui", "uO", "uP", "uy", "Ua", "Ui", "UP",
+	"Uu", "yE", "iEu", "yEu", "oai", "oay", "oeo", "uBy", "uOi", "UPi", "UPu", "uya",
+	"uyE", "uyu",
+};
+/* Initial consonants, longest first; finals (k: Đắk Lắk and other minority names). */
+static const char *const initials[] = {
+	"ngh", "ng", "nh", "gh", "gi", "kh", "ch", "ph", "th", "tr", "qu",
+	"b", "c", "d", "\xc4\x91", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+};
+static const char *const finals[] = { "", "c", "ch", "m", "n", "ng", "nh", "p", "t", "k" };
+
+static bool
+in_list(const char *s, size_t n, const char *const *list, size_t n_list)
+{
+	size_t i;
+
+	for (i = 0; i < n_list; i++)
+		if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * w[0..n): one run of letters (lower case, UTF-8) is a possible Vietnamese
+ * syllable: an initial consonant, a vowel cluster, a final consonant, at most
+ * one tone mark.
+ */
+static bool
+syllable_ok(const char *w, size_t n)
+{
+	char v[8];
+	size_t i, len, nv, ini, try;
+	uint32_t cp;
+	int tone, tones;
+	char c;
+
+	for (try = 0; try < 2; try++) {
+		/* The longest initial; "gi" before no vowel is g + i (gì, gìn). */
+		for (ini = 0, i = 0; i < sizeof(initials) / sizeof(initials[0]); i++) {
+			len = strlen(initials[i]);
+			if (len <= n && memcmp(w, initials[i], len) == 0 &&
+			    !(try == 1 && strcmp(initials[i], "gi") == 0)) {
+				ini = len;
+				break;
+			}
+		}
+		for (i = ini, nv = 0, tones = 0; i < n; i += len) {
+			len = dec(w + i, &cp);
+			if ((c = vowel(cp, &tone)) == 0)
+				break;
+			if (nv + 1 >= sizeof(v))
+				return false;
+			v[nv++] = c;
+			tones += tone > 0;
+		}
+		v[nv] = '\0';
+		if (nv > 0 && tones <= 1 && in_list(v, nv, clusters,
+		    sizeof(clusters) / sizeof(clusters[0])) &&
+		    in_list(w + i, n - i, finals, sizeof(finals) / sizeof(finals[0])))
+			return true;
+		if (strncmp(w, "gi", 2) != 0)
+			break;
+	}
+	return false;
+}
+
+/*
+ * Words OCR cannot have meant, in a name or text that otherwise passed: a
+ * run of letters that is no Vietnamese syllable (Trrng, HƯỲNH, Nhúứt), mixed
+ * case inside a word (UyÊn), a word with marks in capitals among small
+ * letters (Lập LỄ), punctuation standing alone between words or doubled
+ * inside one. Runs in capitals without marks are abbreviations (UBND) and
+ * runs touching a digit are house numbers (12A); both are left alone.
+ * Returns false (with the reason) for the first such word.
+ */
+static bool
+words_plausible(const char *s, struct hoso_validate_result *res)
+{
+	size_t i, j, len, k, nl;
+	uint32_t cp, prev;
+	bool any_lower = false, minority = false, upper, lower, marks, first_upper, rest_lower;
+	bool ok = true, marked = false;
+	int tone;
+	char run[48], low[64], one[5], c;
+
+	for (i = 0; s[i] != '\0'; i += len) {
+		len = dec(s + i, &cp);
+		any_lower = any_lower || (is_letter(cp) && fold_case(cp) == cp);
+		minority = minority || is_apostrophe(cp);
+		marked = marked || vn_letter(cp) != NULL;
+	}
+	/* No marks anywhere: a foreign or unaccented name, not checked as syllables. */
+	minority = minority || !marked;
+	for (i = 0; s[i] != '\0' && ok; ) {
+		len = dec(s + i, &cp);
+		if (!is_letter(cp)) {
+			/* Punctuation alone between two words, or "..", "!" inside. */
+			if (cp != ' ' && !(cp >= '0' && cp <= '9') &&
+			    (cp >= 0x80 || strchr("-&/()\"'", (int)cp) == NULL) &&
+			    !is_dash(cp) && cp != 0x2019 && (i == 0 || s[i - 1] == ' ') &&
+			    (s[i + len] == ' ' || s[i + len] == '\0')) {
+				why(res, "stray punctuation between words");
+				ok = false;
+			} else if (cp == '.' && s[i + len] == '.') {
+				why(res, "'..' inside a word");
+				ok = false;
+			} else if (cp < 0x80 && cp != 0 && strchr("!?|\\{}[]<>=^~_#$%*@", (int)cp) != NULL) {
+				why(res, "'%c' is unusual in %s", (int)cp, "a name or text");
+				ok = false;
+			}
+			i += len;
+			continue;
+		}
+		/* One run of letters: s[i..j), lower-cased into low. */
+		prev = ' ';
+		if (i > 0)
+			dec(s + last_cp(s, i), &prev);
+		upper = lower = marks = false;
+		first_upper = fold_case(cp) != cp;
+		rest_lower = true;
+		for (j = i, k = 0, nl = 0; s[j] != '\0'; j += len, k++) {
+			len = dec(s + j, &cp);
+			if (!is_letter(cp))
+				break;
+			if (fold_case(cp) != cp) {
+				upper = true;
+				rest_lower = rest_lower && k == 0;
+			} else {
+				lower = true;
+			}
+			c = vowel(fold_case(cp), &tone);
+			marks = marks || (c != 0 && (tone > 0 || strchr("ABEOPU", c) != NULL));
+			enc(fold_case(cp), one);
+			if (nl + strlen(one) < sizeof(low)) {
+				memcpy(low + nl, one, strlen(one));
+				nl += strlen(one);
+			} else {
+				nl = sizeof(low);	/* too long for a syllable */
+			}
+		}
+		low[nl < sizeof(low) ? nl : 0] = '\0';
+		snprintf(run, sizeof(run), "%.*s", (int)(j - i), s + i);
+		utf8_cut(run);
+		if ((prev >= '0' && prev <= '9') || (s[j] >= '0' && s[j] <= '9')) {
+			/* 12A, P5: house numbers and codes. */
+		} else if (upper && lower && !(first_upper && rest_lower)) {
+			why(res, "mixed case in '%s'", run);
+			ok = false;
+		} else if (upper && !lower && !marks) {
+			/* UBND, TP: an abbreviation. */
+		} else if (upper && !lower && marks && any_lower && k >= 2) {
+			why(res, "'%s' in capitals among small letters", run);
+			ok = false;
+		} else if (k == 1 || minority) {
+			/* Khu A, lô x; H'Hen Niê, Ksor H'Bin: not Kinh syllables. */
+		} else if (nl >= sizeof(low) || !syllable_ok(low, nl)) {
+			why(res, "'%s' is not a Vietnamese syllable", run);
+			ok = false;
+		}
+		i = j;
+	}
+	return ok;
+}
+
 /* ---- the entry point ---------------------------------------------------- */
 
 int
@@ -1240,12 +1482,12 @@ hoso_validate_value(enum hoso_validate_type type, const char *raw,
 	if (!hoso_utf8_valid(raw, strlen(raw))) {
 		/* Not text at all: keep a printable form for the reviewer. */
 		if ((r = hoso_utf8_label(raw, strlen(raw), &label, err)) == 0 &&
-		    (r = clean(hoso_buf_str(&label), keep_bar, &norm, err)) == 0)
+		    (r = clean(hoso_buf_str(&label), keep_bar, false, &norm, err)) == 0)
 			r = hoso_buf_adds(value, hoso_buf_str(&norm), err);
 		why(res, "not valid UTF-8");
 		goto out;
 	}
-	if ((r = clean(raw, keep_bar, &norm, err)) != 0)
+	if ((r = clean(raw, keep_bar, type == HOSO_VALIDATE_TEXT, &norm, err)) != 0)
 		goto out;
 	s = hoso_buf_str(&norm);
 	if (*s == '\0') {
@@ -1286,6 +1528,9 @@ hoso_validate_value(enum hoso_validate_type type, const char *raw,
 		r = v_enum(s, enum_values, n_enum, value, res, err);
 		break;
 	}
+	if (r == 0 && res->ok && (type == HOSO_VALIDATE_TEXT || type == HOSO_VALIDATE_NAME) &&
+	    !words_plausible(hoso_buf_str(value), res))
+		res->ok = false;
 	/* Compacting may leave nothing ("-" as a cccd): empty is never ok. */
 	if (r == 0 && value->len == 0) {
 		res->ok = false;

@@ -94,6 +94,7 @@ make_page(struct hoso_ocr_layout *l, const char *const *lines, size_t n)
 			l->words[l->n_words].y0 = y;
 			l->words[l->n_words].y1 = y + 46;
 			l->words[l->n_words].confidence = 95;
+			l->words[l->n_words].min_confidence = 90;
 			l->words[l->n_words].line = l->n_lines - 1;
 			l->n_words++;
 			ln->n_words++;
@@ -252,13 +253,16 @@ ct01(void **state)
 	make_page(&l, ct01_page, sizeof(ct01_page) / sizeof(ct01_page[0]));
 	/* Low confidence on the relation: kept, flagged. */
 	l.words[l.lines[9].first_word + l.lines[9].n_words - 1].confidence = 40;
+	/* A sure word with one doubtful letter in the e-mail: flagged too. */
+	l.words[l.lines[7].first_word + l.lines[7].n_words - 1].min_confidence = 45;
 	assert_true(hoso_fields_detect(&set, NULL, &l) == t);
 	assert_int_equal(hoso_fields_extract(t, &l, NULL, &pg, &err), 0);
 	expect(&pg, "ho_ten", "Đặng Thu Thảo", false);
 	expect(&pg, "ngay_sinh", "1990-12-09", false);
 	expect(&pg, "gioi_tinh", "Nam", false);
 	expect(&pg, "dien_thoai", "0901234567", false);
-	expect(&pg, "email", "thao.dang@example.vn", false);
+	expect(&pg, "email", "thao.dang@example.vn", true);
+	assert_non_null(strstr(value_of(&pg, "email")->reason, "a letter read with confidence 45"));
 	expect(&pg, "ho_ten_chu_ho", "Đặng Văn Hùng", false);
 	expect(&pg, "quan_he_chu_ho", "Con", true);
 	/* A value that fails its validator is kept and flagged. */
