@@ -234,8 +234,16 @@ read_fields(struct batch *b, struct hoso_ocr *eng, struct job *j)
 
 	if (o->templates == NULL || j->err.code != 0 || j->grey == NULL)
 		goto out;
-	if ((t = hoso_fields_detect(o->templates, o->form, &j->layout)) == NULL)
+	/*
+	 * An image given with --form NAME is that form: when its title and labels
+	 * are not found, every field is still written, empty and to review
+	 * (specs/forms.md); a dossier's page that is not the form has no fields.
+	 */
+	if ((t = hoso_fields_detect(o->templates, o->form, &j->layout)) == NULL &&
+	    (o->form == NULL || j->stem[0] != '\0'))
 		goto out;
+	if (t == NULL)
+		t = o->form;
 	if ((j->fields = calloc(1, sizeof(*j->fields))) == NULL)
 		goto out;
 	img.eng = eng;

@@ -134,4 +134,11 @@ check "...and lists none" [ -z "$(xmllint --xpath 'string(/dossier/ocr/@fields)'
 check "...dossier.xml validates" xmllint --noout --schema "$XSD/dossier.xsd" st/D/dossier.xml
 check "no temporary files are left" [ -z "$(find st od -name '.*.tmp.*')" ]
 
+# An image given with --form NAME is that form: a page where nothing of it is found still
+# gets every field, empty and to review (specs/forms.md: "A field not found is present").
+convert -size 1240x1754 xc:white -density 150 -units PixelsPerInch blankform.png
+expect_exit 0 "--form ct01 on a page with nothing of the form" ocr-extract -q --form ct01 --fields bf.xml blankform.png
+check "...writes all 11 fields of ct01" [ "$(xmllint --xpath 'count(//field)' bf.xml)" = 11 ]
+check "...every one empty and to review" [ "$(xmllint --xpath 'count(//field[@review="true" and .=""])' bf.xml)" = 11 ]
+
 echo "# $n_case cases"
