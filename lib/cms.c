@@ -531,6 +531,29 @@ out:
 	return r;
 }
 
+/*
+ * What both signing forms end with, once the SignerInfo is signed: the RFC 3161
+ * token when asked (EN 319 122-1 5.3, EN 319 142-1 5.4: over the final value),
+ * then the DER of the whole SignedData into der.
+ */
+static int
+sign_finish(CMS_ContentInfo *cms, CMS_SignerInfo *si, const EVP_MD *md,
+    const struct hoso_cms_sign_opts *o, struct hoso_buf *der, struct hoso_err *err)
+{
+	unsigned char *out = NULL;
+	char why[256];
+	int n, r;
+
+	if (o->tsa_url != NULL && (r = add_timestamp(si, md, o->tsa_url, err)) != 0)
+		return r;
+	if ((n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
+		return hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"),
+		    ossl_why(why, sizeof(why)));
+	r = hoso_buf_add(der, out, (size_t)n, err);
+	OPENSSL_free(out);
+	return r;
+}
+
 int
 hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
     const void *content, size_t len, struct hoso_buf *der, struct hoso_err *err)
@@ -538,11 +561,10 @@ hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *
 	CMS_ContentInfo *cms = NULL;
 	CMS_SignerInfo *si;
 	ASN1_TIME *t = NULL;
-	unsigned char *out = NULL;
 	const EVP_MD *md;
 	char why[256];
 	BIO *in = NULL;
-	int n, r = 0;
+	int r = 0;
 
 	if ((r = sign_begin(s, o, &md, &cms, &si, err)) != 0)
 		goto out;
@@ -554,16 +576,11 @@ hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *
 	if ((in = BIO_new_mem_buf(content, (int)len)) == NULL ||
 	    !CMS_final(cms, in, NULL, SIGN_FLAGS))
 		goto engine;
-	if (o->tsa_url != NULL && (r = add_timestamp(si, md, o->tsa_url, err)) != 0)
-		goto out;
-	if ((n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
-		goto engine;
-	r = hoso_buf_add(der, out, (size_t)n, err);
+	r = sign_finish(cms, si, md, o, der, err);
 	goto out;
 engine:
 	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
 out:
-	OPENSSL_free(out);
 	BIO_free(in);
 	ASN1_TIME_free(t);
 	CMS_ContentInfo_free(cms);
@@ -1329,10 +1346,9 @@ hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign
 {
 	CMS_ContentInfo *cms = NULL;
 	CMS_SignerInfo *si;
-	unsigned char *out = NULL;
 	const EVP_MD *md;
 	char why[256];
-	int n, r = 0;
+	int r = 0;
 
 	if ((r = sign_begin(s, o, &md, &cms, &si, err)) != 0)
 		goto out;
@@ -1350,17 +1366,11 @@ hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign
 	if (CMS_SignerInfo_sign(si) != 1 || !resign_without_time(s, si, md, o->pss) ||
 	    (o->pss && !set_pss_alg(si, md)))
 		goto engine;
-	/* EN 319 142-1 5.4 (PAdES B-T): the same token as CAdES-B-T, over the final value */
-	if (o->tsa_url != NULL && (r = add_timestamp(si, md, o->tsa_url, err)) != 0)
-		goto out;
-	if ((n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
-		goto engine;
-	r = hoso_buf_add(der, out, (size_t)n, err);
+	r = sign_finish(cms, si, md, o, der, err);
 	goto out;
 engine:
 	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
 out:
-	OPENSSL_free(out);
 	CMS_ContentInfo_free(cms);
 	return r;
 }
