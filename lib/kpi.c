@@ -1443,8 +1443,13 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	k->o.to = to;
 	m_first = month_of(from);
 	m_last = month_of(to);
-	if (k->o.trend_months > 0 && (r = trend_init(k, m_first, m_last, &trend, err)) != 0)
-		goto out;
+	/* The HTML report's trend: every dossier, in its own pass (the counting below has two). */
+	if (k->o.trend_months > 0) {
+		if ((r = trend_init(k, m_first, m_last, &trend, err)) != 0)
+			goto out;
+		for (i = 0; i < k->n_recs; i++)
+			trend_add(&trend, rec_at(k, (uint32_t)i), from, to, m_first);
+	}
 	if ((map = malloc((n_units ? n_units : 1) * sizeof(*map))) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
@@ -1469,8 +1474,6 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		const struct rec *x = rec_at(k, (uint32_t)i);
 		struct group *g;
 
-		if (trend.c != NULL)
-			trend_add(&trend, x, from, to, m_first);
 		if (x->recv > to || (x->done != REC_NONE && x->done < from))
 			continue;
 		/* By unit alone, a unit's group is found by its index (unit_group). */
@@ -1493,8 +1496,6 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		unsigned unit = map[x->unit];
 		unsigned field = by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE;
 
-		if (trend.c != NULL)
-			trend_add(&trend, x, from, to, m_first);
 		memset(c, 0, sizeof(c));
 		if (!count_one(x, from, to, c))
 			continue;
