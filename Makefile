@@ -89,7 +89,14 @@ $(BUILD)/locale/%/LC_MESSAGES/hoso.mo: po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
 
-tests: all $(UNIT_BINS)
+tests: all $(UNIT_BINS) tests/node_modules/.package-lock.json
+
+# PKI.js for tests/pkijs-verify.mjs, exactly as tests/package-lock.json pins it (npm registry).
+# Without npm the rule says so and the PKI.js test fails with what to install.
+tests/node_modules/.package-lock.json: tests/package-lock.json tests/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	    cd tests && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "make: npm not found: the PKI.js test will fail (scripts/install-deps installs it)"; fi
 
 # make check always builds with -Werror; the runner's last line is "N passed, N failed".
 check:
