@@ -466,6 +466,12 @@ hoso_img_depth(const struct hoso_img *img)
 	return img != NULL ? pixGetDepth(img->pix) : 0;
 }
 
+struct Pix *
+hoso_img_pix_ref(const struct hoso_img *img)
+{
+	return img != NULL ? pixClone(img->pix) : NULL;
+}
+
 /* The power-of-two reduction that brings dpi nearest ANALYSIS_PPI from above. */
 static int
 analysis_reduction(int dpi)

@@ -48,6 +48,14 @@ int hoso_img_height(const struct hoso_img *img);
 int hoso_img_dpi(const struct hoso_img *img);	/* 0 when unknown */
 int hoso_img_depth(const struct hoso_img *img);	/* 1, 8 (grey) or 32 (RGB) */
 
+/*
+ * A new reference to the Leptonica image underneath, for the one other
+ * wrapper that takes Leptonica images (ocr.c hands it to Tesseract's PDF
+ * renderer, which keeps it and releases it itself). NULL when out of memory.
+ */
+struct Pix;
+struct Pix *hoso_img_pix_ref(const struct hoso_img *img);
+
 struct hoso_norm_opts {
 	int default_dpi;	/* used when the image records no resolution */
 	double max_skew;	/* degrees searched either way; 0 = no deskew */

@@ -23,6 +23,7 @@
 #include <tesseract/capi.h>
 
 #include "file.h"
+#include "img.h"
 #include "i18n.h"
 #include "ocr.h"
 #include "utf8.h"
@@ -322,6 +323,12 @@ hoso_ocr_page(struct hoso_ocr *e, const struct hoso_img *img, const char *label,
 	conf = TessBaseAPIMeanTextConf(e->api);
 	res->confidence = conf < 0 ? 0 : conf > 100 ? 100 : conf;
 	res->seconds = since(&t0);
+	/*
+	 * Recognition read the grey copy; the searchable PDF shows the page as
+	 * scanned, in colour or 1-bit (G4) as it came. Set only now: Tesseract's
+	 * LSTM reads its lines from the input image when it has the page's size.
+	 */
+	TessBaseAPISetInputImage(e->api, hoso_img_pix_ref(img));
 	e->has_page = true;
 out:
 	free(grey);

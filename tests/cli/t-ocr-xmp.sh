@@ -58,4 +58,29 @@ expect_exit 0 "ocr-extract --pdf makes a PDF of a page" ocr-extract -q --pdf one
     "$HOSO_TOP/testdata/tesseract/phototest.tif"
 check "qpdf --check accepts it" qpdf --check one.pdf
 contains "its title is its file name" "$(pdfinfo one.pdf)" "Title:           one.pdf"
+
+# --- the page images keep the scan's colour, depth and resolution ---
+# Generated pages (ImageMagick, DejaVu Sans): an RGB page with a red seal at 200 ppi, and a
+# 1-bit G4 page at 300 ppi. pdfimages -list: page num type width height color comp bpc enc ...
+convert -size 1654x700 xc:white -fill black -font DejaVu-Sans -pointsize 48 \
+    -annotate +100+200 'Giấy khai sinh số 123' -fill red -draw 'circle 1300,450 1450,450' \
+    -units PixelsPerInch -density 200 colour.png
+convert -size 2480x900 xc:white -fill black -font DejaVu-Sans -pointsize 60 \
+    -annotate +150+300 'Tờ khai căn cước' -type bilevel -depth 1 -compress group4 \
+    -units PixelsPerInch -density 300 bilevel.tif
+imgs() {
+	pdfimages -list "$1" 2>/dev/null | awk 'NR > 2 { print $4, $5, $6, $8, $9, $13, $14 }'
+}
+expect_exit 0 "ocr-extract --pdf of a colour and a 1-bit page" ocr-extract -q --pdf pages.pdf \
+    colour.png bilevel.tif
+imgs pages.pdf >imgs.txt
+check "the colour page stays RGB at its size and 200 ppi (JPEG)" \
+    [ "$(sed -n 1p imgs.txt)" = "1654 700 rgb 8 jpeg 200 200" ]
+check "the 1-bit page stays 1-bit at its size and 300 ppi (CCITT G4)" \
+    [ "$(sed -n 2p imgs.txt)" = "2480 900 gray 1 ccitt 300 300" ]
+expect_exit 0 "a dossier of the colour page" scan-ingest -q -o st --dossier C colour.png
+expect_exit 0 "ocr-extract on it" ocr-extract -q st/C
+check "the dossier's PDF shows the page in colour" \
+    sh -c "pdfimages -list st/C/ocr/dossier.pdf | awk 'NR == 3 { exit \$6 != \"rgb\" }'"
+check "... and its text layer was read from it" sh -c "pdftotext st/C/ocr/dossier.pdf - | grep -q 'khai sinh'"
 echo "# $n_case cases"
