@@ -1018,106 +1018,9 @@ crop_scale(const struct hoso_fields_image *img, const struct box *b, double scal
 	return out;
 }
 
-/* A small blob of ink: a candidate leader dot. */
-struct blob {
-	int x0, y0, x1, y1;
-	size_t first;		/* its pixels in the component list */
-	size_t n;
-};
-
-/*
- * Erase leader dots from a crop: small blobs (at most a third of a text line
- * high and wide) in a chain of four or more along one height, each within a
- * line height of the next. A dot below a Vietnamese letter (ạ, ệ) stands
- * alone, one letter's width from the next at least, and stays.
- */
-static void
-erase_leaders(unsigned char *g, int w, int h, int line_h)
-{
-	unsigned char *seen = calloc((size_t)w * (size_t)h, 1);
-	size_t *stack = malloc((size_t)w * (size_t)h * sizeof(size_t)), *pix = NULL;
-	struct blob *bl = NULL, *nb;
-	size_t n_bl = 0, n_pix = 0, top, i, k;
-	int small = line_h / 3 > 2 ? line_h / 3 : 2, x, y;
-
-	if (seen == NULL || stack == NULL ||
-	    (pix = malloc((size_t)w * (size_t)h * sizeof(size_t))) == NULL)
-		goto out;
-	for (y = 0; y < h; y++)
-		for (x = 0; x < w; x++) {
-			size_t at = (size_t)y * w + x, start = n_pix;
-			struct blob b = { x, y, x, y, 0, 0 };
-			bool big = false;
-			if (seen[at] || g[at] >= 128)
-				continue;
-			seen[at] = 1;
-			stack[0] = at;
-			top = 1;
-			while (top > 0) {
-				size_t p = stack[--top];
-				int px = (int)(p % (size_t)w), py = (int)(p / (size_t)w), d;
-				static const int dx[4] = { 1, -1, 0, 0 }, dy[4] = { 0, 0, 1, -1 };
-				pix[n_pix++] = p;
-				b.x0 = px < b.x0 ? px : b.x0;
-				b.x1 = px > b.x1 ? px : b.x1;
-				b.y0 = py < b.y0 ? py : b.y0;
-				b.y1 = py > b.y1 ? py : b.y1;
-				for (d = 0; d < 4; d++) {
-					int qx = px + dx[d], qy = py + dy[d];
-					size_t q;
-					if (qx < 0 || qy < 0 || qx >= w || qy >= h)
-						continue;
-					q = (size_t)qy * w + qx;
-					if (!seen[q] && g[q] < 128) {
-						seen[q] = 1;
-						stack[top++] = q;
-					}
-				}
-			}
-			big = b.x1 - b.x0 + 1 > small || b.y1 - b.y0 + 1 > small;
-			n_pix = big ? start : n_pix;
-			if ((nb = realloc(bl, (n_bl + 1) * sizeof(*nb))) == NULL)
-				goto out;
-			bl = nb;
-			b.first = start;
-			b.n = n_pix - start;	/* 0: a letter, kept to protect the marks on it */
-			bl[n_bl++] = b;
-		}
-	/* Blobs come in raster order; chains are found by looking at every pair. */
-	for (i = 0; i < n_bl; i++) {
-		int chain = 1, cy = (bl[i].y0 + bl[i].y1) / 2;
-		bool under = false;
-		if (bl[i].n == 0)
-			continue;
-		/* A dot over or under a letter is a diacritic (ị, ệ), never a leader. */
-		for (k = 0; k < n_bl && !under; k++)
-			under = bl[k].n == 0 && bl[k].x0 <= bl[i].x1 && bl[i].x0 <= bl[k].x1 &&
-			    bl[k].y1 - bl[k].y0 > small;
-		if (under)
-			continue;
-		for (k = 0; k < n_bl; k++) {
-			int ky = (bl[k].y0 + bl[k].y1) / 2;
-			if (k != i && bl[k].n > 0 && abs(ky - cy) <= small / 2 + 1 &&
-			    abs((bl[k].x0 + bl[k].x1) / 2 - (bl[i].x0 + bl[i].x1) / 2) <= 2 * line_h)
-				chain++;
-		}
-		/* The box and a margin: scaling leaves a grey rim around each dot. */
-		if (chain >= 4)
-			for (y = bl[i].y0 - 3; y <= bl[i].y1 + 3; y++)
-				for (x = bl[i].x0 - 3; x <= bl[i].x1 + 3; x++)
-					if (x >= 0 && y >= 0 && x < w && y < h)
-						g[(size_t)y * w + x] = 255;
-	}
-out:
-	free(seen);
-	free(stack);
-	free(pix);
-	free(bl);
-}
-
 static int
 reread(const struct hoso_fields_image *img, const struct box *b0, int line_height, bool block,
-    struct reading *rd, struct hoso_err *err)
+    enum hoso_ocr_zone_model model, struct reading *rd, struct hoso_err *err)
 {
 	struct box b = *b0;
 	unsigned char *crop;
@@ -1136,12 +1039,13 @@ reread(const struct hoso_fields_image *img, const struct box *b0, int line_heigh
 	pad = (int)(line_height * scale / 2) + 8;
 	if ((crop = crop_scale(img, &b, scale, pad, &w, &h)) == NULL)
 		return 0;	/* too large a zone to read again: keep the first reading */
-	erase_leaders(crop, w, h, (int)(line_height * scale));
+	/* The page's grey copy is cleaned already (hoso_img_grey8_clean): no leader dots. */
 	{
 		struct hoso_ocr_layout zl;
 		double conf;
 		r = hoso_ocr_zone(img->eng, crop, w, h, (int)(img->dpi * scale),
-		    block ? HOSO_OCR_ZONE_BLOCK : HOSO_OCR_ZONE_LINE, &rd->raw, &conf, &zl, err);
+		    block ? HOSO_OCR_ZONE_BLOCK : HOSO_OCR_ZONE_LINE, model, &rd->raw, &conf, &zl,
+		    err);
 		free(crop);
 		if (r != 0)
 			return r;
@@ -1202,8 +1106,8 @@ struct field_pats {
 /* The first reading of a field: the label's match, the value after it. */
 static int
 first_reading(const struct page *pg, const struct hoso_template_field *f,
-    const struct field_pats *fp, struct reading *rd, struct box *zone, int *line_height,
-    char *why, size_t why_len, struct hoso_err *err)
+    const struct field_pats *fp, struct reading *rd, struct box *zone, struct box *row_zone,
+    int *line_height, char *why, size_t why_len, struct hoso_err *err)
 {
 	const struct match *lab = NULL, *aft = NULL, *bef = NULL, *m;
 	struct span sp;
@@ -1289,6 +1193,7 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 		/* The value's own extent: the zone leaves out the leader dots after it. */
 		if (bx1 > 0 && bx1 + rw->height < zone->x1)
 			zone->x1 = bx1 + rw->height;
+		*row_zone = *zone;	/* the label's row only */
 		rw_i = lab->row;
 		for (lines = 1; f->block && lines < f->max_lines; lines++) {
 			const struct row *nx;
@@ -1318,6 +1223,50 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 	return 0;
 }
 
+/* The length of s's longest prefix of at most max bytes that ends between characters. */
+static int
+utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
+}
+
+/*
+ * The same letters and digits, in order (spaces and punctuation aside)? With
+ * prefix, b's may also be the first of a's (the first row of a block value).
+ */
+static bool
+same_letters(const char *a, const char *b, bool prefix)
+{
+	size_t na = strlen(a), nb = strlen(b), i = 0, k = 0;
+	uint32_t ca = 0, cb = 0;
+
+	for (;;) {
+		/* The next letter or digit of each: ASCII alphanumerics, or any letter past ASCII. */
+		for (ca = 0; i < na; ) {
+			i += (size_t)hoso_utf8_decode(a + i, na - i, &ca);
+			if (ca >= 0xc0 || (ca < 0x80 && isalnum((int)ca)))
+				break;
+			ca = 0;
+		}
+		for (cb = 0; k < nb; ) {
+			k += (size_t)hoso_utf8_decode(b + k, nb - k, &cb);
+			if (cb >= 0xc0 || (cb < 0x80 && isalnum((int)cb)))
+				break;
+			cb = 0;
+		}
+		if (ca != cb)
+			return prefix && cb == 0 && k >= nb;
+		if (ca == 0)
+			return true;
+	}
+}
+
 /* How far under the field's min-confidence its least sure letter or digit may be. */
 #define LOW_MARGIN 20.0
 
@@ -1326,18 +1275,21 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
     const struct field_pats *fp, const struct hoso_fields_image *img,
     struct hoso_fields_value *out, struct hoso_err *err)
 {
-	struct reading a, b;
+	struct reading a, b, w;		/* the first reading, a second, the witness's */
+	struct hoso_buf fa = HOSO_BUF_INIT(0), fw = HOSO_BUF_INIT(0);
 	struct reading *use = &a;
-	struct box zone = { 0, 0, 0, 0 };
+	struct box zone = { 0, 0, 0, 0 }, row_zone = { 0, 0, 0, 0 };
 	char why[120] = "";
 	int line_height = 0, r;
-	bool good_a, agree = false;
+	bool good_a, agree = false, latin, witness = false;
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	a.low = b.low = 100;
+	memset(&w, 0, sizeof(w));
+	a.low = b.low = w.low = 100;
 	out->field = f;
-	if ((r = first_reading(pg, f, fp, &a, &zone, &line_height, why, sizeof(why), err)) != 0)
+	if ((r = first_reading(pg, f, fp, &a, &zone, &row_zone, &line_height, why, sizeof(why),
+	    err)) != 0)
 		goto out;
 	if (!a.have) {
 		out->found = false;
@@ -1349,9 +1301,18 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 	if ((r = validate(f, &a, err)) != 0)
 		goto out;
 	good_a = a.vr.ok && a.confidence >= f->min_confidence;
+	/*
+	 * An e-mail address is ASCII: it is always read a second time, with the
+	 * English model, a witness that does not share the Vietnamese model's
+	 * mistakes ("@" as "(@", ".vn" as ".vii"). When both models read the
+	 * same valid address, their confidences (low on addresses) do not
+	 * send it to review; when they differ, it goes to review.
+	 */
+	latin = f->type == HOSO_VALIDATE_EMAIL;
 	/* A doubtful value is read again from the image, larger and as one line. */
-	if (!good_a && img != NULL && img->eng != NULL && zone.x1 > zone.x0) {
-		if ((r = reread(img, &zone, line_height, f->block, &b, err)) != 0)
+	if ((!good_a || latin) && img != NULL && img->eng != NULL && zone.x1 > zone.x0) {
+		if ((r = reread(img, &zone, line_height, f->block, latin ? HOSO_OCR_ZONE_LATIN :
+		    HOSO_OCR_ZONE_PAGE, &b, err)) != 0)
 			goto out;
 		if (b.have) {
 			trim_ends(&b.raw);
@@ -1372,6 +1333,33 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 			}
 		}
 	}
+	/*
+	 * A sure Vietnamese value is read once more by the script model, trained
+	 * apart from vie: a confident misread of one tone mark (Kỵ read as Ky,
+	 * Nhứt as Nhút) hides in a high mean confidence, and the other model
+	 * often reads that letter otherwise. When the letters differ, a person
+	 * looks; the reason names the other reading.
+	 */
+	if (use == &a && good_a && (f->type == HOSO_VALIDATE_TEXT ||
+	    f->type == HOSO_VALIDATE_NAME) && img != NULL && img->eng != NULL &&
+	    zone.x1 > zone.x0 && hoso_ocr_zone_model_loaded(img->eng, HOSO_OCR_ZONE_SCRIPT)) {
+		/* A block value's zone takes in its label too: the witness reads its first row. */
+		const struct box *wz = f->block ? &row_zone : &zone;
+		if (wz->x1 > wz->x0 && (r = reread(img, wz, line_height, false,
+		    HOSO_OCR_ZONE_SCRIPT, &w, err)) != 0)
+			goto out;
+		if (w.have) {
+			trim_ends(&w.raw);
+			if ((r = validate(f, &w, err)) != 0)
+				goto out;
+			/* Case aside: "Vợ" and "vợ" are one reading. */
+			if ((r = hoso_utf8_casefold(a.value.data ? a.value.data : "", a.value.len,
+			    &fa, err)) != 0 || (r = hoso_utf8_casefold(w.value.data ? w.value.data :
+			    "", w.value.len, &fw, err)) != 0)
+				goto out;
+			witness = !same_letters(hoso_buf_str(&fa), hoso_buf_str(&fw), f->block);
+		}
+	}
 	out->found = use->raw.len > 0;
 	out->confidence = use->confidence;
 	if (!out->found) {
@@ -1381,15 +1369,19 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 		out->review = true;
 		snprintf(out->reason, sizeof(out->reason), "%s", use->vr.reason[0] ? use->vr.reason :
 		    "not valid");
-	} else if (use->confidence < f->min_confidence) {
+	} else if (use->confidence < f->min_confidence && !(latin && agree)) {
 		out->review = true;
 		snprintf(out->reason, sizeof(out->reason), "confidence %.0f below %.0f",
 		    use->confidence, f->min_confidence);
-	} else if (use->low < f->min_confidence - LOW_MARGIN) {
+	} else if (use->low < f->min_confidence - LOW_MARGIN && !(latin && agree)) {
 		/* One doubtful letter (Kỵ read as Ky) hides in the mean of a long value. */
 		out->review = true;
 		snprintf(out->reason, sizeof(out->reason), "a letter read with confidence %.0f "
 		    "below %.0f", use->low, f->min_confidence - LOW_MARGIN);
+	} else if (witness) {
+		out->review = true;
+		snprintf(out->reason, sizeof(out->reason), "a second model reads '%.*s'",
+		    utf8_prefix(hoso_buf_str(&w.value), 150), hoso_buf_str(&w.value));
 	} else if (b.have && a.vr.ok && b.vr.ok && !agree) {
 		/* Two readings that both validate but differ: a person decides. */
 		out->review = true;
@@ -1409,6 +1401,9 @@ out:
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	reading_free(&a);
 	reading_free(&b);
+	reading_free(&w);
+	hoso_buf_free(&fa);
+	hoso_buf_free(&fw);
 	return r;
 }
 

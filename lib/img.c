@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -803,6 +804,26 @@ out:
 }
 
 int
+hoso_img_rotate_orth(const struct hoso_img *in, int quads, struct hoso_img **out,
+    struct hoso_err *err)
+{
+	struct hoso_img *o;
+
+	*out = NULL;
+	if (in == NULL || quads < 0 || quads > 3)
+		return hoso_err_set(err, HOSO_EUSAGE, _("rotate: no image, or not 0-3 quarter turns"));
+	if ((o = calloc(1, sizeof(*o))) == NULL ||
+	    (o->pix = quads != 0 ? pixRotateOrth(in->pix, quads) : pixCopy(NULL, in->pix)) == NULL) {
+		free(o);
+		return hoso_err_sys(err, ENOMEM, _("normalize: rotating"));
+	}
+	pixCopyResolution(o->pix, in->pix);
+	o->format = in->format;
+	*out = o;
+	return 0;
+}
+
+int
 hoso_img_encode_tiff(const struct hoso_img *img, struct hoso_buf *out, struct hoso_err *err)
 {
 	l_uint8 *data = NULL;
@@ -891,6 +912,282 @@ hoso_img_grey8_half(const struct hoso_img *img, unsigned char **grey, int *width
     struct hoso_err *err)
 {
 	return grey8(img, true, grey, width, height, err);
+}
+
+/* ---- impulse noise ---- */
+
+/* Isolated specks per million pixels over which a page is filtered (2000: 0.2%). */
+#define SPECKS_PPM	2000
+
+/* Dark with only light around, or light with only dark around. */
+static bool
+isolated(const unsigned char *g, int w, int x, int y)
+{
+	const unsigned char *p = g + (size_t)y * w + x;
+	bool dark = *p < 128;
+	static const int dx[8] = { -1, 0, 1, -1, 1, -1, 0, 1 }, dy[8] = { -1, -1, -1, 0, 0, 1, 1, 1 };
+
+	for (int k = 0; k < 8; k++)
+		if ((p[(ptrdiff_t)dy[k] * w + dx[k]] < 128) == dark)
+			return false;
+	return true;
+}
+
+int
+hoso_img_despeckle(unsigned char *grey, int width, int height)
+{
+	PIX *pg = NULL, *med = NULL;
+	uint64_t specks = 0, n;
+	int x, y, wpl, r = -1;
+
+	if (grey == NULL || width < 3 || height < 3)
+		return 0;
+	n = (uint64_t)(width - 2) * (uint64_t)(height - 2);
+	/* Every other row is enough to tell a noisy page. */
+	for (y = 1; y < height - 1; y += 2)
+		for (x = 1; x < width - 1; x++)
+			specks += isolated(grey, width, x, y);
+	if (specks * 2 * 1000000 < (uint64_t)SPECKS_PPM * n)
+		return 0;
+	img_init();
+	if ((pg = pixCreate(width, height, 8)) == NULL)
+		goto out;
+	wpl = pixGetWpl(pg);
+	for (y = 0; y < height; y++) {
+		l_uint32 *line = pixGetData(pg) + (size_t)y * wpl;
+		for (x = 0; x < width; x++)
+			SET_DATA_BYTE(line, x, grey[(size_t)y * width + x]);
+	}
+	if ((med = pixRankFilterGray(pg, 3, 3, 0.5)) == NULL)
+		goto out;
+	wpl = pixGetWpl(med);
+	for (y = 0; y < height; y++) {
+		const l_uint32 *line = pixGetData(med) + (size_t)y * wpl;
+		for (x = 0; x < width; x++)
+			grey[(size_t)y * width + x] = (unsigned char)GET_DATA_BYTE(line, x);
+	}
+	r = 1;
+out:
+	pixDestroy(&med);
+	pixDestroy(&pg);
+	return r;
+}
+
+/*
+ * Red ink (an office's seal, a red pen's tick) over printed text: where red
+ * clearly outweighs green and blue, the grey copy takes the red channel,
+ * in which the seal is pale and the black print under it still black. Blue
+ * ink, the usual pen for filling in forms, is left alone.
+ */
+#define RED_MARGIN	60
+
+static void
+drop_red(PIX *rgb, unsigned char *grey)
+{
+	int w = pixGetWidth(rgb), h = pixGetHeight(rgb), wpl = pixGetWpl(rgb), x, y;
+
+	for (y = 0; y < h; y++) {
+		const l_uint32 *line = pixGetData(rgb) + (size_t)y * wpl;
+		for (x = 0; x < w; x++) {
+			l_int32 r, g, b;
+			extractRGBValues(line[x], &r, &g, &b);
+			if (r - (g > b ? g : b) > RED_MARGIN)
+				grey[(size_t)y * w + x] = (unsigned char)r;
+		}
+	}
+}
+
+int
+hoso_img_grey8_clean(const struct hoso_img *img, int dpi, unsigned char **grey, int *width,
+    int *height, struct hoso_err *err)
+{
+	int r;
+
+	if ((r = grey8(img, false, grey, width, height, err)) != 0)
+		return r;
+	if (pixGetDepth(img->pix) == 32)
+		drop_red(img->pix, *grey);
+	if (hoso_img_despeckle(*grey, *width, *height) < 0 ||
+	    hoso_img_erase_leaders(*grey, *width, *height, dpi) < 0) {
+		free(*grey);
+		*grey = NULL;
+		return hoso_err_sys(err, ENOMEM, _("grey copy"));
+	}
+	return 0;
+}
+
+/* ---- leader dots ---- */
+
+/* A dot, in mm: no side over LEADER_MAX_MM, none under LEADER_MIN_MM. */
+#define LEADER_MAX_MM	0.9
+#define LEADER_MIN_MM	0.15
+/* Centre to centre along the chain: at most this far (and 6 dot sizes). */
+#define LEADER_GAP_MM	2.5
+/* Dots in a chain before it counts as leaders ("..." ends a sentence). */
+#define LEADER_MIN_DOTS	5
+
+struct dot {
+	int x0, y0, x1, y1;	/* inclusive */
+	int cy2;		/* twice the centre's y */
+	int next;		/* index of the next dot of its chain, -1 */
+	bool linked;		/* some dot links to this one */
+};
+
+static int
+cmp_dot_y(const void *a, const void *b)
+{
+	const struct dot *p = a, *q = b;
+	return p->cy2 != q->cy2 ? (p->cy2 > q->cy2) - (p->cy2 < q->cy2) : (p->x0 > q->x0) - (p->x0 < q->x0);
+}
+
+static int
+cmp_dot_x(const void *a, const void *b)
+{
+	const struct dot *p = a, *q = b;
+	return (p->x0 > q->x0) - (p->x0 < q->x0);
+}
+
+/* Any ink (bit set) in the rectangle, clipped to the page? */
+static bool
+any_ink(PIX *bin, int x0, int y0, int x1, int y1)
+{
+	int w = pixGetWidth(bin), h = pixGetHeight(bin), wpl = pixGetWpl(bin), x, y;
+	const l_uint32 *data = pixGetData(bin);
+
+	x0 = x0 < 0 ? 0 : x0;
+	y0 = y0 < 0 ? 0 : y0;
+	x1 = x1 >= w ? w - 1 : x1;
+	y1 = y1 >= h ? h - 1 : y1;
+	for (y = y0; y <= y1; y++)
+		for (x = x0; x <= x1; x++)
+			if (GET_DATA_BIT(data + (size_t)y * wpl, x))
+				return true;
+	return false;
+}
+
+/* Paint the dot (and a one-pixel rim) with the brightest grey just around it. */
+static void
+paint_dot(unsigned char *g, int w, int h, const struct dot *d)
+{
+	int x0 = d->x0 - 2, y0 = d->y0 - 2, x1 = d->x1 + 2, y1 = d->y1 + 2, x, y;
+	unsigned char bg = 0;
+
+	x0 = x0 < 0 ? 0 : x0;
+	y0 = y0 < 0 ? 0 : y0;
+	x1 = x1 >= w ? w - 1 : x1;
+	y1 = y1 >= h ? h - 1 : y1;
+	for (y = y0; y <= y1; y++)
+		for (x = x0; x <= x1; x++)
+			if ((y == y0 || y == y1 || x == x0 || x == x1) && g[(size_t)y * w + x] > bg)
+				bg = g[(size_t)y * w + x];
+	for (y = y0 + 1; y < y1; y++)
+		for (x = x0 + 1; x < x1; x++)
+			g[(size_t)y * w + x] = bg;
+}
+
+long
+hoso_img_erase_leaders(unsigned char *grey, int width, int height, int dpi)
+{
+	PIX *pg = NULL, *bin = NULL;
+	BOXA *boxa = NULL;
+	struct dot *dots = NULL;
+	double pxmm = (dpi > 0 ? dpi : 300) / MM_PER_INCH;
+	int maxs = (int)(LEADER_MAX_MM * pxmm + 0.5), mins = (int)(LEADER_MIN_MM * pxmm + 0.5);
+	int n, nd = 0, i, k, x, y, wpl;
+	long erased = -1;
+
+	if (grey == NULL || width < 8 || height < 8)
+		return 0;
+	maxs = maxs < 3 ? 3 : maxs;
+	mins = mins < 2 ? 2 : mins;
+	img_init();
+	if ((pg = pixCreate(width, height, 8)) == NULL)
+		goto out;
+	wpl = pixGetWpl(pg);
+	for (y = 0; y < height; y++) {
+		l_uint32 *line = pixGetData(pg) + (size_t)y * wpl;
+		for (x = 0; x < width; x++)
+			SET_DATA_BYTE(line, x, grey[(size_t)y * width + x]);
+	}
+	if ((bin = pixThresholdToBinary(pg, 128)) == NULL ||
+	    (boxa = pixConnCompBB(bin, 8)) == NULL)
+		goto out;
+	n = boxaGetCount(boxa);
+	if ((dots = calloc(n > 0 ? (size_t)n : 1, sizeof(*dots))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		l_int32 bx, by, bw, bh;
+		struct dot *d = &dots[nd];
+		if (boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh) != 0)
+			continue;
+		if (bw > maxs || bh > maxs || bw < mins || bh < mins || bw > 2 * bh + 1 ||
+		    bh > 2 * bw + 1)
+			continue;
+		d->x0 = bx;
+		d->y0 = by;
+		d->x1 = bx + bw - 1;
+		d->y1 = by + bh - 1;
+		/* A dot on a letter (ị) or under one (ạ) has ink just above or below it. */
+		if (any_ink(bin, d->x0 - 1, d->y0 - 2 * bh, d->x1 + 1, d->y0 - 1) ||
+		    any_ink(bin, d->x0 - 1, d->y1 + 1, d->x1 + 1, d->y1 + 2 * bh))
+			continue;
+		d->cy2 = d->y0 + d->y1;
+		d->next = -1;
+		nd++;
+	}
+	/* Rows of dots: runs in y order whose centres step by no more than a pixel or two. */
+	qsort(dots, (size_t)nd, sizeof(*dots), cmp_dot_y);
+	erased = 0;
+	for (i = 0; i < nd; i = k) {
+		int tol2 = 2 * (1 + maxs / 4);
+		for (k = i + 1; k < nd && dots[k].cy2 - dots[k - 1].cy2 <= tol2; k++)
+			;
+		if (k - i < LEADER_MIN_DOTS)
+			continue;
+		qsort(dots + i, (size_t)(k - i), sizeof(*dots), cmp_dot_x);
+		for (int a = i; a < k; a++) {
+			const struct dot *p = &dots[a];
+			int ps = p->x1 - p->x0 + 1, ph = p->y1 - p->y0 + 1;
+			int reach = (int)(LEADER_GAP_MM * pxmm), six = 6 * (ps > ph ? ps : ph);
+			reach = reach < six ? reach : six;
+			for (int b = a + 1; b < k; b++) {
+				struct dot *q = &dots[b];
+				int qs = q->x1 - q->x0 + 1, dx2 = (q->x0 + q->x1) - (p->x0 + p->x1);
+				if (dx2 > 2 * reach)
+					break;
+				if (q->x0 <= p->x1 || abs(q->cy2 - p->cy2) > tol2 || 2 * qs < ps ||
+				    qs > 2 * ps || q->linked)
+					continue;
+				/* Nothing printed between them along the dots' band. */
+				if (any_ink(bin, p->x1 + 1, (p->y0 < q->y0 ? p->y0 : q->y0) - ph,
+				    q->x0 - 1, (p->y1 > q->y1 ? p->y1 : q->y1) + ph))
+					break;
+				dots[a].next = b;
+				q->linked = true;
+				break;
+			}
+		}
+		/* Chains start at dots nothing links to. */
+		for (int a = i; a < k; a++) {
+			int len = 0, c;
+			if (dots[a].linked)
+				continue;
+			for (c = a; c >= 0; c = dots[c].next)
+				len++;
+			if (len < LEADER_MIN_DOTS)
+				continue;
+			for (c = a; c >= 0; c = dots[c].next) {
+				paint_dot(grey, width, height, &dots[c]);
+				erased++;
+			}
+		}
+	}
+out:
+	free(dots);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+	pixDestroy(&pg);
+	return erased;
 }
 
 int

@@ -88,6 +88,10 @@ struct hoso_norm_result {
 int hoso_img_normalize(const struct hoso_img *in, const struct hoso_norm_opts *opts,
     struct hoso_img **out, struct hoso_norm_result *res, struct hoso_err *err);
 
+/* A copy turned clockwise by quads quarter turns (0-3), same depth and dpi. */
+int hoso_img_rotate_orth(const struct hoso_img *in, int quads, struct hoso_img **out,
+    struct hoso_err *err);
+
 /* Lossless TIFF (G4 for 1 bpp, deflate otherwise) with the dpi recorded. */
 int hoso_img_encode_tiff(const struct hoso_img *img, struct hoso_buf *out, struct hoso_err *err);
 
@@ -97,6 +101,34 @@ int hoso_img_grey8(const struct hoso_img *img, unsigned char **grey, int *width,
 /* The same at half the size each way (a quarter of the pixels to scan). */
 int hoso_img_grey8_half(const struct hoso_img *img, unsigned char **grey, int *width,
     int *height, struct hoso_err *err);
+
+/*
+ * The 8-bit grey copy recognition reads: hoso_img_grey8, then specks
+ * (hoso_img_despeckle) and leader dots (hoso_img_erase_leaders, at dpi)
+ * taken out. *grey is malloc'd.
+ */
+int hoso_img_grey8_clean(const struct hoso_img *img, int dpi, unsigned char **grey, int *width,
+    int *height, struct hoso_err *err);
+
+/*
+ * Salt-and-pepper noise (a scanner's or a fax's specks, single pixels all
+ * over the page) ruins recognition: when more than 0.2% of an 8-bit grey
+ * page's pixels are isolated specks, put it through a 3x3 median filter,
+ * which takes the specks and keeps strokes at 200 dpi and more. Returns 1
+ * when filtered, 0 when the page was left alone, -1 when out of memory.
+ */
+int hoso_img_despeckle(unsigned char *grey, int width, int height);
+
+/*
+ * Paint out leader dots in an 8-bit grey page (or a zone of one) at dpi:
+ * chains of five or more small round dots along one height, evenly spaced
+ * with nothing printed between them ("Họ và tên: NGUYỄN AN ..........", an
+ * ellipsis "……"). A dot on or under a letter (ạ, ị) or between words is
+ * kept. Recognition reads a short value followed by a long row of dots far
+ * better without them. Returns the number of dots erased; -1 when out of
+ * memory (the page is then left as it was).
+ */
+long hoso_img_erase_leaders(unsigned char *grey, int width, int height, int dpi);
 
 /*
  * Measure the residual skew of an image in degrees, as the clockwise rotation

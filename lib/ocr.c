@@ -33,6 +33,10 @@
 
 struct hoso_ocr {
 	TessBaseAPI *api;
+	/* Other models for zones (enum hoso_ocr_zone_model), made on first use. */
+	TessBaseAPI *alt[3];
+	bool alt_tried[3];		/* and the attempt failed when alt[] is NULL */
+	char *tessdata;			/* the options' directory, for them */
 	int page_timeout_ms;
 	int default_dpi;
 	struct timespec deadline;	/* of the page being recognized */
@@ -174,6 +178,10 @@ hoso_ocr_new(const struct hoso_ocr_opts *o, struct hoso_ocr **engp, struct hoso_
 	}
 	e->page_timeout_ms = o->page_timeout_ms;
 	e->default_dpi = o->default_dpi > 0 ? o->default_dpi : 300;
+	if (o->tessdata != NULL && (e->tessdata = strdup(o->tessdata)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
 	/* Before Init: loading a missing model is the first thing Tesseract would complain about. */
 	if (!TessBaseAPISetVariable(e->api, "debug_file", "/dev/null")) {
 		r = hoso_err_set(err, HOSO_EENGINE, _("Tesseract refuses its debug_file setting"));
@@ -200,7 +208,41 @@ hoso_ocr_free(struct hoso_ocr *e)
 		TessBaseAPIEnd(e->api);
 		TessBaseAPIDelete(e->api);
 	}
+	for (size_t i = 0; i < sizeof(e->alt) / sizeof(e->alt[0]); i++)
+		if (e->alt[i] != NULL) {
+			TessBaseAPIEnd(e->alt[i]);
+			TessBaseAPIDelete(e->alt[i]);
+		}
+	free(e->tessdata);
 	free(e);
+}
+
+/* The engine that reads a zone with model: made once, or the page's when it cannot be. */
+static TessBaseAPI *
+zone_api(struct hoso_ocr *e, enum hoso_ocr_zone_model model)
+{
+	static const char *const lang[] = { NULL, "eng", "Vietnamese" };
+	TessBaseAPI **api;
+
+	if (model <= HOSO_OCR_ZONE_PAGE || model > HOSO_OCR_ZONE_SCRIPT)
+		return e->api;
+	api = &e->alt[model];
+	if (*api == NULL && !e->alt_tried[model]) {
+		e->alt_tried[model] = true;
+		if ((*api = TessBaseAPICreate()) != NULL &&
+		    (!TessBaseAPISetVariable(*api, "debug_file", "/dev/null") ||
+		    TessBaseAPIInit2(*api, e->tessdata, lang[model], OEM_LSTM_ONLY) != 0)) {
+			TessBaseAPIDelete(*api);
+			*api = NULL;
+		}
+	}
+	return *api != NULL ? *api : e->api;
+}
+
+bool
+hoso_ocr_zone_model_loaded(struct hoso_ocr *e, enum hoso_ocr_zone_model model)
+{
+	return zone_api(e, model) != e->api || model == HOSO_OCR_ZONE_PAGE;
 }
 
 void
@@ -265,31 +307,55 @@ take_text(char *s, bool nfc, struct hoso_buf *b, const char *label, struct hoso_
 }
 
 int
+hoso_ocr_dpi(const struct hoso_ocr *e, const struct hoso_img *img)
+{
+	int dpi = hoso_img_dpi(img);
+
+	return dpi >= 50 && dpi <= 2400 ? dpi : e->default_dpi;
+}
+
+int
 hoso_ocr_page(struct hoso_ocr *e, const struct hoso_img *img, const char *label,
     int page_index, struct hoso_ocr_result *res, struct hoso_err *err)
 {
-	ETEXT_DESC *monitor = NULL;
 	unsigned char *grey = NULL;
+	int w = 0, h = 0, r;
+
+	memset(res, 0, sizeof(*res));
+	e->has_page = false;
+	/*
+	 * Specks all over a page (salt and pepper) and a form's rows of leader
+	 * dots are taken out of what recognition reads: the dots made Tesseract
+	 * misread the short value before them ("Giới tính: Nữ ......" came out
+	 * as "Sïc si 0ï ....."). The PDF shows the page as it is.
+	 */
+	if ((r = hoso_img_grey8_clean(img, hoso_ocr_dpi(e, img), &grey, &w, &h, err)) != 0) {
+		hoso_err_prefix(err, "%s", label);
+		return r;
+	}
+	r = hoso_ocr_page_grey(e, img, grey, w, h, label, page_index, res, err);
+	free(grey);
+	return r;
+}
+
+int
+hoso_ocr_page_grey(struct hoso_ocr *e, const struct hoso_img *img, const unsigned char *grey,
+    int w, int h, const char *label, int page_index, struct hoso_ocr_result *res,
+    struct hoso_err *err)
+{
+	ETEXT_DESC *monitor = NULL;
 	struct timespec t0;
-	int w = 0, h = 0, dpi, conf, r;
+	int dpi, conf, r = 0;
 
 	memset(res, 0, sizeof(*res));
 	e->has_page = false;
 	e->timed_out = false;
-	if ((r = hoso_img_grey8(img, &grey, &w, &h, err)) != 0) {
-		hoso_err_prefix(err, "%s", label);
-		goto out;
-	}
 	if ((monitor = TessMonitorCreate()) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
-	/* Tesseract copies the pixels: the grey copy can go at once. */
+	dpi = hoso_ocr_dpi(e, img);
 	TessBaseAPISetImage(e->api, grey, w, h, 1, w);
-	free(grey);
-	grey = NULL;
-	dpi = hoso_img_dpi(img);
-	dpi = dpi >= 50 && dpi <= 2400 ? dpi : e->default_dpi;
 	TessBaseAPISetSourceResolution(e->api, dpi);
 	e->page_w = w;
 	e->page_h = h;
@@ -331,7 +397,6 @@ hoso_ocr_page(struct hoso_ocr *e, const struct hoso_img *img, const char *label,
 	TessBaseAPISetInputImage(e->api, hoso_img_pix_ref(img));
 	e->has_page = true;
 out:
-	free(grey);
 	if (monitor != NULL)
 		TessMonitorDelete(monitor);
 	if (r != 0) {
@@ -587,8 +652,18 @@ min_symbol(const TessResultIterator *it, float conf)
 	return low < 0 ? 0 : low > 100 ? 100 : low;
 }
 
+static int
+layout_of(struct hoso_ocr *e, TessBaseAPI *api, struct hoso_ocr_layout *l, struct hoso_err *err);
+
 int
 hoso_ocr_layout(struct hoso_ocr *e, struct hoso_ocr_layout *l, struct hoso_err *err)
+{
+	return layout_of(e, e->api, l, err);
+}
+
+/* The words and lines api holds (the page's engine, or the one that read a zone). */
+static int
+layout_of(struct hoso_ocr *e, TessBaseAPI *api, struct hoso_ocr_layout *l, struct hoso_err *err)
 {
 	struct hoso_buf nfc = HOSO_BUF_INIT(0);
 	TessResultIterator *it = NULL;
@@ -605,7 +680,7 @@ hoso_ocr_layout(struct hoso_ocr *e, struct hoso_ocr_layout *l, struct hoso_err *
 	l->width = e->page_w;
 	l->height = e->page_h;
 	l->dpi = e->page_dpi;
-	if ((it = TessBaseAPIGetIterator(e->api)) == NULL)
+	if ((it = TessBaseAPIGetIterator(api)) == NULL)
 		goto out;	/* nothing recognized: no words */
 	pit = TessResultIteratorGetPageIterator(it);
 	TessPageIteratorBegin(pit);
@@ -664,10 +739,11 @@ out:
 
 int
 hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int height, int dpi,
-    enum hoso_ocr_zone_mode mode, struct hoso_buf *text, double *confidence,
-    struct hoso_ocr_layout *words, struct hoso_err *err)
+    enum hoso_ocr_zone_mode mode, enum hoso_ocr_zone_model model, struct hoso_buf *text,
+    double *confidence, struct hoso_ocr_layout *words, struct hoso_err *err)
 {
 	struct hoso_buf raw = HOSO_BUF_INIT(0);
+	TessBaseAPI *api = zone_api(e, model);
 	size_t i, o;
 	char *s;
 	int conf, r = 0;
@@ -679,16 +755,16 @@ hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int heig
 		memset(words, 0, sizeof(*words));
 	if (width <= 0 || height <= 0)
 		return hoso_err_set(err, HOSO_EUSAGE, _("empty zone"));
-	TessBaseAPISetPageSegMode(e->api, mode == HOSO_OCR_ZONE_LINE ? PSM_SINGLE_LINE :
+	TessBaseAPISetPageSegMode(api, mode == HOSO_OCR_ZONE_LINE ? PSM_SINGLE_LINE :
 	    PSM_SINGLE_BLOCK);
-	TessBaseAPISetImage(e->api, grey, width, height, 1, width);
-	TessBaseAPISetSourceResolution(e->api, dpi >= 50 && dpi <= 2400 ? dpi : e->default_dpi);
+	TessBaseAPISetImage(api, grey, width, height, 1, width);
+	TessBaseAPISetSourceResolution(api, dpi >= 50 && dpi <= 2400 ? dpi : e->default_dpi);
 	/* A zone is small: no deadline needed, but Recognize must succeed. */
-	if (TessBaseAPIRecognize(e->api, NULL) != 0) {
+	if (TessBaseAPIRecognize(api, NULL) != 0) {
 		r = hoso_err_set(err, HOSO_EENGINE, _("Tesseract could not recognize a field's zone"));
 		goto out;
 	}
-	if ((s = TessBaseAPIGetUTF8Text(e->api)) == NULL)
+	if ((s = TessBaseAPIGetUTF8Text(api)) == NULL)
 		goto out;
 	r = hoso_utf8_nfc(s, strlen(s), &raw, err);
 	TessDeleteText(s);
@@ -707,7 +783,7 @@ hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int heig
 		o--;
 	if ((r = hoso_buf_add(text, raw.data ? raw.data : "", o, err)) != 0)
 		goto out;
-	conf = TessBaseAPIMeanTextConf(e->api);
+	conf = TessBaseAPIMeanTextConf(api);
 	*confidence = text->len == 0 ? 0 : conf < 0 ? 0 : conf > 100 ? 100 : conf;
 	if (words != NULL) {
 		/* The zone's results are the engine's "page" for as long as it takes to list them. */
@@ -715,12 +791,12 @@ hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int heig
 		e->page_w = width;
 		e->page_h = height;
 		e->page_dpi = dpi;
-		r = hoso_ocr_layout(e, words, err);
+		r = layout_of(e, api, words, err);
 		e->has_page = false;
 	}
 out:
-	TessBaseAPISetPageSegMode(e->api, PSM_AUTO);
-	TessBaseAPIClear(e->api);
+	TessBaseAPISetPageSegMode(api, PSM_AUTO);
+	TessBaseAPIClear(api);
 	hoso_buf_free(&raw);
 	return r;
 }

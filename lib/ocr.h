@@ -54,6 +54,17 @@ int hoso_ocr_package(const char *lang, struct hoso_buf *out, struct hoso_err *er
  */
 int hoso_ocr_page(struct hoso_ocr *eng, const struct hoso_img *img, const char *label,
     int page_index, struct hoso_ocr_result *res, struct hoso_err *err);
+/*
+ * The same, recognizing grey (width x height, 8 bits) instead of img's own
+ * cleaned grey copy (hoso_img_grey8_clean): a caller that keeps that copy
+ * for later (a form's fields read again from it) makes it once. img is still
+ * what the searchable PDF shows and gives the resolution.
+ */
+int hoso_ocr_page_grey(struct hoso_ocr *eng, const struct hoso_img *img,
+    const unsigned char *grey, int width, int height, const char *label, int page_index,
+    struct hoso_ocr_result *res, struct hoso_err *err);
+/* The resolution hoso_ocr_page reads img at: its own, or the engine's default. */
+int hoso_ocr_dpi(const struct hoso_ocr *eng, const struct hoso_img *img);
 void hoso_ocr_result_free(struct hoso_ocr_result *res);
 
 /*
@@ -120,6 +131,25 @@ enum hoso_ocr_zone_mode {
 	HOSO_OCR_ZONE_BLOCK,	/* a block of lines (PSM 6) */
 };
 
+/* The model hoso_ocr_zone reads with. */
+enum hoso_ocr_zone_model {
+	HOSO_OCR_ZONE_PAGE,	/* the engine's own languages (-l) */
+	/*
+	 * English (eng), for values written in ASCII only: e-mail addresses,
+	 * which the Vietnamese model reads badly ("@" as "(@", ".vn" as
+	 * ".vii"). Loaded on first use; when its data is not installed the
+	 * engine's own languages read the zone.
+	 */
+	HOSO_OCR_ZONE_LATIN,
+	/*
+	 * Tesseract's Vietnamese script model (Debian tesseract-ocr-script-viet,
+	 * "Vietnamese"), a second witness for Vietnamese text: trained apart from
+	 * vie, it does not share all of its misreads of tone marks. Loaded on
+	 * first use; when not installed the engine's own languages read the zone.
+	 */
+	HOSO_OCR_ZONE_SCRIPT,
+};
+
 /*
  * Recognize a small 8-bit grey image (a zone cut out of a page: a field's
  * value) as one line or one block, and put its text (NFC, lines joined by a
@@ -129,8 +159,12 @@ enum hoso_ocr_zone_mode {
  * resolution after any scaling. words, when not NULL, gets the zone's words
  * and lines (free it with hoso_ocr_layout_free, also on error).
  */
+/* Whether model can be loaded (it is, by this call), or reads with the page's languages. */
+bool hoso_ocr_zone_model_loaded(struct hoso_ocr *eng, enum hoso_ocr_zone_model model);
+
 int hoso_ocr_zone(struct hoso_ocr *eng, const unsigned char *grey, int width, int height,
-    int dpi, enum hoso_ocr_zone_mode mode, struct hoso_buf *text, double *confidence,
-    struct hoso_ocr_layout *words, struct hoso_err *err);
+    int dpi, enum hoso_ocr_zone_mode mode, enum hoso_ocr_zone_model model,
+    struct hoso_buf *text, double *confidence, struct hoso_ocr_layout *words,
+    struct hoso_err *err);
 
 #endif

@@ -162,6 +162,130 @@ job_clear(struct job *j)
 
 /* ---- workers ---- */
 
+/* Recognize img for its form fields: its words and the cleaned grey copy are kept. */
+static int
+recognize_form(struct hoso_ocr *eng, const struct hoso_img *img, struct job *j)
+{
+	if (hoso_img_grey8_clean(img, hoso_ocr_dpi(eng, img), &j->grey, &j->grey_w, &j->grey_h,
+	    &j->err) != 0) {
+		hoso_err_prefix(&j->err, "%s", j->label);
+		return -1;
+	}
+	if (hoso_ocr_page_grey(eng, img, j->grey, j->grey_w, j->grey_h, j->label, j->page_index,
+	    &j->res, &j->err) != 0)
+		return -1;
+	if (hoso_ocr_layout(eng, &j->layout, &j->err) != 0) {
+		hoso_ocr_result_free(&j->res);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The quarter turns clockwise that make a page lying on its side upright, from
+ * the words Tesseract read on it (it reads turned lines all the same, but a
+ * form's rows are then columns): most words of three letters or more are
+ * taller than wide. Read in order, the lines then go right to left on a page
+ * turned clockwise, left to right on one turned anticlockwise. 0: upright.
+ */
+static int
+sideways(const struct hoso_ocr_layout *l)
+{
+	size_t i, n = 0, tall = 0, fifth;
+	double first = 0, last = 0;
+	size_t n_first = 0, n_last = 0;
+
+	for (i = 0; i < l->n_words; i++) {
+		const struct hoso_ocr_word *w = &l->words[i];
+		if (strlen(w->text) < 3)
+			continue;
+		n++;
+		tall += w->y1 - w->y0 > w->x1 - w->x0;
+	}
+	if (n < 20 || tall * 10 < n * 7)
+		return 0;
+	fifth = l->n_words / 5;
+	for (i = 0; i < l->n_words; i++) {
+		double cx = (l->words[i].x0 + l->words[i].x1) / 2.0;
+		if (i < fifth) {
+			first += cx;
+			n_first++;
+		} else if (i >= l->n_words - fifth) {
+			last += cx;
+			n_last++;
+		}
+	}
+	if (n_first == 0 || n_last == 0)
+		return 0;
+	return first / (double)n_first > last / (double)n_last ? 3 : 1;
+}
+
+/* Free what recognize_form left in j. */
+static void
+form_reading_free(struct job *j)
+{
+	free(j->grey);
+	j->grey = NULL;
+	hoso_ocr_layout_free(&j->layout);
+	hoso_ocr_result_free(&j->res);
+}
+
+/*
+ * The page read turned a half, then a quarter turn either way, until the form
+ * is found; the reading kept is that one, or else the surest (mean
+ * confidence). The engine must end holding the kept page, for its PDF.
+ */
+static void
+turn_if_better(const struct hoso_ocrrun_opts *o, struct hoso_ocr *eng,
+    const struct hoso_img *img, struct job *j)
+{
+	static const int tries[] = { 2, 1, 3 };
+	struct job best = *j, t;
+	struct hoso_img *turned = NULL;
+	int best_q = 0, last_q = 0;
+	bool found = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(tries) / sizeof(tries[0]) && !found; i++) {
+		memset(&t, 0, sizeof(t));
+		t.label = j->label;
+		t.page_index = j->page_index;
+		last_q = -1;
+		if (hoso_img_rotate_orth(img, tries[i], &turned, &t.err) != 0)
+			break;
+		if (recognize_form(eng, turned, &t) != 0) {
+			hoso_img_free(turned);
+			form_reading_free(&t);
+			break;
+		}
+		hoso_img_free(turned);
+		last_q = tries[i];
+		found = hoso_fields_detect(o->templates, o->form, &t.layout) != NULL;
+		if (found || t.res.confidence > best.res.confidence) {
+			form_reading_free(&best);
+			best = t;
+			best_q = tries[i];
+		} else {
+			form_reading_free(&t);
+		}
+	}
+	j->grey = best.grey;
+	j->grey_w = best.grey_w;
+	j->grey_h = best.grey_h;
+	j->layout = best.layout;
+	j->res = best.res;
+	if (best_q == last_q)
+		return;
+	/* The engine holds another turn of the page: read the kept one again. */
+	form_reading_free(j);
+	if (best_q == 0) {
+		recognize_form(eng, img, j);
+	} else if (hoso_img_rotate_orth(img, best_q, &turned, &j->err) == 0) {
+		recognize_form(eng, turned, j);
+		hoso_img_free(turned);
+	}
+}
+
 static void
 process(struct batch *b, struct hoso_ocr *eng, struct job *j)
 {
@@ -169,6 +293,7 @@ process(struct batch *b, struct hoso_ocr *eng, struct job *j)
 	struct hoso_buf data = HOSO_BUF_INIT(0);
 	const struct hoso_buf *in = &j->data;
 	struct hoso_img *img = NULL;
+	int quads;
 
 	if (j->err.code != 0)
 		return;
@@ -192,12 +317,36 @@ process(struct batch *b, struct hoso_ocr *eng, struct job *j)
 		hoso_img_free(img);
 		img = upright;
 	}
-	if (hoso_ocr_page(eng, img, j->label, j->page_index, &j->res, &j->err) != 0)
+	if (o->templates == NULL) {
+		hoso_ocr_page(eng, img, j->label, j->page_index, &j->res, &j->err);
 		goto out;
-	/* Fields are read after the page went into its PDF: keep its words and pixels. */
-	if (o->templates != NULL && (hoso_ocr_layout(eng, &j->layout, &j->err) != 0 ||
-	    hoso_img_grey8(img, &j->grey, &j->grey_w, &j->grey_h, &j->err) != 0))
-		hoso_ocr_result_free(&j->res);
+	}
+	/*
+	 * Fields are read after the page went into its PDF: keep its words, and
+	 * the cleaned grey copy it was recognized from, to read values again.
+	 */
+	if (recognize_form(eng, img, j) != 0)
+		goto out;
+	/* Lying on its side (the orientation test abstained): read it again upright. */
+	if ((quads = sideways(&j->layout)) != 0) {
+		struct hoso_img *turned = NULL;
+		form_reading_free(j);
+		if (hoso_img_rotate_orth(img, quads, &turned, &j->err) != 0)
+			goto out;
+		hoso_img_free(img);
+		img = turned;
+		if (recognize_form(eng, img, j) != 0)
+			goto out;
+	}
+	/*
+	 * An image given as --form NAME whose title and labels are not found
+	 * may be turned: the orientation test abstains on some pages (its score
+	 * is weak where capitals and diacritics crowd the ascenders). It is read
+	 * turned a half and a quarter turn either way (turn_if_better).
+	 */
+	if (o->form != NULL && j->stem[0] == '\0' &&
+	    hoso_fields_detect(o->templates, o->form, &j->layout) == NULL)
+		turn_if_better(o, eng, img, j);
 out:
 	hoso_img_free(img);
 	hoso_buf_free(&data);

@@ -1048,6 +1048,75 @@ email_ok(const char *s, struct hoso_validate_result *res)
 	return true;
 }
 
+/*
+ * The Vietnamese model reads '@' as "(@", "@®", "(Œ@" or a lone '(': drop
+ * such marks next to the '@', or take a single '(' for a missing '@', when
+ * the address then validates (reported as a correction).
+ */
+static int
+email_at_fix(const char *addr, struct hoso_buf *value, struct hoso_validate_result *res,
+    struct hoso_err *err)
+{
+	/* ( ® Œ œ © in UTF-8 */
+	static const char *const junk[] = { "(", "\xc2\xae", "\xc5\x92", "\xc5\x93", "\xc2\xa9" };
+	struct hoso_buf b = HOSO_BUF_INIT(0);
+	struct hoso_validate_result fixed = { false, false, "" };
+	const char *at = strchr(addr, '@'), *p, *q;
+	size_t i, k;
+	bool again;
+	int r;
+
+	if (at == NULL) {
+		/* No '@' at all, and one '(' where it would go. */
+		if ((p = strchr(addr, '(')) == NULL || strchr(p + 1, '(') != NULL)
+			return 0;
+		if ((r = hoso_buf_add(&b, addr, (size_t)(p - addr), err)) != 0 ||
+		    (r = hoso_buf_addc(&b, '@', err)) != 0 || (r = hoso_buf_adds(&b, p + 1, err)) != 0)
+			goto out;
+	} else {
+		/* The marks just before the '@', then just after it. */
+		p = at;
+		do {
+			again = false;
+			for (k = 0; k < sizeof(junk) / sizeof(junk[0]); k++) {
+				size_t n = strlen(junk[k]);
+				if ((size_t)(p - addr) >= n && memcmp(p - n, junk[k], n) == 0) {
+					p -= n;
+					again = true;
+				}
+			}
+		} while (again);
+		q = at + 1;
+		do {
+			again = false;
+			for (k = 0; k < sizeof(junk) / sizeof(junk[0]); k++) {
+				size_t n = strlen(junk[k]);
+				if (strncmp(q, junk[k], n) == 0) {
+					q += n;
+					again = true;
+				}
+			}
+		} while (again);
+		if (p == at && q == at + 1)
+			return 0;
+		if ((r = hoso_buf_add(&b, addr, (size_t)(p - addr), err)) != 0 ||
+		    (r = hoso_buf_addc(&b, '@', err)) != 0 || (r = hoso_buf_adds(&b, q, err)) != 0)
+			goto out;
+	}
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] >= 'A' && b.data[i] <= 'Z' && strchr(b.data, '@') < b.data + i)
+			b.data[i] = (char)(b.data[i] - 'A' + 'a');
+	r = 0;
+	if (email_ok(b.data, &fixed)) {
+		res->ok = res->corrected = true;
+		why(res, "corrected OCR confusions: marks read around or for the '@'");
+		r = hoso_buf_adds(value, b.data, err);
+	}
+out:
+	hoso_buf_free(&b);
+	return r;
+}
+
 static int
 v_email(const char *s, struct hoso_buf *value, struct hoso_validate_result *res,
     struct hoso_err *err)
@@ -1074,6 +1143,8 @@ v_email(const char *s, struct hoso_buf *value, struct hoso_validate_result *res,
 				why(res, "a space inside the address: a character may be missing");
 				break;
 			}
+	} else if ((r = email_at_fix(addr.data, value, res, err)) != 0 || res->ok) {
+		goto out;
 	} else if (at != NULL && strchr(at, ',') != NULL) {
 		/* "gmail,com": a comma in the domain is a misread dot. */
 		if ((copy = strdup(addr.data)) == NULL) {

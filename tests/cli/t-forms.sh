@@ -112,6 +112,28 @@ for kv in "so_dinh_danh=026195004567" "dien_thoai=0912345678" "ho_ten=Lê Thị 
 		fail "stamped ct01 $name" "got '$got' unflagged"; fi
 done
 
+# Upside down at 150 ppi, where Leptonica's orientation test abstains (scan-ingest leaves it
+# as it is): ocr-extract --form, not finding the form, reads the page turned half a turn.
+convert "$FX/form-ct01.png" -units PixelsPerInch -density 300 -rotate 180 -resample 150 up150.png
+expect_exit 0 "scan-ingest -v on the page" scan-ingest -v -o st180 --dossier U up150.png
+contains "...leaves it as it is (the case below is the one it abstains on)" "$errout" "rotated 0,"
+expect_exit 0 "--form ct01 on the upside-down page" ocr-extract -q --form ct01 --fields up.xml up150.png
+expect_field "...is read turned: ho_ten" up.xml ho_ten "Lê Thị Hoa"
+expect_field "...so_dinh_danh" up.xml so_dinh_danh "026195004567"
+expect_field "...dien_thoai" up.xml dien_thoai "0912345678"
+# On its side at 150 ppi, both ways: Tesseract reads the turned lines, but the form's rows are
+# columns; the page is read again upright.
+for deg in 90 270; do
+	convert "$FX/form-ct01.png" -units PixelsPerInch -density 300 -rotate $deg -resample 150 \
+	    side$deg.png
+	expect_exit 0 "scan-ingest -v on the page turned $deg degrees" scan-ingest -v -o st$deg \
+	    --dossier S side$deg.png
+	contains "...leaves it as it is" "$errout" "rotated 0,"
+	expect_exit 0 "--form ct01 on it" ocr-extract -q --form ct01 --fields side$deg.xml side$deg.png
+	expect_field "...is read upright: ho_ten" side$deg.xml ho_ten "Lê Thị Hoa"
+	expect_field "...so_dinh_danh_chu_ho" side$deg.xml so_dinh_danh_chu_ho "026093007890"
+done
+
 # --- --outdir and dossiers ---
 expect_exit 0 "--outdir with --form writes NAME.fields.xml" ocr-extract -j 2 --form tiep-nhan --outdir od "$FX/form-tiep-nhan.png"
 check "...od/form-tiep-nhan.fields.xml validates" xmllint --noout --schema "$XSD/fields.xsd" od/form-tiep-nhan.fields.xml

@@ -764,6 +764,141 @@ test_threads(void **state)
 	}
 }
 
+/* ---- leader dots ---- */
+
+#define LW 1200
+#define LH 120
+
+static void
+fill_rect(unsigned char *g, int x0, int y0, int w, int h, unsigned char v)
+{
+	for (int y = y0; y < y0 + h; y++)
+		for (int x = x0; x < x0 + w; x++)
+			g[(size_t)y * LW + x] = v;
+}
+
+static int
+ink_in(const unsigned char *g, int x0, int x1)
+{
+	int n = 0;
+	for (int y = 0; y < LH; y++)
+		for (int x = x0; x < x1; x++)
+			n += g[(size_t)y * LW + x] < 128;
+	return n;
+}
+
+/*
+ * At 300 dpi: a "letter" (a 12x30 block), then 20 dots of 5 px every 12 px on
+ * the baseline, a three-dot ellipsis, dots each under a letter (ạ ạ ạ ạ ạ ạ),
+ * and dots with letters between them (1.2.3.4.5.6): only the first row goes.
+ */
+static void
+test_erase_leaders(void **state)
+{
+	unsigned char *g = malloc((size_t)LW * LH);
+	int i;
+
+	(void)state;
+	assert_non_null(g);
+	memset(g, 230, (size_t)LW * LH);
+	fill_rect(g, 20, 40, 12, 30, 0);
+	for (i = 0; i < 20; i++)
+		fill_rect(g, 50 + 12 * i, 65, 5, 5, 10);
+	for (i = 0; i < 3; i++)
+		fill_rect(g, 330 + 12 * i, 65, 5, 5, 10);
+	for (i = 0; i < 6; i++) {	/* a letter, a gap of 2 px, its dot below */
+		fill_rect(g, 420 + 20 * i, 40, 12, 22, 0);
+		fill_rect(g, 424 + 20 * i, 64, 5, 5, 0);
+	}
+	for (i = 0; i < 6; i++) {	/* a digit, then a full stop */
+		fill_rect(g, 600 + 22 * i, 40, 8, 30, 0);
+		fill_rect(g, 612 + 22 * i, 65, 5, 5, 0);
+	}
+	assert_int_equal(hoso_img_erase_leaders(g, LW, LH, 300), 20);
+	assert_int_equal(ink_in(g, 50, 300), 0);
+	assert_int_equal(ink_in(g, 20, 32), 12 * 30);		/* the letter stays */
+	assert_int_equal(ink_in(g, 330, 370), 3 * 25);		/* "..." stays */
+	assert_int_equal(ink_in(g, 420, 560), 6 * (12 * 22 + 25));
+	assert_int_equal(ink_in(g, 600, 740), 6 * (8 * 30 + 25));
+	assert_int_equal(g[65 * LW + 52], 230);		/* painted as the paper around */
+	/* Twice as far apart at 150 dpi is still a row of leaders; at 600 dpi the
+	 * same dots are specks under the size of a printed dot. */
+	memset(g, 255, (size_t)LW * LH);
+	for (i = 0; i < 8; i++)
+		fill_rect(g, 50 + 10 * i, 65, 4, 4, 0);
+	assert_int_equal(hoso_img_erase_leaders(g, LW, LH, 150), 8);
+	for (i = 0; i < 8; i++)
+		fill_rect(g, 50 + 10 * i, 65, 2, 2, 0);
+	assert_int_equal(hoso_img_erase_leaders(g, LW, LH, 600), 0);
+	assert_int_equal(hoso_img_erase_leaders(NULL, LW, LH, 300), 0);
+	free(g);
+}
+
+/* Salt and pepper on a page with one thick bar: filtered; the clean page is not. */
+static void
+test_despeckle(void **state)
+{
+	unsigned char *g = malloc((size_t)LW * LH);
+	unsigned int seed = 7;
+	int i, specks = 0;
+
+	(void)state;
+	assert_non_null(g);
+	memset(g, 235, (size_t)LW * LH);
+	fill_rect(g, 100, 40, 300, 20, 0);
+	assert_int_equal(hoso_img_despeckle(g, LW, LH), 0);
+	for (i = 0; i < LW * LH / 20; i++) {		/* 5% of the pixels */
+		size_t at = (size_t)(rand_r(&seed) % (LW * LH));
+		g[at] = g[at] < 128 ? 255 : 0;
+	}
+	assert_int_equal(hoso_img_despeckle(g, LW, LH), 1);
+	for (int y = 0; y < LH; y++)
+		for (int x = 0; x < LW; x++)
+			if ((x < 100 || x >= 400 || y < 40 || y >= 60) && g[(size_t)y * LW + x] < 128)
+				specks++;
+	assert_true(specks < LW * LH / 2000);		/* from 5% to under 0.05% */
+	assert_true(ink_in(g, 110, 390) >= 280 * 18);	/* the bar stays */
+	assert_int_equal(hoso_img_despeckle(NULL, LW, LH), 0);
+	free(g);
+}
+
+/* A red seal over black print: pale in the grey copy recognition reads; blue ink stays. */
+static void
+test_red_dropped(void **state)
+{
+	struct hoso_img *img = NULL;
+	struct hoso_err err;
+	unsigned char *ppm, *g = NULL;
+	int w = 64, h = 16, gw, gh, x, y;
+	size_t head;
+	char hdr[32];
+
+	(void)state;
+	head = (size_t)snprintf(hdr, sizeof(hdr), "P6\n%d %d\n255\n", w, h);
+	assert_non_null(ppm = malloc(head + (size_t)w * h * 3));
+	memcpy(ppm, hdr, head);
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			unsigned char *p = ppm + head + ((size_t)y * w + x) * 3;
+			/* columns: white, black print, red seal (print under it below), blue pen */
+			static const unsigned char rgb[5][3] = { { 250, 250, 250 }, { 10, 10, 10 },
+			    { 200, 35, 40 }, { 25, 20, 30 }, { 30, 40, 180 } };
+			int band = x < 16 ? 0 : x < 32 ? 1 : x < 48 ? (y < 8 ? 2 : 3) : 4;
+			memcpy(p, rgb[band], 3);
+		}
+	hoso_err_clear(&err);
+	assert_int_equal(hoso_img_decode(ppm, head + (size_t)w * h * 3, "seal.ppm", MAX_PIXELS,
+	    &img, &err), 0);
+	assert_int_equal(hoso_img_grey8_clean(img, 300, &g, &gw, &gh, &err), 0);
+	assert_true(g[2 * gw + 20] < 40);	/* black print */
+	assert_true(g[2 * gw + 40] > 180);	/* the seal: its red channel, pale */
+	assert_true(g[12 * gw + 40] < 40);	/* print under the seal */
+	assert_true(g[2 * gw + 56] < 90);	/* blue ink: its luminance, dark */
+	free(g);
+	hoso_img_free(img);
+	free(ppm);
+}
+
 int
 main(void)
 {
@@ -785,6 +920,9 @@ main(void)
 		cmocka_unit_test(test_tiff_roundtrip),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_erase_leaders),
+		cmocka_unit_test(test_despeckle),
+		cmocka_unit_test(test_red_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

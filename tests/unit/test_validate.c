@@ -438,6 +438,15 @@ email_cases(void **state)
 		{ ": an@gmail.com ......", true, "an@gmail.com", false, NULL },
 		{ "an@my-office.vn", true, NULL, false, NULL },
 		{ "an@gmail,com", true, "an@gmail.com", true, "',' read as '.'" },
+		/* What the Vietnamese model makes of '@' (generated pages, several fonts). */
+		{ "tuan.pham(@gmail.com", true, "tuan.pham@gmail.com", true, "around or for the '@'" },
+		{ "chauthuynga@\xc2\xaegmail.com", true, "chauthuynga@gmail.com", true, "'@'" },
+		{ "hothanhanh(\xc5\x92@Outlook.com", true, "hothanhanh@outlook.com", true, "'@'" },
+		{ "quan.vu90(example.Vn", true, "quan.vu90@example.vn", true, "for the '@'" },
+		/* Not when it still fails, nor a '(' elsewhere, nor two of them. */
+		{ "an(@gmail", false, NULL, false, NULL },
+		{ "a(n@gmail.com", false, NULL, false, "'('" },
+		{ "a(n(gmail.com", false, NULL, false, "no '@'" },
 		/* Not corrected: a comma outside the domain, or still failing. */
 		{ "an,b@gmail.com", false, "an,b@gmail.com", false, "','" },
 		{ "an@gmail,c", false, "an@gmail,c", false, "','" },
