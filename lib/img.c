@@ -914,6 +914,27 @@ hoso_img_grey8_half(const struct hoso_img *img, unsigned char **grey, int *width
 	return grey8(img, true, grey, width, height, err);
 }
 
+/* ---- grey buffers ---- */
+
+/* An 8 bpp Leptonica copy of a grey buffer; NULL when out of memory. */
+static PIX *
+pix_of_grey(const unsigned char *grey, int width, int height)
+{
+	PIX *p;
+	int x, y, wpl;
+
+	img_init();
+	if ((p = pixCreate(width, height, 8)) == NULL)
+		return NULL;
+	wpl = pixGetWpl(p);
+	for (y = 0; y < height; y++) {
+		l_uint32 *line = pixGetData(p) + (size_t)y * wpl;
+		for (x = 0; x < width; x++)
+			SET_DATA_BYTE(line, x, grey[(size_t)y * width + x]);
+	}
+	return p;
+}
+
 /* ---- impulse noise ---- */
 
 /* Isolated specks per million pixels over which a page is filtered (2000: 0.2%). */
@@ -949,15 +970,8 @@ hoso_img_despeckle(unsigned char *grey, int width, int height)
 			specks += isolated(grey, width, x, y);
 	if (specks * 2 * 1000000 < (uint64_t)SPECKS_PPM * n)
 		return 0;
-	img_init();
-	if ((pg = pixCreate(width, height, 8)) == NULL)
+	if ((pg = pix_of_grey(grey, width, height)) == NULL)
 		goto out;
-	wpl = pixGetWpl(pg);
-	for (y = 0; y < height; y++) {
-		l_uint32 *line = pixGetData(pg) + (size_t)y * wpl;
-		for (x = 0; x < width; x++)
-			SET_DATA_BYTE(line, x, grey[(size_t)y * width + x]);
-	}
 	if ((med = pixRankFilterGray(pg, 3, 3, 0.5)) == NULL)
 		goto out;
 	wpl = pixGetWpl(med);
@@ -1047,6 +1061,16 @@ cmp_dot_x(const void *a, const void *b)
 	return (p->x0 > q->x0) - (p->x0 < q->x0);
 }
 
+/* Clip an inclusive rectangle to a w x h page. */
+static void
+clip_rect(int *x0, int *y0, int *x1, int *y1, int w, int h)
+{
+	*x0 = *x0 < 0 ? 0 : *x0;
+	*y0 = *y0 < 0 ? 0 : *y0;
+	*x1 = *x1 >= w ? w - 1 : *x1;
+	*y1 = *y1 >= h ? h - 1 : *y1;
+}
+
 /* Any ink (bit set) in the rectangle, clipped to the page? */
 static bool
 any_ink(PIX *bin, int x0, int y0, int x1, int y1)
@@ -1054,10 +1078,7 @@ any_ink(PIX *bin, int x0, int y0, int x1, int y1)
 	int w = pixGetWidth(bin), h = pixGetHeight(bin), wpl = pixGetWpl(bin), x, y;
 	const l_uint32 *data = pixGetData(bin);
 
-	x0 = x0 < 0 ? 0 : x0;
-	y0 = y0 < 0 ? 0 : y0;
-	x1 = x1 >= w ? w - 1 : x1;
-	y1 = y1 >= h ? h - 1 : y1;
+	clip_rect(&x0, &y0, &x1, &y1, w, h);
 	for (y = y0; y <= y1; y++)
 		for (x = x0; x <= x1; x++)
 			if (GET_DATA_BIT(data + (size_t)y * wpl, x))
@@ -1072,10 +1093,7 @@ paint_dot(unsigned char *g, int w, int h, const struct dot *d)
 	int x0 = d->x0 - 2, y0 = d->y0 - 2, x1 = d->x1 + 2, y1 = d->y1 + 2, x, y;
 	unsigned char bg = 0;
 
-	x0 = x0 < 0 ? 0 : x0;
-	y0 = y0 < 0 ? 0 : y0;
-	x1 = x1 >= w ? w - 1 : x1;
-	y1 = y1 >= h ? h - 1 : y1;
+	clip_rect(&x0, &y0, &x1, &y1, w, h);
 	for (y = y0; y <= y1; y++)
 		for (x = x0; x <= x1; x++)
 			if ((y == y0 || y == y1 || x == x0 || x == x1) && g[(size_t)y * w + x] > bg)
@@ -1093,22 +1111,15 @@ hoso_img_erase_leaders(unsigned char *grey, int width, int height, int dpi)
 	struct dot *dots = NULL;
 	double pxmm = (dpi > 0 ? dpi : 300) / MM_PER_INCH;
 	int maxs = (int)(LEADER_MAX_MM * pxmm + 0.5), mins = (int)(LEADER_MIN_MM * pxmm + 0.5);
-	int n, nd = 0, i, k, x, y, wpl;
+	int n, nd = 0, i, k;
 	long erased = -1;
 
 	if (grey == NULL || width < 8 || height < 8)
 		return 0;
 	maxs = maxs < 3 ? 3 : maxs;
 	mins = mins < 2 ? 2 : mins;
-	img_init();
-	if ((pg = pixCreate(width, height, 8)) == NULL)
+	if ((pg = pix_of_grey(grey, width, height)) == NULL)
 		goto out;
-	wpl = pixGetWpl(pg);
-	for (y = 0; y < height; y++) {
-		l_uint32 *line = pixGetData(pg) + (size_t)y * wpl;
-		for (x = 0; x < width; x++)
-			SET_DATA_BYTE(line, x, grey[(size_t)y * width + x]);
-	}
 	if ((bin = pixThresholdToBinary(pg, 128)) == NULL ||
 	    (boxa = pixConnCompBB(bin, 8)) == NULL)
 		goto out;
