@@ -562,6 +562,8 @@ hoso_report_header(int kind, int i)
 		return i >= 0 && i < HOSO_KPI_N_COUNTS ? _(count_headers[i]) : "?";
 	case HOSO_REPORT_COL_RATE:
 		return i >= 0 && i < HOSO_KPI_N_RATES ? _(rate_headers[i]) : "?";
+	case HOSO_REPORT_COL_STORE:
+		return i >= 0 && i < HOSO_KPI_N_STORE_COLUMNS ? _(store_headers[i]) : "?";
 	default:
 		return i >= 0 && i < HOSO_KPI_N_RATES ? _(target_headers[i]) : "?";
 	}

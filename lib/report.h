@@ -63,7 +63,10 @@ enum {
 };
 
 /* Kinds of columns for hoso_report_header. */
-enum { HOSO_REPORT_COL_GROUP, HOSO_REPORT_COL_COUNT, HOSO_REPORT_COL_RATE, HOSO_REPORT_COL_TARGET };
+enum {
+	HOSO_REPORT_COL_GROUP, HOSO_REPORT_COL_COUNT, HOSO_REPORT_COL_RATE, HOSO_REPORT_COL_TARGET,
+	HOSO_REPORT_COL_STORE
+};
 
 /* True when group column g is in the report. */
 bool hoso_report_group_on(const struct hoso_report_opts *o, int g);

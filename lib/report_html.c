@@ -332,6 +332,12 @@ table_row(struct page *p, const struct hoso_kpi_row *row, bool total)
 			putf(p, "<td class=\"n\">%d.%d</td>", t / 10, t % 10);
 		}
 	}
+	/* --store: what the store holds of the row's dossiers ("—" for a mean over no pages). */
+	for (i = 0; o->store && i < HOSO_KPI_N_STORE_COLUMNS; i++) {
+		char num[32];
+		hoso_kpi_store_column(i, row->store, num);
+		putf(p, "<td class=\"n\">%s</td>", num[0] != '\0' ? num : EM_DASH);
+	}
 	put(p, "</tr>\n");
 }
 
@@ -376,6 +382,11 @@ table(struct page *p)
 		esc(p, _("Plans (%)"));
 		put(p, "</th>");
 	}
+	if (o->store) {
+		putf(p, "<th colspan=\"%d\" scope=\"colgroup\">", HOSO_KPI_N_STORE_COLUMNS);
+		esc(p, _("In the dossier store"));
+		put(p, "</th>");
+	}
 	put(p, "</tr>\n<tr>");
 	for (i = 0; i < HOSO_KPI_N_COUNTS; i++)
 		col_head(p, "", hoso_kpi_count_name(i), "", HOSO_REPORT_COL_COUNT, i);
@@ -384,9 +395,15 @@ table(struct page *p)
 	for (i = 0; i < HOSO_KPI_N_RATES; i++)
 		if (hoso_report_rate_targeted(o, i))
 			col_head(p, "", hoso_report_target_name(i), "_target", HOSO_REPORT_COL_TARGET, i);
+	for (i = 0; o->store && i < HOSO_KPI_N_STORE_COLUMNS; i++) {
+		static const uint64_t none[HOSO_KPI_N_STORE];
+		char num[32];
+		col_head(p, "", hoso_kpi_store_column(i, none, num), "", HOSO_REPORT_COL_STORE, i);
+	}
 	/* The paper form numbers its columns; people quote them ("cột 5"). */
 	put(p, "</tr>\n<tr class=\"colno\">");
-	n_cols += HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES + n_targets;
+	n_cols += HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES + n_targets +
+	    (o->store ? HOSO_KPI_N_STORE_COLUMNS : 0);
 	for (i = 1; i <= n_cols; i++)
 		putf(p, "<th>(%d)</th>", i);
 	put(p, "</tr>\n</thead>\n<tbody>\n");

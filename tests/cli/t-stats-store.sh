@@ -63,6 +63,24 @@ d = json.load(open(sys.argv[1]))
 assert d["total"]["review_fields"] == 2 and d["total"]["ocr_confidence"] == 85.5' s.json
 expect_exit 0 "--store in text" stats -r r.csv -u "$UNITS" --month 2025-03 --store st
 contains "the text table has the store's columns" "$out" "Fields to review"
+expect_exit 0 "--store in HTML" stats -q -r r.csv -u "$UNITS" --month 2025-03 --store st -f html -o s.html
+check "the HTML report is well-formed XHTML-ish HTML" xmllint --html --noout s.html
+contains "its table has a band for the store" "$(cat s.html)" "In the dossier store</th>"
+# The cell under each store column (data-col), in the TOTAL row (tfoot): column k of the row.
+htcol() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+cols = re.findall(r'data-col="([a-z_]+)"', h.split("<tbody>")[0])
+foot = h.split("<tfoot>")[1].split("</tfoot>")[0]
+cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", foot)
+print(cells[cols.index(sys.argv[2])] if sys.argv[2] in cols else "missing")
+PY
+}
+check "the TOTAL row's pages, confidence and fields to review" \
+	[ "$(htcol s.html pages),$(htcol s.html ocr_confidence),$(htcol s.html review_fields)" = "3,85.5,2" ]
+expect_exit 0 "HTML without --store" stats -q -r r.csv -u "$UNITS" --month 2025-03 -f html -o n.html
+lacks "...has no store band" "$(cat n.html)" "In the dossier store"
 expect_exit 0 "without --store no store column" stats -r r.csv -u "$UNITS" --month 2025-03 -f csv
 lacks "without --store the columns are the spec's" "$out" "scanned"
 
