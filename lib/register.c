@@ -1013,8 +1013,8 @@ row_error(struct hoso_register *reg, int reason, struct hoso_err *err, long line
 		for (k = 0; ref[0] == '?' && k < reg->n_header; k++)
 			if (strcmp(reg->header[k], column) == 0)
 				hoso_xlsx_column(k, ref);
-		hoso_err_set(err, HOSO_EINPUT, "%s: %s!%s%ld: %s: %s", reg->label, HOSO_XLSX_SHEET,
-		    ref, line, column, hoso_buf_str(&why));
+		hoso_err_set(err, HOSO_EINPUT, "%s: %s!%s%ld: %s: %s", reg->label,
+		    hoso_xlsx_sheet_name(reg->xlsx), ref, line, column, hoso_buf_str(&why));
 	} else {
 		hoso_err_set(err, HOSO_EINPUT, "%s:%ld: %s: %s", reg->label, line, column,
 		    hoso_buf_str(&why));

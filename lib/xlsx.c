@@ -31,6 +31,8 @@ struct stream {
 
 struct hoso_xlsx {
 	char *label;
+	char *sheet_name;		/* the first sheet's, as its tab shows it */
+	char *sheet_part;		/* its part: "xl/worksheets/sheet1.xml" */
 	size_t max_cell;
 	/* shared strings */
 	char **strings;
@@ -245,7 +247,100 @@ hoso_xlsx_close(struct hoso_xlsx *x)
 	free(x->lens);
 	free(x->cells);
 	free(x->label);
+	free(x->sheet_name);
+	free(x->sheet_part);
 	free(x);
+}
+
+const char *
+hoso_xlsx_sheet_name(const struct hoso_xlsx *x)
+{
+	return x->sheet_name != NULL ? x->sheet_name : HOSO_XLSX_SHEET;
+}
+
+/* The relationships namespaces of transitional and strict OOXML (ECMA-376 Part 1, §22.8). */
+static const char *const rel_ns[] = {
+	"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+	"http://purl.oclc.org/ooxml/officeDocument/relationships",
+};
+
+/*
+ * From the part, the attributes of the first element named elem whose
+ * attribute key equals want (want NULL: the first such element): *a and *b
+ * get attributes an and bn (bn in a relationships namespace when rel_b).
+ */
+static int
+first_element(struct hoso_xlsx *x, int fd, const void *mem, size_t mem_len, const char *part,
+    const char *elem, const char *key, const char *want, const char *an, char **a,
+    const char *bn, bool rel_b, char **b, struct hoso_err *err)
+{
+	struct stream st;
+	struct hoso_xmlr *xr = NULL;
+	int type, r;
+	size_t i;
+
+	*a = *b = NULL;
+	if ((r = stream_open(x, &st, &xr, fd, mem, mem_len, part, true, err)) != 0 ||
+	    st.m == NULL)
+		goto out;
+	while ((r = next_node(&st, xr, &type, err)) > 0) {
+		char *k;
+		bool hit;
+		if (type != HOSO_XMLR_START || strcmp(hoso_xmlr_name(xr), elem) != 0)
+			continue;
+		k = want != NULL ? hoso_xmlr_attr(xr, key) : NULL;
+		hit = want == NULL || (k != NULL && strcmp(k, want) == 0);
+		free(k);
+		if (!hit)
+			continue;
+		*a = hoso_xmlr_attr(xr, an);
+		for (i = 0; i < sizeof(rel_ns) / sizeof(rel_ns[0]) && *b == NULL; i++)
+			*b = rel_b ? hoso_xmlr_attr_ns(xr, bn, rel_ns[i]) : hoso_xmlr_attr(xr, bn);
+		break;
+	}
+out:
+	hoso_xmlr_free(xr);
+	hoso_input_member_close(st.m);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * The first sheet, in the order of the workbook's tabs (§18.2.19 sheet), and
+ * its part by the workbook's relationships (a Target relative to xl/, or
+ * absolute from the package's root). A workbook that lists no sheets is read
+ * as xl/worksheets/sheet1.xml.
+ */
+static int
+find_first_sheet(struct hoso_xlsx *x, int fd, const void *mem, size_t mem_len,
+    struct hoso_err *err)
+{
+	char *rid = NULL, *type = NULL, *target = NULL;
+	struct hoso_buf part = HOSO_BUF_INIT(0);
+	int r;
+
+	if ((r = first_element(x, fd, mem, mem_len, "xl/workbook.xml", "sheet", NULL, NULL,
+	    "name", &x->sheet_name, "id", true, &rid, err)) != 0)
+		goto out;
+	if (rid != NULL && (r = first_element(x, fd, mem, mem_len, "xl/_rels/workbook.xml.rels",
+	    "Relationship", "Id", rid, "Type", &type, "Target", false, &target, err)) != 0)
+		goto out;
+	if (target == NULL) {
+		r = hoso_buf_adds(&part, "xl/worksheets/" HOSO_XLSX_SHEET ".xml", err);
+	} else if (strstr(target, "..") != NULL || strchr(target, '\\') != NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: the first sheet's part '%s' leaves xl/"),
+		    x->label, target);
+	} else {
+		r = target[0] == '/' ? hoso_buf_adds(&part, target + 1, err) :
+		    hoso_buf_addf(&part, err, "xl/%s", target);
+	}
+	if (r == 0 && (x->sheet_part = strdup(hoso_buf_str(&part))) == NULL)
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+out:
+	free(rid);
+	free(type);
+	free(target);
+	hoso_buf_free(&part);
+	return r;
 }
 
 int
@@ -262,9 +357,10 @@ hoso_xlsx_open(struct hoso_xlsx **xp, int fd, const void *mem, size_t mem_len, c
 	}
 	x->max_cell = max_cell ? max_cell : (size_t)1 << 20;
 	hoso_buf_init(&x->text, 0);
-	if ((r = read_shared_strings(x, fd, mem, mem_len, err)) != 0 ||
-	    (r = stream_open(x, &x->in, &x->x, fd, mem, mem_len,
-	    "xl/worksheets/" HOSO_XLSX_SHEET ".xml", false, err)) != 0) {
+	if ((r = find_first_sheet(x, fd, mem, mem_len, err)) != 0 ||
+	    (r = read_shared_strings(x, fd, mem, mem_len, err)) != 0 ||
+	    (r = stream_open(x, &x->in, &x->x, fd, mem, mem_len, x->sheet_part, false,
+	    err)) != 0) {
 		hoso_xlsx_close(x);
 		return r;
 	}
@@ -329,8 +425,8 @@ cell_error(struct hoso_xlsx *x, size_t col, const char *why, struct hoso_err *er
 	char c[4];
 
 	hoso_xlsx_column(col, c);
-	return hoso_err_set(err, HOSO_EINPUT, "%s: %s!%s%ld: %s", x->label, HOSO_XLSX_SHEET, c,
-	    x->row, why);
+	return hoso_err_set(err, HOSO_EINPUT, "%s: %s!%s%ld: %s", x->label,
+	    hoso_xlsx_sheet_name(x), c, x->row, why);
 }
 
 /* One <c>: its text becomes cell col (the text buffer ends with the row so far). */
@@ -402,7 +498,7 @@ hoso_xlsx_next(struct hoso_xlsx *x, char ***cells, size_t **lens, size_t *n, lon
 			col = ref != NULL ? ref_column(ref) : next_col;
 			if (col == SIZE_MAX || col >= MAX_COLUMNS) {
 				r = hoso_err_set(err, HOSO_EINPUT, _("%s: %s row %ld: a bad cell reference"),
-				    x->label, HOSO_XLSX_SHEET, x->row);
+				    x->label, hoso_xlsx_sheet_name(x), x->row);
 				goto out;
 			}
 			if (col < next_col) {

@@ -8,7 +8,7 @@
 
 #include "err.h"
 
-/* The sheet read: xl/worksheets/sheet1.xml, the first sheet Excel and LibreOffice write. */
+/* The sheet read when the workbook does not list its sheets: xl/worksheets/sheet1.xml. */
 #define HOSO_XLSX_SHEET "sheet1"
 
 struct hoso_xlsx;
@@ -17,8 +17,8 @@ struct hoso_xlsx;
 bool hoso_xlsx_magic(const void *p, size_t n);
 
 /*
- * Open the workbook in fd (a file: the archive is read twice, shared strings
- * then the sheet) or, when fd < 0, in mem. label names it in messages.
+ * Open the workbook in fd (a file: the archive is read again for each part:
+ * the list of sheets, shared strings, then the sheet) or, when fd < 0, in mem. label names it in messages.
  * max_cell bounds a cell's text and the shared strings' total is bounded too.
  */
 int hoso_xlsx_open(struct hoso_xlsx **xp, int fd, const void *mem, size_t mem_len,
@@ -33,6 +33,12 @@ int hoso_xlsx_open(struct hoso_xlsx **xp, int fd, const void *mem, size_t mem_le
 int hoso_xlsx_next(struct hoso_xlsx *x, char ***cells, size_t **lens, size_t *n, long *row,
     struct hoso_err *err);
 void hoso_xlsx_close(struct hoso_xlsx *x);
+/*
+ * The name of the sheet read, as its tab shows it (for messages such as
+ * "Sổ tiếp nhận!D7"): the first sheet of xl/workbook.xml, in the order of
+ * the tabs, found through xl/_rels/workbook.xml.rels.
+ */
+const char *hoso_xlsx_sheet_name(const struct hoso_xlsx *x);
 
 /* "A", "B", ... "XFD" for column index 0, 1, ... into out (at least 4 bytes). */
 void hoso_xlsx_column(size_t index, char out[static 4]);

@@ -380,6 +380,12 @@ hoso_xmlr_attr(struct hoso_xmlr *r, const char *name)
 	return own(xmlTextReaderGetAttribute(r->reader, BAD_CAST name));
 }
 
+char *
+hoso_xmlr_attr_ns(struct hoso_xmlr *r, const char *name, const char *ns)
+{
+	return own(xmlTextReaderGetAttributeNs(r->reader, BAD_CAST name, BAD_CAST ns));
+}
+
 const char *
 hoso_xmlr_value(struct hoso_xmlr *r)
 {

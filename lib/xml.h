@@ -78,6 +78,8 @@ const char *hoso_xmlr_name(struct hoso_xmlr *r);
 bool hoso_xmlr_empty(struct hoso_xmlr *r);
 /* An attribute of the element just started, malloc'd, or NULL. */
 char *hoso_xmlr_attr(struct hoso_xmlr *r, const char *name);
+/* The same, of the attribute with local name in namespace ns. */
+char *hoso_xmlr_attr_ns(struct hoso_xmlr *r, const char *name, const char *ns);
 /* The text of a TEXT node (valid until the next call); "" otherwise. */
 const char *hoso_xmlr_value(struct hoso_xmlr *r);
 long hoso_xmlr_line(struct hoso_xmlr *r);

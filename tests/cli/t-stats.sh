@@ -239,7 +239,7 @@ check "workbooks and CSV read in parallel give the report of -j 1" cmp xj1.csv x
 printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nA,08707,1,2025-01-03\nB,08707,1,someday\n' >badx.csv
 "$X2X" badx.csv badx.xlsx
 expect_exit 3 "a bad date in a workbook is bad input" stats -r badx.xlsx -u "$UNITS" --month 2025-01
-contains "the message names file, sheet and cell" "$errout" "badx.xlsx: sheet1!D3: ngay_tiep_nhan: not a date"
+contains "the message names file, sheet (its tab) and cell" "$errout" "badx.xlsx: So theo doi!D3: ngay_tiep_nhan: not a date"
 head -c 300 shared.xlsx >trunc.xlsx
 expect_exit 3 "a truncated workbook is bad input" stats -r trunc.xlsx --month 2025-01
 contains "the truncated workbook is named" "$errout" "trunc.xlsx: cannot read archive"
@@ -249,6 +249,19 @@ contains "it must be a file" "$errout" "an Excel workbook must be a file, not a 
 python3 -c 'import zipfile; zipfile.ZipFile("nosheet.xlsx", "w").writestr("xl/workbook.xml", "<workbook/>")'
 expect_exit 3 "a workbook without a first sheet is bad input" stats -r nosheet.xlsx --month 2025-01
 contains "the missing sheet is named" "$errout" "nosheet.xlsx: no xl/worksheets/sheet1.xml in the workbook"
+# The first tab is the sheet read, wherever its part is: here xl/worksheets/sheet2.xml (absolute
+# Target), with a cover sheet as sheet1.xml on the second tab.
+python3 -c 'import zipfile
+ns = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
+def row(n, cells):
+    return "<row r=\"%d\">%s</row>" % (n, "".join("<c r=\"%s%d\" t=\"inlineStr\"><is><t>%s</t></is></c>" % (chr(65 + i), n, v) for i, v in enumerate(cells)))
+z = zipfile.ZipFile("tabs.xlsx", "w")
+z.writestr("xl/workbook.xml", "<workbook %s><sheets><sheet name=\"Sổ tiếp nhận\" sheetId=\"2\" r:id=\"rId7\"/><sheet name=\"Bìa\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>" % ns)
+z.writestr("xl/_rels/workbook.xml.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"x\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId7\" Type=\"x\" Target=\"/xl/worksheets/sheet2.xml\"/></Relationships>")
+z.writestr("xl/worksheets/sheet1.xml", "<worksheet %s><sheetData>%s</sheetData></worksheet>" % (ns, row(1, ["BÁO CÁO"])))
+z.writestr("xl/worksheets/sheet2.xml", "<worksheet %s><sheetData>%s%s%s</sheetData></worksheet>" % (ns, row(1, ["ma_ho_so", "ma_don_vi", "kenh", "ngay_tiep_nhan"]), row(2, ["A", "08707", "1", "2025-01-03"]), row(3, ["B", "08707", "2", "someday"])))'
+expect_exit 3 "a workbook's first tab is read, whatever its part" stats -r tabs.xlsx -u "$UNITS" --month 2025-01
+contains "...and the message names the tab" "$errout" "tabs.xlsx: Sổ tiếp nhận!D3: ngay_tiep_nhan: not a date"
 python3 -c 'import zipfile
 z = zipfile.ZipFile("doctype.xlsx", "w")
 z.writestr("xl/worksheets/sheet1.xml", "<!DOCTYPE x [<!ENTITY a \"b\">]><worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&a;</t></is></c></row></sheetData></worksheet>")'
