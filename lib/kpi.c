@@ -565,7 +565,7 @@ prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_ro
 	char d[11];
 	int r;
 
-	p->n = strlen(row->code);
+	p->n = row->code_len;
 	p->code = row->code;
 	if (p->n < sizeof(p->buf))
 		p->code = memcpy(p->buf, row->code, p->n);

@@ -684,9 +684,11 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 	char *p = c->blk + c->blk_pos, *e = c->blk + c->blk_len, *nl = NULL, *end, *q, *s;
 	const __m128i v_sep = _mm_set1_epi8(c->sep), v_nl = _mm_set1_epi8('\n');
 	const __m128i v_quote = _mm_set1_epi8('"'), v_cr = _mm_set1_epi8('\r');
-	const __m128i v_zero = _mm_setzero_si128();
-	unsigned hi = 0, m_nl, m_sep, m_odd, lim;
-	bool nul = false;
+	const __m128i v_zero = _mm_setzero_si128(), v_c0 = _mm_set1_epi8((char)0xc0);
+	const __m128i v_80 = _mm_set1_epi8((char)0x80), v_c1 = _mm_set1_epi8((char)0xc1);
+	const __m128i v_e0 = _mm_set1_epi8((char)0xe0), v_ed = _mm_set1_epi8((char)0xed);
+	unsigned hi = 0, m_nl, m_sep, m_odd, lim, m_hi, m_cont, m_l2, m_l3, want = 0;
+	bool nul = false, utf8_known = true;
 	size_t i;
 	int r;
 
@@ -707,7 +709,27 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 			lim = (m_nl & (0u - m_nl)) - 1;	/* the bytes before the line end */
 		m_sep &= lim;
 		m_odd &= lim;
-		hi |= (unsigned)_mm_movemask_epi8(w) & lim;
+		m_hi = (unsigned)_mm_movemask_epi8(w) & lim;
+		hi |= m_hi;
+		/*
+		 * UTF-8 as Vietnamese text has it, checked on the way: lead bytes C2..DF
+		 * with one continuation byte, E1..EC with two (no limits on the second
+		 * byte, unlike E0 and ED). Anything else, or a sequence cut at the line
+		 * end, leaves the line to line_utf8_valid.
+		 */
+		if ((m_hi | want) != 0 && utf8_known) {
+			m_cont = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(w, v_c0),
+			    v_80)) & lim;
+			m_l2 = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(w, v_c1),
+			    _mm_cmplt_epi8(w, v_e0))) & lim;
+			m_l3 = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(w, v_e0),
+			    _mm_cmplt_epi8(w, v_ed))) & lim;
+			want |= m_l2 << 1 | m_l3 << 1 | m_l3 << 2;
+			if ((m_hi & ~(m_cont | m_l2 | m_l3)) != 0 || (want & 0xffffu & lim) != m_cont ||
+			    (m_nl != 0 && (want & ~lim) != 0))
+				utf8_known = false;
+			want >>= 16;
+		}
 		for (; m_odd != 0; m_odd &= m_odd - 1) {
 			char *t = q + __builtin_ctz(m_odd);
 
@@ -744,7 +766,8 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 	for (i = 0; i < c->n_cells; i++)
 		c->cells[i][c->lens[i]] = '\0';
 	*nl = '\0';
-	c->text_ok = !nul && (hi == 0 || line_utf8_valid(p, (size_t)(end - p)));
+	c->text_ok = !nul && (hi == 0 || (utf8_known && want == 0) ||
+	    line_utf8_valid(p, (size_t)(end - p)));
 	*line = c->line++;
 	c->blk_pos = (size_t)(nl + 1 - c->blk);
 	c->in_block = true;
@@ -1158,6 +1181,16 @@ parse_kenh(const char *s, size_t n)
 static int
 parse_muc_do(const char *s, size_t n)
 {
+	/* The spellings of every export first, byte for byte. */
+	if (n == 1 && s[0] >= '1' && s[0] <= '4')
+		return s[0] >= '3' ? (s[0] == '4' ? HOSO_MUC_DO_TOAN_TRINH : HOSO_MUC_DO_MOT_PHAN) :
+		    HOSO_MUC_DO_KHONG;
+	if (n == 10 && memcmp(s, "toan_trinh", 10) == 0)
+		return HOSO_MUC_DO_TOAN_TRINH;
+	if (n == 8 && memcmp(s, "mot_phan", 8) == 0)
+		return HOSO_MUC_DO_MOT_PHAN;
+	if (n == 5 && memcmp(s, "khong", 5) == 0)
+		return HOSO_MUC_DO_KHONG;
 	if (ascii_ieq(s, n, "toan_trinh") || ascii_ieq(s, n, "4"))
 		return HOSO_MUC_DO_TOAN_TRINH;
 	if (ascii_ieq(s, n, "mot_phan") || ascii_ieq(s, n, "3"))
@@ -1176,13 +1209,35 @@ parse_bool(struct hoso_register *reg, const char *s, size_t n)
 	size_t tn = n, i;
 	bool ascii = true;
 
-	/* The usual spellings, byte for byte, before the general comparisons. */
-	if (n == 1 && (s[0] == '0' || s[0] == '1'))
-		return s[0] == '1';
-	if (n == 3 && memcmp(s, "c\xc3\xb3", 3) == 0)
-		return 1;
-	if (n == 6 && memcmp(s, "kh\xc3\xb4ng", 6) == 0)
-		return 0;
+	/* The usual spellings byte for byte (có, không also decomposed), then the general rules. */
+	switch (n) {
+	case 1:
+		if (s[0] == '0' || s[0] == '1')
+			return s[0] == '1';
+		break;
+	case 3:
+		if (memcmp(s, "c\xc3\xb3", 3) == 0)
+			return 1;
+		break;
+	case 4:
+		if (memcmp(s, "true", 4) == 0 || memcmp(s, "co\xcc\x81", 4) == 0)
+			return 1;
+		break;
+	case 5:
+		if (memcmp(s, "false", 5) == 0)
+			return 0;
+		break;
+	case 6:
+		if (memcmp(s, "kh\xc3\xb4ng", 6) == 0)
+			return 0;
+		break;
+	case 7:
+		if (memcmp(s, "kho\xcc\x82ng", 7) == 0)
+			return 0;
+		break;
+	default:
+		break;
+	}
 	if (ascii_ieq(s, n, "1") || ascii_ieq(s, n, "true"))
 		return 1;
 	if (ascii_ieq(s, n, "0") || ascii_ieq(s, n, "false"))
@@ -1376,6 +1431,7 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 		goto out;
 	}
 	row->code = s;
+	row->code_len = len;
 	if ((s = cell(reg, cells, lens, n, C_MA_DON_VI, &len)) == NULL) {
 		r = row_error(reg, HOSO_REG_SKIP_EMPTY, err, line, "ma_don_vi",
 		    _("empty, a value is required"), NULL);

@@ -49,6 +49,7 @@ struct hoso_register_row {
 	const char *code;	/* ma_ho_so, trimmed, never empty */
 	const char *unit;	/* ma_don_vi, trimmed, never empty */
 	const char *field;	/* linh_vuc, trimmed; NULL when empty */
+	size_t code_len;	/* strlen(code) */
 	int kenh;		/* enum hoso_kenh, never NONE */
 	int muc_do;		/* enum hoso_muc_do */
 	int32_t recv;		/* ngay_tiep_nhan, never HOSO_DATE_NONE */
