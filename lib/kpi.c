@@ -984,7 +984,7 @@ merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct ho
 	struct hoso_register *reg = NULL;
 	uint64_t before = k->rows_read, at = sf->data;
 	long line = sf->data_line;
-	size_t i;
+	size_t i, n_again = 0;
 	int r = 0;
 
 	if (sf->rc != 0) {
@@ -1007,6 +1007,7 @@ merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct ho
 			continue;
 		}
 		/* Read it again from where the part before it really ended, with true lines. */
+		n_again++;
 		reg_opts(k, rd->labels[f], &ro);
 		if ((r = hoso_register_open_part(&reg, sf->head, rd->fds[f], at, pc[i].end, line, &ro,
 		    err)) != 0 || (r = add_rows(k, reg, rd->labels[f], err)) != 0 ||
@@ -1015,6 +1016,8 @@ merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct ho
 		hoso_register_close(reg);
 		reg = NULL;
 	}
+	hoso_log(k->o.log, HOSO_LOG_DEBUG, _("%s: read in %zu parts, %zu of them again in order"),
+	    rd->labels[f], n_pc, n_again);
 	hoso_log(k->o.log, HOSO_LOG_INFO, _("%s: %llu rows"), rd->labels[f],
 	    (unsigned long long)(k->rows_read - before));
 out:
