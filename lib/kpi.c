@@ -45,6 +45,7 @@
 #define F_KENH_MASK 3u		/* enum hoso_kenh */
 #define F_TOAN_TRINH 4u
 #define F_SHIFT 3		/* HOSO_REG_* booleans above */
+#define F_DEAD 0x80u		/* no dossier: replaced by a later part's, or a gap (merge) */
 
 struct rec {
 	uint32_t hash;
@@ -157,6 +158,7 @@ struct hoso_kpi {
 	/* dossiers */
 	struct rec **rec_chunks;
 	size_t n_recs, n_rec_chunks;
+	size_t n_dead;		/* records with F_DEAD */
 	unsigned char **arena;
 	size_t n_arena, arena_used;	/* chunks, bytes used in the last one */
 	uint32_t *slots;	/* high bits of the hash above slot_bits, record + 1 below */
@@ -454,6 +456,8 @@ grow_slots(struct hoso_kpi *k, struct hoso_err *err)
 		if (i + 16 < k->n_recs)
 			__builtin_prefetch(&slots[rec_at(k, (uint32_t)(i + 16))->hash & (ns - 1)], 1);
 #endif
+		if (rec_at(k, (uint32_t)i)->flags & F_DEAD)
+			continue;
 		hash = rec_at(k, (uint32_t)i)->hash;
 		for (h = hash & (ns - 1); slots[h] != 0; h = (h + 1) & (ns - 1))
 			;
@@ -758,9 +762,11 @@ out:
 static int
 merge(struct hoso_kpi *k, struct hoso_kpi *s, struct hoso_err *err)
 {
-	uint32_t *unit_map = NULL;
+	uint32_t *unit_map = NULL, arena_base;
 	uint16_t *field_map = NULL;
-	size_t i, n_units = hoso_units_count(s->units), arena_freed = 0;
+	size_t i, n_units = hoso_units_count(s->units), base;
+	struct rec **nc;
+	unsigned char **na;
 	int r = 0;
 
 	if (k->n_recs == 0 && k->n_fields == 0 && k->rows_read == 0 &&
@@ -788,33 +794,82 @@ merge(struct hoso_kpi *k, struct hoso_kpi *s, struct hoso_err *err)
 		    &unit_map[i], err)) != 0)
 			goto out;
 	}
+	/*
+	 * The records and codes of s are adopted, not copied: k's last record chunk
+	 * is closed (the rest of it a dead gap), s's chunks follow k's, and only the
+	 * table learns the new records. A code k had already is the same dossier
+	 * read earlier: that record dies, the later one wins.
+	 */
+	base = (k->n_recs + REC_CHUNK - 1) & ~(REC_CHUNK - 1);
+	if (base + s->n_recs >= (size_t)UINT32_MAX - 1 || k->n_arena + s->n_arena > ARENA_MAX_CHUNKS) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
+		goto out;
+	}
+	if ((nc = realloc(k->rec_chunks, (k->n_rec_chunks + s->n_rec_chunks + 1) *
+	    sizeof(*nc))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	k->rec_chunks = nc;
+	if ((na = realloc(k->arena, (k->n_arena + s->n_arena + 1) * sizeof(*na))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	k->arena = na;
+	while ((base + s->n_recs + 1) * 4 > k->n_slots * 3)
+		if ((r = grow_slots(k, err)) != 0)
+			goto out;
+	for (i = k->n_recs; i < base; i++) {
+		memset(rec_at(k, (uint32_t)i), 0, sizeof(struct rec));
+		rec_at(k, (uint32_t)i)->flags = F_DEAD;
+		k->n_dead++;
+	}
+	k->n_recs = base;
+	for (i = 0; i < s->n_rec_chunks; i++) {
+		k->rec_chunks[k->n_rec_chunks++] = s->rec_chunks[i];
+		s->rec_chunks[i] = NULL;
+	}
+	arena_base = (uint32_t)k->n_arena;
+	for (i = 0; i < s->n_arena; i++) {
+		k->arena[k->n_arena++] = s->arena[i];
+		s->arena[i] = NULL;
+	}
+	if (s->n_arena > 0)
+		k->arena_used = s->arena_used;
 	for (i = 0; i < s->n_recs; i++) {
-		const struct rec *x = rec_at(s, (uint32_t)i);
-		const unsigned char *c = code_at(s, x->code);
-		struct rec *y;
-		bool replaced;
+		struct rec *x = rec_at(k, (uint32_t)(base + i));
+		const unsigned char *c;
+		size_t h;
 
 		if (i + 16 < s->n_recs)
-			prefetch_slot(k, rec_at(s, (uint32_t)(i + 16))->hash);
-		if ((r = find_or_add(k, (const char *)c + 1, c[0], x->hash, &y, &replaced, err)) != 0)
-			goto out;
-		if (replaced)
-			k->duplicates++;
-		y->recv = x->recv;
-		y->due = x->due;
-		y->done = x->done;
-		y->unit = (uint16_t)unit_map[x->unit];
-		y->field = x->field == KEY_NONE ? KEY_NONE : field_map[x->field];
-		y->flags = x->flags;
-		for (; arena_freed < (x->code >> ARENA_CHUNK_BITS); arena_freed++) {
-			chunk_free(s->arena[arena_freed], ARENA_CHUNK);
-			s->arena[arena_freed] = NULL;
+			prefetch_slot(k, rec_at(k, (uint32_t)(base + i + 16))->hash);
+		if (x->flags & F_DEAD) {
+			k->n_dead++;
+			continue;
 		}
-		if (((i + 1) & (REC_CHUNK - 1)) == 0) {
-			chunk_free(s->rec_chunks[i >> REC_CHUNK_BITS], REC_BYTES);
-			s->rec_chunks[i >> REC_CHUNK_BITS] = NULL;
+		x->code += arena_base << ARENA_CHUNK_BITS;
+		x->unit = (uint16_t)unit_map[x->unit];
+		x->field = x->field == KEY_NONE ? KEY_NONE : field_map[x->field];
+		c = code_at(k, x->code);
+		for (h = x->hash & (k->n_slots - 1); k->slots[h] != 0; h = (h + 1) & (k->n_slots - 1)) {
+			struct rec *y;
+			const unsigned char *d;
+
+			if (!slot_may_be(k->slots[h], x->hash, k->slot_bits))
+				continue;
+			y = rec_at(k, slot_rec(k->slots[h], k->slot_bits));
+			d = code_at(k, y->code);
+			if (y->hash == x->hash && d[0] == c[0] && memcmp(d + 1, c + 1, c[0]) == 0) {
+				y->flags = F_DEAD;
+				k->n_dead++;
+				k->duplicates++;
+				break;
+			}
 		}
+		k->slots[h] = slot_value(x->hash, base + i, k->slot_bits);
 	}
+	k->n_recs = base + s->n_recs;
+	s->n_recs = 0;
 	k->rows_read += s->rows_read;
 	k->duplicates += s->duplicates;
 	for (i = 0; i < HOSO_REG_SKIP_MAX; i++)
@@ -1736,7 +1791,8 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		if ((r = trend_init(k, m_first, m_last, &trend, err)) != 0)
 			goto out;
 		for (i = 0; i < k->n_recs; i++)
-			trend_add(&trend, rec_at(k, (uint32_t)i), from, to, m_first);
+			if (!(rec_at(k, (uint32_t)i)->flags & F_DEAD))
+				trend_add(&trend, rec_at(k, (uint32_t)i), from, to, m_first);
 	}
 	if ((map = malloc((n_units ? n_units : 1) * sizeof(*map))) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
@@ -1762,7 +1818,7 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		const struct rec *x = rec_at(k, (uint32_t)i);
 		struct group *g;
 
-		if (x->recv > to || (x->done != REC_NONE && x->done < from))
+		if (x->recv > to || (x->done != REC_NONE && x->done < from) || (x->flags & F_DEAD))
 			continue;
 		/* By unit alone, a unit's group is found by its index (unit_group). */
 		if (unit_group != NULL && unit_group[x->unit] != 0) {
@@ -1785,7 +1841,7 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		unsigned field = by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE;
 
 		memset(c, 0, sizeof(c));
-		if (!count_one(x, from, to, c))
+		if ((x->flags & F_DEAD) || !count_one(x, from, to, c))
 			continue;
 		for (m = 0; m < HOSO_KPI_N_COUNTS; m++)
 			res->total.counts[m] += c[m];
@@ -1857,7 +1913,7 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	res->n_rows = out.n;
 	res->total.month = -1;
 	res->rows_read = k->rows_read;
-	res->dossiers = k->n_recs;
+	res->dossiers = k->n_recs - k->n_dead;
 	res->duplicates = k->duplicates;
 	res->has_store = k->has_store;
 	res->store_dossiers = k->store_dossiers;
