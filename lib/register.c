@@ -421,7 +421,7 @@ csv_record(struct hoso_register_csv *c, long *line, size_t *bad_cell, struct hos
 	size_t start = 0;
 	long start_line = c->line;
 	bool any = false;
-	int r;
+	int r = 0;	/* at the end of input no read sets it */
 
 	hoso_buf_reset(&c->rec);
 	c->n_cells = 0;
