@@ -41,7 +41,7 @@ parts_equal_whole(int fd, size_t size, const uint8_t *data, struct hoso_register
 	int r, r_whole;
 	size_t i, nth = size % 5;
 
-	if (hoso_register_open(&head, fd, o, &err) != 0)
+	if (lseek(fd, 0, SEEK_SET) != 0 || hoso_register_open(&head, fd, o, &err) != 0)
 		return;
 	if (!hoso_register_splittable(head) ||
 	    hoso_register_position(head, &start, &first_line, &err) != 0)

@@ -896,6 +896,7 @@ struct piece {
 	struct hoso_err err;
 	uint64_t stop;		/* a part read right: where its last record ended */
 	long lines;		/* ... and the newlines before it */
+	bool done;		/* read (under reader.lock) */
 };
 
 /* What the main thread learnt of a CSV file before it was cut in parts. */
@@ -907,14 +908,23 @@ struct split_file {
 	long data_line;
 };
 
+/*
+ * The workers take pieces in order; the main thread merges each as soon as it
+ * and those before it are read, while the workers read on. Workers never touch
+ * k (a merge may swap its insides): they use o and file_units.
+ */
 struct reader {
 	struct hoso_kpi *k;
+	struct hoso_kpi_opts o;
+	struct hoso_units *file_units;	/* the units file, only read; NULL: ad hoc units */
 	const int *fds;
 	const char *const *labels;
 	struct split_file *files;
 	struct piece *pieces;
 	size_t n_pieces, next;
+	bool stop;			/* an error: take no more pieces */
 	pthread_mutex_t lock;
+	pthread_cond_t done_cv;
 };
 
 static int
@@ -922,13 +932,11 @@ read_piece(struct reader *rd, struct piece *pc)
 {
 	struct hoso_register_opts ro;
 	struct hoso_register *reg = NULL;
-	struct hoso_kpi *k = rd->k;
 	const char *label = rd->labels[pc->file];
 	int r;
 
 	/* Ad hoc units are per worker (the table grows); a units file is only read. */
-	if ((r = hoso_kpi_new(&pc->sub, &k->o, hoso_units_from_file(k->units) ? k->units : NULL,
-	    &pc->err)) != 0)
+	if ((r = hoso_kpi_new(&pc->sub, &rd->o, rd->file_units, &pc->err)) != 0)
 		goto out;
 	if (pc->whole) {
 		r = hoso_kpi_add_fd(pc->sub, rd->fds[pc->file], label, &pc->err);
@@ -954,14 +962,27 @@ reader_main(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&rd->lock);
-		i = rd->next++;
+		i = rd->stop ? rd->n_pieces : rd->next++;
 		pthread_mutex_unlock(&rd->lock);
 		if (i >= rd->n_pieces)
 			break;
 		hoso_err_clear(&rd->pieces[i].err);
 		rd->pieces[i].rc = read_piece(rd, &rd->pieces[i]);
+		pthread_mutex_lock(&rd->lock);
+		rd->pieces[i].done = true;
+		pthread_cond_broadcast(&rd->done_cv);
+		pthread_mutex_unlock(&rd->lock);
 	}
 	return NULL;
+}
+
+static void
+wait_piece(struct reader *rd, const struct piece *pc)
+{
+	pthread_mutex_lock(&rd->lock);
+	while (!pc->done)
+		pthread_cond_wait(&rd->done_cv, &rd->lock);
+	pthread_mutex_unlock(&rd->lock);
 }
 
 /* The offset just past the first LF at or after from, or size when there is none. */
@@ -1029,7 +1050,8 @@ plan_pieces(struct reader *rd, size_t n, unsigned jobs, struct hoso_err *err)
 		if (f->size > f->data)
 			total += f->size - f->data;
 	}
-	part = k->o.part_size ? k->o.part_size : total / jobs;
+	/* Three parts per thread: one that is slowed down (a shared machine) holds up less. */
+	part = k->o.part_size ? k->o.part_size : total / jobs / 3;
 	if (k->o.part_size == 0 && part < ((uint64_t)8 << 20))
 		part = (uint64_t)8 << 20;
 	for (i = 0; i < n; i++) {
@@ -1096,6 +1118,7 @@ merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct ho
 		return sf->rc;
 	}
 	for (i = 0; i < n_pc; i++) {
+		wait_piece(rd, &pc[i]);
 		if (pc[i].whole) {
 			if (pc[i].rc != 0) {
 				*err = pc[i].err;
@@ -1145,9 +1168,12 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 	}
 	memset(&rd, 0, sizeof(rd));
 	rd.k = k;
+	rd.o = k->o;
+	rd.file_units = hoso_units_from_file(k->units) ? k->units : NULL;
 	rd.fds = fds;
 	rd.labels = labels;
 	pthread_mutex_init(&rd.lock, NULL);
+	pthread_cond_init(&rd.done_cv, NULL);
 	if ((rd.files = calloc(n ? n : 1, sizeof(*rd.files))) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
@@ -1166,8 +1192,6 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 		r = hoso_err_set(err, HOSO_EIO, _("cannot start a thread"));
 		goto out;
 	}
-	for (i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
 	/* In file order: the first error is the one reported, as when reading one by one. */
 	for (i = 0, j = 0; i < n; i++) {
 		size_t first = j;
@@ -1182,6 +1206,11 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 		}
 	}
 out:
+	pthread_mutex_lock(&rd.lock);
+	rd.stop = true;
+	pthread_mutex_unlock(&rd.lock);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
 	for (i = 0; i < rd.n_pieces; i++)
 		hoso_kpi_free(rd.pieces[i].sub);
 	for (i = 0; rd.files != NULL && i < n; i++)
@@ -1189,6 +1218,7 @@ out:
 	free(rd.pieces);
 	free(rd.files);
 	free(threads);
+	pthread_cond_destroy(&rd.done_cv);
 	pthread_mutex_destroy(&rd.lock);
 	return r;
 }

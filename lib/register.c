@@ -79,6 +79,7 @@ struct hoso_register {
 	size_t n_header;
 	struct hoso_buf nfc;	/* scratch for comparing có/không */
 	bool header_borrowed;	/* a part: header belongs to the whole file's reader */
+	off_t seek_start;	/* the fd's offset when opened; -1 when it has none (a pipe) */
 };
 
 /* ---- dates ---- */
@@ -1076,6 +1077,10 @@ hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_regist
 	} else if ((r = hoso_register_csv_open(&reg->csv, fd, reg->label, o->block_size,
 	    o->max_row, err)) != 0) {
 		goto out;
+	} else {
+		/* Offsets are the file's (parts are read with pread); -1: not seekable. */
+		reg->seek_start = lseek(fd, 0, SEEK_CUR);
+		reg->csv->base = reg->seek_start > 0 ? (uint64_t)reg->seek_start : 0;
 	}
 	if ((r = read_header(reg, err)) != 0)
 		goto out;
@@ -1089,7 +1094,7 @@ out:
 bool
 hoso_register_splittable(const struct hoso_register *reg)
 {
-	return reg->csv != NULL && !reg->csv->part;
+	return reg->csv != NULL && !reg->csv->part && reg->seek_start >= 0;
 }
 
 int

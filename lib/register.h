@@ -85,7 +85,8 @@ int hoso_register_next(struct hoso_register *reg, struct hoso_register_row *row,
  * at once. The caller checks that guess: a part is right when the part before
  * it, read right, stopped exactly at its start (hoso_register_position once it
  * returns 0). Rows are numbered from first_line. head is only read, and must
- * outlive the part. Only a CSV register from a file can be split.
+ * outlive the part. Only a CSV register from a seekable fd can be split;
+ * offsets are the file's, wherever the fd was when the register was opened.
  */
 bool hoso_register_splittable(const struct hoso_register *reg);
 int hoso_register_position(struct hoso_register *reg, uint64_t *offset, long *line,
