@@ -11,6 +11,9 @@
  * Per dossier: 20 (record) + 4 / load (table, load 0.375..0.75) + 1 + code length,
  * about 54 bytes for the usual 25-byte code. Counting runs once all input is read,
  * because the last occurrence of a code wins (spec, "Rows").
+ * With -j, parts of the input are read into kpis of their own, merged in input
+ * order by adopting their chunks; a record replaced by a later part's is marked
+ * dead (F_DEAD) rather than moved, and counting skips it.
  */
 #include <dirent.h>
 #include <errno.h>

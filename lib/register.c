@@ -672,6 +672,31 @@ fast_special(struct hoso_register_csv *c, char *t, char **s, bool *nul, struct h
  * for UTF-8 and NULs as a whole. 1 when done, 0 when the record needs
  * csv_record (the block is then left as it was).
  */
+/*
+ * The end of csv_fast once the record is known to be whole: its last cell
+ * (from s to end), every cell split in place, the record taken.
+ */
+static int
+fast_finish(struct hoso_register_csv *c, char *s, char *end, char *nl, bool text_ok, long *line,
+    struct hoso_err *err)
+{
+	size_t i;
+	int r;
+
+	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
+		return r;
+	c->cells[c->n_cells] = s;
+	c->lens[c->n_cells++] = (size_t)(end - s);
+	for (i = 0; i < c->n_cells; i++)
+		c->cells[i][c->lens[i]] = '\0';
+	*nl = '\0';
+	c->text_ok = text_ok;
+	*line = c->line++;
+	c->blk_pos = (size_t)(nl + 1 - c->blk);
+	c->in_block = true;
+	return 1;
+}
+
 #if defined(__SSE2__)
 /*
  * Sixteen bytes at a time (SSE2 is in every x86-64): one pass finds the line
@@ -690,7 +715,6 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 	const __m128i v_e0 = _mm_set1_epi8((char)0xe0), v_ed = _mm_set1_epi8((char)0xed);
 	unsigned hi = 0, m_nl, m_sep, m_odd, lim, m_hi, m_cont, m_l2, m_l3, want = 0;
 	bool nul = false, utf8_known = true;
-	size_t i;
 	int r;
 
 	if (c->skip_lf || p == e)
@@ -760,19 +784,8 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 	end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
 	if ((size_t)(end - p) > c->max_row)
 		return 0;
-	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
-		return r;
-	c->cells[c->n_cells] = s;
-	c->lens[c->n_cells++] = (size_t)(end - s);
-	for (i = 0; i < c->n_cells; i++)
-		c->cells[i][c->lens[i]] = '\0';
-	*nl = '\0';
-	c->text_ok = !nul && (hi == 0 || (utf8_known && want == 0) ||
-	    line_utf8_valid(p, (size_t)(end - p)));
-	*line = c->line++;
-	c->blk_pos = (size_t)(nl + 1 - c->blk);
-	c->in_block = true;
-	return 1;
+	return fast_finish(c, s, end, nl, !nul && (hi == 0 || (utf8_known && want == 0) ||
+	    line_utf8_valid(p, (size_t)(end - p))), line, err);
 }
 #else
 static int
@@ -782,7 +795,6 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 	const uint64_t ones = 0x0101010101010101ULL;
 	uint64_t hi = 0, w, m;
 	bool nul = false;
-	size_t i;
 	int r;
 
 	if (c->skip_lf || p == e || (nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
@@ -817,19 +829,8 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 		if (c->fast_special[(unsigned char)*q] && (r = fast_special(c, q, &s, &nul, err)) <= 0)
 			return r;
 	}
-	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
-		return r;
-	c->cells[c->n_cells] = s;
-	c->lens[c->n_cells++] = (size_t)(end - s);
-	for (i = 0; i < c->n_cells; i++)
-		c->cells[i][c->lens[i]] = '\0';
-	*nl = '\0';
-	c->text_ok = !nul && !(hi & 0x8080808080808080ULL) ? true :
-	    !nul && line_utf8_valid(p, (size_t)(end - p));
-	*line = c->line++;
-	c->blk_pos = (size_t)(nl + 1 - c->blk);
-	c->in_block = true;
-	return 1;
+	return fast_finish(c, s, end, nl, !nul && (!(hi & 0x8080808080808080ULL) ||
+	    line_utf8_valid(p, (size_t)(end - p))), line, err);
 }
 #endif
 
