@@ -37,9 +37,9 @@
 #define DAY_BASE 10956	/* hoso_register_day(2000, 1, 1) - 1, a constant on the hot path */
 #define REC_NONE 0
 
-#define REC_CHUNK_BITS 17
+#define REC_CHUNK_BITS 16
 #define REC_CHUNK ((size_t)1 << REC_CHUNK_BITS)
-#define ARENA_CHUNK_BITS 21
+#define ARENA_CHUNK_BITS 20
 #define ARENA_CHUNK ((size_t)1 << ARENA_CHUNK_BITS)
 #define ARENA_MAX_CHUNKS ((size_t)1 << (32 - ARENA_CHUNK_BITS))
 #define KEY_NONE 0xffffu
@@ -52,7 +52,7 @@
 
 struct rec {
 	uint32_t hash;
-	uint32_t code;		/* arena chunk << 21 | offset */
+	uint32_t code;		/* arena chunk << 20 | offset */
 	uint16_t recv, due, done;
 	uint16_t unit, field;
 	uint8_t flags;
@@ -68,61 +68,12 @@ _Static_assert(sizeof(struct rec) == 20, "a dossier record is 20 bytes");
  * back at once. Merging a -j worker's kpi frees its chunks as the main one grows,
  * and malloc would keep them in the worker thread's arena, out of reach.
  */
-/*
- * A big kpi asks for huge pages (where the kernel gives them on request): a
- * page fault per 4 KiB, each zeroing its page, was a tenth of the time of a
- * ten-million-row run. The chunk is then aligned to HUGE_PAGE; a small kpi
- * (a -j part of a small file) keeps 4 KiB pages, and so its small footprint.
- */
-#define HUGE_PAGE ((size_t)2 << 20)
-
 static void *
-chunk_alloc_huge(size_t n, bool huge)
+chunk_alloc(size_t n)
 {
-	char *p;
-	size_t lead;
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-#if defined(MADV_HUGEPAGE)
-	if (huge) {
-		p = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		    -1, 0);
-		if (p == MAP_FAILED)
-			return NULL;
-		lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
-		if (lead > 0)
-			munmap(p, lead);
-		munmap(p + lead + n, HUGE_PAGE - lead);
-		p += lead;
-		madvise(p, n, MADV_HUGEPAGE);	/* advice only: no error if refused */
-		return p;
-	}
-#else
-	(void)huge;
-	(void)lead;
-#endif
-	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	return p == MAP_FAILED ? NULL : p;
-}
-
-/* The dossier table: mapped, on huge pages, from 4 MiB on; calloc'd below. */
-#define SLOTS_MAPPED ((size_t)4 << 20)
-
-static uint32_t *
-slots_alloc(size_t n)
-{
-	return n * sizeof(uint32_t) >= SLOTS_MAPPED ? chunk_alloc_huge(n * sizeof(uint32_t), true) :
-	    calloc(n, sizeof(uint32_t));
-}
-
-static void
-slots_free(uint32_t *slots, size_t n)
-{
-	if (n * sizeof(uint32_t) >= SLOTS_MAPPED) {
-		if (slots != NULL)
-			munmap(slots, n * sizeof(uint32_t));
-	} else {
-		free(slots);
-	}
 }
 
 static void
@@ -284,7 +235,7 @@ hoso_kpi_free(struct hoso_kpi *k)
 	for (i = 0; i < k->n_arena; i++)
 		chunk_free(k->arena[i], ARENA_CHUNK);
 	free(k->arena);
-	slots_free(k->slots, k->n_slots);
+	free(k->slots);
 	for (i = 0; i < k->n_fields; i++)
 		free(k->fields[i]);
 	free(k->fields);
@@ -452,7 +403,7 @@ grow_slots(struct hoso_kpi *k, struct hoso_err *err)
 
 	if (bits > 32)
 		return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
-	if ((slots = slots_alloc(ns)) == NULL)
+	if ((slots = calloc(ns, sizeof(*slots))) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	for (i = 0; i < k->n_recs; i++) {
 #if defined(__GNUC__)
@@ -466,7 +417,7 @@ grow_slots(struct hoso_kpi *k, struct hoso_err *err)
 			;
 		slots[h] = slot_value(hash, i, bits);
 	}
-	slots_free(k->slots, k->n_slots);
+	free(k->slots);
 	k->slots = slots;
 	k->n_slots = ns;
 	k->slot_bits = bits;
@@ -486,7 +437,7 @@ store_code(struct hoso_kpi *k, const char *code, size_t n, uint32_t *ref, struct
 		if ((na = realloc(k->arena, (k->n_arena + 1) * sizeof(*na))) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->arena = na;
-		if ((k->arena[k->n_arena] = chunk_alloc_huge(ARENA_CHUNK, k->n_arena > 0)) == NULL)
+		if ((k->arena[k->n_arena] = chunk_alloc(ARENA_CHUNK)) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->n_arena++;
 		k->arena_used = 0;
@@ -551,7 +502,7 @@ find_or_add(struct hoso_kpi *k, const char *code, size_t n, uint32_t hash, struc
 		if ((nc = realloc(k->rec_chunks, (k->n_rec_chunks + 1) * sizeof(*nc))) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->rec_chunks = nc;
-		if ((k->rec_chunks[k->n_rec_chunks] = chunk_alloc_huge(REC_BYTES, k->n_rec_chunks > 0)) == NULL)
+		if ((k->rec_chunks[k->n_rec_chunks] = chunk_alloc(REC_BYTES)) == NULL)
 			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		k->n_rec_chunks++;
 	}
