@@ -57,6 +57,12 @@ struct hoso_kpi_opts {
 	bool lenient;		/* skip bad rows, counted per reason */
 	size_t block_size;	/* register reads; 0: 1 MiB */
 	size_t max_row;		/* 0: 1 MiB */
+	/*
+	 * hoso_kpi_add_fds with jobs > 1 reads a CSV file in parts of about this
+	 * many bytes, in parallel; 0: the files' size over jobs, at least 8 MiB.
+	 * Small values are for tests (many part boundaries in a small file).
+	 */
+	size_t part_size;
 	const struct hoso_log *log;
 	unsigned trend_months;	/* > 0: count res->trend too (the HTML report's trend chart) */
 };
@@ -111,8 +117,10 @@ int hoso_kpi_new(struct hoso_kpi **kpip, const struct hoso_kpi_opts *o, struct h
 /* Read one register from fd (not closed); later rows replace earlier ones with the same code. */
 int hoso_kpi_add_fd(struct hoso_kpi *kpi, int fd, const char *label, struct hoso_err *err);
 /*
- * Read registers fds[0..n) (not closed) with up to jobs threads, one file per
- * thread; the result is that of reading them one after the other in this order.
+ * Read registers fds[0..n) (not closed) with up to jobs threads; the result,
+ * errors included, is that of reading them one after the other in this order.
+ * A CSV register that is a regular file is read in parts (opts.part_size),
+ * each by one thread; other inputs (pipes, workbooks) one per thread, whole.
  */
 int hoso_kpi_add_fds(struct hoso_kpi *kpi, const int *fds, const char *const *labels, size_t n,
     unsigned jobs, struct hoso_err *err);

@@ -15,8 +15,14 @@
 #include "utf8.h"
 #include "xlsx.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define DEFAULT_BLOCK ((size_t)1 << 20)
 #define DEFAULT_MAX_ROW ((size_t)1 << 20)
+/* Bytes allocated past the block, so that csv_fast may load 16 at a time up to its end. */
+#define BLK_SLACK 64
 
 enum csv_state { ST_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE_SEEN };
 
@@ -38,6 +44,10 @@ struct hoso_register_csv {
 	unsigned char fast_special[256];	/* bytes csv_fast stops at */
 	bool in_block;		/* the last record was split in place in the block */
 	bool text_ok;		/* ... and all of it is valid UTF-8 without a NUL */
+	/* A part of a file (hoso_register_open_part): read with pread from base on. */
+	bool part;
+	uint64_t base;		/* file offset of the first byte read */
+	uint64_t soft_end;	/* no record that starts at or after it is read */
 };
 
 /* The columns of the spec; the order here is the index in struct hoso_register.col. */
@@ -68,6 +78,8 @@ struct hoso_register {
 	char **header;		/* header names, for messages about unknown columns */
 	size_t n_header;
 	struct hoso_buf nfc;	/* scratch for comparing có/không */
+	bool header_borrowed;	/* a part: header belongs to the whole file's reader */
+	off_t seek_start;	/* the fd's offset when opened; -1 when it has none (a pipe) */
 };
 
 /* ---- dates ---- */
@@ -222,7 +234,8 @@ csv_fill(struct hoso_register_csv *c, struct hoso_err *err)
 	c->blk_pos = 0;
 	c->blk_len = 0;
 	for (;;) {
-		got = read(c->fd, c->blk, c->blk_size);
+		got = c->part ? pread(c->fd, c->blk, c->blk_size, (off_t)(c->base + c->bytes)) :
+		    read(c->fd, c->blk, c->blk_size);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
@@ -271,6 +284,8 @@ detect_separator(const char *p, size_t n)
  * The first block is read until it holds the whole header line (or is full), so
  * that the BOM and the separator are seen however short the reads are (pipes).
  */
+static void csv_set_separator(struct hoso_register_csv *c, char sep);
+
 static int
 csv_start(struct hoso_register_csv *c, struct hoso_err *err)
 {
@@ -294,7 +309,14 @@ csv_start(struct hoso_register_csv *c, struct hoso_err *err)
 	}
 	if (c->blk_len >= 3 && memcmp(c->blk, "\xef\xbb\xbf", 3) == 0)
 		c->blk_pos = 3;
-	c->sep = detect_separator(c->blk + c->blk_pos, c->blk_len - c->blk_pos);
+	csv_set_separator(c, detect_separator(c->blk + c->blk_pos, c->blk_len - c->blk_pos));
+	return 0;
+}
+
+static void
+csv_set_separator(struct hoso_register_csv *c, char sep)
+{
+	c->sep = sep;
 	c->special[(unsigned char)c->sep] = 1;
 	c->special['\n'] = 1;
 	c->special['\r'] = 1;
@@ -302,7 +324,6 @@ csv_start(struct hoso_register_csv *c, struct hoso_err *err)
 	c->fast_special['"'] = 1;
 	c->fast_special['\r'] = 1;
 	c->fast_special['\0'] = 1;
-	return 0;
 }
 
 int
@@ -323,8 +344,9 @@ hoso_register_csv_open(struct hoso_register_csv **csvp, int fd, const char *labe
 	c->max_row = max_row ? max_row : DEFAULT_MAX_ROW;
 	c->line = 1;
 	c->sep = ',';
+	c->soft_end = UINT64_MAX;
 	hoso_buf_init(&c->rec, c->max_row + 64);
-	if ((c->label = strdup(label)) == NULL || (c->blk = malloc(c->blk_size)) == NULL) {
+	if ((c->label = strdup(label)) == NULL || (c->blk = malloc(c->blk_size + BLK_SLACK)) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
@@ -400,7 +422,7 @@ csv_record(struct hoso_register_csv *c, long *line, size_t *bad_cell, struct hos
 	size_t start = 0;
 	long start_line = c->line;
 	bool any = false;
-	int r;
+	int r = 0;	/* at the end of input no read sets it */
 
 	hoso_buf_reset(&c->rec);
 	c->n_cells = 0;
@@ -566,6 +588,22 @@ line_utf8_valid(const char *str, size_t n)
 			i++;
 			continue;
 		}
+		/*
+		 * The two- and three-byte forms of Vietnamese letters (C2..DF, and E1..EC
+		 * without the E0 and ED limits) inline; the rest through utf8_seq.
+		 */
+		if (s[i] >= 0xc2 && s[i] <= 0xdf && n - i >= 2) {
+			if ((s[i + 1] & 0xc0) != 0x80)
+				return false;
+			i += 2;
+			continue;
+		}
+		if (s[i] >= 0xe1 && s[i] <= 0xec && n - i >= 3) {
+			if ((s[i + 1] & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80)
+				return false;
+			i += 3;
+			continue;
+		}
 		if ((len = utf8_seq(s + i, n - i)) == 0)
 			return false;
 		i += len;
@@ -634,6 +672,122 @@ fast_special(struct hoso_register_csv *c, char *t, char **s, bool *nul, struct h
  * for UTF-8 and NULs as a whole. 1 when done, 0 when the record needs
  * csv_record (the block is then left as it was).
  */
+/*
+ * The end of csv_fast once the record is known to be whole: its last cell
+ * (from s to end), every cell split in place, the record taken.
+ */
+static int
+fast_finish(struct hoso_register_csv *c, char *s, char *end, char *nl, bool text_ok, long *line,
+    struct hoso_err *err)
+{
+	size_t i;
+	int r;
+
+	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
+		return r;
+	c->cells[c->n_cells] = s;
+	c->lens[c->n_cells++] = (size_t)(end - s);
+	for (i = 0; i < c->n_cells; i++)
+		c->cells[i][c->lens[i]] = '\0';
+	*nl = '\0';
+	c->text_ok = text_ok;
+	*line = c->line++;
+	c->blk_pos = (size_t)(nl + 1 - c->blk);
+	c->in_block = true;
+	return 1;
+}
+
+#if defined(__SSE2__)
+/*
+ * Sixteen bytes at a time (SSE2 is in every x86-64): one pass finds the line
+ * end, the separators and the bytes that send a record to csv_record, and
+ * notes whether any byte is not ASCII. Nothing is written until the record is
+ * known to be whole, so a bail-out leaves the block as it was.
+ */
+static int
+csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
+{
+	char *p = c->blk + c->blk_pos, *e = c->blk + c->blk_len, *nl = NULL, *end, *q, *s;
+	const __m128i v_sep = _mm_set1_epi8(c->sep), v_nl = _mm_set1_epi8('\n');
+	const __m128i v_quote = _mm_set1_epi8('"'), v_cr = _mm_set1_epi8('\r');
+	const __m128i v_zero = _mm_setzero_si128(), v_c0 = _mm_set1_epi8((char)0xc0);
+	const __m128i v_80 = _mm_set1_epi8((char)0x80), v_c1 = _mm_set1_epi8((char)0xc1);
+	const __m128i v_e0 = _mm_set1_epi8((char)0xe0), v_ed = _mm_set1_epi8((char)0xed);
+	unsigned hi = 0, m_nl, m_sep, m_odd, lim, m_hi, m_cont, m_l2, m_l3, want = 0;
+	bool nul = false, utf8_known = true;
+	int r;
+
+	if (c->skip_lf || p == e)
+		return 0;
+	c->n_cells = 0;
+	s = p;
+	for (q = p; q < e; q += 16) {
+		/* Up to 15 bytes past e are read (BLK_SLACK) and masked off by lim. */
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)q);
+
+		lim = e - q < 16 ? (1u << (e - q)) - 1 : 0xffffu;
+		m_nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, v_nl)) & lim;
+		m_sep = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, v_sep));
+		m_odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(w, v_quote),
+		    _mm_or_si128(_mm_cmpeq_epi8(w, v_cr), _mm_cmpeq_epi8(w, v_zero))));
+		if (m_nl != 0)
+			lim = (m_nl & (0u - m_nl)) - 1;	/* the bytes before the line end */
+		m_sep &= lim;
+		m_odd &= lim;
+		m_hi = (unsigned)_mm_movemask_epi8(w) & lim;
+		hi |= m_hi;
+		/*
+		 * UTF-8 as Vietnamese text has it, checked on the way: lead bytes C2..DF
+		 * with one continuation byte, E1..EC with two (no limits on the second
+		 * byte, unlike E0 and ED). Anything else, or a sequence cut at the line
+		 * end, leaves the line to line_utf8_valid.
+		 */
+		if ((m_hi | want) != 0 && utf8_known) {
+			m_cont = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(w, v_c0),
+			    v_80)) & lim;
+			m_l2 = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(w, v_c1),
+			    _mm_cmplt_epi8(w, v_e0))) & lim;
+			m_l3 = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(w, v_e0),
+			    _mm_cmplt_epi8(w, v_ed))) & lim;
+			want |= m_l2 << 1 | m_l3 << 1 | m_l3 << 2;
+			if ((m_hi & ~(m_cont | m_l2 | m_l3)) != 0 || (want & 0xffffu & lim) != m_cont ||
+			    (m_nl != 0 && (want & ~lim) != 0))
+				utf8_known = false;
+			want >>= 16;
+		}
+		for (; m_odd != 0; m_odd &= m_odd - 1) {
+			char *t = q + __builtin_ctz(m_odd);
+
+			if (*t == '\0')
+				nul = true;
+			else if (*t != '\r' || t + 1 >= e || t[1] != '\n')
+				return 0;	/* a quote, or a CR not of a CRLF */
+		}
+		for (; m_sep != 0; m_sep &= m_sep - 1) {
+			char *t = q + __builtin_ctz(m_sep);
+
+			if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
+				return r;
+			c->cells[c->n_cells] = s;
+			c->lens[c->n_cells++] = (size_t)(t - s);
+			s = t + 1;
+		}
+		if (m_nl != 0) {
+			nl = q + __builtin_ctz(m_nl);
+			break;
+		}
+		if ((size_t)(q - p) > c->max_row)
+			return 0;
+	}
+	if (nl == NULL)
+		return 0;
+	end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+	if ((size_t)(end - p) > c->max_row)
+		return 0;
+	return fast_finish(c, s, end, nl, !nul && (hi == 0 || (utf8_known && want == 0) ||
+	    line_utf8_valid(p, (size_t)(end - p))), line, err);
+}
+#else
 static int
 csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 {
@@ -641,7 +795,6 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 	const uint64_t ones = 0x0101010101010101ULL;
 	uint64_t hi = 0, w, m;
 	bool nul = false;
-	size_t i;
 	int r;
 
 	if (c->skip_lf || p == e || (nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
@@ -676,19 +829,43 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 		if (c->fast_special[(unsigned char)*q] && (r = fast_special(c, q, &s, &nul, err)) <= 0)
 			return r;
 	}
-	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
-		return r;
-	c->cells[c->n_cells] = s;
-	c->lens[c->n_cells++] = (size_t)(end - s);
-	for (i = 0; i < c->n_cells; i++)
-		c->cells[i][c->lens[i]] = '\0';
-	*nl = '\0';
-	c->text_ok = !nul && !(hi & 0x8080808080808080ULL) ? true :
-	    !nul && line_utf8_valid(p, (size_t)(end - p));
-	*line = c->line++;
-	c->blk_pos = (size_t)(nl + 1 - c->blk);
-	c->in_block = true;
-	return 1;
+	return fast_finish(c, s, end, nl, !nul && (!(hi & 0x8080808080808080ULL) ||
+	    line_utf8_valid(p, (size_t)(end - p))), line, err);
+}
+#endif
+
+/*
+ * The LF of a CRLF that ended the last record in csv_record, taken now, so that
+ * the offset of the next record is known (csv_record would skip it the same way).
+ */
+static int
+csv_settle(struct hoso_register_csv *c, struct hoso_err *err)
+{
+	int r;
+
+	if (!c->skip_lf)
+		return 0;
+	if (c->blk_pos == c->blk_len) {
+		if (c->eof)
+			return 0;
+		if ((r = csv_fill(c, err)) != 0)
+			return r;
+		if (c->blk_len == 0)
+			return 0;
+	}
+	c->skip_lf = false;
+	if (c->blk[c->blk_pos] == '\n') {
+		c->blk_pos++;
+		c->line++;
+	}
+	return 0;
+}
+
+/* The file offset of the next byte to parse. */
+static uint64_t
+csv_offset(const struct hoso_register_csv *c)
+{
+	return c->base + c->bytes - c->blk_len + c->blk_pos;
 }
 
 int
@@ -701,6 +878,13 @@ hoso_register_csv_next(struct hoso_register_csv *c, char ***cells, size_t **lens
 	if (!c->started && (r = csv_start(c, err)) != 0)
 		goto out;
 	for (;;) {
+		if ((r = csv_settle(c, err)) != 0)
+			goto out;
+		/* A part ends before the first record that starts at its end. */
+		if (c->part && csv_offset(c) >= c->soft_end) {
+			r = 0;
+			goto out;
+		}
 		if ((r = csv_fast(c, line, err)) < 0)
 			goto out;
 		if (r == 0) {
@@ -772,9 +956,11 @@ hoso_register_close(struct hoso_register *reg)
 		return;
 	hoso_register_csv_close(reg->csv);
 	hoso_xlsx_close(reg->xlsx);
-	for (i = 0; i < reg->n_header; i++)
-		free(reg->header[i]);
-	free(reg->header);
+	if (!reg->header_borrowed) {
+		for (i = 0; i < reg->n_header; i++)
+			free(reg->header[i]);
+		free(reg->header);
+	}
 	free(reg->label);
 	hoso_buf_free(&reg->nfc);
 	free(reg);
@@ -892,11 +1078,86 @@ hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_regist
 	} else if ((r = hoso_register_csv_open(&reg->csv, fd, reg->label, o->block_size,
 	    o->max_row, err)) != 0) {
 		goto out;
+	} else {
+		/* Offsets are the file's (parts are read with pread); -1: not seekable. */
+		reg->seek_start = lseek(fd, 0, SEEK_CUR);
+		reg->csv->base = reg->seek_start > 0 ? (uint64_t)reg->seek_start : 0;
 	}
 	if ((r = read_header(reg, err)) != 0)
 		goto out;
 	*regp = reg;
 	reg = NULL;
+out:
+	hoso_register_close(reg);
+	return r;
+}
+
+bool
+hoso_register_splittable(const struct hoso_register *reg)
+{
+	return reg->csv != NULL && !reg->csv->part && reg->seek_start >= 0;
+}
+
+int
+hoso_register_position(struct hoso_register *reg, uint64_t *offset, long *line,
+    struct hoso_err *err)
+{
+	int r;
+
+	if (reg->csv == NULL)
+		return hoso_err_set(err, HOSO_EUSAGE, "%s: a workbook has no byte offsets",
+		    reg->label);
+	if ((r = csv_settle(reg->csv, err)) != 0)
+		return r;
+	*offset = csv_offset(reg->csv);
+	*line = reg->csv->line;
+	return 0;
+}
+
+int
+hoso_register_open_part(struct hoso_register **regp, const struct hoso_register *head, int fd,
+    uint64_t start, uint64_t end, long first_line, const struct hoso_register_opts *o,
+    struct hoso_err *err)
+{
+	struct hoso_register *reg = NULL;
+	struct hoso_register_csv *c;
+	int r;
+
+	*regp = NULL;
+	if (head->csv == NULL) {
+		r = hoso_err_set(err, HOSO_EUSAGE, "%s: a workbook is not read in parts",
+		    head->label);
+		goto out;
+	}
+	if ((reg = calloc(1, sizeof(*reg))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	memcpy(reg->col, head->col, sizeof(reg->col));
+	reg->header = head->header;
+	reg->n_header = head->n_header;
+	reg->header_borrowed = true;
+	reg->lenient = o->lenient;
+	reg->skipped = o->skipped;
+	hoso_buf_init(&reg->nfc, 4096);
+	if ((reg->label = strdup(head->label)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	if ((r = hoso_register_csv_open(&reg->csv, fd, reg->label, o->block_size, o->max_row,
+	    err)) != 0)
+		goto out;
+	c = reg->csv;
+	/* After the header, with its separator; no BOM in the middle of a file. */
+	c->started = true;
+	csv_set_separator(c, head->csv->sep);
+	c->part = true;
+	c->base = start;
+	c->soft_end = end;
+	c->line = first_line;
+	*regp = reg;
+	reg = NULL;
+	r = 0;
 out:
 	hoso_register_close(reg);
 	return r;
@@ -926,6 +1187,16 @@ parse_kenh(const char *s, size_t n)
 static int
 parse_muc_do(const char *s, size_t n)
 {
+	/* The spellings of every export first, byte for byte. */
+	if (n == 1 && s[0] >= '1' && s[0] <= '4')
+		return s[0] >= '3' ? (s[0] == '4' ? HOSO_MUC_DO_TOAN_TRINH : HOSO_MUC_DO_MOT_PHAN) :
+		    HOSO_MUC_DO_KHONG;
+	if (n == 10 && memcmp(s, "toan_trinh", 10) == 0)
+		return HOSO_MUC_DO_TOAN_TRINH;
+	if (n == 8 && memcmp(s, "mot_phan", 8) == 0)
+		return HOSO_MUC_DO_MOT_PHAN;
+	if (n == 5 && memcmp(s, "khong", 5) == 0)
+		return HOSO_MUC_DO_KHONG;
 	if (ascii_ieq(s, n, "toan_trinh") || ascii_ieq(s, n, "4"))
 		return HOSO_MUC_DO_TOAN_TRINH;
 	if (ascii_ieq(s, n, "mot_phan") || ascii_ieq(s, n, "3"))
@@ -944,13 +1215,35 @@ parse_bool(struct hoso_register *reg, const char *s, size_t n)
 	size_t tn = n, i;
 	bool ascii = true;
 
-	/* The usual spellings, byte for byte, before the general comparisons. */
-	if (n == 1 && (s[0] == '0' || s[0] == '1'))
-		return s[0] == '1';
-	if (n == 3 && memcmp(s, "c\xc3\xb3", 3) == 0)
-		return 1;
-	if (n == 6 && memcmp(s, "kh\xc3\xb4ng", 6) == 0)
-		return 0;
+	/* The usual spellings byte for byte (có, không also decomposed), then the general rules. */
+	switch (n) {
+	case 1:
+		if (s[0] == '0' || s[0] == '1')
+			return s[0] == '1';
+		break;
+	case 3:
+		if (memcmp(s, "c\xc3\xb3", 3) == 0)
+			return 1;
+		break;
+	case 4:
+		if (memcmp(s, "true", 4) == 0 || memcmp(s, "co\xcc\x81", 4) == 0)
+			return 1;
+		break;
+	case 5:
+		if (memcmp(s, "false", 5) == 0)
+			return 0;
+		break;
+	case 6:
+		if (memcmp(s, "kh\xc3\xb4ng", 6) == 0)
+			return 0;
+		break;
+	case 7:
+		if (memcmp(s, "kho\xcc\x82ng", 7) == 0)
+			return 0;
+		break;
+	default:
+		break;
+	}
 	if (ascii_ieq(s, n, "1") || ascii_ieq(s, n, "true"))
 		return 1;
 	if (ascii_ieq(s, n, "0") || ascii_ieq(s, n, "false"))
@@ -1144,6 +1437,7 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 		goto out;
 	}
 	row->code = s;
+	row->code_len = len;
 	if ((s = cell(reg, cells, lens, n, C_MA_DON_VI, &len)) == NULL) {
 		r = row_error(reg, HOSO_REG_SKIP_EMPTY, err, line, "ma_don_vi",
 		    _("empty, a value is required"), NULL);

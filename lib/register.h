@@ -49,6 +49,7 @@ struct hoso_register_row {
 	const char *code;	/* ma_ho_so, trimmed, never empty */
 	const char *unit;	/* ma_don_vi, trimmed, never empty */
 	const char *field;	/* linh_vuc, trimmed; NULL when empty */
+	size_t code_len;	/* strlen(code) */
 	int kenh;		/* enum hoso_kenh, never NONE */
 	int muc_do;		/* enum hoso_muc_do */
 	int32_t recv;		/* ngay_tiep_nhan, never HOSO_DATE_NONE */
@@ -74,6 +75,24 @@ int hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_re
     struct hoso_err *err);
 /* Next row: 1 and *row filled, 0 at the end, or a negative HOSO_E* code. */
 int hoso_register_next(struct hoso_register *reg, struct hoso_register_row *row,
+    struct hoso_err *err);
+/*
+ * Reading one file in parts, in parallel: the offset where the next record
+ * starts and its line (after hoso_register_open: the first row, after the
+ * header), and a reader of the records that start at offsets in [start, end)
+ * (end: UINT64_MAX for all the rest), as if start were the beginning of a
+ * record outside quotes; it uses pread(2) only, so parts of one fd may be read
+ * at once. The caller checks that guess: a part is right when the part before
+ * it, read right, stopped exactly at its start (hoso_register_position once it
+ * returns 0). Rows are numbered from first_line. head is only read, and must
+ * outlive the part. Only a CSV register from a seekable fd can be split;
+ * offsets are the file's, wherever the fd was when the register was opened.
+ */
+bool hoso_register_splittable(const struct hoso_register *reg);
+int hoso_register_position(struct hoso_register *reg, uint64_t *offset, long *line,
+    struct hoso_err *err);
+int hoso_register_open_part(struct hoso_register **regp, const struct hoso_register *head, int fd,
+    uint64_t start, uint64_t end, long first_line, const struct hoso_register_opts *o,
     struct hoso_err *err);
 /* Bytes read so far (for progress). */
 uint64_t hoso_register_bytes(const struct hoso_register *reg);

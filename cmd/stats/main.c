@@ -208,6 +208,8 @@ main(int argc, char **argv)
 	int opt, status = CLI_EXIT_OK, fd, y, m;
 	bool have_res = false;
 	char tail;
+	const char *env;
+	long part_size;
 
 	cli_init(&c, "stats");
 	hoso_xml_init();	/* before -j threads read workbooks */
@@ -315,6 +317,10 @@ main(int argc, char **argv)
 	if (ko.by == 0)
 		ko.by = HOSO_KPI_BY_UNIT;
 	ko.log = &c.log;
+	/* For tests only (stats(1), ENVIRONMENT): many -j parts in a small file. */
+	if ((env = getenv("HOSO_STATS_PART_SIZE")) != NULL &&
+	    cli_parse_long(env, 1, 1L << 40, &part_size))
+		ko.part_size = (size_t)part_size;
 	if (ro.format == HOSO_REPORT_HTML) {
 		ko.trend_months = HOSO_REPORT_HTML_TREND_MONTHS;
 		html_context(&ro, when);

@@ -254,6 +254,76 @@ rows_are_bounded(void **state)
 	free(text);
 }
 
+/* Parts of one file (-j): a part ends after the last record that starts in it. */
+static void
+parts_resume_where_the_part_before_ended(void **state)
+{
+	const char *text = "ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\r\n"
+	    "A,U1,1,2025-01-02,x\r\n"
+	    "B,U1,1,2025-01-02,\"two\r\nC,U1,1,2025-01-02,fake\r\n\"\r\n"
+	    "D,U1,2,2025-01-03,y\n";
+	const size_t blocks[] = { 4, 7, 0 };
+	uint64_t header_end = (uint64_t)(strstr(text, "A,U1") - text);
+	uint64_t cut = (uint64_t)(strstr(text, "C,U1") - text);
+	uint64_t d_start = (uint64_t)(strstr(text, "D,U1") - text), at;
+	struct hoso_register_row row;
+	struct hoso_err err;
+	size_t b;
+	long line;
+	int fd = text_fd(text), r;
+
+	(void)state;
+	for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+		struct hoso_register_opts o = { "t.csv", blocks[b], 0, false, NULL };
+		struct hoso_register *head = NULL, *part = NULL;
+
+		assert_int_equal(hoso_register_open(&head, fd, &o, &err), 0);
+		assert_true(hoso_register_splittable(head));
+		assert_int_equal(hoso_register_position(head, &at, &line, &err), 0);
+		assert_int_equal(at, header_end);
+		assert_int_equal(line, 2);
+
+		/* The first part: A, then B, whose quoted cell runs past the cut. */
+		assert_int_equal(hoso_register_open_part(&part, head, fd, header_end, cut, 2, &o, &err),
+		    0);
+		assert_int_equal(hoso_register_next(part, &row, &err), 1);
+		assert_string_equal(row.code, "A");
+		assert_int_equal(row.line, 2);
+		assert_int_equal(hoso_register_next(part, &row, &err), 1);
+		assert_string_equal(row.code, "B");
+		assert_int_equal(row.line, 3);
+		assert_int_equal(hoso_register_next(part, &row, &err), 0);
+		assert_int_equal(hoso_register_position(part, &at, &line, &err), 0);
+		assert_int_equal(at, d_start);	/* not the cut: a part from the cut guessed wrong */
+		assert_int_equal(line, 6);
+		hoso_register_close(part);
+
+		/* A part from the cut reads the fake row C, then a quote that never closes. */
+		assert_int_equal(hoso_register_open_part(&part, head, fd, cut, UINT64_MAX, 1, &o, &err),
+		    0);
+		assert_int_equal(hoso_register_next(part, &row, &err), 1);
+		assert_string_equal(row.code, "C");
+		assert_true(hoso_register_next(part, &row, &err) < 0);
+		hoso_register_close(part);
+
+		/* Read again from where the first part ended: D, on its true line. */
+		assert_int_equal(hoso_register_open_part(&part, head, fd, d_start, UINT64_MAX, 6, &o,
+		    &err), 0);
+		assert_int_equal(hoso_register_next(part, &row, &err), 1);
+		assert_string_equal(row.code, "D");
+		assert_int_equal(row.line, 6);
+		assert_int_equal(row.kenh, HOSO_KENH_TRUC_TUYEN);
+		assert_int_equal((r = hoso_register_next(part, &row, &err)), 0);
+		assert_int_equal(hoso_register_position(part, &at, &line, &err), 0);
+		assert_int_equal(at, strlen(text));
+		assert_int_equal(line, 7);
+		hoso_register_close(part);
+		hoso_register_close(head);
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	}
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -265,6 +335,7 @@ main(void)
 		cmocka_unit_test(errors_name_file_line_column),
 		cmocka_unit_test(utf8_checked_per_line),
 		cmocka_unit_test(rows_are_bounded),
+		cmocka_unit_test(parts_resume_where_the_part_before_ended),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
