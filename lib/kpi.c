@@ -708,14 +708,175 @@ out:
 /* ---- several registers at once (-j) ---- */
 
 /*
+ * The merge's two passes over millions of records, on the -j threads: the
+ * table rebuilt at its new size, then the later kpi's records put in it.
+ * Slots are claimed with compare-and-swap (linear probing stays correct
+ * when two threads race for one slot). A later record can only match an
+ * earlier one (a kpi's own codes are unique), so the second pass starts
+ * once the first is complete, and no thread compares with another's new
+ * records.
+ */
+#define MERGE_THREADS_MAX 16
+
+struct merge_part {
+	struct hoso_kpi *k;
+	uint32_t *slots;		/* pass 1: the new table */
+	size_t mask;
+	unsigned bits;
+	size_t from, to;		/* record indexes */
+	size_t base;			/* pass 2: the later kpi's first record */
+	uint32_t arena_base;
+	const uint16_t *field_map;
+	const uint32_t *unit_map;
+	size_t dead, dups;		/* pass 2: counted here, summed after */
+};
+
+/* Put v in the first free slot from hash's home on. */
+static void
+claim_slot(uint32_t *slots, size_t mask, uint32_t hash, uint32_t v)
+{
+	size_t h;
+
+	for (h = hash & mask;; h = (h + 1) & mask) {
+		uint32_t cur = __atomic_load_n(&slots[h], __ATOMIC_ACQUIRE);
+		if (cur == 0 && __atomic_compare_exchange_n(&slots[h], &cur, v, false,
+		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return;
+	}
+}
+
+static void *
+rehash_part(void *arg)
+{
+	struct merge_part *mp = arg;
+	struct hoso_kpi *k = mp->k;
+	size_t i;
+
+	for (i = mp->from; i < mp->to; i++) {
+		const struct rec *x = rec_at(k, (uint32_t)i);
+		if (i + 16 < mp->to)
+			__builtin_prefetch(&mp->slots[rec_at(k, (uint32_t)(i + 16))->hash & mp->mask], 1);
+		if (!(x->flags & F_DEAD))
+			claim_slot(mp->slots, mp->mask, x->hash, slot_value(x->hash, i, mp->bits));
+	}
+	return NULL;
+}
+
+static void *
+insert_part(void *arg)
+{
+	struct merge_part *mp = arg;
+	struct hoso_kpi *k = mp->k;
+	size_t i, h, mask = k->n_slots - 1;
+	unsigned bits = k->slot_bits;
+
+	for (i = mp->from; i < mp->to; i++) {
+		struct rec *x = rec_at(k, (uint32_t)i);
+		const unsigned char *c;
+		uint32_t v;
+
+		if (i + 16 < mp->to)
+			__builtin_prefetch(&k->slots[rec_at(k, (uint32_t)(i + 16))->hash & mask], 1);
+		if (x->flags & F_DEAD) {
+			mp->dead++;
+			continue;
+		}
+		x->code += mp->arena_base << ARENA_CHUNK_BITS;
+		x->unit = (uint16_t)mp->unit_map[x->unit];
+		x->field = x->field == KEY_NONE ? KEY_NONE : mp->field_map[x->field];
+		c = code_at(k, x->code);
+		v = slot_value(x->hash, i, bits);
+		for (h = x->hash & mask;; h = (h + 1) & mask) {
+			uint32_t cur = __atomic_load_n(&k->slots[h], __ATOMIC_ACQUIRE);
+			struct rec *y;
+			const unsigned char *d;
+
+			if (cur == 0) {
+				if (__atomic_compare_exchange_n(&k->slots[h], &cur, v, false,
+				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+					break;
+				/* Taken meanwhile by a record of this kpi: not this code. */
+				continue;
+			}
+			if (!slot_may_be(cur, x->hash, bits) || slot_rec(cur, bits) >= mp->base)
+				continue;
+			y = rec_at(k, slot_rec(cur, bits));
+			d = code_at(k, y->code);
+			if (y->hash == x->hash && d[0] == c[0] && memcmp(d + 1, c + 1, c[0]) == 0) {
+				/* The same dossier read earlier: the later record wins its slot. */
+				y->flags = F_DEAD;
+				mp->dead++;
+				mp->dups++;
+				__atomic_store_n(&k->slots[h], v, __ATOMIC_RELEASE);
+				break;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Run fn over records [from, to) cut into n parts, one thread each (the caller's the first). */
+static void
+run_parts(void *(*fn)(void *), struct merge_part *proto, size_t from, size_t to,
+    struct merge_part *mp, unsigned n)
+{
+	pthread_t th[MERGE_THREADS_MAX];
+	bool started[MERGE_THREADS_MAX];
+	unsigned t;
+
+	for (t = 0; t < n; t++) {
+		mp[t] = *proto;
+		mp[t].from = from + (to - from) * t / n;
+		mp[t].to = from + (to - from) * (t + 1) / n;
+		mp[t].dead = mp[t].dups = 0;
+	}
+	for (t = 1; t < n; t++)
+		started[t] = pthread_create(&th[t], NULL, fn, &mp[t]) == 0;
+	fn(&mp[0]);
+	for (t = 1; t < n; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			fn(&mp[t]);	/* no thread: this one does it */
+	}
+}
+
+/* The table rebuilt with 2^bits slots, on n threads. */
+static int
+rebuild_slots(struct hoso_kpi *k, unsigned bits, unsigned n, struct hoso_err *err)
+{
+	struct merge_part proto, mp[MERGE_THREADS_MAX];
+	size_t ns = (size_t)1 << bits;
+	uint32_t *slots;
+
+	if (bits > 32)
+		return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
+	if ((slots = calloc(ns, sizeof(*slots))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	memset(&proto, 0, sizeof(proto));
+	proto.k = k;
+	proto.slots = slots;
+	proto.mask = ns - 1;
+	proto.bits = bits;
+	run_parts(rehash_part, &proto, 0, k->n_recs, mp, n);
+	free(k->slots);
+	k->slots = slots;
+	k->n_slots = ns;
+	k->slot_bits = bits;
+	return 0;
+}
+
+/*
  * Each file is read by a worker into a kpi of its own; the kpis are then merged
  * in the order of the files, so the last occurrence of a code still wins. The
  * first kpi is taken over whole (no copy); a later one is freed chunk by chunk
  * as it is merged, so the memory it gives back holds the merged records.
  */
 static int
-merge(struct hoso_kpi *k, struct hoso_kpi *s, struct hoso_err *err)
+merge(struct hoso_kpi *k, struct hoso_kpi *s, unsigned jobs, struct hoso_err *err)
 {
+	struct merge_part proto, mp[MERGE_THREADS_MAX];
+	unsigned n = jobs < 1 ? 1 : jobs > MERGE_THREADS_MAX ? MERGE_THREADS_MAX : jobs, bits, t;
 	uint32_t *unit_map = NULL, arena_base;
 	uint16_t *field_map = NULL;
 	size_t i, n_units = hoso_units_count(s->units), base;
@@ -770,9 +931,11 @@ merge(struct hoso_kpi *k, struct hoso_kpi *s, struct hoso_err *err)
 		goto out;
 	}
 	k->arena = na;
-	while ((base + s->n_recs + 1) * 4 > k->n_slots * 3)
-		if ((r = grow_slots(k, err)) != 0)
-			goto out;
+	for (bits = k->n_slots ? k->slot_bits : 10; (base + s->n_recs + 1) * 4 >
+	    ((size_t)1 << bits) * 3; bits++)
+		;
+	if (bits != k->slot_bits && (r = rebuild_slots(k, bits, n, err)) != 0)
+		goto out;
 	for (i = k->n_recs; i < base; i++) {
 		memset(rec_at(k, (uint32_t)i), 0, sizeof(struct rec));
 		rec_at(k, (uint32_t)i)->flags = F_DEAD;
@@ -790,37 +953,16 @@ merge(struct hoso_kpi *k, struct hoso_kpi *s, struct hoso_err *err)
 	}
 	if (s->n_arena > 0)
 		k->arena_used = s->arena_used;
-	for (i = 0; i < s->n_recs; i++) {
-		struct rec *x = rec_at(k, (uint32_t)(base + i));
-		const unsigned char *c;
-		size_t h;
-
-		if (i + 16 < s->n_recs)
-			prefetch_slot(k, rec_at(k, (uint32_t)(base + i + 16))->hash);
-		if (x->flags & F_DEAD) {
-			k->n_dead++;
-			continue;
-		}
-		x->code += arena_base << ARENA_CHUNK_BITS;
-		x->unit = (uint16_t)unit_map[x->unit];
-		x->field = x->field == KEY_NONE ? KEY_NONE : field_map[x->field];
-		c = code_at(k, x->code);
-		for (h = x->hash & (k->n_slots - 1); k->slots[h] != 0; h = (h + 1) & (k->n_slots - 1)) {
-			struct rec *y;
-			const unsigned char *d;
-
-			if (!slot_may_be(k->slots[h], x->hash, k->slot_bits))
-				continue;
-			y = rec_at(k, slot_rec(k->slots[h], k->slot_bits));
-			d = code_at(k, y->code);
-			if (y->hash == x->hash && d[0] == c[0] && memcmp(d + 1, c + 1, c[0]) == 0) {
-				y->flags = F_DEAD;
-				k->n_dead++;
-				k->duplicates++;
-				break;
-			}
-		}
-		k->slots[h] = slot_value(x->hash, base + i, k->slot_bits);
+	memset(&proto, 0, sizeof(proto));
+	proto.k = k;
+	proto.base = base;
+	proto.arena_base = arena_base;
+	proto.field_map = field_map;
+	proto.unit_map = unit_map;
+	run_parts(insert_part, &proto, base, base + s->n_recs, mp, n);
+	for (t = 0; t < n; t++) {
+		k->n_dead += mp[t].dead;
+		k->duplicates += mp[t].dups;
 	}
 	k->n_recs = base + s->n_recs;
 	s->n_recs = 0;
@@ -877,6 +1019,7 @@ struct reader {
 	struct piece *pieces;
 	size_t n_pieces, next;
 	bool stop;			/* an error: take no more pieces */
+	unsigned jobs;			/* threads, for the merge too */
 	pthread_mutex_t lock;
 	pthread_cond_t done_cv;
 };
@@ -1083,10 +1226,10 @@ merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct ho
 				*err = pc[i].err;
 				return pc[i].rc;
 			}
-			return merge(k, pc[i].sub, err);
+			return merge(k, pc[i].sub, rd->jobs, err);
 		}
 		if (pc[i].rc == 0 && pc[i].start == at) {
-			if ((r = merge(k, pc[i].sub, err)) != 0)
+			if ((r = merge(k, pc[i].sub, rd->jobs, err)) != 0)
 				goto out;
 			at = pc[i].stop;
 			line += pc[i].lines;
@@ -1128,6 +1271,7 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 	memset(&rd, 0, sizeof(rd));
 	rd.k = k;
 	rd.o = k->o;
+	rd.jobs = jobs;
 	rd.file_units = hoso_units_from_file(k->units) ? k->units : NULL;
 	rd.fds = fds;
 	rd.labels = labels;
