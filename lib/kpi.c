@@ -394,34 +394,13 @@ slot_rec(uint32_t slot, unsigned bits)
 	return (uint32_t)((slot & (((uint64_t)1 << bits) - 1)) - 1);
 }
 
+static int rebuild_slots(struct hoso_kpi *k, unsigned bits, unsigned n, struct hoso_err *err);
+
+/* The table at twice its size (1024 slots at first), rebuilt on this thread. */
 static int
 grow_slots(struct hoso_kpi *k, struct hoso_err *err)
 {
-	unsigned bits = k->n_slots ? k->slot_bits + 1 : 10;
-	size_t ns = (size_t)1 << bits, i, h;
-	uint32_t *slots, hash;
-
-	if (bits > 32)
-		return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
-	if ((slots = calloc(ns, sizeof(*slots))) == NULL)
-		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-	for (i = 0; i < k->n_recs; i++) {
-#if defined(__GNUC__)
-		if (i + 16 < k->n_recs)
-			__builtin_prefetch(&slots[rec_at(k, (uint32_t)(i + 16))->hash & (ns - 1)], 1);
-#endif
-		if (rec_at(k, (uint32_t)i)->flags & F_DEAD)
-			continue;
-		hash = rec_at(k, (uint32_t)i)->hash;
-		for (h = hash & (ns - 1); slots[h] != 0; h = (h + 1) & (ns - 1))
-			;
-		slots[h] = slot_value(hash, i, bits);
-	}
-	free(k->slots);
-	k->slots = slots;
-	k->n_slots = ns;
-	k->slot_bits = bits;
-	return 0;
+	return rebuild_slots(k, k->n_slots ? k->slot_bits + 1 : 10, 1, err);
 }
 
 static int
@@ -841,7 +820,7 @@ run_parts(void *(*fn)(void *), struct merge_part *proto, size_t from, size_t to,
 	}
 }
 
-/* The table rebuilt with 2^bits slots, on n threads. */
+/* The table rebuilt with 2^bits slots, on n threads (grow_slots: one, while reading). */
 static int
 rebuild_slots(struct hoso_kpi *k, unsigned bits, unsigned n, struct hoso_err *err)
 {

@@ -1103,8 +1103,9 @@ email_at_fix(const char *addr, struct hoso_buf *value, struct hoso_validate_resu
 		    (r = hoso_buf_addc(&b, '@', err)) != 0 || (r = hoso_buf_adds(&b, q, err)) != 0)
 			goto out;
 	}
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] >= 'A' && b.data[i] <= 'Z' && strchr(b.data, '@') < b.data + i)
+	/* The domain in lower case, as v_email gives it. */
+	for (i = (size_t)(strchr(b.data, '@') - b.data); i < b.len; i++)
+		if (b.data[i] >= 'A' && b.data[i] <= 'Z')
 			b.data[i] = (char)(b.data[i] - 'A' + 'a');
 	r = 0;
 	if (email_ok(b.data, &fixed)) {
