@@ -1051,7 +1051,9 @@ static int
 cmp_dot_y(const void *a, const void *b)
 {
 	const struct dot *p = a, *q = b;
-	return p->cy2 != q->cy2 ? (p->cy2 > q->cy2) - (p->cy2 < q->cy2) : (p->x0 > q->x0) - (p->x0 < q->x0);
+	if (p->cy2 != q->cy2)
+		return (p->cy2 > q->cy2) - (p->cy2 < q->cy2);
+	return (p->x0 > q->x0) - (p->x0 < q->x0);
 }
 
 static int

@@ -18,7 +18,8 @@ bool hoso_xlsx_magic(const void *p, size_t n);
 
 /*
  * Open the workbook in fd (a file: the archive is read again for each part:
- * the list of sheets, shared strings, then the sheet) or, when fd < 0, in mem. label names it in messages.
+ * the list of sheets, shared strings, then the sheet) or, when fd < 0, in
+ * mem. label names it in messages.
  * max_cell bounds a cell's text and the shared strings' total is bounded too.
  */
 int hoso_xlsx_open(struct hoso_xlsx **xp, int fd, const void *mem, size_t mem_len,

@@ -444,8 +444,8 @@ words_and_zone(void **state)
 	assert_non_null(crop = malloc((size_t)cw * (size_t)ch));
 	for (y = 0; y < ch; y++)
 		memcpy(crop + (size_t)y * cw, grey + (size_t)(y0 + y) * w + x0, (size_t)cw);
-	assert_int_equal(hoso_ocr_zone(e, crop, cw, ch, 300, HOSO_OCR_ZONE_LINE, HOSO_OCR_ZONE_PAGE, &text, &conf, &zl,
-	    &err), 0);
+	assert_int_equal(hoso_ocr_zone(e, crop, cw, ch, 300, HOSO_OCR_ZONE_LINE, HOSO_OCR_ZONE_PAGE,
+	    &text, &conf, &zl, &err), 0);
 	assert_non_null(strstr(hoso_buf_str(&text), "quick"));
 	assert_true(conf > 50);
 	assert_true(zl.n_words >= 3 && zl.n_lines == 1);
