@@ -83,6 +83,33 @@ chunk_free(void *p, size_t n)
 		munmap(p, n);
 }
 
+/*
+ * The slot table: mapped like the chunks, in huge pages where the kernel
+ * offers them (a probe is a random access: with 4 KiB pages nearly every one
+ * also missed the TLB), and written once per page before use. A page first
+ * read maps the shared zero page, and its first write then replaces that
+ * mapping, which flushes the TLB of every CPU running one of our threads
+ * (10% of the time of -j 2, measured with perf).
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static uint32_t *
+table_alloc(size_t n_slots)
+{
+	size_t n = n_slots * sizeof(uint32_t), i;
+	unsigned char *p = chunk_alloc(n);
+
+	if (p == NULL)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (n >= HUGE_PAGE)
+		(void)madvise(p, n, MADV_HUGEPAGE);	/* a hint: 4 KiB pages work too */
+#endif
+	for (i = 0; i < n; i += 4096)
+		p[i] = 0;
+	return (uint32_t *)(void *)p;
+}
+
 /* A group's register counts, then its store counts. */
 #define N_ALL (HOSO_KPI_N_COUNTS + HOSO_KPI_N_STORE)
 
@@ -235,7 +262,7 @@ hoso_kpi_free(struct hoso_kpi *k)
 	for (i = 0; i < k->n_arena; i++)
 		chunk_free(k->arena[i], ARENA_CHUNK);
 	free(k->arena);
-	free(k->slots);
+	chunk_free(k->slots, k->n_slots * sizeof(*k->slots));
 	for (i = 0; i < k->n_fields; i++)
 		free(k->fields[i]);
 	free(k->fields);
@@ -830,7 +857,7 @@ rebuild_slots(struct hoso_kpi *k, unsigned bits, unsigned n, struct hoso_err *er
 
 	if (bits > 32)
 		return hoso_err_set(err, HOSO_EINPUT, _("too many dossiers"));
-	if ((slots = calloc(ns, sizeof(*slots))) == NULL)
+	if ((slots = table_alloc(ns)) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	memset(&proto, 0, sizeof(proto));
 	proto.k = k;
@@ -838,7 +865,7 @@ rebuild_slots(struct hoso_kpi *k, unsigned bits, unsigned n, struct hoso_err *er
 	proto.mask = ns - 1;
 	proto.bits = bits;
 	run_parts(rehash_part, &proto, 0, k->n_recs, mp, n);
-	free(k->slots);
+	chunk_free(k->slots, k->n_slots * sizeof(*k->slots));
 	k->slots = slots;
 	k->n_slots = ns;
 	k->slot_bits = bits;
