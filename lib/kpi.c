@@ -1559,50 +1559,41 @@ hoso_kpi_add_store(struct hoso_kpi *k, const char *store, const char *archives,
 
 /* ---- counting ---- */
 
-/* Spec, "Counting rules": one dossier over [from, to], day numbers as in records. */
+/*
+ * Spec, "Counting rules": one dossier over [from, to], day numbers as in
+ * records. Every count is added, 0 or 1, rather than branched to: the
+ * branches follow the data (channel, dates, flags) and mispredicted on most
+ * dossiers of a generated register (10M records: 0.24 s to count, now 0.13-0.17 s).
+ */
 static bool
 count_one(const struct rec *x, uint16_t from, uint16_t to, uint64_t c[HOSO_KPI_N_COUNTS])
 {
-	unsigned kenh = x->flags & F_KENH_MASK, b = (unsigned)x->flags >> F_SHIFT;
-	bool has_due = x->due != REC_NONE, has_done = x->done != REC_NONE;
+	unsigned b = (unsigned)x->flags >> F_SHIFT;
+	uint64_t has_due = x->due != REC_NONE, has_done = x->done != REC_NONE;
+	uint64_t online = (x->flags & F_KENH_MASK) == HOSO_KENH_TRUC_TUYEN;
+	uint64_t in, done, open;
 
 	if (x->recv > to || (has_done && x->done < from))
 		return false;
-	if (x->recv >= from) {
-		c[HOSO_KPI_RECEIVED]++;
-		if (kenh == HOSO_KENH_TRUC_TUYEN) {
-			c[HOSO_KPI_ONLINE]++;
-			if (x->flags & F_TOAN_TRINH)
-				c[HOSO_KPI_END_TO_END]++;
-		} else {
-			c[HOSO_KPI_PAPER]++;
-		}
-		if (b & HOSO_REG_SO_HOA_HO_SO)
-			c[HOSO_KPI_DIGITIZED]++;
-		if (b & HOSO_REG_THANH_TOAN_TRUC_TUYEN)
-			c[HOSO_KPI_PAID_ONLINE]++;
-	} else {
-		c[HOSO_KPI_CARRIED_OVER]++;	/* recv < from, not done before from */
-	}
-	if (has_done && x->done <= to) {
-		c[HOSO_KPI_RESOLVED]++;
-		if (!has_due || x->done == x->due)
-			c[HOSO_KPI_ON_TIME]++;
-		else if (x->done < x->due)
-			c[HOSO_KPI_EARLY]++;
-		else
-			c[HOSO_KPI_LATE]++;
-		if (b & HOSO_REG_SO_HOA_KET_QUA)
-			c[HOSO_KPI_DIGITIZED_RESULTS]++;
-		if (b & HOSO_REG_KY_SO)
-			c[HOSO_KPI_SIGNED]++;
-	} else {
-		c[HOSO_KPI_PENDING]++;
-		if (!has_due || x->due > to)
-			c[HOSO_KPI_IN_TIME]++;
-		else
-			c[HOSO_KPI_OVERDUE]++;
-	}
+	in = x->recv >= from;
+	c[HOSO_KPI_RECEIVED] += in;
+	c[HOSO_KPI_ONLINE] += in & online;
+	c[HOSO_KPI_END_TO_END] += in & online & ((x->flags & F_TOAN_TRINH) != 0);
+	c[HOSO_KPI_PAPER] += in & !online;
+	c[HOSO_KPI_DIGITIZED] += in & ((b & HOSO_REG_SO_HOA_HO_SO) != 0);
+	c[HOSO_KPI_PAID_ONLINE] += in & ((b & HOSO_REG_THANH_TOAN_TRUC_TUYEN) != 0);
+	c[HOSO_KPI_CARRIED_OVER] += !in;	/* recv < from, not done before from */
+	done = has_done & (x->done <= to);
+	open = !done;
+	c[HOSO_KPI_RESOLVED] += done;
+	c[HOSO_KPI_ON_TIME] += done & (!has_due | (x->done == x->due));
+	c[HOSO_KPI_EARLY] += done & has_due & (x->done < x->due);
+	c[HOSO_KPI_LATE] += done & has_due & (x->done > x->due);
+	c[HOSO_KPI_DIGITIZED_RESULTS] += done & ((b & HOSO_REG_SO_HOA_KET_QUA) != 0);
+	c[HOSO_KPI_SIGNED] += done & ((b & HOSO_REG_KY_SO) != 0);
+	c[HOSO_KPI_PENDING] += open;
+	c[HOSO_KPI_IN_TIME] += open & (!has_due | (x->due > to));
+	c[HOSO_KPI_OVERDUE] += open & has_due & (x->due <= to);
 	return true;
 }
 
