@@ -680,15 +680,21 @@ static int
 fast_finish(struct hoso_register_csv *c, char *s, char *end, char *nl, bool text_ok, long *line,
     struct hoso_err *err)
 {
-	size_t i;
+	size_t i, n;
+	char **cells;
+	const size_t *lens;
 	int r;
 
 	if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
 		return r;
 	c->cells[c->n_cells] = s;
 	c->lens[c->n_cells++] = (size_t)(end - s);
-	for (i = 0; i < c->n_cells; i++)
-		c->cells[i][c->lens[i]] = '\0';
+	/* In locals: a byte stored through cells[i] could alias c as far as the compiler knows. */
+	cells = c->cells;
+	lens = c->lens;
+	n = c->n_cells;
+	for (i = 0; i < n; i++)
+		cells[i][lens[i]] = '\0';
 	*nl = '\0';
 	c->text_ok = text_ok;
 	*line = c->line++;
@@ -715,6 +721,8 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 	const __m128i v_e0 = _mm_set1_epi8((char)0xe0), v_ed = _mm_set1_epi8((char)0xed);
 	unsigned hi = 0, m_nl, m_sep, m_odd, lim, m_hi, m_cont, m_l2, m_l3, want = 0;
 	bool nul = false, utf8_known = true;
+	char **cells = c->cells;
+	size_t *lens = c->lens, n_cells = 0, cap = c->cap_cells;
 	int r;
 
 	if (c->skip_lf || p == e)
@@ -766,10 +774,16 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 		for (; m_sep != 0; m_sep &= m_sep - 1) {
 			char *t = q + __builtin_ctz(m_sep);
 
-			if (c->n_cells == c->cap_cells && (r = grow_cells(c, err)) != 0)
-				return r;
-			c->cells[c->n_cells] = s;
-			c->lens[c->n_cells++] = (size_t)(t - s);
+			if (n_cells == cap) {
+				c->n_cells = n_cells;
+				if ((r = grow_cells(c, err)) != 0)
+					return r;
+				cells = c->cells;
+				lens = c->lens;
+				cap = c->cap_cells;
+			}
+			cells[n_cells] = s;
+			lens[n_cells++] = (size_t)(t - s);
 			s = t + 1;
 		}
 		if (m_nl != 0) {
@@ -779,6 +793,7 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 		if ((size_t)(q - p) > c->max_row)
 			return 0;
 	}
+	c->n_cells = n_cells;
 	if (nl == NULL)
 		return 0;
 	end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
