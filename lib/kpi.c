@@ -430,6 +430,21 @@ grow_slots(struct hoso_kpi *k, struct hoso_err *err)
 	return rebuild_slots(k, k->n_slots ? k->slot_bits + 1 : 10, 1, err);
 }
 
+/*
+ * Room for n dossiers in all, made at once: the table grown to its size
+ * early rather than doubled (and rehashed) on the way there. At most 2^27
+ * slots (512 MiB): past that it grows as it fills.
+ */
+static int
+reserve_slots(struct hoso_kpi *k, uint64_t n, struct hoso_err *err)
+{
+	unsigned bits = k->n_slots ? k->slot_bits : 10;
+
+	while (bits < 27 && (n + 1) * 4 > ((uint64_t)1 << bits) * 3)
+		bits++;
+	return bits > k->slot_bits || k->n_slots == 0 ? rebuild_slots(k, bits, 1, err) : 0;
+}
+
 static int
 store_code(struct hoso_kpi *k, const char *code, size_t n, uint32_t *ref, struct hoso_err *err)
 {
@@ -651,19 +666,38 @@ reg_opts(struct hoso_kpi *k, const char *label, struct hoso_register_opts *ro)
 	ro->skipped = k->skipped;
 }
 
-/* Every row of reg into k, in order. */
+/* Rows read before the bytes per row are measured for the table's size. */
+#define SAMPLE_ROWS 4096
+
+/*
+ * Every row of reg into k, in order. expect: about how many bytes of rows k
+ * will have been given when the reading is over (this reading's and any that
+ * will be merged into k), 0 when unknown: the rows they hold are estimated
+ * from the bytes of the first SAMPLE_ROWS rows, and the table made that big.
+ */
 static int
-add_rows(struct hoso_kpi *k, struct hoso_register *reg, const char *label, struct hoso_err *err)
+add_rows(struct hoso_kpi *k, struct hoso_register *reg, const char *label, uint64_t expect,
+    struct hoso_err *err)
 {
 	struct hoso_register_row row;
 	struct pending pend[2];
 	struct hoso_err e;
 	unsigned cur = 0;
 	bool held = false;
+	uint64_t n = 0, first = 0, before = k->n_recs;
 	int r;
 
 	/* Rows go into the table one behind the parsing, in their order (the last wins). */
 	while ((r = hoso_register_next(reg, &row, err)) > 0) {
+		if (expect != 0 && ++n == 1) {
+			first = hoso_register_offset(reg);
+		} else if (expect != 0 && n == SAMPLE_ROWS + 1) {
+			uint64_t used = hoso_register_offset(reg) - first;
+
+			if (used > 0 && (r = reserve_slots(k, before + expect / used * SAMPLE_ROWS +
+			    expect % used * SAMPLE_ROWS / used, err)) != 0)
+				break;
+		}
 		if ((r = prepare_row(k, label, &row, &pend[cur], err)) < 0)
 			break;
 		if (r > 0)
@@ -696,13 +730,19 @@ hoso_kpi_add_fd(struct hoso_kpi *k, int fd, const char *label, struct hoso_err *
 {
 	struct hoso_register_opts ro;
 	struct hoso_register *reg = NULL;
-	uint64_t before = k->rows_read;
+	uint64_t before = k->rows_read, expect = 0;
 	int r;
 
+	struct stat st;
+	off_t at;
+
 	reg_opts(k, label, &ro);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (at = lseek(fd, 0, SEEK_CUR)) >= 0 &&
+	    st.st_size > at)
+		expect = (uint64_t)(st.st_size - at);
 	if ((r = hoso_register_open(&reg, fd, &ro, err)) != 0)
 		goto out;
-	if ((r = add_rows(k, reg, label, err)) != 0)
+	if ((r = add_rows(k, reg, label, expect, err)) != 0)
 		goto out;
 	hoso_log(k->o.log, HOSO_LOG_INFO, _("%s: %llu rows"), label,
 	    (unsigned long long)(k->rows_read - before));
@@ -993,6 +1033,7 @@ struct piece {
 	size_t file;
 	bool whole;
 	uint64_t start, end;	/* a part: its bytes */
+	uint64_t expect;	/* bytes of rows its kpi will hold (add_rows) */
 	struct hoso_kpi *sub;
 	int rc;
 	struct hoso_err err;
@@ -1048,7 +1089,7 @@ read_piece(struct reader *rd, struct piece *pc)
 	reg_opts(pc->sub, label, &ro);
 	if ((r = hoso_register_open_part(&reg, rd->files[pc->file].head, rd->fds[pc->file],
 	    pc->start, pc->end, 1, &ro, &pc->err)) != 0 ||
-	    (r = add_rows(pc->sub, reg, label, &pc->err)) != 0 ||
+	    (r = add_rows(pc->sub, reg, label, pc->expect, &pc->err)) != 0 ||
 	    (r = hoso_register_position(reg, &pc->stop, &pc->lines, &pc->err)) != 0)
 		goto out;
 	pc->lines--;
@@ -1202,6 +1243,18 @@ plan_pieces(struct reader *rd, size_t n, unsigned jobs, struct hoso_err *err)
 			n_v++;
 		}
 	}
+	/*
+	 * Each part's table is made for its own rows, but the first kpi read is
+	 * the one the others are merged into: its table is made for all of them.
+	 */
+	for (i = 0; i < n_v; i++) {
+		if (v[i].whole)
+			continue;
+		s = v[i].end != UINT64_MAX ? v[i].end : rd->files[v[i].file].size;
+		v[i].expect = s > v[i].start ? s - v[i].start : 0;
+	}
+	if (n_v > 0 && !v[0].whole)
+		v[0].expect = total;
 out:
 	rd->pieces = v;
 	rd->n_pieces = n_v;
@@ -1245,7 +1298,7 @@ merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct ho
 		n_again++;
 		reg_opts(k, rd->labels[f], &ro);
 		if ((r = hoso_register_open_part(&reg, sf->head, rd->fds[f], at, pc[i].end, line, &ro,
-		    err)) != 0 || (r = add_rows(k, reg, rd->labels[f], err)) != 0 ||
+		    err)) != 0 || (r = add_rows(k, reg, rd->labels[f], 0, err)) != 0 ||
 		    (r = hoso_register_position(reg, &at, &line, err)) != 0)
 			goto out;
 		hoso_register_close(reg);

@@ -987,6 +987,12 @@ hoso_register_bytes(const struct hoso_register *reg)
 	return reg->csv != NULL ? hoso_register_csv_bytes(reg->csv) : 0;
 }
 
+uint64_t
+hoso_register_offset(const struct hoso_register *reg)
+{
+	return reg->csv != NULL ? csv_offset(reg->csv) : 0;
+}
+
 /* The next record of the CSV or of the workbook's sheet (line: its row number). */
 static int
 next_record(struct hoso_register *reg, char ***cells, size_t **lens, size_t *n, long *line,

@@ -96,6 +96,8 @@ int hoso_register_open_part(struct hoso_register **regp, const struct hoso_regis
     struct hoso_err *err);
 /* Bytes read so far (for progress). */
 uint64_t hoso_register_bytes(const struct hoso_register *reg);
+/* The offset parsing has reached, to the byte but for a CRLF's LF (0 for a workbook). */
+uint64_t hoso_register_offset(const struct hoso_register *reg);
 void hoso_register_close(struct hoso_register *reg);
 
 /*
