@@ -156,6 +156,7 @@ struct hoso_kpi {
 	size_t n_store, cap_store;
 	bool has_store;
 	uint64_t store_dossiers, store_matched, store_unplaced, store_bad;
+	unsigned jobs;		/* threads of hoso_kpi_add_fds, for the counting too */
 	/* statistics */
 	uint64_t rows_read, duplicates;
 	size_t skipped[HOSO_REG_SKIP_MAX];
@@ -861,13 +862,30 @@ insert_part(void *arg)
 	return NULL;
 }
 
-/* Run fn over records [from, to) cut into n parts, one thread each (the caller's the first). */
+/* fn on each of n (at most MERGE_THREADS_MAX) args, size bytes apart: a thread each, the caller's the first. */
+static void
+run_threads(void *(*fn)(void *), void *args, size_t size, unsigned n)
+{
+	pthread_t th[MERGE_THREADS_MAX];
+	bool started[MERGE_THREADS_MAX];
+	unsigned t;
+
+	for (t = 1; t < n; t++)
+		started[t] = pthread_create(&th[t], NULL, fn, (char *)args + t * size) == 0;
+	fn(args);
+	for (t = 1; t < n; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			fn((char *)args + t * size);	/* no thread: this one does it */
+	}
+}
+
+/* Run fn over records [from, to) cut into n parts, one thread each. */
 static void
 run_parts(void *(*fn)(void *), struct merge_part *proto, size_t from, size_t to,
     struct merge_part *mp, unsigned n)
 {
-	pthread_t th[MERGE_THREADS_MAX];
-	bool started[MERGE_THREADS_MAX];
 	unsigned t;
 
 	for (t = 0; t < n; t++) {
@@ -876,15 +894,7 @@ run_parts(void *(*fn)(void *), struct merge_part *proto, size_t from, size_t to,
 		mp[t].to = from + (to - from) * (t + 1) / n;
 		mp[t].dead = mp[t].dups = 0;
 	}
-	for (t = 1; t < n; t++)
-		started[t] = pthread_create(&th[t], NULL, fn, &mp[t]) == 0;
-	fn(&mp[0]);
-	for (t = 1; t < n; t++) {
-		if (started[t])
-			pthread_join(th[t], NULL);
-		else
-			fn(&mp[t]);	/* no thread: this one does it */
-	}
+	run_threads(fn, mp, sizeof(*mp), n);
 }
 
 /* The table rebuilt with 2^bits slots, on n threads (grow_slots: one, while reading). */
@@ -1322,6 +1332,7 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 	size_t i, j, n_threads, started = 0;
 	int r = 0;
 
+	k->jobs = jobs;		/* set again at the end: merge may swap k's insides */
 	if (jobs <= 1) {
 		for (i = 0; i < n && r == 0; i++)
 			r = hoso_kpi_add_fd(k, fds[i], labels[i], err);
@@ -1368,6 +1379,7 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 		}
 	}
 out:
+	k->jobs = jobs;
 	pthread_mutex_lock(&rd.lock);
 	rd.stop = true;
 	pthread_mutex_unlock(&rd.lock);
@@ -1872,6 +1884,54 @@ add_zero_units(const struct hoso_kpi *k, struct groups *out, struct hoso_err *er
 
 /* ---- the trend by month (HTML report) ---- */
 
+/* Records [from, to) into groups of their own: hoso_kpi_count without months, on a thread. */
+struct count_part {
+	const struct hoso_kpi *k;
+	const uint32_t *map;		/* unit -> the unit it is counted under */
+	size_t n_units;
+	size_t from, to;
+	struct groups g;
+	int r;
+	struct hoso_err err;
+};
+
+static void *
+count_part(void *arg)
+{
+	struct count_part *cp = arg;
+	const struct hoso_kpi *k = cp->k;
+	uint16_t from = (uint16_t)k->o.from, to = (uint16_t)k->o.to;
+	unsigned by = k->o.by;
+	uint32_t *unit_group = NULL;	/* unit index -> group + 1, by unit alone */
+	size_t i;
+
+	if (!(by & HOSO_KPI_BY_FIELD) &&
+	    (unit_group = calloc(cp->n_units ? cp->n_units : 1, sizeof(*unit_group))) == NULL) {
+		cp->r = hoso_err_set(&cp->err, HOSO_EIO, _("out of memory"));
+		return NULL;
+	}
+	for (i = cp->from; i < cp->to; i++) {
+		const struct rec *x = rec_at(k, (uint32_t)i);
+		struct group *g;
+
+		if (x->recv > to || (x->done != REC_NONE && x->done < from) || (x->flags & F_DEAD))
+			continue;
+		/* By unit alone, a unit's group is found by its index (unit_group). */
+		if (unit_group != NULL && unit_group[x->unit] != 0) {
+			g = &cp->g.v[unit_group[x->unit] - 1];
+		} else {
+			if ((cp->r = group_get(&cp->g, make_key(cp->map[x->unit], KEY_NONE,
+			    by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE, KEY_NONE), &g, &cp->err)) != 0)
+				break;
+			if (unit_group != NULL)
+				unit_group[x->unit] = (uint32_t)(g - cp->g.v) + 1;
+		}
+		count_one(x, from, to, g->counts);
+	}
+	free(unit_group);
+	return NULL;
+}
+
 struct trend {
 	unsigned first;			/* month of c[0] */
 	size_t n;
@@ -1958,10 +2018,12 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	unsigned by = k->o.by, m, m_first, m_last;
 	uint64_t c[N_ALL];
 	struct trend trend = { 0, 0, NULL };
-	uint32_t *unit_group = NULL;	/* unit index -> base group + 1, by unit alone */
+	struct count_part cp[MERGE_THREADS_MAX];
+	unsigned t;
 	int r;
 
 	memset(res, 0, sizeof(*res));
+	memset(cp, 0, sizeof(cp));
 	/* Options hold absolute days; records and the loops below use record days. */
 	from = (uint16_t)(k->o.from - DAY_BASE);
 	to = (uint16_t)(k->o.to - DAY_BASE);
@@ -1987,37 +2049,41 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		    err)) != 0)
 			goto out;
 	}
-	if (!(by & (HOSO_KPI_BY_MONTH | HOSO_KPI_BY_FIELD)) &&
-	    (unit_group = calloc(n_units ? n_units : 1, sizeof(*unit_group))) == NULL) {
-		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		goto out;
-	}
 	/*
 	 * Base groups: the attributed unit, and the field and month when grouped by them.
 	 * Without months a dossier counts straight into its group (when it counts at
-	 * all: no group is made for none), and the total is the sum of the groups.
+	 * all: no group is made for none), on as many threads as the reading had, and
+	 * the total is the sum of the groups.
 	 */
-	for (i = 0; !(by & HOSO_KPI_BY_MONTH) && i < k->n_recs; i++) {
-		const struct rec *x = rec_at(k, (uint32_t)i);
-		struct group *g;
+	if (!(by & HOSO_KPI_BY_MONTH)) {
+		unsigned n = k->jobs < 1 ? 1 : k->jobs > MERGE_THREADS_MAX ? MERGE_THREADS_MAX : k->jobs;
+		/* A thread for 64 Ki records at least (for part_size records in tests). */
+		size_t least = k->o.part_size ? k->o.part_size : 65536;
 
-		if (x->recv > to || (x->done != REC_NONE && x->done < from) || (x->flags & F_DEAD))
-			continue;
-		/* By unit alone, a unit's group is found by its index (unit_group). */
-		if (unit_group != NULL && unit_group[x->unit] != 0) {
-			g = &base.v[unit_group[x->unit] - 1];
-		} else {
-			if ((r = group_get(&base, make_key(map[x->unit], KEY_NONE,
-			    by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE, KEY_NONE), &g, err)) != 0)
-				goto out;
-			if (unit_group != NULL)
-				unit_group[x->unit] = (uint32_t)(g - base.v) + 1;
+		if (n > k->n_recs / least + 1)
+			n = (unsigned)(k->n_recs / least + 1);
+		for (t = 0; t < n; t++) {
+			cp[t].k = k;
+			cp[t].map = map;
+			cp[t].n_units = n_units;
+			cp[t].from = k->n_recs * t / n;
+			cp[t].to = k->n_recs * (t + 1) / n;
 		}
-		count_one(x, from, to, g->counts);
+		run_threads(count_part, cp, sizeof(cp[0]), n);
+		for (t = 0; t < n; t++) {
+			if (cp[t].r != 0) {
+				*err = cp[t].err;
+				r = cp[t].r;
+				goto out;
+			}
+			for (i = 0; i < cp[t].g.n; i++)
+				if ((r = group_add(&base, cp[t].g.v[i].key, cp[t].g.v[i].counts, err)) != 0)
+					goto out;
+		}
+		for (i = 0; i < base.n; i++)
+			for (m = 0; m < HOSO_KPI_N_COUNTS; m++)
+				res->total.counts[m] += base.v[i].counts[m];
 	}
-	for (i = 0; !(by & HOSO_KPI_BY_MONTH) && i < base.n; i++)
-		for (m = 0; m < HOSO_KPI_N_COUNTS; m++)
-			res->total.counts[m] += base.v[i].counts[m];
 	for (i = 0; (by & HOSO_KPI_BY_MONTH) && i < k->n_recs; i++) {
 		const struct rec *x = rec_at(k, (uint32_t)i);
 		unsigned unit = map[x->unit];
@@ -2112,7 +2178,8 @@ out:
 	k->o.from = DAY_BASE + from;
 	k->o.to = DAY_BASE + to;
 	free(map);
-	free(unit_group);
+	for (t = 0; t < MERGE_THREADS_MAX; t++)
+		groups_free(&cp[t].g);
 	free(by_rank);
 	free(trend.c);
 	groups_free(&base);

@@ -60,7 +60,8 @@ struct hoso_kpi_opts {
 	/*
 	 * hoso_kpi_add_fds with jobs > 1 reads a CSV file in parts of about this
 	 * many bytes, in parallel; 0: the files' size over jobs, at least 8 MiB.
-	 * Small values are for tests (many part boundaries in a small file).
+	 * Small values are for tests (many part boundaries in a small file; the
+	 * counting then also takes a thread per part_size dossiers, not 64 Ki).
 	 */
 	size_t part_size;
 	const struct hoso_log *log;
