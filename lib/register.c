@@ -149,25 +149,50 @@ day_ad(int year, int month, int mday)
 	return (int32_t)((long)y * 365 + y / 4 - y / 100 + y / 400 + doy - 719468);
 }
 
-static inline bool
-digits(const char *s, size_t n, int *v)
-{
-	unsigned bad = 0, d;
-	size_t i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		d = (unsigned)(unsigned char)s[i] - '0';
-		bad |= d > 9;
-		*v = *v * 10 + (int)(d & 15);	/* no overflow whatever the byte */
-	}
-	return !bad;
-}
-
 static bool
 leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/*
+ * The cells are read eight bytes at a time: a word's bytes XOR '0' are 0..9
+ * exactly where they were digits. lanes has 0xff in the bytes that must be.
+ */
+static inline uint64_t
+load8(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);	/* byte i of the cell is byte i of the word */
+#endif
+	return w ^ 0x3030303030303030ULL;
+}
+
+static inline bool
+lanes_digits(uint64_t x, uint64_t lanes)
+{
+	/* A byte from 10 up gets its top bit by the addition (no carry: 0x7f + 0x76 < 0x100). */
+	return ((((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7676767676767676ULL) | x) &
+	    0x8080808080808080ULL & lanes) == 0;
+}
+
+/* Byte i of x (a digit's value after load8). */
+static inline int
+lane(uint64_t x, unsigned i)
+{
+	return (int)(x >> (8 * i) & 0xff);
+}
+
+static inline bool
+digit2(const char *s, int *v)
+{
+	unsigned a = (unsigned)(unsigned char)s[0] - '0', b = (unsigned)(unsigned char)s[1] - '0';
+
+	*v = (int)(a * 10 + b);
+	return a <= 9 && b <= 9;
 }
 
 /* "HH:MM" or "HH:MM:SS", checked and dropped: comparisons are by calendar date. */
@@ -178,29 +203,42 @@ time_ok(const char *s, size_t n)
 
 	if (n != 5 && n != 8)
 		return false;
-	if (!digits(s, 2, &h) || s[2] != ':' || !digits(s + 3, 2, &m) || h > 23 || m > 59)
+	if (!digit2(s, &h) || s[2] != ':' || !digit2(s + 3, &m) || h > 23 || m > 59)
 		return false;
-	if (n == 8 && (s[5] != ':' || !digits(s + 6, 2, &sec) || sec > 59))
+	if (n == 8 && (s[5] != ':' || !digit2(s + 6, &sec) || sec > 59))
 		return false;
 	return true;
 }
 
+/*
+ * YYYY-MM-DD or DD/MM/YYYY, then an optional time: the first eight bytes are
+ * checked and taken apart as one word, the last two as a pair.
+ */
 bool
 hoso_register_parse_date(const char *s, size_t n, int32_t *day)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d;
+	uint64_t x;
+	int y, m, d, t;
 
 	if (n < 10)
 		return false;
+	x = load8(s);
 	if (s[4] == '-' && s[7] == '-') {
-		if (!digits(s, 4, &y) || !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d))
+		/* Y Y Y Y - M M - | D D */
+		if (!lanes_digits(x, 0x00ffff00ffffffffULL) || !digit2(s + 8, &d))
 			return false;
+		y = lane(x, 0) * 1000 + lane(x, 1) * 100 + lane(x, 2) * 10 + lane(x, 3);
+		m = lane(x, 5) * 10 + lane(x, 6);
 		if (n > 10 && ((s[10] != ' ' && s[10] != 'T') || !time_ok(s + 11, n - 11)))
 			return false;
 	} else if (s[2] == '/' && s[5] == '/') {
-		if (!digits(s, 2, &d) || !digits(s + 3, 2, &m) || !digits(s + 6, 4, &y))
+		/* D D / M M / Y Y | Y Y */
+		if (!lanes_digits(x, 0xffff00ffff00ffffULL) || !digit2(s + 8, &t))
 			return false;
+		d = lane(x, 0) * 10 + lane(x, 1);
+		m = lane(x, 3) * 10 + lane(x, 4);
+		y = lane(x, 6) * 1000 + lane(x, 7) * 100 + t;
 		if (n > 10 && (s[10] != ' ' || !time_ok(s + 11, n - 11)))
 			return false;
 	} else {

@@ -52,6 +52,97 @@ read_all(const char *text, size_t block, bool lenient, struct hoso_register_row 
 	return r;
 }
 
+/*
+ * The date rules spelt out a byte at a time, as the spec states them: the
+ * reference the word-at-a-time parser is checked against.
+ */
+static bool
+ref_date(const char *s, size_t n, int32_t *day)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *digits_at, *t;
+	int y, m, d, v[8], h, mi, se;
+	size_t i;
+
+	if (n < 10)
+		return false;
+	if (s[4] == '-' && s[7] == '-')
+		digits_at = "yyyy-mm-dd";
+	else if (s[2] == '/' && s[5] == '/')
+		digits_at = "dd/mm/yyyy";
+	else
+		return false;
+	for (i = 0; i < 10; i++)
+		if (digits_at[i] != '-' && digits_at[i] != '/' && !(s[i] >= '0' && s[i] <= '9'))
+			return false;
+	if (digits_at[0] == 'y') {
+		y = atoi((char[]){ s[0], s[1], s[2], s[3], 0 });
+		m = atoi((char[]){ s[5], s[6], 0 });
+		d = atoi((char[]){ s[8], s[9], 0 });
+	} else {
+		d = atoi((char[]){ s[0], s[1], 0 });
+		m = atoi((char[]){ s[3], s[4], 0 });
+		y = atoi((char[]){ s[6], s[7], s[8], s[9], 0 });
+	}
+	if (n > 10) {
+		t = s + 11;
+		if (!(s[10] == ' ' || (s[10] == 'T' && digits_at[0] == 'y')) || (n != 16 && n != 19))
+			return false;
+		for (i = 0; i < n - 11; i++) {
+			if (i == 2 || i == 5) {
+				if (t[i] != ':')
+					return false;
+			} else if (!(t[i] >= '0' && t[i] <= '9')) {
+				return false;
+			} else {
+				v[i] = t[i] - '0';
+			}
+		}
+		h = v[0] * 10 + v[1];
+		mi = v[3] * 10 + v[4];
+		se = n == 19 ? v[6] * 10 + v[7] : 0;
+		if (h > 23 || mi > 59 || se > 59)
+			return false;
+	}
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] +
+	    (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return false;
+	*day = hoso_register_day(y, m, d);
+	return true;
+}
+
+/* Every byte value at every position of dates in both forms, with and without a time. */
+static void
+dates_every_byte(void **state)
+{
+	static const char *const base[] = {
+		"2024-02-29", "2025-12-31 23:59", "2025-07-01T08:30:15", "0001-01-01",
+		"29/02/2024", "31/12/2025 23:59", "01/07/2025 08:30:00", "09/10/1999",
+	};
+	char s[32];
+	int32_t got, want;
+	size_t b, i, n;
+	int c;
+	bool ok, r;
+
+	(void)state;
+	for (b = 0; b < sizeof(base) / sizeof(base[0]); b++) {
+		n = strlen(base[b]);
+		for (i = 0; i < n; i++) {
+			for (c = 0; c < 256; c++) {
+				memcpy(s, base[b], n + 1);
+				s[i] = (char)c;
+				got = want = -1;
+				ok = ref_date(s, n, &want);
+				r = hoso_register_parse_date(s, n, &got);
+				if (r != ok || (ok && got != want))
+					fail_msg("'%s' with byte %d at %zu: %d %d, reference %d %d", base[b],
+					    c, i, r, got, ok, want);
+			}
+		}
+	}
+}
+
 static void
 dates(void **state)
 {
@@ -329,6 +420,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dates),
+		cmocka_unit_test(dates_every_byte),
 		cmocka_unit_test(quoting_bom_crlf_and_blocks),
 		cmocka_unit_test(separators),
 		cmocka_unit_test(legacy_codes_and_booleans),
