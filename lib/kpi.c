@@ -219,8 +219,8 @@ hoso_kpi_rate(const uint64_t c[HOSO_KPI_N_COUNTS], int rate, uint64_t *tenths)
  * 32 bits with a final mix (codes share long prefixes). A byte loop was a chain
  * of 25 dependent multiplies per code.
  */
-static uint32_t
-hash_bytes(const char *s, size_t n)
+static inline uint32_t
+hash_core(const char *s, size_t n, bool padded)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
@@ -230,12 +230,25 @@ hash_bytes(const char *s, size_t n)
 		h ^= h >> 32;
 	}
 	w = 0;
-	memcpy(&w, s, n);
+	memcpy(&w, s, padded ? 8 : n);
 	h = (h ^ w) * 0xff51afd7ed558ccdULL;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;
 	return (uint32_t)h;
+}
+
+static uint32_t
+hash_bytes(const char *s, size_t n)
+{
+	return hash_core(s, n, false);
+}
+
+/* The same hash, of bytes followed by zeros up to the next multiple of 8 past n: no short copy. */
+static uint32_t
+hash_padded(const char *s, size_t n)
+{
+	return hash_core(s, n, true);
 }
 
 static struct rec *
@@ -581,7 +594,7 @@ struct pending {
 	struct rec x;		/* dates, unit, field, flags; hash */
 	size_t n;
 	const char *code;	/* buf, or the row's own code when longer than buf */
-	char buf[64];
+	char buf[64];		/* a multiple of 8 (hash_padded) */
 };
 
 /* Check a row and make its record: 0, 1 when skipped (--lenient), or an error. */
@@ -596,9 +609,13 @@ prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_ro
 
 	p->n = row->code_len;
 	p->code = row->code;
-	if (p->n < sizeof(p->buf))
+	if (p->n < sizeof(p->buf)) {
+		memset(p->buf + (p->n & ~(size_t)7), 0, 8);	/* buf: a multiple of 8 */
 		p->code = memcpy(p->buf, row->code, p->n);
-	p->x.hash = hash_bytes(row->code, p->n);
+		p->x.hash = hash_padded(p->buf, p->n);
+	} else {
+		p->x.hash = hash_bytes(row->code, p->n);
+	}
 	prefetch_slot(k, p->x.hash);
 	if ((r = compact_date(k, label, row, "ngay_tiep_nhan", row->recv, &recv, err)) != 0 ||
 	    (r = compact_date(k, label, row, "ngay_hen_tra", row->due, &due, err)) != 0 ||

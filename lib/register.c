@@ -1546,7 +1546,8 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 	}
 	r = 0;
 out:
-	hoso_buf_free(&tmp);
+	if (tmp.data != NULL)	/* only an error names a column by number */
+		hoso_buf_free(&tmp);
 	return r;
 }
 
