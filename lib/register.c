@@ -715,8 +715,8 @@ fast_special(struct hoso_register_csv *c, char *t, char **s, bool *nul, struct h
  * (from s to end), every cell split in place, the record taken.
  */
 static int
-fast_finish(struct hoso_register_csv *c, char *s, char *end, char *nl, bool text_ok, long *line,
-    struct hoso_err *err)
+fast_finish(struct hoso_register_csv *c, char *s, char *end, char *nl, bool text_ok, bool split,
+    long *line, struct hoso_err *err)
 {
 	size_t i, n;
 	char **cells;
@@ -731,7 +731,7 @@ fast_finish(struct hoso_register_csv *c, char *s, char *end, char *nl, bool text
 	cells = c->cells;
 	lens = c->lens;
 	n = c->n_cells;
-	for (i = 0; i < n; i++)
+	for (i = split ? n - 1 : 0; i < n; i++)
 		cells[i][lens[i]] = '\0';
 	*nl = '\0';
 	c->text_ok = text_ok;
@@ -743,10 +743,25 @@ fast_finish(struct hoso_register_csv *c, char *s, char *end, char *nl, bool text
 
 #if defined(__SSE2__)
 /*
+ * A record csv_fast will not take: the separators it had already turned into
+ * NULs are put back (the record's cells end where they were), 0 returned.
+ */
+static int
+unsplit(struct hoso_register_csv *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c->cells[i][c->lens[i]] = c->sep;
+	return 0;
+}
+
+/*
  * Sixteen bytes at a time (SSE2 is in every x86-64): one pass finds the line
  * end, the separators and the bytes that send a record to csv_record, and
- * notes whether any byte is not ASCII. Nothing is written until the record is
- * known to be whole, so a bail-out leaves the block as it was.
+ * notes whether any byte is not ASCII. Each separator becomes its cell's NUL
+ * as it is found; a bail-out puts them back (unsplit), so the block is as it
+ * was for csv_record.
  */
 static int
 csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
@@ -807,19 +822,21 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 			if (*t == '\0')
 				nul = true;
 			else if (*t != '\r' || t + 1 >= e || t[1] != '\n')
-				return 0;	/* a quote, or a CR not of a CRLF */
+				return unsplit(c, n_cells);	/* a quote, or a CR not of a CRLF */
+		}
+		/* Room for this chunk's separators first, 16 at most: none checked one by one. */
+		if (cap - n_cells < 16 && m_sep != 0) {
+			c->n_cells = n_cells;
+			if ((r = grow_cells(c, err)) != 0)
+				return r;
+			cells = c->cells;
+			lens = c->lens;
+			cap = c->cap_cells;
 		}
 		for (; m_sep != 0; m_sep &= m_sep - 1) {
 			char *t = q + __builtin_ctz(m_sep);
 
-			if (n_cells == cap) {
-				c->n_cells = n_cells;
-				if ((r = grow_cells(c, err)) != 0)
-					return r;
-				cells = c->cells;
-				lens = c->lens;
-				cap = c->cap_cells;
-			}
+			*t = '\0';	/* put back by unsplit if the record is not taken */
 			cells[n_cells] = s;
 			lens[n_cells++] = (size_t)(t - s);
 			s = t + 1;
@@ -829,16 +846,16 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 			break;
 		}
 		if ((size_t)(q - p) > c->max_row)
-			return 0;
+			return unsplit(c, n_cells);
 	}
 	c->n_cells = n_cells;
 	if (nl == NULL)
-		return 0;
+		return unsplit(c, n_cells);
 	end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
 	if ((size_t)(end - p) > c->max_row)
-		return 0;
+		return unsplit(c, n_cells);
 	return fast_finish(c, s, end, nl, !nul && (hi == 0 || (utf8_known && want == 0) ||
-	    line_utf8_valid(p, (size_t)(end - p))), line, err);
+	    line_utf8_valid(p, (size_t)(end - p))), true, line, err);
 }
 #else
 static int
@@ -883,7 +900,7 @@ csv_fast(struct hoso_register_csv *c, long *line, struct hoso_err *err)
 			return r;
 	}
 	return fast_finish(c, s, end, nl, !nul && (!(hi & 0x8080808080808080ULL) ||
-	    line_utf8_valid(p, (size_t)(end - p))), line, err);
+	    line_utf8_valid(p, (size_t)(end - p))), false, line, err);
 }
 #endif
 
