@@ -985,6 +985,9 @@ out:
 static inline void
 trim(char **s, size_t *n)
 {
+	/* Most cells: no blank at either end, and already ended by a NUL. */
+	if (*n > 0 && (unsigned char)**s > ' ' && (unsigned char)(*s)[*n - 1] > ' ')
+		return;
 	while (*n > 0 && (**s == ' ' || **s == '\t')) {
 		(*s)++;
 		(*n)--;

@@ -116,7 +116,7 @@ int hoso_register_csv_open(struct hoso_register_csv **csvp, int fd, const char *
  */
 int hoso_register_csv_next(struct hoso_register_csv *csv, char ***cells, size_t **lens, size_t *n,
     long *line, size_t *bad_cell, struct hoso_err *err);
-/* Trim spaces and TABs around a cell in place (header names and values alike). */
+/* Trim spaces and TABs around a cell in place (header names and values alike); (*s)[*n] is a NUL. */
 void hoso_register_csv_trim(char **s, size_t *n);
 char hoso_register_csv_separator(const struct hoso_register_csv *csv);
 uint64_t hoso_register_csv_bytes(const struct hoso_register_csv *csv);
