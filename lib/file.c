@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,16 @@ dir_of(const char *path)
 	return d;
 }
 
+/* Failing to write an output is an I/O error, whatever errno says. */
+static int
+out_err(struct hoso_err *err, int errnum, const char *fmt, const char *arg)
+{
+	hoso_err_sys(err, errnum, fmt, arg);
+	if (err != NULL)
+		err->code = HOSO_EIO;
+	return HOSO_EIO;
+}
+
 int
 hoso_file_fsync_dir(const char *dir, struct hoso_err *err)
 {
@@ -40,17 +51,21 @@ hoso_file_fsync_dir(const char *dir, struct hoso_err *err)
 	return r;
 }
 
-int
-hoso_afile_open(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_err *err)
+/*
+ * Create a fresh temporary file next to path, mode before umask.  Our own
+ * random suffix and O_EXCL instead of mkstemp, so the kernel applies the
+ * umask as it does for any other new file.
+ */
+static int
+create_temp(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_err *err)
 {
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	struct hoso_buf tmp = HOSO_BUF_INIT(0);
 	const char *base = strrchr(path, '/');
+	unsigned char rnd[6];
 	char *dir = NULL;
-	int r;
+	int r, tries;
 
-	af->fd = -1;
-	af->path = NULL;
-	af->tmp = NULL;
 	base = base ? base + 1 : path;
 	if ((dir = dir_of(path)) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
@@ -58,22 +73,136 @@ hoso_afile_open(struct hoso_afile *af, const char *path, mode_t mode, struct hos
 	}
 	if ((r = hoso_buf_addf(&tmp, err, "%s/.%s.tmp.XXXXXX", dir, base)) != 0)
 		goto out;
-	if ((af->fd = mkostemp(tmp.data, O_CLOEXEC)) < 0) {
-		r = hoso_err_sys(err, errno, _("%s: cannot create temporary file"), path);
+	for (tries = 0; tries < 100; tries++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+			r = out_err(err, errno, _("%s: cannot create temporary file"), path);
+			goto out;
+		}
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			tmp.data[tmp.len - 6 + i] = abc[rnd[i] % (sizeof(abc) - 1)];
+		af->fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (af->fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (af->fd < 0) {
+		r = out_err(err, errno, _("%s: cannot create temporary file"), path);
 		goto out;
 	}
 	af->tmp = hoso_buf_detach(&tmp, NULL);	/* from here on, abort removes it */
-	if (fchmod(af->fd, mode) != 0) {
-		r = hoso_err_sys(err, errno, _("%s: cannot set mode"), af->tmp);
+out:
+	hoso_buf_free(&tmp);
+	free(dir);
+	return r;
+}
+
+static int
+afile_start(struct hoso_afile *af, const char *path, struct hoso_err *err)
+{
+	af->fd = -1;
+	af->path = NULL;
+	af->tmp = NULL;
+	af->direct = false;
+	if ((af->path = strdup(path)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	return 0;
+}
+
+/*
+ * The file a user-named path stands for: symbolic links in its last component
+ * are followed (as a shell's ">" does), relative ones from the link's directory,
+ * so that the link stays and its target is replaced.
+ */
+static int
+resolve_links(const char *path, char **out, struct hoso_err *err)
+{
+	struct stat st;
+	char *cur, *next, *dir, link[4096];
+	ssize_t n;
+	int hops;
+
+	if ((cur = strdup(path)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	for (hops = 0; lstat(cur, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
+		if (hops == 40 || (n = readlink(cur, link, sizeof(link) - 1)) < 0) {
+			int e = hops == 40 ? ELOOP : errno;
+			free(cur);
+			return out_err(err, e, _("%s: cannot follow symbolic link"), path);
+		}
+		link[n] = '\0';
+		if (link[0] == '/' || strchr(cur, '/') == NULL) {
+			next = strdup(link);
+		} else if ((dir = dir_of(cur)) == NULL) {
+			next = NULL;
+		} else {
+			next = malloc(strlen(dir) + (size_t)n + 2);
+			if (next != NULL)
+				sprintf(next, "%s/%s", dir, link);
+			free(dir);
+		}
+		free(cur);
+		if ((cur = next) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	*out = cur;
+	return 0;
+}
+
+int
+hoso_afile_open(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_err *err)
+{
+	struct stat st;
+	char *real = NULL;
+	int r;
+
+	if ((r = afile_start(af, path, err)) != 0)
+		goto out;
+	/* Devices, /dev/stdout and the like: there is nothing to replace. */
+	if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0) {
+		if ((af->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY)) < 0)
+			r = out_err(err, errno, _("%s: cannot open for writing"), path);
+		af->direct = true;
 		goto out;
 	}
-	if ((af->path = strdup(path)) == NULL)
-		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	if ((r = resolve_links(path, &real, err)) != 0)
+		goto out;
+	if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+		r = out_err(err, EISDIR, _("%s: cannot write"), path);
+		goto out;
+	}
+	if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A FIFO, socket or device is written in place. */
+		if ((af->fd = open(real, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+			r = out_err(err, errno, _("%s: cannot open for writing"), path);
+		af->direct = true;
+		goto out;
+	}
+	if ((r = create_temp(af, real, mode, err)) != 0)
+		goto out;
+	/* A replaced file keeps its permissions. */
+	if (stat(real, &st) == 0 && fchmod(af->fd, st.st_mode & 07777) != 0) {
+		r = out_err(err, errno, _("%s: cannot set mode"), af->tmp);
+		goto out;
+	}
+	free(af->path);
+	af->path = real;
+	real = NULL;
 out:
 	if (r != 0)
 		hoso_afile_abort(af);
-	hoso_buf_free(&tmp);
-	free(dir);
+	free(real);
+	return r;
+}
+
+/* Store-internal files: no links followed, nothing written in place. */
+static int
+afile_open_plain(struct hoso_afile *af, const char *path, struct hoso_err *err)
+{
+	int r;
+
+	if ((r = afile_start(af, path, err)) == 0)
+		r = create_temp(af, path, 0666, err);
+	if (r != 0)
+		hoso_afile_abort(af);
 	return r;
 }
 
@@ -88,7 +217,7 @@ hoso_afile_write(struct hoso_afile *af, const void *p, size_t n, struct hoso_err
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return hoso_err_sys(err, errno, _("%s: cannot write"), af->path);
+			return out_err(err, errno, _("%s: cannot write"), af->path);
 		c += w;
 		n -= (size_t)w;
 	}
@@ -101,18 +230,21 @@ hoso_afile_commit(struct hoso_afile *af, struct hoso_err *err)
 	char *dir = NULL;
 	int r = 0;
 
-	if (fsync(af->fd) != 0) {
-		r = hoso_err_sys(err, errno, _("%s: cannot sync"), af->path);
+	/* A pipe or terminal cannot be synced; only a real failure counts. */
+	if (fsync(af->fd) != 0 && !(af->direct && (errno == EINVAL || errno == EROFS))) {
+		r = out_err(err, errno, _("%s: cannot sync"), af->path);
 		goto out;
 	}
 	if (close(af->fd) != 0) {
 		af->fd = -1;
-		r = hoso_err_sys(err, errno, _("%s: cannot close"), af->path);
+		r = out_err(err, errno, _("%s: cannot close"), af->path);
 		goto out;
 	}
 	af->fd = -1;
+	if (af->direct)
+		goto out;
 	if (rename(af->tmp, af->path) != 0) {
-		r = hoso_err_sys(err, errno, _("%s: cannot rename into place"), af->path);
+		r = out_err(err, errno, _("%s: cannot rename into place"), af->path);
 		goto out;
 	}
 	free(af->tmp);
@@ -142,19 +274,38 @@ hoso_afile_abort(struct hoso_afile *af)
 	af->path = NULL;
 }
 
+static int
+write_all(struct hoso_afile *af, const void *p, size_t n, struct hoso_err *err)
+{
+	int r;
+
+	if ((r = hoso_afile_write(af, p, n, err)) != 0) {
+		hoso_afile_abort(af);
+		return r;
+	}
+	return hoso_afile_commit(af, err);
+}
+
 int
 hoso_file_write_atomic(const char *path, const void *p, size_t n, struct hoso_err *err)
 {
 	struct hoso_afile af;
 	int r;
 
-	if ((r = hoso_afile_open(&af, path, 0644, err)) != 0)
+	if ((r = afile_open_plain(&af, path, err)) != 0)
 		return r;
-	if ((r = hoso_afile_write(&af, p, n, err)) != 0) {
-		hoso_afile_abort(&af);
+	return write_all(&af, p, n, err);
+}
+
+int
+hoso_file_write_output(const char *path, const void *p, size_t n, struct hoso_err *err)
+{
+	struct hoso_afile af;
+	int r;
+
+	if ((r = hoso_afile_open(&af, path, 0666, err)) != 0)
 		return r;
-	}
-	return hoso_afile_commit(&af, err);
+	return write_all(&af, p, n, err);
 }
 
 bool

@@ -18,16 +18,29 @@ struct hoso_afile {
 	int fd;
 	char *path;
 	char *tmp;
+	bool direct;	/* written in place: a device, FIFO or socket */
 };
 
+/*
+ * Open an output the user named.  A symbolic link is followed and its target
+ * replaced; a path under /dev/ or /proc/ (/dev/stdout), a FIFO, socket or
+ * device is written in place; a regular file is replaced atomically and keeps
+ * its mode; a new file gets mode & ~umask.  Every failure is HOSO_EIO.
+ */
 int hoso_afile_open(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_err *err);
 int hoso_afile_write(struct hoso_afile *af, const void *p, size_t n, struct hoso_err *err);
 int hoso_afile_commit(struct hoso_afile *af, struct hoso_err *err);
 /* Drop the temporary file; safe to call after commit or on a closed record. */
 void hoso_afile_abort(struct hoso_afile *af);
 
-/* The whole write-to-temp, fsync, rename, fsync-directory sequence at once. */
+/*
+ * The whole write-to-temp, fsync, rename, fsync-directory sequence at once,
+ * for files inside a store: a link at path is replaced, not followed.
+ */
 int hoso_file_write_atomic(const char *path, const void *p, size_t n, struct hoso_err *err);
+
+/* The same for an output the user named, with hoso_afile_open's rules. */
+int hoso_file_write_output(const char *path, const void *p, size_t n, struct hoso_err *err);
 
 /* True when name (a directory entry) is one of our temporary files. */
 bool hoso_file_is_temp(const char *name);

@@ -583,7 +583,7 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 {
 	struct hoso_cms_sign_opts so;
 	struct hoso_pdf *pdf = NULL;
-	struct hoso_afile af = { -1, NULL, NULL };
+	struct hoso_afile af = { .fd = -1 };
 	struct hoso_digest *d = NULL;
 	struct hoso_buf der = HOSO_BUF_INIT(0);
 	struct update u;
@@ -647,7 +647,7 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	/* the "]" written after the reserved room becomes a space */
 	u.text.data[u.range_at + 3 * (PADES_RANGE_WIDTH + 1)] = ' ';
 	if ((r = hoso_digest_new(so.digest, &d, err)) != 0 ||
-	    (r = hoso_afile_open(&af, o->out, 0644, err)) != 0 ||
+	    (r = hoso_afile_open(&af, o->out, 0666, err)) != 0 ||
 	    (r = copy_hash(fd, size, &af, d, o->in, err)) != 0 ||
 	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0 ||
 	    (r = hoso_digest_update(d, u.text.data, u.contents_at, err)) != 0 ||
@@ -698,7 +698,7 @@ int
 hoso_pades_append(const char *in, const char *out, const struct hoso_pades_obj *objs, int n,
     long long new_size, const char *trailer, struct hoso_err *err)
 {
-	struct hoso_afile af = { -1, NULL, NULL };
+	struct hoso_afile af = { .fd = -1 };
 	struct update u;
 	struct stat st;
 	long long prev = 0;
@@ -733,7 +733,7 @@ hoso_pades_append(const char *in, const char *out, const struct hoso_pades_obj *
 			goto out;
 	if ((r = table ? xref_table(&u, trailer, prev, new_size, err) :
 	    xref_stream(&u, trailer, prev, new_size, err)) != 0 ||
-	    (r = hoso_afile_open(&af, out, 0644, err)) != 0 ||
+	    (r = hoso_afile_open(&af, out, 0666, err)) != 0 ||
 	    (r = copy_hash(fd, u.base, &af, NULL, in, err)) != 0 ||
 	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0)
 		goto out;

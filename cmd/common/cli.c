@@ -219,7 +219,7 @@ cli_write_output(struct cli *c, const char *path, const struct hoso_buf *b)
 		}
 		return 0;
 	}
-	if (hoso_file_write_atomic(path, hoso_buf_str(b), b->len, &err) != 0)
+	if (hoso_file_write_output(path, hoso_buf_str(b), b->len, &err) != 0)
 		return cli_fail(c, &err);
 	return 0;
 }

@@ -150,7 +150,7 @@ write_report(struct cli *c, const char *path, const struct hoso_verify_report *r
 			cli_error(c, _("cannot write to standard output: %s"), strerror(errno));
 			r = CLI_EXIT_IO;
 		}
-	} else if (hoso_file_write_atomic(path, hoso_buf_str(&b), b.len, &err) != 0) {
+	} else if (hoso_file_write_output(path, hoso_buf_str(&b), b.len, &err) != 0) {
 		r = cli_fail(c, &err);
 	}
 	hoso_buf_free(&b);

@@ -312,6 +312,53 @@ check "no temporary file is left" [ -z "$(find . -name '.keep.csv.tmp.*')" ]
 expect_exit 0 "a good run replaces it" stats -r plain.csv -u "$UNITS" --month 2025-01 -f csv -o keep.csv
 check "the new report is in place" grep -q '^TOTAL,TOTAL,' keep.csv
 
+# --- -o names files, links and devices the way a shell's ">" does ---
+O="-r plain.csv -u $UNITS --month 2025-01 -f csv"
+chmod 640 keep.csv
+# shellcheck disable=SC2086
+stats -q $O -o keep.csv
+check "a replaced report keeps its mode" [ "$(stat -c %a keep.csv)" = 640 ]
+rm -f fresh.csv
+# shellcheck disable=SC2086
+(umask 077 && stats -q $O -o fresh.csv)
+check "a new report gets 0666 less the umask" [ "$(stat -c %a fresh.csv)" = 600 ]
+ln -s keep.csv link.csv
+echo stale >keep.csv
+# shellcheck disable=SC2086
+expect_exit 0 "-o through a symbolic link" stats -q $O -o link.csv
+check "the link is still a link" [ -L link.csv ]
+check "the link's target holds the report" grep -q '^TOTAL,TOTAL,' keep.csv
+mkdir -p linked
+ln -s linked/new.csv dangling.csv
+# shellcheck disable=SC2086
+expect_exit 0 "-o through a link to a file not yet there" stats -q $O -o dangling.csv
+check "the file is made where the link points" [ -L dangling.csv ] && [ -s linked/new.csv ]
+mkfifo pipe.fifo
+wc -l <pipe.fifo >fifo.count &
+# shellcheck disable=SC2086
+expect_exit 0 "-o onto a FIFO" stats -q $O -o pipe.fifo
+wait
+check "the FIFO stays a FIFO" [ -p pipe.fifo ]
+check "the report went through the FIFO" [ "$(tr -d ' ' <fifo.count)" -gt 1 ]
+# shellcheck disable=SC2086
+expect_exit 0 "-o /dev/stdout writes to standard output" stats -q $O -o /dev/stdout
+contains "the report is on standard output" "$out" "TOTAL,TOTAL,"
+check "/dev/stdout is left alone" [ -L /dev/stdout ] || [ -c /dev/stdout ]
+# shellcheck disable=SC2086
+expect_exit 0 "-o /dev/null" stats -q $O -o /dev/null
+check "/dev/null stays a device" [ -c /dev/null ]
+if [ -c /dev/full ]; then
+	# shellcheck disable=SC2086
+	expect_exit 4 "a full device is an I/O error" stats -q $O -o /dev/full
+	contains "the error names the output" "$errout" "/dev/full: cannot write"
+	check "/dev/full stays a device" [ -c /dev/full ]
+fi
+# shellcheck disable=SC2086
+expect_exit 4 "-o into a missing directory is an I/O error" stats -q $O -o nodir/r.csv
+contains "the error names the output" "$errout" "nodir/r.csv"
+# shellcheck disable=SC2086
+expect_exit 4 "-o onto a directory is an I/O error" stats -q $O -o linked
+
 # --- the command line ---
 expect_exit 0 "--help exits 0" stats --help
 contains "--help shows the synopsis" "$out" "Usage: stats [OPTION]"
