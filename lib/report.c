@@ -13,6 +13,7 @@
 #include "register.h"
 #include "report.h"
 #include "report_html.h"
+#include "utf8.h"
 #include "xml.h"
 
 static const char *const target_names[HOSO_KPI_N_RATES] = {
@@ -569,16 +570,11 @@ hoso_report_header(int kind, int i)
 	}
 }
 
-/* Columns on screen: one per code point (Vietnamese text is precomposed, NFC). */
+/* Columns on screen (see hoso_utf8_width). */
 size_t
 hoso_report_width(const char *s)
 {
-	size_t w = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
+	return hoso_utf8_width(s);
 }
 
 struct table {
@@ -620,7 +616,7 @@ static int
 text_row(struct table *t, size_t *n, const struct hoso_report_opts *o,
     const struct hoso_kpi_row *row, bool total, struct hoso_err *err)
 {
-	struct hoso_buf cell = HOSO_BUF_INIT(0);
+	struct hoso_buf cell = HOSO_BUF_INIT(0), raw = HOSO_BUF_INIT(0);
 	char num[64];
 	uint64_t tenths;
 	int g, i, tg, r = 0;
@@ -632,8 +628,10 @@ text_row(struct table *t, size_t *n, const struct hoso_report_opts *o,
 				continue;
 			if (total)
 				r = hoso_buf_adds(&cell, g == 0 || !hoso_report_group_on(o, 0) ? _("TOTAL") : "", err);
-			else
-				r = hoso_report_group_cell(row, false, g, &cell, err);
+			else if ((r = hoso_report_group_cell(row, false, g, &raw, err)) == 0)
+				/* A name from a register may hold a newline or escape sequence. */
+				r = hoso_utf8_label(hoso_buf_str(&raw), raw.len, &cell, err);
+			hoso_buf_reset(&raw);
 		} else if (g < HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS) {
 			r = hoso_buf_addf(&cell, err, "%" PRIu64, row->counts[g - HOSO_REPORT_G_MAX]);
 		} else if (g < HOSO_REPORT_G_MAX + HOSO_KPI_N_COUNTS + HOSO_KPI_N_RATES) {
@@ -663,6 +661,7 @@ text_row(struct table *t, size_t *n, const struct hoso_report_opts *o,
 		r = table_cell(t, t->n_rows * t->n_cols, n, num[0] != '\0' ? num : "\xe2\x80\x94", err);
 	}
 	hoso_buf_free(&cell);
+	hoso_buf_free(&raw);
 	return r;
 }
 

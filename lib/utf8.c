@@ -6,6 +6,7 @@
 #include <unicase.h>
 #include <unictype.h>
 #include <uninorm.h>
+#include <uniwidth.h>
 #include <unistr.h>
 
 #include "i18n.h"
@@ -79,6 +80,13 @@ hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *
 		r = hoso_utf8_nfc(hoso_buf_str(&tmp), tmp.len, out, err);
 	hoso_buf_free(&tmp);
 	return r;
+}
+
+size_t
+hoso_utf8_width(const char *s)
+{
+	/* Wide (CJK) characters take two columns, combining marks none. */
+	return (size_t)u8_strwidth((const uint8_t *)s, "UTF-8");
 }
 
 int

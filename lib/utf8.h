@@ -31,6 +31,12 @@ int hoso_utf8_casefold(const char *s, size_t n, struct hoso_buf *out, struct hos
 int hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
 
 /*
+ * The columns s takes on a terminal: two for a wide (East Asian) character,
+ * none for a combining mark or control character.
+ */
+size_t hoso_utf8_width(const char *s);
+
+/*
  * Decode the code point at s[0..n) into *c and return its length in bytes
  * (1..4); an invalid or truncated sequence gives 1 and U+FFFD. n > 0.
  */

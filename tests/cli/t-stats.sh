@@ -281,6 +281,19 @@ contains "the text table has English headers under C" "$out" "Carried over"
 contains "the text table marks targets" "$out" "not met"
 expect_exit 0 "text output under vi_VN" env LC_ALL=vi_VN.UTF-8 stats -r plain.csv -u "$UNITS" --month 2025-03
 contains "the text table has Vietnamese headers under vi_VN" "$out" "Tiếp nhận"
+# Field names from a register: a quoted newline, wide CJK characters, a decomposed accent.
+printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\nW1,09124,1,2025-01-03,"Hai\ndòng"\nW2,09124,2,2025-01-04,土地管理\nW3,09124,2,2025-01-05,Da\314\202t\nW4,09124,1,2025-01-06,Đất đai\n' >wide.csv
+expect_exit 0 "text output with odd field names" stats -q -r wide.csv -u "$UNITS" --month 2025-01 --by field
+contains "a newline in a name is shown escaped" "$out" 'Hai\x0Adòng'
+printf '%s\n' "$out" >wide.txt
+# Every row of the table ends at the same column, counted as a terminal does.
+widths=$(python3 -c 'import sys, unicodedata as u
+rows = open(sys.argv[1], encoding="utf-8").read().split("\n\n")[1].split("\n")[1:]
+print(" ".join(str(sum(0 if u.combining(c) else 2 if u.east_asian_width(c) in "WF" else 1
+    for c in r)) for r in rows))' wide.txt)
+check "the rows line up with wide and combining characters ($widths)" \
+	[ "$(printf '%s\n' $widths | sort -u | wc -l)" -eq 1 ]
+check "the table has a header, four fields and TOTAL" [ "$(printf '%s\n' $widths | wc -l)" -eq 5 ]
 expect_exit 0 "csv with targets" stats -r plain.csv -u "$UNITS" --month 2025-03 -f csv --target online=80
 contains "targets add a plan and a met column" "$(echo "$out" | head -n 1)" "signed_rate,online_target,online_met"
 
