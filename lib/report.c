@@ -52,18 +52,27 @@ parse_percent(const char *s, size_t n, int *tenths)
 	return true;
 }
 
-int
-hoso_report_parse_targets(const char *spec, struct hoso_report_targets *t, struct hoso_err *err)
+void
+hoso_report_targets_init(struct hoso_report_targets *t)
 {
-	const char *p = spec, *end, *eq, *colon;
-	int rate = -1, i, l, v;
-	size_t n;
+	int i, l;
 
 	for (i = 0; i < HOSO_KPI_N_RATES; i++) {
 		t->all[i] = -1;
 		for (l = 0; l < 4; l++)
 			t->level[i][l] = -1;
 	}
+}
+
+int
+hoso_report_parse_targets(const char *spec, struct hoso_report_targets *t, struct hoso_err *err)
+{
+	const char *p = spec, *end, *eq, *colon;
+	int rate = -1, l, v, *slot;
+	size_t n;
+
+	if (*p == '\0')
+		goto bad;
 	while (*p != '\0') {
 		end = strchr(p, ',');
 		n = end != NULL ? (size_t)(end - p) : strlen(p);
@@ -84,7 +93,7 @@ hoso_report_parse_targets(const char *spec, struct hoso_report_targets *t, struc
 		if (colon == NULL) {
 			if (!parse_percent(p, n, &v))
 				goto bad;
-			t->all[rate] = v;
+			slot = &t->all[rate];
 		} else {
 			for (l = 1; l < 4; l++)
 				if (strlen(level_keys[l]) == (size_t)(colon - p) &&
@@ -92,11 +101,16 @@ hoso_report_parse_targets(const char *spec, struct hoso_report_targets *t, struc
 					break;
 			if (l == 4 || !parse_percent(colon + 1, n - (size_t)(colon + 1 - p), &v))
 				goto bad;
-			t->level[rate][l] = v;
+			slot = &t->level[rate][l];
 		}
+		if (*slot >= 0)
+			return hoso_err_set(err, HOSO_EUSAGE, _("--target: a plan for %s%s%.*s is "
+			    "given twice"), target_names[rate], colon ? " " : "",
+			    colon ? (int)(colon - p) : 0, colon ? p : "");
+		*slot = v;
 		p += n;
-		if (*p == ',')
-			p++;
+		if (*p == ',' && *++p == '\0')
+			goto bad;	/* a trailing comma: something was cut off */
 	}
 	return 0;
 bad:

@@ -43,9 +43,13 @@ struct hoso_report_opts {
 	const char *generated;		/* when the report was made, as the reader should see it */
 };
 
+/* No plans at all. */
+void hoso_report_targets_init(struct hoso_report_targets *t);
+
 /*
- * Parse --target: "online=80,signed=99" or per level "online=tinh:90,huyen:80,xa:60";
- * rates online, digitization, on_time, signed; values 0..100 with one decimal at most.
+ * Add the plans of one --target to t: "online=80,signed=99" or per level
+ * "online=tinh:90,huyen:80,xa:60"; rates online, digitization, on_time, signed;
+ * values 0..100 with one decimal at most.  A plan already in t is a usage error.
  */
 int hoso_report_parse_targets(const char *spec, struct hoso_report_targets *t,
     struct hoso_err *err);

@@ -26,7 +26,7 @@ log_to_stderr(void *ctx, int level, const char *msg)
 }
 
 void
-cli_init(struct cli *c, const char *prog)
+cli_init(struct cli *c, const char *prog, char **argv)
 {
 	const char *dir = getenv("HOSO_LOCALEDIR");
 	long n;
@@ -38,6 +38,7 @@ cli_init(struct cli *c, const char *prog)
 
 	memset(c, 0, sizeof(*c));
 	c->prog = prog;
+	argv[0] = (char *)prog;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	c->jobs = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
 	c->tty = isatty(STDERR_FILENO) == 1;

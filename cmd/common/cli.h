@@ -32,9 +32,11 @@ struct cli {
 
 /*
  * Locale and message catalog (HOSO_LOCALEDIR overrides the installed one, for
- * running from the build tree), defaults, and the log callback.
+ * running from the build tree), defaults, and the log callback.  argv[0]
+ * becomes prog, so that getopt's own messages ("unrecognized option") name
+ * the tool, not the path it ran from.
  */
-void cli_init(struct cli *c, const char *prog);
+void cli_init(struct cli *c, const char *prog, char **argv);
 
 /*
  * Handle an option every tool has: -h/--help, --version, -q, -v, -j N.

@@ -254,7 +254,7 @@ main(int argc, char **argv)
 		execv("/proc/self/exe", argv);
 		/* No /proc: go on, only slower. */
 	}
-	cli_init(&c, "ocr-extract");
+	cli_init(&c, "ocr-extract", argv);
 	memset(&o, 0, sizeof(o));
 	memset(&run, 0, sizeof(run));
 	run.c = &c;

@@ -147,7 +147,7 @@ main(int argc, char **argv)
 	int opt, r, status;
 	bool split = false, store_given = false;
 
-	cli_init(&c, "scan-ingest");
+	cli_init(&c, "scan-ingest", argv);
 	memset(&o, 0, sizeof(o));
 	o.default_dpi = 300;
 	o.deskew = o.orient = true;

@@ -296,7 +296,7 @@ main(int argc, char **argv)
 	long v;
 	int opt, i, s, status = CLI_EXIT_OK;
 
-	cli_init(&c, "sign-pack");
+	cli_init(&c, "sign-pack", argv);
 	memset(&ko, 0, sizeof(ko));
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "o:", longopts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg, usage_text()))

@@ -118,10 +118,12 @@ by_arg(struct cli *c, const char *s)
 		if (i == sizeof(dims) / sizeof(dims[0]))
 			cli_usage_error(c, _("--by wants unit, level, field or month (or a list "
 			    "such as unit,field), not '%s'"), s);
+		if (by & dims[i].bit)
+			cli_usage_error(c, _("--by names %s twice: '%s'"), dims[i].name, s);
 		by |= dims[i].bit;
 		p += n;
-		if (*p == ',')
-			p++;
+		if (*p == ',' && *++p == '\0')
+			by = 0;		/* "unit,": a trailing comma is a typo, not a list */
 	}
 	if (by == 0)
 		cli_usage_error(c, _("--by wants unit, level, field or month (or a list "
@@ -211,12 +213,13 @@ main(int argc, char **argv)
 	const char *env;
 	long part_size;
 
-	cli_init(&c, "stats");
+	cli_init(&c, "stats", argv);
 	hoso_xml_init();	/* before -j threads read workbooks */
 	memset(&ko, 0, sizeof(ko));
 	memset(&ro, 0, sizeof(ro));
 	memset(&res, 0, sizeof(res));
 	ro.format = HOSO_REPORT_TEXT;
+	hoso_report_targets_init(&targets);
 	if ((regs = calloc((size_t)argc, sizeof(*regs))) == NULL) {
 		cli_error(&c, _("out of memory"));
 		return CLI_EXIT_IO;

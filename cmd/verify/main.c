@@ -263,7 +263,7 @@ main(int argc, char **argv)
 	bool *pdf = NULL;
 	int opt, status = CLI_EXIT_OK, s;
 
-	cli_init(&c, "verify");
+	cli_init(&c, "verify", argv);
 	memset(&o, 0, sizeof(o));
 	if ((crls = calloc((size_t)argc + 1, sizeof(*crls))) == NULL) {
 		cli_error(&c, _("out of memory"));

@@ -383,6 +383,18 @@ expect_exit 2 "no period is a usage error" stats -r plain.csv
 expect_exit 2 "a bad --month is a usage error" stats -r plain.csv --month 2025-13
 expect_exit 2 "a bad --by is a usage error" stats -r plain.csv --month 2025-01 --by commune
 expect_exit 2 "a bad --target is a usage error" stats -r plain.csv --month 2025-01 --target fast=9
+expect_exit 2 "--by naming a group twice is a usage error" stats -r plain.csv --month 2025-01 --by unit,unit
+contains "...saying which" "$errout" "--by names unit twice"
+expect_exit 2 "--by with a trailing comma is a usage error" stats -r plain.csv --month 2025-01 --by unit,
+expect_exit 2 "a plan given twice is a usage error" stats -r plain.csv --month 2025-01 --target online=80,online=70
+expect_exit 2 "...also across two --target" stats -r plain.csv --month 2025-01 --target online=80 --target online=70
+expect_exit 2 "--target with a trailing comma is a usage error" stats -r plain.csv --month 2025-01 --target online=80,
+expect_exit 0 "two --target add up" stats -q -r plain.csv -u "$UNITS" --month 2025-01 -f csv --target online=80 --target signed=90
+contains "...the first plan is kept" "$out" "online_target"
+contains "...and the second added" "$out" "signed_target"
+expect_exit 2 "an unknown option is a usage error" stats --bogus
+contains "getopt's message names the tool, not its path" "$errout" "stats: unrecognized option"
+lacks "...and no directory" "$errout" "/stats:"
 expect_exit 2 "--as-of without --units is a usage error" stats -r plain.csv --month 2025-01 --as-of 2025-07-01
 expect_exit 2 "--from after --to is a usage error" stats -r plain.csv --from 2025-02-01 --to 2025-01-01
 
