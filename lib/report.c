@@ -201,6 +201,30 @@ hoso_report_group_cell(const struct hoso_kpi_row *row, bool total, int g, struct
 	return hoso_buf_adds(b, s != NULL ? s : "", err);
 }
 
+/* Level names for people; the machine formats keep the codes of level_keys. */
+static const char *const level_labels[4] = { "", N_("province"), N_("district"), N_("commune") };
+
+const char *
+hoso_report_level_label(const char *code)
+{
+	int l;
+
+	for (l = 1; l < 4; l++)
+		if (code != NULL && strcmp(code, level_keys[l]) == 0)
+			return _(level_labels[l]);
+	return code != NULL ? code : "";
+}
+
+int
+hoso_report_group_label(const struct hoso_kpi_row *row, int g, struct hoso_buf *b,
+    struct hoso_err *err)
+{
+	if (g != HOSO_REPORT_G_LEVEL)
+		return hoso_report_group_cell(row, false, g, b, err);
+	hoso_buf_reset(b);
+	return hoso_buf_adds(b, hoso_report_level_label(row->level), err);
+}
+
 static void
 rate_str(uint64_t tenths, char *out, size_t n)
 {
@@ -642,7 +666,7 @@ text_row(struct table *t, size_t *n, const struct hoso_report_opts *o,
 				continue;
 			if (total)
 				r = hoso_buf_adds(&cell, g == 0 || !hoso_report_group_on(o, 0) ? _("TOTAL") : "", err);
-			else if ((r = hoso_report_group_cell(row, false, g, &raw, err)) == 0)
+			else if ((r = hoso_report_group_label(row, g, &raw, err)) == 0)
 				/* A name from a register may hold a newline or escape sequence. */
 				r = hoso_utf8_label(hoso_buf_str(&raw), raw.len, &cell, err);
 			hoso_buf_reset(&raw);

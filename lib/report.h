@@ -79,6 +79,13 @@ const char *hoso_report_group_name(int g);
 /* Group cell g of a row into b (reset first); the total row says TOTAL. */
 int hoso_report_group_cell(const struct hoso_kpi_row *row, bool total, int g, struct hoso_buf *b,
     struct hoso_err *err);
+
+/* The same for people (text, HTML): a level by its translated name, not its code. */
+int hoso_report_group_label(const struct hoso_kpi_row *row, int g, struct hoso_buf *b,
+    struct hoso_err *err);
+
+/* "province", "district" or "commune" (translated) for a level code; other codes as they are. */
+const char *hoso_report_level_label(const char *code);
 /* The header people read for column i of a kind (translated with gettext). */
 const char *hoso_report_header(int kind, int i);
 /* The plan for rate r on a row in tenths of a percent, or -1. */

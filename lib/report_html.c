@@ -189,7 +189,8 @@ row_label(struct page *p, const struct hoso_kpi_row *row)
 		r = hoso_buf_adds(b, row->unit_name != NULL && *row->unit_name != '\0' ?
 		    row->unit_name : row->unit, p->err);
 	if (r == 0 && row->level != NULL && hoso_report_group_on(p->o, HOSO_REPORT_G_LEVEL))
-		r = hoso_buf_addf(b, p->err, "%s%s", b->len ? " \xc2\xb7 " : "", row->level);
+		r = hoso_buf_addf(b, p->err, "%s%s", b->len ? " \xc2\xb7 " : "",
+		    hoso_report_level_label(row->level));
 	if (r == 0 && row->field != NULL)
 		r = hoso_buf_addf(b, p->err, "%s%s", b->len ? " \xc2\xb7 " : "", row->field);
 	if (r == 0 && row->month >= 0) {
@@ -305,7 +306,7 @@ table_row(struct page *p, const struct hoso_kpi_row *row, bool total)
 			if (g == HOSO_REPORT_G_UNIT || !hoso_report_group_on(o, HOSO_REPORT_G_UNIT))
 				esc(p, _("TOTAL"));
 		} else if (p->r == 0 &&
-		    (p->r = hoso_report_group_cell(row, false, g, &p->tmp, p->err)) == 0) {
+		    (p->r = hoso_report_group_label(row, g, &p->tmp, p->err)) == 0) {
 			esc(p, hoso_buf_str(&p->tmp));
 		}
 		put(p, total || g == HOSO_REPORT_G_UNIT_NAME ? "</th>" : "</td>");

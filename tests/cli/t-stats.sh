@@ -281,6 +281,13 @@ contains "the text table has English headers under C" "$out" "Carried over"
 contains "the text table marks targets" "$out" "not met"
 expect_exit 0 "text output under vi_VN" env LC_ALL=vi_VN.UTF-8 stats -r plain.csv -u "$UNITS" --month 2025-03
 contains "the text table has Vietnamese headers under vi_VN" "$out" "Tiếp nhận"
+expect_exit 0 "text by level" stats -q -r plain.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 --by level
+contains "levels are named for people in text" "$out" "commune"
+expect_exit 0 "text by level under vi_VN" env LC_ALL=vi_VN.UTF-8 stats -q -r plain.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 --by level
+contains "...in Vietnamese under vi_VN" "$out" "xã"
+expect_exit 0 "csv by level" stats -q -r plain.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 --by level -f csv
+contains "CSV keeps the spec's level codes" "$out" "
+xa,"
 # Field names from a register: a quoted newline, wide CJK characters, a decomposed accent.
 printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\nW1,09124,1,2025-01-03,"Hai\ndòng"\nW2,09124,2,2025-01-04,土地管理\nW3,09124,2,2025-01-05,Da\314\202t\nW4,09124,1,2025-01-06,Đất đai\n' >wide.csv
 expect_exit 0 "text output with odd field names" stats -q -r wide.csv -u "$UNITS" --month 2025-01 --by field
