@@ -47,17 +47,23 @@ check "the month is replaced whole (the extra file is gone)" [ ! -e out/2025-02/
 cat >failing-stats <<'SH'
 #!/bin/sh
 # stats that fails on the second format
-for a in "$@"; do [ "$a" = csv ] && { echo "stats: disk on fire" >&2; exit 4; }; done
+for a in "$@"; do [ "$a" = csv ] && { echo "stats: disk on fire" >&2; exit "${FAIL_RC:-4}"; }; done
 exec "$HOSO_BIN/stats" "$@"
 SH
 chmod +x failing-stats
 sed "s|^stats = .*|stats = $HOSO_WORK/failing-stats|" mr.conf >fail.conf
-expect_exit 3 "a failing stats fails the run" "$MR" --month 2025-04 fail.conf
+expect_exit 4 "a failing stats fails the run with its status (4: I/O)" "$MR" --month 2025-04 fail.conf
 contains "the log line says why" "$errout" "2025-04: failed: stats -f csv: stats: disk on fire"
 check "no month directory is left" [ ! -e out/2025-04 ]
 check "no temporary directory is left" [ -z "$(find out -name '.*')" ]
-expect_exit 3 "a failing re-run of an existing month fails" "$MR" --month 2025-02 fail.conf
+expect_exit 4 "a failing re-run of an existing month fails" "$MR" --month 2025-02 fail.conf
 check "the earlier month is left as it was" [ "$(sum)" = "$before" ]
+expect_exit 3 "stats' bad input (3) stays 3" env FAIL_RC=3 "$MR" --month 2025-04 fail.conf
+expect_exit 5 "stats' engine failure (5) stays 5" env FAIL_RC=5 "$MR" --month 2025-04 fail.conf
+sed 's|^targets = .*|targets = online=lots|' mr.conf >badtargets.conf
+expect_exit 3 "a targets value stats refuses (its usage error) is a bad configuration" \
+    "$MR" --month 2025-04 badtargets.conf
+check "and leaves no month" [ ! -e out/2025-04 ]
 
 # --- bad configurations and usage ---
 printf 'output = %s/out\nregisters = %s/nothere\n' "$HOSO_WORK" "$HOSO_WORK" >bad.conf
