@@ -65,6 +65,14 @@ expect_exit 3 "a targets value stats refuses (its usage error) is a bad configur
     "$MR" --month 2025-04 badtargets.conf
 check "and leaves no month" [ ! -e out/2025-04 ]
 
+# --- with --log, a failure goes to standard error too (cron mails it), success only to the log ---
+expect_exit 4 "a failing run with --log" "$MR" --month 2025-04 --log fail.log fail.conf
+contains "the failure is on standard error" "$errout" "2025-04: failed: stats -f csv: stats: disk on fire"
+check "and in the log" grep -q '2025-04: failed: stats -f csv' fail.log
+expect_exit 0 "a run with --log that works" "$MR" --month 2025-02 --log fail.log mr.conf
+check "says nothing on standard error" [ -z "$errout" ]
+check "and logs ok" grep -q '2025-02: ok' fail.log
+
 # --- bad configurations and usage ---
 printf 'output = %s/out\nregisters = %s/nothere\n' "$HOSO_WORK" "$HOSO_WORK" >bad.conf
 expect_exit 3 "a missing register directory is bad input" "$MR" --month 2025-02 bad.conf
