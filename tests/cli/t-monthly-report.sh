@@ -86,6 +86,23 @@ check "and leaves no month" [ ! -e out/2025-05 ]
 expect_exit 2 "no configuration is a usage error" "$MR"
 expect_exit 2 "a bad --month is a usage error" "$MR" --month 2025-13 mr.conf
 expect_exit 2 "a bad --today is a usage error" "$MR" --today 2025-3-1 mr.conf
+
+# --- stats is found beside the script under cron's PATH (make install puts both in BINDIR) ---
+mkdir bin elsewhere
+cp "$MR" bin/hoso-monthly-report
+ln -s "$HOSO_BIN/stats" bin/stats
+ln -s "$HOSO_WORK/bin/hoso-monthly-report" elsewhere/mr
+grep -v '^stats = ' mr.conf >cron.conf
+expect_exit 0 "under PATH=/usr/bin:/bin the stats beside the script is run" \
+    env PATH=/usr/bin:/bin "$HOSO_WORK/bin/hoso-monthly-report" --month 2025-06 cron.conf
+check "out/2025-06 is written" [ -s out/2025-06/report.csv ]
+expect_exit 0 "also when the script is run through a symbolic link" \
+    env PATH=/usr/bin:/bin "$HOSO_WORK/elsewhere/mr" --month 2025-06 cron.conf
+rm bin/stats
+expect_exit 4 "no stats beside it nor on the PATH is a system error" \
+    env PATH=/usr/bin:/bin "$HOSO_WORK/bin/hoso-monthly-report" --month 2025-06 cron.conf
+contains "the message says where it looked" "$errout" "cannot find stats beside $HOSO_WORK/bin/hoso-monthly-report"
+
 expect_exit 0 "--help" "$MR" --help
 contains "--help shows the synopsis" "$out" "Usage: hoso-monthly-report"
 echo "# $n_case cases"
