@@ -86,6 +86,11 @@ check "and leaves no month" [ ! -e out/2025-05 ]
 expect_exit 2 "no configuration is a usage error" "$MR"
 expect_exit 2 "a bad --month is a usage error" "$MR" --month 2025-13 mr.conf
 expect_exit 2 "a bad --today is a usage error" "$MR" --today 2025-3-1 mr.conf
+expect_exit 2 "--today 2025-01-39 (no such day) is a usage error" "$MR" --today 2025-01-39 mr.conf
+expect_exit 2 "--today 2025-02-31 is a usage error" "$MR" --today 2025-02-31 mr.conf
+expect_exit 2 "--today 2025-02-29 (not a leap year) is a usage error" "$MR" --today 2025-02-29 mr.conf
+expect_exit 0 "--today 2024-02-29 (a leap year) reports January" "$MR" --today 2024-02-29 mr.conf
+check "out/2024-01 is written" [ -s out/2024-01/report.csv ]
 
 # --- a stand-in for stats: writes its arguments to stats.args and "report" to -o; FAKE_RC
 # makes it fail, FAKE_SLEEP makes it sleep (after touching stats.started) ---
