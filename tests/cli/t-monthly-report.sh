@@ -92,6 +92,26 @@ expect_exit 2 "--today 2025-02-29 (not a leap year) is a usage error" "$MR" --to
 expect_exit 0 "--today 2024-02-29 (a leap year) reports January" "$MR" --today 2024-02-29 mr.conf
 check "out/2024-01 is written" [ -s out/2024-01/report.csv ]
 
+# Permissions do not hold for root: as root, run the command in a user namespace as an
+# ordinary user that owns what root owns (unshare(1)).
+unpriv_ok() { [ "$(id -u)" -ne 0 ] || unshare --user --map-user=1000 --map-group=1000 true 2>/dev/null; }
+unpriv() {
+	if [ "$(id -u)" -ne 0 ]; then "$@"; else unshare --user --map-user=1000 --map-group=1000 -- "$@"; fi
+}
+
+# --- an unreadable register directory is an I/O error, not "no register export" ---
+mkdir locked
+cp exports/2025.csv locked/
+chmod 000 locked
+sed "s|^registers = .*|registers = $HOSO_WORK/locked|" mr.conf >locked.conf
+if unpriv_ok; then
+	expect_exit 4 "an unreadable register directory is an I/O error" unpriv "$MR" --month 2025-02 locked.conf
+	contains "the message says it cannot be read" "$errout" "cannot read the directory $HOSO_WORK/locked"
+else
+	pass "# SKIP an unreadable register directory (root without user namespaces)"
+fi
+chmod 755 locked
+
 # --- a stand-in for stats: writes its arguments to stats.args and "report" to -o; FAKE_RC
 # makes it fail, FAKE_SLEEP makes it sleep (after touching stats.started) ---
 cat >fake-stats <<'SH'
