@@ -112,6 +112,20 @@ else
 fi
 chmod 755 locked
 
+# --- a command that fails says so in one line, with the reason ---
+mkdir ro-out
+: >ro-out/.lock
+chmod 555 ro-out
+sed "s|^output = .*|output = $HOSO_WORK/ro-out|" mr.conf >ro.conf
+if unpriv_ok; then
+	expect_exit 4 "an output directory that cannot be written is an I/O error" unpriv "$MR" --month 2025-02 ro.conf
+	check "the failure is one line on standard error" [ "$(printf '%s\n' "$errout" | wc -l)" -eq 1 ]
+	contains "with mkdir's reason" "$errout" "2025-02: failed: mkdir: cannot create directory"
+else
+	pass "# SKIP an output directory that cannot be written (root without user namespaces)"
+fi
+chmod 755 ro-out
+
 # --- a stand-in for stats: writes its arguments to stats.args and "report" to -o; FAKE_RC
 # makes it fail, FAKE_SLEEP makes it sleep (after touching stats.started) ---
 cat >fake-stats <<'SH'
