@@ -157,6 +157,20 @@ else
 	pass "# SKIP"
 fi
 
+# --- lenient: the rows stats skipped are in the log line ---
+mkdir lenient-exports
+"$HOSO_TOP/scripts/gen-register" --units "$UNITS" --seed 5 --rows 40 --plain --dups 0 \
+    --from 2025-02-01 --to 2025-02-28 >lenient-exports/a.csv
+# One more row with an extra cell: a row stats skips with --lenient.
+row=$(sed -n 2p lenient-exports/a.csv)
+printf '%s,extra\n' "$row" >>lenient-exports/a.csv
+sed "s|^registers = .*|registers = $HOSO_WORK/lenient-exports|" mr.conf >lenient.conf
+echo "lenient = yes" >>lenient.conf
+expect_exit 0 "a lenient run over an export with a bad row" "$MR" --month 2025-02 lenient.conf
+contains "the log line says ok" "$errout" "2025-02: ok: 3 files in"
+contains "and how many rows were skipped, and why" "$errout" "1 rows skipped: invalid text"
+check "in one line" [ "$(printf '%s\n' "$errout" | wc -l)" -eq 1 ]
+
 # --- stats is found beside the script under cron's PATH (make install puts both in BINDIR) ---
 mkdir bin elsewhere
 cp "$MR" bin/hoso-monthly-report
