@@ -187,6 +187,35 @@ expect_exit 4 "no stats beside it nor on the PATH is a system error" \
     env PATH=/usr/bin:/bin "$HOSO_WORK/bin/hoso-monthly-report" --month 2025-06 cron.conf
 contains "the message says where it looked" "$errout" "cannot find stats beside $HOSO_WORK/bin/hoso-monthly-report"
 
+# --- re-runs are byte for byte the same, the HTML report too: its "Generated" time is the
+# newest input's (SOURCE_DATE_EPOCH, unless set) ---
+mkdir repro repro/exports repro/out
+cp exports/2025.csv repro/exports/
+cp "$UNITS" repro/units.csv
+TZ=UTC0 touch -t 202502011200 repro/units.csv
+TZ=UTC0 touch -t 202503011234 repro/exports/2025.csv
+cat >repro.conf <<CONF
+registers = $HOSO_WORK/repro/exports
+units = $HOSO_WORK/repro/units.csv
+output = $HOSO_WORK/repro/out
+targets = online=80,signed=99
+formats = text csv xml html json
+stats = $HOSO_BIN/stats
+CONF
+expect_exit 0 "a run with every format" env -u SOURCE_DATE_EPOCH TZ=UTC0 "$MR" --month 2025-02 repro.conf
+check "the HTML report was generated at the newest input's time" \
+    grep -q 'Generated: 2025-03-01 12:34 +0000' repro/out/2025-02/report.html
+cp -R repro/out/2025-02 repro/first
+sleep 1
+expect_exit 0 "the same run again" env -u SOURCE_DATE_EPOCH TZ=UTC0 "$MR" --month 2025-02 repro.conf
+same_files() {
+	for f in repro/first/*; do cmp "$f" "repro/out/2025-02/${f##*/}" || return 1; done
+	[ "$(ls repro/first)" = "$(ls repro/out/2025-02)" ]
+}
+check "gives every file byte for byte the same" same_files
+expect_exit 0 "SOURCE_DATE_EPOCH already set" env SOURCE_DATE_EPOCH=86400 TZ=UTC0 "$MR" --month 2025-02 repro.conf
+check "is the one used" grep -q 'Generated: 1970-01-02 00:00 +0000' repro/out/2025-02/report.html
+
 expect_exit 0 "--help" "$MR" --help
 contains "--help shows the synopsis" "$out" "Usage: hoso-monthly-report"
 echo "# $n_case cases"
