@@ -216,6 +216,29 @@ check "gives every file byte for byte the same" same_files
 expect_exit 0 "SOURCE_DATE_EPOCH already set" env SOURCE_DATE_EPOCH=86400 TZ=UTC0 "$MR" --month 2025-02 repro.conf
 check "is the one used" grep -q 'Generated: 1970-01-02 00:00 +0000' repro/out/2025-02/report.html
 
+# --- SIGTERM: stats is stopped, the month left out, one line logged ---
+cat >slow.conf <<CONF
+registers = $HOSO_WORK/sorted
+output = $HOSO_WORK/out
+formats = csv
+stats = $HOSO_WORK/fake-stats
+CONF
+rm -f stats.started
+FAKE_SLEEP=5 "$MR" --month 2025-08 --log int.log slow.conf >int.out 2>int.err &
+pid=$!
+i=0
+while [ ! -e stats.started ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM "$pid"
+start=$(date +%s)
+wait "$pid"
+rc=$?
+check "an interrupted run exits 4" [ "$rc" -eq 4 ]
+check "at once, without waiting for stats" [ $(($(date +%s) - start)) -lt 3 ]
+check "it logs one line: interrupted" grep -q '2025-08: failed: interrupted by SIGTERM' int.log
+check "on standard error too" grep -q '2025-08: failed: interrupted by SIGTERM' int.err
+check "and leaves no month" [ ! -e out/2025-08 ]
+check "nor a temporary directory" [ -z "$(find out -name '.2025-08*')" ]
+
 expect_exit 0 "--help" "$MR" --help
 contains "--help shows the synopsis" "$out" "Usage: hoso-monthly-report"
 echo "# $n_case cases"
