@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # t-monthly-report.sh - hoso-monthly-report as cron runs it: the month before today (also in
-# January), a month written whole or not at all, re-runs that replace it, one log line per run.
+# January), a month written whole or not at all, re-runs that replace it byte for byte, one
+# log line per run, one run at a time, stats found beside it under cron's PATH.
 . "$HOSO_TOP/tests/cli/lib.sh"
 UNITS=$TESTDATA/units-vinh-phuc-2024.csv
 MR=$HOSO_TOP/scripts/monthly-report
@@ -38,7 +39,7 @@ before=$(sum)
 expect_exit 0 "--month 2025-02 again" "$MR" --month 2025-02 --log run.log mr.conf
 check "a re-run gives the same files" [ "$(sum)" = "$before" ]
 check "--log appends the line to the file" grep -q '2025-02: ok' run.log
-check "nothing is left but the months" [ "$(cd out && find . ! -name . | LC_ALL=C sort | tr "\n" " ")" = "./2024-12 ./2024-12/report.csv ./2024-12/report.txt ./2024-12/report.xml ./2025-02 ./2025-02/report.csv ./2025-02/report.txt ./2025-02/report.xml ./2025-11 ./2025-11/report.csv ./2025-11/report.txt ./2025-11/report.xml " ]
+check "nothing is left but the months (and the lock)" [ "$(cd out && find . ! -name . ! -name .lock | LC_ALL=C sort | tr "\n" " ")" = "./2024-12 ./2024-12/report.csv ./2024-12/report.txt ./2024-12/report.xml ./2025-02 ./2025-02/report.csv ./2025-02/report.txt ./2025-02/report.xml ./2025-11 ./2025-11/report.csv ./2025-11/report.txt ./2025-11/report.xml " ]
 echo stale >out/2025-02/stale.txt
 expect_exit 0 "a re-run over a month with an extra file" "$MR" --month 2025-02 mr.conf
 check "the month is replaced whole (the extra file is gone)" [ ! -e out/2025-02/stale.txt ]
@@ -55,7 +56,7 @@ sed "s|^stats = .*|stats = $HOSO_WORK/failing-stats|" mr.conf >fail.conf
 expect_exit 4 "a failing stats fails the run with its status (4: I/O)" "$MR" --month 2025-04 fail.conf
 contains "the log line says why" "$errout" "2025-04: failed: stats -f csv: stats: disk on fire"
 check "no month directory is left" [ ! -e out/2025-04 ]
-check "no temporary directory is left" [ -z "$(find out -name '.*')" ]
+check "no temporary directory is left" [ -z "$(find out -name '.*' ! -name .lock)" ]
 expect_exit 4 "a failing re-run of an existing month fails" "$MR" --month 2025-02 fail.conf
 check "the earlier month is left as it was" [ "$(sum)" = "$before" ]
 expect_exit 3 "stats' bad input (3) stays 3" env FAIL_RC=3 "$MR" --month 2025-04 fail.conf
@@ -216,6 +217,18 @@ check "gives every file byte for byte the same" same_files
 expect_exit 0 "SOURCE_DATE_EPOCH already set" env SOURCE_DATE_EPOCH=86400 TZ=UTC0 "$MR" --month 2025-02 repro.conf
 check "is the one used" grep -q 'Generated: 1970-01-02 00:00 +0000' repro/out/2025-02/report.html
 
+# --- stale temporary months of killed runs are cleaned up; a live run's are left ---
+mkdir out/.2025-09.tmp.99999999 "out/.2025-09.tmp.$$" out/.2025-10.old.99999998 out/.2025-11.old.99999997
+echo earlier >out/.2025-10.old.99999998/report.txt
+echo earlier >out/.2025-11.old.99999997/report.txt
+expect_exit 0 "a run over the leftovers of killed runs" "$MR" --month 2025-02 mr.conf
+check "a killed run's temporary month is removed" [ ! -e out/.2025-09.tmp.99999999 ]
+check "a live run's temporary month is left" [ -d "out/.2025-09.tmp.$$" ]
+check "a month set aside by a killed run is put back" grep -q earlier out/2025-10/report.txt
+check "or removed when the month is there" [ ! -e out/.2025-11.old.99999997 ]
+check "the month there is kept" [ -s out/2025-11/report.csv ]
+rmdir "out/.2025-09.tmp.$$"
+
 # --- SIGTERM: stats is stopped, the month left out, one line logged ---
 cat >slow.conf <<CONF
 registers = $HOSO_WORK/sorted
@@ -238,6 +251,30 @@ check "it logs one line: interrupted" grep -q '2025-08: failed: interrupted by S
 check "on standard error too" grep -q '2025-08: failed: interrupted by SIGTERM' int.err
 check "and leaves no month" [ ! -e out/2025-08 ]
 check "nor a temporary directory" [ -z "$(find out -name '.2025-08*')" ]
+
+# --- two runs of a month at once: one after the other, never one inside the other ---
+# A mv that takes its time over a month renamed into place widens the window between the
+# check for an earlier month and the rename, so two runs without a lock would overlap there.
+mkdir slowbin
+real_mv=$(command -v mv)
+cat >slowbin/mv <<SH
+#!/bin/sh
+case \$* in *.tmp.*) sleep 1 ;; esac
+exec $real_mv "\$@"
+SH
+chmod +x slowbin/mv
+PATH=$HOSO_WORK/slowbin:$PATH "$MR" --month 2025-07 mr.conf >race1.out 2>race1.err &
+p1=$!
+PATH=$HOSO_WORK/slowbin:$PATH "$MR" --month 2025-07 mr.conf >race2.out 2>race2.err &
+p2=$!
+wait "$p1"
+r1=$?
+wait "$p2"
+r2=$?
+check "both runs end ok" [ "$r1 $r2" = "0 0" ]
+check "out/2025-07 holds the three reports and nothing else" \
+    [ "$(cd out/2025-07 && find . ! -name . | LC_ALL=C sort | tr '\n' ' ')" = "./report.csv ./report.txt ./report.xml " ]
+check "no temporary or old month is left" [ -z "$(find out -name '.2025-07*')" ]
 
 expect_exit 0 "--help" "$MR" --help
 contains "--help shows the synopsis" "$out" "Usage: hoso-monthly-report"
