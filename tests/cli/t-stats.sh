@@ -296,11 +296,11 @@ printf '%s\n' "$out" >wide.txt
 # Every row of the table ends at the same column, counted as a terminal does.
 widths=$(python3 -c 'import sys, unicodedata as u
 rows = open(sys.argv[1], encoding="utf-8").read().split("\n\n")[1].split("\n")[1:]
-print(" ".join(str(sum(0 if u.combining(c) else 2 if u.east_asian_width(c) in "WF" else 1
+print("\n".join(str(sum(0 if u.combining(c) else 2 if u.east_asian_width(c) in "WF" else 1
     for c in r)) for r in rows))' wide.txt)
-check "the rows line up with wide and combining characters ($widths)" \
-	[ "$(printf '%s\n' $widths | sort -u | wc -l)" -eq 1 ]
-check "the table has a header, four fields and TOTAL" [ "$(printf '%s\n' $widths | wc -l)" -eq 5 ]
+check "the rows line up with wide and combining characters ($(printf '%s' "$widths" | tr '\n' ' '))" \
+	[ "$(printf '%s\n' "$widths" | sort -u | wc -l)" -eq 1 ]
+check "the table has a header, four fields and TOTAL" [ "$(printf '%s\n' "$widths" | wc -l)" -eq 5 ]
 expect_exit 0 "csv with targets" stats -r plain.csv -u "$UNITS" --month 2025-03 -f csv --target online=80
 contains "targets add a plan and a met column" "$(echo "$out" | head -n 1)" "signed_rate,online_target,online_met"
 
