@@ -33,7 +33,7 @@
 #include "utf8.h"
 #include "xml.h"
 
-/* Dates in records: days after 1999-12-31, so 1 is 2000-01-01 and 65535 is 2179-06-06; 0 = none. */
+/* Dates in records: days after 1999-12-31, so 1 is 2000-01-01 and 65535 is 2179-06-05; 0 = none. */
 #define DAY_BASE 10956	/* hoso_register_day(2000, 1, 1) - 1, a constant on the hot path */
 #define REC_NONE 0
 
@@ -299,7 +299,7 @@ hoso_kpi_new(struct hoso_kpi **kp, const struct hoso_kpi_opts *o, struct hoso_un
 	if (o->from > o->to || o->from < lo || o->to > hi || (o->has_as_of &&
 	    (o->as_of < lo || o->as_of > hi))) {
 		r = hoso_err_set(err, HOSO_EUSAGE,
-		    _("the period must run forward and lie within 2000-01-01 to 2179-06-06"));
+		    _("the period must run forward and lie within 2000-01-01 to 2179-06-05"));
 		goto out;
 	}
 	if (units == NULL && (o->has_as_of || (o->by & HOSO_KPI_BY_LEVEL))) {
@@ -577,7 +577,7 @@ compact_date(struct hoso_kpi *k, const char *label, const struct hoso_register_r
 	}
 	if (day <= DAY_BASE || day > DAY_BASE + 0xffff) {
 		hoso_register_date_str(day, d);
-		hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: %s: %s is outside 2000-01-01 to 2179-06-06"),
+		hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: %s: %s is outside 2000-01-01 to 2179-06-05"),
 		    label, row->line, column, d);
 		return kpi_row_error(k, HOSO_REG_SKIP_DATE, err);
 	}

@@ -557,6 +557,8 @@ csv_record(struct hoso_register_csv *c, long *line, size_t *bad_cell, struct hos
 		r = 0;
 		goto out;
 	}
+	if (st == ST_START)
+		start = c->rec.len;	/* the last byte was a separator: one more, empty cell */
 	if ((r = cell_end(c, start, err)) != 0)
 		goto out;
 done:
@@ -949,6 +951,16 @@ csv_offset(const struct hoso_register_csv *c)
 	return c->base + c->bytes - c->blk_len + c->blk_pos;
 }
 
+static bool
+blank(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	return n == 0;
+}
+
 int
 hoso_register_csv_next(struct hoso_register_csv *c, char ***cells, size_t **lens, size_t *n,
     long *line, size_t *bad_cell, struct hoso_err *err)
@@ -975,8 +987,9 @@ hoso_register_csv_next(struct hoso_register_csv *c, char ***cells, size_t **lens
 		} else {
 			*bad_cell = SIZE_MAX;
 		}
-		/* A blank line is no record. */
-		if (!(c->n_cells == 1 && c->lens[0] == 0))
+		/* A blank line (nothing, or only spaces and tabs) is no record. */
+		if (c->n_cells != 1 || !blank(c->in_block ? c->cells[0] : c->rec.data + c->starts[0],
+		    c->lens[0]))
 			break;
 	}
 	/* Pointers only now: the record buffer may have moved while it grew. */

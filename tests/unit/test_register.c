@@ -198,6 +198,38 @@ quoting_bom_crlf_and_blocks(void **state)
 	}
 }
 
+/* The last byte a separator (an empty last cell, no final newline); lines of only blanks. */
+static void
+ends_and_blank_lines(void **state)
+{
+	static const char *const texts[] = {
+		"ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,x\nA1,X,2,2025-03-01,",
+		"ma_ho_so;ma_don_vi;kenh;ngay_tiep_nhan;x\r\nA0;X;2;2025-03-01;a\r\nA1;X;2;2025-03-01;",
+		"ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\n \n\t\n  \t \r\nA1,X,2,2025-03-01,\n \n",
+	};
+	static const size_t want[] = { 1, 2, 1 };
+	struct hoso_register_row rows[8];
+	struct hoso_err err;
+	size_t i, n, block;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		/* The separator is told from the first block: the ';' header must fit in it. */
+		for (block = i == 1 ? 48 : 1; block <= 80; block++) {
+			hoso_err_clear(&err);
+			if (read_all(texts[i], block, false, rows, 8, &n, NULL, &err) != 0)
+				fail_msg("text %zu, block %zu: %s", i, block, err.msg);
+			assert_int_equal(n, want[i]);
+			assert_string_equal(rows[n - 1].code, "A1");
+			assert_null(rows[n - 1].field);
+		}
+	}
+	/* A header ending in a separator and nothing else: no row, no error. */
+	assert_int_equal(read_all("ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,", 16, false, rows, 8, &n,
+	    NULL, &err), 0);
+	assert_int_equal(n, 0);
+}
+
 static void
 separators(void **state)
 {
@@ -431,6 +463,7 @@ main(void)
 		cmocka_unit_test(dates_every_byte),
 		cmocka_unit_test(quoting_bom_crlf_and_blocks),
 		cmocka_unit_test(separators),
+		cmocka_unit_test(ends_and_blank_lines),
 		cmocka_unit_test(legacy_codes_and_booleans),
 		cmocka_unit_test(errors_name_file_line_column),
 		cmocka_unit_test(utf8_checked_per_line),
