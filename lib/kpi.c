@@ -12,8 +12,10 @@
  * about 54 bytes for the usual 25-byte code. Counting runs once all input is read,
  * because the last occurrence of a code wins (spec, "Rows").
  * With -j, parts of the input are read into kpis of their own, merged in input
- * order by adopting their chunks; a record replaced by a later part's is marked
- * dead (F_DEAD) rather than moved, and counting skips it.
+ * order by adopting their chunks (a part of fewer than REC_CHUNK dossiers is
+ * copied instead); a record replaced by a later part's is marked dead (F_DEAD)
+ * rather than moved, and counting skips it. Workers read at most READ_AHEAD
+ * pieces ahead of the merge.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -940,6 +942,41 @@ rebuild_slots(struct hoso_kpi *k, unsigned bits, unsigned n, struct hoso_err *er
 }
 
 /*
+ * A small kpi (a file or part of fewer rows than a record chunk holds) is
+ * copied record by record: adopting its chunks would keep a whole record chunk
+ * and a whole code chunk (2.3 MB) for a few rows, and a year of daily files
+ * would run out of code chunks.
+ */
+static int
+merge_copy(struct hoso_kpi *k, struct hoso_kpi *s, const uint16_t *field_map,
+    const uint32_t *unit_map, struct hoso_err *err)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < s->n_recs; i++) {
+		const struct rec *x = rec_at(s, (uint32_t)i);
+		const unsigned char *c;
+		struct rec *y;
+		uint32_t ref;
+		bool replaced;
+
+		if (x->flags & F_DEAD)
+			continue;
+		c = code_at(s, x->code);
+		if ((r = find_or_add(k, (const char *)c + 1, c[0], x->hash, &y, &replaced, err)) != 0)
+			return r;
+		ref = y->code;
+		*y = *x;
+		y->code = ref;
+		y->unit = (uint16_t)unit_map[x->unit];
+		y->field = x->field == KEY_NONE ? KEY_NONE : field_map[x->field];
+		k->duplicates += replaced;
+	}
+	return 0;
+}
+
+/*
  * Each file is read by a worker into a kpi of its own; the kpis are then merged
  * in the order of the files, so the last occurrence of a code still wins. The
  * first kpi is taken over whole (no copy); a later one is freed chunk by chunk
@@ -981,6 +1018,11 @@ merge(struct hoso_kpi *k, struct hoso_kpi *s, unsigned jobs, struct hoso_err *er
 		else if ((r = hoso_units_adhoc(k->units, hoso_units_get(s->units, (uint32_t)i)->code,
 		    &unit_map[i], err)) != 0)
 			goto out;
+	}
+	if (s->n_recs < REC_CHUNK) {
+		if ((r = merge_copy(k, s, field_map, unit_map, err)) != 0)
+			goto out;
+		goto tally;
 	}
 	/*
 	 * The records and codes of s are adopted, not copied: k's last record chunk
@@ -1038,6 +1080,7 @@ merge(struct hoso_kpi *k, struct hoso_kpi *s, unsigned jobs, struct hoso_err *er
 		k->duplicates += mp[t].dups;
 	}
 	k->n_recs = base + s->n_recs;
+tally:
 	s->n_recs = 0;
 	k->rows_read += s->rows_read;
 	k->duplicates += s->duplicates;
@@ -1092,11 +1135,20 @@ struct reader {
 	struct split_file *files;
 	struct piece *pieces;
 	size_t n_pieces, next;
+	size_t merged;			/* pieces before this one are merged and freed */
 	bool stop;			/* an error: take no more pieces */
 	unsigned jobs;			/* threads, for the merge too */
 	pthread_mutex_t lock;
 	pthread_cond_t done_cv;
+	pthread_cond_t room_cv;		/* merged moved on or stop was set */
 };
+
+/*
+ * How far the workers may read ahead of the merge, in pieces: every piece read
+ * and not yet merged holds its own kpi, so hundreds of small files must not
+ * all be in memory at once.
+ */
+#define READ_AHEAD(jobs) (2 * (size_t)(jobs))
 
 static int
 read_piece(struct reader *rd, struct piece *pc)
@@ -1133,6 +1185,9 @@ reader_main(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&rd->lock);
+		while (!rd->stop && rd->next < rd->n_pieces &&
+		    rd->next >= rd->merged + READ_AHEAD(rd->jobs))
+			pthread_cond_wait(&rd->room_cv, &rd->lock);
 		i = rd->stop ? rd->n_pieces : rd->next++;
 		pthread_mutex_unlock(&rd->lock);
 		if (i >= rd->n_pieces)
@@ -1288,6 +1343,18 @@ out:
 	return r;
 }
 
+/* Piece pc is merged: free its kpi and let the workers read one more ahead. */
+static void
+release_piece(struct reader *rd, struct piece *pc)
+{
+	hoso_kpi_free(pc->sub);
+	pc->sub = NULL;
+	pthread_mutex_lock(&rd->lock);
+	rd->merged = (size_t)(pc - rd->pieces) + 1;
+	pthread_cond_broadcast(&rd->room_cv);
+	pthread_mutex_unlock(&rd->lock);
+}
+
 /* Merge the pieces of file f in order, redoing those that guessed wrong. */
 static int
 merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct hoso_err *err)
@@ -1319,8 +1386,10 @@ merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct ho
 				goto out;
 			at = pc[i].stop;
 			line += pc[i].lines;
+			release_piece(rd, &pc[i]);
 			continue;
 		}
+		release_piece(rd, &pc[i]);
 		/* Read it again from where the part before it really ended, with true lines. */
 		n_again++;
 		reg_opts(k, rd->labels[f], &ro);
@@ -1364,6 +1433,7 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 	rd.labels = labels;
 	pthread_mutex_init(&rd.lock, NULL);
 	pthread_cond_init(&rd.done_cv, NULL);
+	pthread_cond_init(&rd.room_cv, NULL);
 	if ((rd.files = calloc(n ? n : 1, sizeof(*rd.files))) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
@@ -1390,15 +1460,14 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 			j++;
 		if ((r = merge_file(&rd, i, rd.pieces + first, j - first, err)) != 0)
 			goto out;
-		for (; first < j; first++) {
-			hoso_kpi_free(rd.pieces[first].sub);
-			rd.pieces[first].sub = NULL;
-		}
+		if (j > first)
+			release_piece(&rd, &rd.pieces[j - 1]);
 	}
 out:
 	k->jobs = jobs;
 	pthread_mutex_lock(&rd.lock);
 	rd.stop = true;
+	pthread_cond_broadcast(&rd.room_cv);
 	pthread_mutex_unlock(&rd.lock);
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
@@ -1410,6 +1479,7 @@ out:
 	free(rd.files);
 	free(threads);
 	pthread_cond_destroy(&rd.done_cv);
+	pthread_cond_destroy(&rd.room_cv);
 	pthread_mutex_destroy(&rd.lock);
 	return r;
 }

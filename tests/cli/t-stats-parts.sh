@@ -108,4 +108,52 @@ tail -n +2 big.csv >>both.csv
 stats -j 1 -r both.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 -f csv >b.out
 check "two files as one: the same report" cmp -s a.out b.out
 
+# Parts of more than 65536 dossiers are merged by taking over their chunks, smaller ones by
+# copying their records: two parts of 120000 rows (84000 dossiers), then a small file.
+python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+col = [c.strip().lower() for c in rows[0]].index("ma_ho_so")
+w = csv.writer(sys.stdout, lineterminator="\n")
+w.writerow(rows[0])
+for k in range(20):
+    for r in rows[1:]:
+        r = list(r)
+        r[col] = "K%d-%s" % (k, r[col].strip())
+        w.writerow(r)' big.csv >huge.csv
+half=$(($(stat -c %s huge.csv) / 2 + 1000))
+stats -j 1 -r huge.csv -r small.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 -f csv \
+    >one.out 2>one.err
+HOSO_STATS_PART_SIZE=$half stats -j 2 -r huge.csv -r small.csv -u "$UNITS" \
+    --from 2024-11-01 --to 2025-08-31 -f csv >n.out 2>n.err
+check "two parts of over 65536 dossiers and a small file: what -j 1 gives" cmp -s one.out n.out
+codes=$(python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+col = [c.strip().lower() for c in rows[0]].index("ma_ho_so")
+print(len({r[col] for r in rows[1:len(rows) // 2]}))' huge.csv)
+check "...the first half holds over 65536 dossiers ($codes)" [ "$codes" -gt 65536 ]
+
+# A year of daily exports: each file is a kpi of its own while it is read, and is merged by
+# copying; no more than a few are read ahead of the merge. Before, each kept 2.3 MB (records
+# and codes chunks) and 4096 files failed with "too many dossiers".
+mkdir daily
+set --
+d=1
+while [ $d -le 400 ]; do
+	printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nD%d-1,09124,2,2025-03-01\nD%d-2,09124,1,2025-03-02\n' \
+	    $d $d >daily/$d.csv
+	set -- "$@" -r daily/$d.csv
+	d=$((d + 1))
+done
+expect_exit 0 "400 small files with -j 2" stats -q -j 2 "$@" --month 2025-03 -f csv
+contains "...all their dossiers counted" "$out" "TOTAL,TOTAL,800,400,400,"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" \
+    /usr/bin/time -f %M stats -q -j 2 "$@" --month 2025-03 -f csv -o /dev/null 2>peak.kb
+peak=$(tail -n 1 peak.kb)
+check "...in at most 64 MB (peak $peak kB; was 2.3 MB a file)" [ "$peak" -lt 65536 ]
+HOSO_STATS_PART_SIZE=64 stats -j 1 -r big.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 \
+    -f csv >one.out 2>one.err
+HOSO_STATS_PART_SIZE=64 stats -j 2 -r big.csv -u "$UNITS" --from 2024-11-01 --to 2025-08-31 \
+    -f csv >n.out 2>n.err
+check "12000 rows in parts of 64 bytes (thousands of parts): what -j 1 gives" cmp -s one.out n.out
+
 echo "# $n_case cases"
