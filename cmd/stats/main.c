@@ -299,6 +299,7 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
+			free(regs);
 			return CLI_EXIT_USAGE;
 		}
 	}

@@ -300,6 +300,7 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
+			free(crls);
 			return CLI_EXIT_USAGE;
 		}
 	}
