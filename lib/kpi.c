@@ -1972,6 +1972,19 @@ add_zero_units(const struct hoso_kpi *k, struct groups *out, struct hoso_err *er
 /* ---- the trend by month (HTML report) ---- */
 
 /* Records [from, to) into groups of their own: hoso_kpi_count without months, on a thread. */
+/*
+ * In a base group's key the level field holds, while rolling up by unit, the
+ * span of the unit a dossier rolls up along (hoso_units_span): by the date it
+ * was received, or --as-of's date. Without roll-up, KEY_NONE.
+ */
+static inline unsigned
+span_of(const struct hoso_kpi *k, uint32_t unit, uint16_t recv)
+{
+	if (!(k->o.by & HOSO_KPI_BY_UNIT) || k->o.direct)
+		return KEY_NONE;
+	return hoso_units_span(k->units, unit, k->o.has_as_of ? k->o.as_of : DAY_BASE + recv);
+}
+
 struct count_part {
 	const struct hoso_kpi *k;
 	const uint32_t *map;		/* unit -> the unit it is counted under */
@@ -2007,10 +2020,13 @@ count_part(void *arg)
 		if (unit_group != NULL && unit_group[x->unit] != 0) {
 			g = &cp->g.v[unit_group[x->unit] - 1];
 		} else {
-			if ((cp->r = group_get(&cp->g, make_key(cp->map[x->unit], KEY_NONE,
+			uint32_t u = cp->map[x->unit];
+
+			if ((cp->r = group_get(&cp->g, make_key(u, span_of(k, u, x->recv),
 			    by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE, KEY_NONE), &g, &cp->err)) != 0)
 				break;
-			if (unit_group != NULL)
+			/* A unit whose parents change in time has a group per span. */
+			if (unit_group != NULL && hoso_units_n_spans(k->units, u) <= 1)
 				unit_group[x->unit] = (uint32_t)(g - cp->g.v) + 1;
 		}
 		count_one(x, from, to, g->counts);
@@ -2193,7 +2209,8 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 				break;
 			memset(c, 0, sizeof(c));
 			if (count_one(x, mf > from ? mf : from, ml < to ? ml : to, c) &&
-			    (r = group_add(&base, make_key(unit, KEY_NONE, field, m), c, err)) != 0)
+			    (r = group_add(&base, make_key(unit, span_of(k, unit, x->recv), field, m), c,
+			    err)) != 0)
 				goto out;
 		}
 	}
@@ -2207,7 +2224,7 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		memcpy(c + HOSO_KPI_N_COUNTS, x->v, sizeof(x->v));
 		for (m = 0; m < HOSO_KPI_N_STORE; m++)
 			res->total.store[m] += x->v[m];
-		if ((r = group_add(&base, make_key(map[x->unit], KEY_NONE,
+		if ((r = group_add(&base, make_key(map[x->unit], span_of(k, map[x->unit], x->day),
 		    by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE,
 		    by & HOSO_KPI_BY_MONTH ? month_of(x->day) : KEY_NONE), c, err)) != 0)
 			goto out;
@@ -2220,10 +2237,13 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 		uint64_t lev = (uint64_t)KEY_NONE << 32;
 
 		if (by & HOSO_KPI_BY_UNIT) {
+			uint32_t span = (uint32_t)(g->key >> 32) & 0xffff;
+
 			for (;;) {
 				if ((r = group_add(&out, (uint64_t)unit << 48 | lev | rest, g->counts, err)) != 0)
 					goto out;
-				if (k->o.direct || (unit = hoso_units_get(k->units, unit)->parent) == HOSO_UNIT_NONE)
+				/* Up along the parents valid over the dossiers' span. */
+				if (k->o.direct || !hoso_units_up(k->units, &unit, &span))
 					break;
 			}
 			continue;

@@ -3,6 +3,7 @@
  * validity) pairs, parents and successors resolved to indices once at load, the
  * lookup of the unit valid on a date, and the --as-of re-attribution.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,9 +17,23 @@
 #define OPEN_FROM INT32_MIN
 #define OPEN_TO INT32_MAX
 
+/*
+ * A stretch of a unit's validity over which its whole chain of ancestors stays
+ * the same: a commune under a province whose code was reused for a new unit
+ * in July has two, and a row rolls up along the one that holds its date.
+ */
+struct span {
+	int32_t from, to;
+	uint32_t parent;	/* unit index, HOSO_UNIT_NONE at the top */
+	uint32_t pspan;		/* the parent's span (an index among the parent's own) */
+};
+
 struct hoso_units {
 	struct hoso_unit *v;
 	size_t n, cap;
+	struct span *spans;	/* unit i's are spans[first_span[i]..+n_spans[i]) */
+	uint32_t *first_span, *n_spans;
+	size_t n_span_total;
 	char **parent_code, **succ_code;	/* while loading */
 	uint32_t *slots;	/* open addressing on the code: index + 1 of the first unit */
 	uint32_t *next_same;	/* the other units with the same code */
@@ -95,6 +110,9 @@ hoso_units_free(struct hoso_units *u)
 	}
 	free(u->parent_code);
 	free(u->succ_code);
+	free(u->spans);
+	free(u->first_span);
+	free(u->n_spans);
 	free(u->v);
 	free(u->slots);
 	free(u->next_same);
@@ -426,6 +444,136 @@ resolve(struct hoso_units *u, struct hoso_err *err)
 	return 0;
 }
 
+enum { SPAN_TODO, SPAN_BUSY, SPAN_DONE };
+
+/*
+ * Unit i's spans, its parents' first: every version of the parent code that
+ * overlaps i's validity, cut by the spans of that version, must together cover
+ * every day of it.
+ */
+static int
+make_spans(struct hoso_units *u, uint32_t i, unsigned char *state, struct hoso_err *err)
+{
+	struct hoso_unit *x = &u->v[i];
+	const char *pc = u->parent_code[i];
+	uint32_t v, best, j;
+	int32_t next = x->from;
+	bool more = true;
+	char d[11];
+	int r;
+
+	if (state[i] == SPAN_DONE)
+		return 0;
+	if (state[i] == SPAN_BUSY)
+		return hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: '%s' is its own ancestor"),
+		    u->label, x->line, x->code);
+	state[i] = SPAN_BUSY;
+	for (v = first_with_code(u, pc); pc[0] != '\0' && v != HOSO_UNIT_NONE; v = u->next_same[v])
+		if (u->v[v].from <= x->to && x->from <= u->v[v].to &&
+		    (r = make_spans(u, v, state, err)) != 0)
+			return r;
+	u->first_span[i] = (uint32_t)u->n_span_total;
+	u->n_spans[i] = 0;
+	if (pc[0] == '\0') {
+		struct span *ns = realloc(u->spans, (u->n_span_total + 1) * sizeof(*ns));
+
+		if (ns == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		u->spans = ns;
+		u->spans[u->n_span_total++] = (struct span){ x->from, x->to, HOSO_UNIT_NONE, 0 };
+		u->n_spans[i] = 1;
+		state[i] = SPAN_DONE;
+		return 0;
+	}
+	/* Walk i's days in order: the parent version, then its span, holding day next. */
+	while (more) {
+		best = HOSO_UNIT_NONE;
+		for (v = first_with_code(u, pc); v != HOSO_UNIT_NONE; v = u->next_same[v])
+			if (u->v[v].from <= next && next <= u->v[v].to)
+				best = v;
+		if (best == HOSO_UNIT_NONE) {
+			if (next == OPEN_FROM)	/* i has no start, the parent has one */
+				return hoso_err_set(err, HOSO_EINPUT,
+				    _("%s:%ld: parent '%s' has a valid_from, '%s' has none"),
+				    u->label, x->line, pc, x->code);
+			hoso_register_date_str(next, d);
+			return hoso_err_set(err, HOSO_EINPUT,
+			    _("%s:%ld: parent '%s' is not a unit valid on %s, when '%s' is"),
+			    u->label, x->line, pc, d, x->code);
+		}
+		for (j = 0; j < u->n_spans[best]; j++) {
+			struct span ps = u->spans[u->first_span[best] + j], *ns;
+
+			if (ps.to < next || ps.from > next)
+				continue;
+			if ((ns = realloc(u->spans, (u->n_span_total + 1) * sizeof(*ns))) == NULL)
+				return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			u->spans = ns;
+			ns[u->n_span_total++] = (struct span){ next, ps.to < x->to ? ps.to : x->to,
+			    best, j };
+			u->n_spans[i]++;
+			more = ps.to < x->to;
+			if (more)
+				next = ps.to + 1;
+			break;
+		}
+	}
+	state[i] = SPAN_DONE;
+	return 0;
+}
+
+static int
+all_spans(struct hoso_units *u, struct hoso_err *err)
+{
+	unsigned char *state = calloc(u->n ? u->n : 1, 1);
+	size_t i;
+	int r = 0;
+
+	u->first_span = calloc(u->n ? u->n : 1, sizeof(*u->first_span));
+	u->n_spans = calloc(u->n ? u->n : 1, sizeof(*u->n_spans));
+	u->spans = malloc((u->n ? u->n : 1) * sizeof(*u->spans));
+	if (state == NULL || u->first_span == NULL || u->n_spans == NULL || u->spans == NULL)
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	for (i = 0; r == 0 && i < u->n; i++)
+		r = make_spans(u, (uint32_t)i, state, err);
+	free(state);
+	return r;
+}
+
+uint32_t
+hoso_units_span(const struct hoso_units *u, uint32_t idx, int32_t day)
+{
+	uint32_t j, n;
+
+	if (u->n_spans == NULL || idx >= u->n || (n = u->n_spans[idx]) <= 1)
+		return 0;
+	for (j = 0; j + 1 < n; j++)
+		if (day <= u->spans[u->first_span[idx] + j].to)
+			break;
+	return j;
+}
+
+bool
+hoso_units_up(const struct hoso_units *u, uint32_t *idx, uint32_t *span)
+{
+	const struct span *s;
+
+	if (u->n_spans == NULL || *idx >= u->n || *span >= u->n_spans[*idx])
+		return false;
+	s = &u->spans[u->first_span[*idx] + *span];
+	if (s->parent == HOSO_UNIT_NONE)
+		return false;
+	*idx = s->parent;
+	*span = s->pspan;
+	return true;
+}
+
+uint32_t
+hoso_units_n_spans(const struct hoso_units *u, uint32_t idx)
+{
+	return u->n_spans != NULL && idx < u->n ? u->n_spans[idx] : 1;
+}
+
 int
 hoso_units_load(struct hoso_units **up, int fd, const char *label, struct hoso_err *err)
 {
@@ -444,7 +592,8 @@ hoso_units_load(struct hoso_units **up, int fd, const char *label, struct hoso_e
 	if ((r = hoso_register_csv_open(&csv, fd, label, 0, 0, err)) != 0 ||
 	    (r = read_rows(u, csv, err)) != 0 ||
 	    (r = index_codes(u, err)) != 0 ||
-	    (r = resolve(u, err)) != 0)
+	    (r = resolve(u, err)) != 0 ||
+	    (r = all_spans(u, err)) != 0)
 		goto out;
 	*up = u;
 	u = NULL;

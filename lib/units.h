@@ -56,6 +56,17 @@ int hoso_units_adhoc(struct hoso_units *units, const char *code, uint32_t *idx,
  */
 int hoso_units_as_of(const struct hoso_units *units, uint32_t idx, int32_t day, uint32_t *out,
     struct hoso_err *err);
+/*
+ * Roll-up follows the parents valid on a row's date: a unit's validity is cut
+ * into spans over which its chain of ancestors stays the same (usually one).
+ * hoso_units_span gives the span of idx that holds day (the first or last when
+ * day is outside); hoso_units_up moves (idx, span) to the parent and its span,
+ * false at the top.  Units without a units file have one span and no parent.
+ */
+uint32_t hoso_units_span(const struct hoso_units *units, uint32_t idx, int32_t day);
+bool hoso_units_up(const struct hoso_units *units, uint32_t *idx, uint32_t *span);
+uint32_t hoso_units_n_spans(const struct hoso_units *units, uint32_t idx);
+
 /* "tinh", "huyen", "xa" or "" */
 const char *hoso_units_level_name(int level);
 

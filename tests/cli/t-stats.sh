@@ -316,6 +316,26 @@ check "--lenient counts the one good row" [ "$(sed -n 's/^TOTAL,TOTAL,\([0-9]*\)
 printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nC,99999,1,2025-01-03\n' >unk.csv
 expect_exit 3 "an unknown unit is bad input" stats -r unk.csv -u "$UNITS" --month 2025-01
 contains "the unknown unit is named with row and date" "$errout" "unk.csv:2: ma_don_vi: unit '99999' is not in the units file on 2025-01-03"
+
+# A province code reused in July for a new unit: a commune under it rolls up, for each
+# dossier, to the province of the dossier's date (or of --as-of's).
+printf 'code,name,level,parent,valid_from,valid_to,successor\n25,Old,tinh,,,2025-06-30,25\n25,New,tinh,,2025-07-01,,\n100,Commune,xa,25,,,\n' >reuse.csv
+printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nR1,100,2,2025-03-01\nR2,100,1,2025-08-01\nR3,100,1,2025-08-02\n' >reuse-reg.csv
+for j in 1 2; do
+	expect_exit 0 "a reused province code, -j $j" stats -q -j $j -r reuse-reg.csv -u reuse.csv --from 2025-01-01 --to 2025-12-31 -f csv
+	contains "...March's dossier under the old province" "$out" "25,Old,1,"
+	contains "...August's under the new one" "$out" "25,New,2,"
+	contains "...all three under the commune" "$out" "100,Commune,3,"
+done
+expect_exit 0 "a reused province code by month" stats -q -r reuse-reg.csv -u reuse.csv --from 2025-01-01 --to 2025-12-31 --by unit,month -f csv
+contains "...March under the old province" "$out" "25,Old,2025-03,1,"
+contains "...August under the new one" "$out" "25,New,2025-08,2,"
+expect_exit 0 "a reused province code with --as-of" stats -q -r reuse-reg.csv -u reuse.csv --from 2025-01-01 --to 2025-12-31 --as-of 2025-12-01 -f csv
+contains "...all under the new province" "$out" "25,New,3,"
+lacks "...none under the old" "$out" "25,Old,"
+printf 'code,name,level,parent,valid_from,valid_to,successor\n25,Old,tinh,,,2025-06-30,\n100,Commune,xa,25,,,\n' >orphan.csv
+expect_exit 3 "a unit valid longer than its parent is bad input" stats -q -r reuse-reg.csv -u orphan.csv --month 2025-03
+contains "...naming the first day without a parent" "$errout" "orphan.csv:3: parent '25' is not a unit valid on 2025-07-01, when '100' is"
 printf 'ma_ho_so,kenh,ngay_tiep_nhan\n' >nocol.csv
 expect_exit 3 "a missing column is bad input" stats -r nocol.csv --month 2025-01
 contains "the missing column is named with the file" "$errout" "nocol.csv: the header has no column 'ma_don_vi'"
