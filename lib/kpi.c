@@ -405,6 +405,8 @@ intern_field(struct hoso_kpi *k, const char *s, uint16_t *idx, struct hoso_err *
 		*idx = (uint16_t)found;
 		return 0;
 	}
+	if (hoso_utf8_has_control(t))
+		return 1;	/* never interned: every row with it is refused */
 	if ((k->fields[k->n_fields] = strdup(t)) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	k->field_slots[h] = (uint32_t)k->n_fields + 1;
@@ -599,6 +601,19 @@ struct pending {
 	char buf[64];		/* a multiple of 8 (hash_padded) */
 };
 
+/*
+ * A unit or field name reaches the report, where XML 1.0 cannot carry a control
+ * character and a terminal would obey it: such a row is bad text.
+ */
+static int
+control_char(struct hoso_kpi *k, const char *label, const struct hoso_register_row *row,
+    const char *column, struct hoso_err *err)
+{
+	hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: %s: contains a control character"), label,
+	    row->line, column);
+	return kpi_row_error(k, HOSO_REG_SKIP_TEXT, err);
+}
+
 /* Check a row and make its record: 0, 1 when skipped (--lenient), or an error. */
 static int
 prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_row *row,
@@ -624,8 +639,10 @@ prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_ro
 	    (r = compact_date(k, label, row, "ngay_ket_thuc", row->done, &done, err)) != 0)
 		return r;
 	if (!hoso_units_from_file(k->units)) {
-		if ((r = hoso_units_adhoc(k->units, row->unit, &unit, err)) != 0)
+		if ((r = hoso_units_adhoc(k->units, row->unit, &unit, err)) < 0)
 			return r;
+		if (r > 0)
+			return control_char(k, label, row, "ma_don_vi", err);
 	} else if (!hoso_units_find(k->units, row->unit, row->recv, &unit)) {
 		/* Spec, "Units file": a unit unknown on its date is an error. */
 		struct hoso_buf lab = HOSO_BUF_INIT(200);
@@ -641,8 +658,10 @@ prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_ro
 	}
 	/* Spec, "Columns": an empty linh_vuc is "(không xác định)". */
 	if ((r = intern_field(k, row->field != NULL ? row->field : "(kh\xc3\xb4ng x\xc3\xa1" "c \xc4\x91\xe1\xbb\x8bnh)",
-	    &field, err)) != 0)
+	    &field, err)) < 0)
 		return r;
+	if (r > 0)
+		return control_char(k, label, row, "linh_vuc", err);
 	p->x.recv = recv;
 	p->x.due = due;
 	p->x.done = done;
@@ -1656,8 +1675,13 @@ store_one(struct hoso_kpi *k, const char *store, const char *code, const char *a
 			goto out;
 		}
 		if (!hoso_units_from_file(k->units)) {
-			if ((r = hoso_units_adhoc(k->units, ucode, &x.unit, err)) != 0)
+			if ((r = hoso_units_adhoc(k->units, ucode, &x.unit, err)) < 0)
 				goto out;
+			if (r > 0) {	/* a control character: no report could name the unit */
+				r = 0;
+				k->store_unplaced++;
+				goto out;
+			}
 		} else if (!hoso_units_find(k->units, ucode, abs_day, &x.unit)) {
 			k->store_unplaced++;
 			goto out;

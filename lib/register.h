@@ -39,7 +39,7 @@ enum hoso_register_skip {
 	HOSO_REG_SKIP_DATE,		/* a date that does not parse or is out of range */
 	HOSO_REG_SKIP_VALUE,		/* another value that does not parse */
 	HOSO_REG_SKIP_ORDER,		/* ngay_ket_thuc before ngay_tiep_nhan */
-	HOSO_REG_SKIP_TEXT,		/* invalid UTF-8, NUL byte, bad quoting, too many cells */
+	HOSO_REG_SKIP_TEXT,		/* invalid UTF-8, NUL byte, bad quoting, too many cells, a control character in a name */
 	HOSO_REG_SKIP_UNIT,		/* unit code unknown on the date received */
 	HOSO_REG_SKIP_MAX,
 };

@@ -219,6 +219,8 @@ hoso_units_adhoc(struct hoso_units *u, const char *code, uint32_t *idx, struct h
 		*idx = i;
 		return 0;
 	}
+	if (hoso_utf8_has_control(code))
+		return 1;	/* never made: every row with it is refused */
 	if ((r = grow(u, err)) != 0)
 		return r;
 	x = &u->v[u->n];
@@ -369,6 +371,11 @@ read_rows(struct hoso_units *u, struct hoso_register_csv *csv, struct hoso_err *
 		u->n++;
 		if (len[U_CODE] == 0) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: code: empty"), u->label, line);
+			goto out;
+		}
+		if (hoso_utf8_has_control(v[U_CODE]) || hoso_utf8_has_control(v[U_NAME])) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: %s: contains a control character"),
+			    u->label, line, hoso_utf8_has_control(v[U_CODE]) ? "code" : "name");
 			goto out;
 		}
 		if ((x->level = parse_level(v[U_LEVEL])) < 0) {

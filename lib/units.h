@@ -46,7 +46,10 @@ bool hoso_units_from_file(const struct hoso_units *units);
 
 /* The unit with this code valid on day; false when there is none. */
 bool hoso_units_find(const struct hoso_units *units, const char *code, int32_t day, uint32_t *idx);
-/* The flat unit named code, added (no name, no level, no parent) when new. */
+/*
+ * The flat unit named code, added (no name, no level, no parent) when new;
+ * 1, and nothing added, when code holds a control character.
+ */
 int hoso_units_adhoc(struct hoso_units *units, const char *code, uint32_t *idx,
     struct hoso_err *err);
 /*

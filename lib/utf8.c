@@ -82,6 +82,16 @@ hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *
 	return r;
 }
 
+bool
+hoso_utf8_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r') ||
+		    *s == 0x7f)
+			return true;
+	return false;
+}
+
 size_t
 hoso_utf8_width(const char *s)
 {

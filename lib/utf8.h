@@ -31,6 +31,13 @@ int hoso_utf8_casefold(const char *s, size_t n, struct hoso_buf *out, struct hos
 int hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
 
 /*
+ * True when s holds a control character other than TAB, LF and CR (which XML
+ * 1.0 cannot carry, and a terminal would obey: ESC) or DEL.  For names that
+ * reach a report; the text table shows TAB, LF and CR escaped.
+ */
+bool hoso_utf8_has_control(const char *s);
+
+/*
  * The columns s takes on a terminal: two for a wide (East Asian) character,
  * none for a combining mark or control character.
  */

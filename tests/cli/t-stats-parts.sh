@@ -85,6 +85,9 @@ same "--lenient skips the same rows" --lenient -r late.csv -r crlf.csv -u "$UNIT
 printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nA-1,U1,1,2025-01-02\nA-2,U1,1,"2025-01-03\n' >open.csv
 same "a quoted cell open at the end of the file" -r open.csv --month 2025-01
 same "an unknown unit in a later file" -r lf.csv -r quoted.csv -u "$UNITS" --month 2025-01
+printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\nC1,U1,1,2025-01-03,Bad\001\nC2,U1,1,2025-01-03,Bad\001\nC3,U\0332,1,2025-01-03,ok\nC4,U1,1,2025-01-03,ok\n' >ctl.csv
+same "control characters in names" -r lf.csv -r ctl.csv --month 2025-01 --by field
+same "control characters in names, --lenient" --lenient -r ctl.csv -r lf.csv --month 2025-01 --by field
 
 # Past 4096 rows the table is made big enough at once from the bytes per row (the first part's
 # for the rows of all parts); many duplicates make that guess too big, a file after it too small.

@@ -336,6 +336,16 @@ lacks "...none under the old" "$out" "25,Old,"
 printf 'code,name,level,parent,valid_from,valid_to,successor\n25,Old,tinh,,,2025-06-30,\n100,Commune,xa,25,,,\n' >orphan.csv
 expect_exit 3 "a unit valid longer than its parent is bad input" stats -q -r reuse-reg.csv -u orphan.csv --month 2025-03
 contains "...naming the first day without a parent" "$errout" "orphan.csv:3: parent '25' is not a unit valid on 2025-07-01, when '100' is"
+# Names reach the report: XML 1.0 cannot carry most control characters, a terminal obeys ESC.
+printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\nC1,U1,1,2025-01-03,Bad\001field\nC2,U1,1,2025-01-03,Bad\001field\nC3,U\0332,1,2025-01-03,ok\nC4,U1,1,2025-01-03,ok\n' >ctl.csv
+expect_exit 3 "a control character in linh_vuc is bad input" stats -r ctl.csv --month 2025-01 --by field -f xml
+contains "...naming file, line and column" "$errout" "ctl.csv:2: linh_vuc: contains a control character"
+expect_exit 0 "--lenient skips every row with it" stats --lenient -r ctl.csv --month 2025-01 --by field -f xml
+contains "...the unit code's row too" "$errout" "3 rows skipped: invalid text"
+contains "...and the XML report is written" "$out" "</stats>"
+printf 'code,name,level,parent,valid_from,valid_to,successor\n25,P\033[31m,tinh,,,,\n' >uctl.csv
+expect_exit 3 "a control character in a units file name is bad input" stats -r plain.csv -u uctl.csv --month 2025-01
+contains "...naming file, line and column" "$errout" "uctl.csv:2: name: contains a control character"
 printf 'ma_ho_so,kenh,ngay_tiep_nhan\n' >nocol.csv
 expect_exit 3 "a missing column is bad input" stats -r nocol.csv --month 2025-01
 contains "the missing column is named with the file" "$errout" "nocol.csv: the header has no column 'ma_don_vi'"
