@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +43,9 @@ struct hoso_register_csv {
 	size_t n_cells, cap_cells;
 	unsigned char special[256];	/* bytes that end an unquoted run */
 	unsigned char fast_special[256];	/* bytes csv_fast stops at */
+	bool keep_long;		/* a record over max_row is returned cut, too_long set */
+	bool too_long;		/* the last record was cut at max_row bytes ... */
+	size_t long_cell;	/* ... in this cell */
 	bool in_block;		/* the last record was split in place in the block */
 	bool text_ok;		/* ... and all of it is valid UTF-8 without a NUL */
 	/* A part of a file (hoso_register_open_part): read with pread from base on. */
@@ -439,13 +443,17 @@ cell_end(struct hoso_register_csv *c, size_t start, struct hoso_err *err)
 	return 0;
 }
 
+/* Past max_row bytes a record is read on to its end but kept no more (too_long). */
 static int
-rec_add(struct hoso_register_csv *c, const char *p, size_t n, long start_line,
-    struct hoso_err *err)
+rec_add(struct hoso_register_csv *c, const char *p, size_t n, struct hoso_err *err)
 {
-	if (n > c->max_row || c->rec.len > c->max_row - n)
-		return hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: row longer than %zu bytes"),
-		    c->label, start_line, c->max_row);
+	if (c->too_long)
+		return 0;
+	if (n > c->max_row || c->rec.len > c->max_row - n) {
+		c->too_long = true;
+		c->long_cell = c->n_cells;
+		return 0;
+	}
 	return hoso_buf_add(&c->rec, p, n, err);
 }
 
@@ -464,6 +472,7 @@ csv_record(struct hoso_register_csv *c, long *line, size_t *bad_cell, struct hos
 
 	hoso_buf_reset(&c->rec);
 	c->n_cells = 0;
+	c->too_long = false;
 	*bad_cell = SIZE_MAX;
 	for (;;) {
 		const char *p, *e, *q;
@@ -502,7 +511,7 @@ csv_record(struct hoso_register_csv *c, long *line, size_t *bad_cell, struct hos
 		case ST_UNQUOTED:
 			for (q = p; q < e && !c->special[(unsigned char)*q]; q++)
 				;
-			if ((r = rec_add(c, p, (size_t)(q - p), start_line, err)) != 0)
+			if ((r = rec_add(c, p, (size_t)(q - p), err)) != 0)
 				goto out;
 			c->blk_pos += (size_t)(q - p);
 			if (q == e)
@@ -523,7 +532,7 @@ csv_record(struct hoso_register_csv *c, long *line, size_t *bad_cell, struct hos
 			for (q = p; q < e && *q != '"'; q++)
 				if (*q == '\n')
 					c->line++;
-			if ((r = rec_add(c, p, (size_t)(q - p), start_line, err)) != 0)
+			if ((r = rec_add(c, p, (size_t)(q - p), err)) != 0)
 				goto out;
 			c->blk_pos += (size_t)(q - p);
 			if (q < e) {
@@ -533,7 +542,7 @@ csv_record(struct hoso_register_csv *c, long *line, size_t *bad_cell, struct hos
 			continue;
 		case ST_QUOTE_SEEN:
 			if (*p == '"') {	/* "" is a quote */
-				if ((r = rec_add(c, "\"", 1, start_line, err)) != 0)
+				if ((r = rec_add(c, "\"", 1, err)) != 0)
 					goto out;
 				c->blk_pos++;
 				st = ST_QUOTED;
@@ -986,6 +995,12 @@ hoso_register_csv_next(struct hoso_register_csv *c, char ***cells, size_t **lens
 				goto out;
 		} else {
 			*bad_cell = SIZE_MAX;
+			c->too_long = false;
+		}
+		if (c->too_long && !c->keep_long) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: row longer than %zu bytes"),
+			    c->label, *line, c->max_row);
+			goto out;
 		}
 		/* A blank line (nothing, or only spaces and tabs) is no record. */
 		if (c->n_cells != 1 || !blank(c->in_block ? c->cells[0] : c->rec.data + c->starts[0],
@@ -1188,6 +1203,8 @@ hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_regist
 	}
 	if ((r = read_header(reg, err)) != 0)
 		goto out;
+	if (reg->csv != NULL)
+		reg->csv->keep_long = true;	/* parse_row says which cell, or skips it */
 	*regp = reg;
 	reg = NULL;
 out:
@@ -1255,6 +1272,7 @@ hoso_register_open_part(struct hoso_register **regp, const struct hoso_register 
 	c->started = true;
 	csv_set_separator(c, head->csv->sep);
 	c->part = true;
+	c->keep_long = true;
 	c->base = start;
 	c->soft_end = end;
 	c->line = first_line;
@@ -1503,6 +1521,14 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 
 	memset(row, 0, sizeof(*row));
 	row->line = line;
+	if (reg->csv != NULL && reg->csv->too_long) {
+		char why[80];
+
+		snprintf(why, sizeof(why), _("the row is longer than %zu bytes"), reg->csv->max_row);
+		r = row_error(reg, HOSO_REG_SKIP_TEXT, err, line,
+		    column_name(reg, reg->csv->long_cell, &tmp), why, NULL);
+		goto out;
+	}
 	/* A record split in place had its whole line checked already (csv_fast). */
 	for (i = reg->csv != NULL && reg->csv->in_block && reg->csv->text_ok ? reg->n_header : 0;
 	    i < n; i++) {

@@ -182,7 +182,7 @@ skip_reason(int reason)
 	case HOSO_REG_SKIP_ORDER:
 		return _("finished before it was received");
 	case HOSO_REG_SKIP_TEXT:
-		return _("invalid text (UTF-8, quoting, extra cells, control characters)");
+		return _("invalid text (UTF-8, quoting, extra cells, control characters, over 1 MiB)");
 	default:
 		return _("unit not in the units file on the date received");
 	}

@@ -87,6 +87,9 @@ same "a quoted cell open at the end of the file" -r open.csv --month 2025-01
 same "an unknown unit in a later file" -r lf.csv -r quoted.csv -u "$UNITS" --month 2025-01
 printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\nC1,U1,1,2025-01-03,Bad\001\nC2,U1,1,2025-01-03,Bad\001\nC3,U\0332,1,2025-01-03,ok\nC4,U1,1,2025-01-03,ok\n' >ctl.csv
 same "control characters in names" -r lf.csv -r ctl.csv --month 2025-01 --by field
+python3 -c "print('ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,x\nA0,U1,2,2025-01-03,a\nA1,U1,2,2025-01-03,' + 'y' * 1100000 + '\nA3,U1,2,2025-01-03,z')" >long.csv
+same "a row over 1 MiB" -r long.csv --month 2025-01
+same "a row over 1 MiB, --lenient" --lenient -r long.csv --month 2025-01
 same "control characters in names, --lenient" --lenient -r ctl.csv -r lf.csv --month 2025-01 --by field
 
 # Past 4096 rows the table is made big enough at once from the bytes per row (the first part's

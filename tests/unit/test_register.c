@@ -364,6 +364,7 @@ utf8_checked_per_line(void **state)
 static void
 rows_are_bounded(void **state)
 {
+	size_t skipped[HOSO_REG_SKIP_MAX] = { 0 };
 	struct hoso_register_opts o = { "big.csv", 4096, 1000, false, NULL };
 	struct hoso_register *reg = NULL;
 	struct hoso_register_row row;
@@ -375,11 +376,22 @@ rows_are_bounded(void **state)
 	assert_non_null(text);
 	memcpy(text, "ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan\nA,", 41);
 	memset(text + 41, 'x', 3000);
-	memcpy(text + 3041, ",1,2025-01-01\n", 15);
+	memcpy(text + 3041, ",1,2025-01-01\nB,U,1,2025-01-01\n", 32);
 	fd = text_fd(text);
 	assert_int_equal(hoso_register_open(&reg, fd, &o, &err), 0);
 	assert_int_equal(hoso_register_next(reg, &row, &err), HOSO_EINPUT);
-	assert_string_equal(err.msg, "big.csv:2: row longer than 1000 bytes");
+	assert_string_equal(err.msg, "big.csv:2: ma_don_vi: the row is longer than 1000 bytes");
+	hoso_register_close(reg);
+	/* --lenient: the long row is skipped whole, and the next one read. */
+	o.lenient = true;
+	o.skipped = skipped;
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(hoso_register_open(&reg, fd, &o, &err), 0);
+	assert_int_equal(hoso_register_next(reg, &row, &err), 1);
+	assert_string_equal(row.code, "B");
+	assert_int_equal(row.line, 3);
+	assert_int_equal(skipped[HOSO_REG_SKIP_TEXT], 1);
+	assert_int_equal(hoso_register_next(reg, &row, &err), 0);
 	hoso_register_close(reg);
 	close(fd);
 	free(text);
