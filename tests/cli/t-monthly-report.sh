@@ -230,14 +230,9 @@ check "the month there is kept" [ -s out/2025-11/report.csv ]
 rmdir "out/.2025-09.tmp.$$"
 
 # --- SIGTERM: stats is stopped, the month left out, one line logged ---
-cat >slow.conf <<CONF
-registers = $HOSO_WORK/sorted
-output = $HOSO_WORK/out
-formats = csv
-stats = $HOSO_WORK/fake-stats
-CONF
+# sorted.conf's fake stats sleeps first when FAKE_SLEEP is set.
 rm -f stats.started
-FAKE_SLEEP=5 "$MR" --month 2025-08 --log int.log slow.conf >int.out 2>int.err &
+FAKE_SLEEP=5 "$MR" --month 2025-08 --log int.log sorted.conf >int.out 2>int.err &
 pid=$!
 i=0
 while [ ! -e stats.started ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
