@@ -33,7 +33,7 @@ struct hoso_units {
 	size_t n, cap;
 	struct span *spans;	/* unit i's are spans[first_span[i]..+n_spans[i]) */
 	uint32_t *first_span, *n_spans;
-	size_t n_span_total;
+	size_t n_span_total, cap_spans;
 	char **parent_code, **succ_code;	/* while loading */
 	uint32_t *slots;	/* open addressing on the code: index + 1 of the first unit */
 	uint32_t *next_same;	/* the other units with the same code */
@@ -249,25 +249,6 @@ hoso_units_adhoc(struct hoso_units *u, const char *code, uint32_t *idx, struct h
 	return 0;
 }
 
-/* The reference day of a unit for resolving its parent: its last day, else its first. */
-static bool
-version_at(const struct hoso_units *u, const char *code, int32_t from, int32_t to, uint32_t *idx)
-{
-	uint32_t i, best = HOSO_UNIT_NONE;
-
-	/* Prefer the unit valid on the last day, then on the first, then any overlapping one. */
-	if (to != OPEN_TO && hoso_units_find(u, code, to, idx))
-		return true;
-	if (from != OPEN_FROM && hoso_units_find(u, code, from, idx))
-		return true;
-	for (i = first_with_code(u, code); i != HOSO_UNIT_NONE; i = u->next_same[i])
-		if (u->v[i].from <= to && from <= u->v[i].to &&
-		    (best == HOSO_UNIT_NONE || u->v[i].to > u->v[best].to))
-			best = i;
-	*idx = best;
-	return best != HOSO_UNIT_NONE;
-}
-
 static int
 dup_cell(char **dst, const char *s, struct hoso_err *err)
 {
@@ -410,8 +391,8 @@ out:
 static int
 resolve(struct hoso_units *u, struct hoso_err *err)
 {
-	size_t i, steps;
-	uint32_t j, a;
+	size_t i;
+	uint32_t j;
 	char d[11];
 
 	for (i = 0; i < u->n; i++) {
@@ -422,11 +403,6 @@ resolve(struct hoso_units *u, struct hoso_err *err)
 				return hoso_err_set(err, HOSO_EINPUT,
 				    _("%s:%ld: code '%s' is also valid on line %ld at the same time"),
 				    u->label, x->line, x->code, u->v[j].line);
-		if (u->parent_code[i][0] != '\0' &&
-		    !version_at(u, u->parent_code[i], x->from, x->to, &x->parent))
-			return hoso_err_set(err, HOSO_EINPUT,
-			    _("%s:%ld: parent '%s' is not a unit valid while '%s' is"),
-			    u->label, x->line, u->parent_code[i], x->code);
 		if (u->succ_code[i][0] != '\0') {
 			if (x->to == OPEN_TO)
 				return hoso_err_set(err, HOSO_EINPUT,
@@ -440,32 +416,43 @@ resolve(struct hoso_units *u, struct hoso_err *err)
 			}
 		}
 	}
-	/* A parent loop would make roll-up endless. */
-	for (i = 0; i < u->n; i++) {
-		for (a = u->v[i].parent, steps = 0; a != HOSO_UNIT_NONE; a = u->v[a].parent)
-			if (++steps > u->n)
-				return hoso_err_set(err, HOSO_EINPUT,
-				    _("%s:%ld: '%s' is its own ancestor"), u->label, u->v[i].line,
-				    u->v[i].code);
-	}
 	return 0;
 }
 
 enum { SPAN_TODO, SPAN_BUSY, SPAN_DONE };
 
+static int
+push_span(struct hoso_units *u, uint32_t i, struct span sp, struct hoso_err *err)
+{
+	if (u->n_span_total == u->cap_spans) {
+		size_t cap = u->cap_spans ? u->cap_spans * 2 : u->n + 16;
+		struct span *ns = realloc(u->spans, cap * sizeof(*ns));
+
+		if (ns == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		u->spans = ns;
+		u->cap_spans = cap;
+	}
+	u->spans[u->n_span_total++] = sp;
+	u->n_spans[i]++;
+	return 0;
+}
+
 /*
- * Unit i's spans, its parents' first: every version of the parent code that
- * overlaps i's validity, cut by the spans of that version, must together cover
- * every day of it.
+ * Unit i's spans, its parents' first: the versions of the parent code, cut by
+ * their own spans, must cover every day of i's validity; a loop through any
+ * of them is an error. i's parent (for --as-of and the top of its tree) is the
+ * one of its last span.
  */
 static int
 make_spans(struct hoso_units *u, uint32_t i, unsigned char *state, struct hoso_err *err)
 {
 	struct hoso_unit *x = &u->v[i];
 	const char *pc = u->parent_code[i];
+	struct span ps;
 	uint32_t v, best, j;
 	int32_t next = x->from;
-	bool more = true;
+	bool more = pc[0] != '\0';
 	char d[11];
 	int r;
 
@@ -475,23 +462,22 @@ make_spans(struct hoso_units *u, uint32_t i, unsigned char *state, struct hoso_e
 		return hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: '%s' is its own ancestor"),
 		    u->label, x->line, x->code);
 	state[i] = SPAN_BUSY;
-	for (v = first_with_code(u, pc); pc[0] != '\0' && v != HOSO_UNIT_NONE; v = u->next_same[v])
-		if (u->v[v].from <= x->to && x->from <= u->v[v].to &&
-		    (r = make_spans(u, v, state, err)) != 0)
+	for (best = HOSO_UNIT_NONE, v = first_with_code(u, pc); more && v != HOSO_UNIT_NONE;
+	    v = u->next_same[v]) {
+		if (u->v[v].from > x->to || x->from > u->v[v].to)
+			continue;
+		if ((r = make_spans(u, v, state, err)) != 0)
 			return r;
-	u->first_span[i] = (uint32_t)u->n_span_total;
-	u->n_spans[i] = 0;
-	if (pc[0] == '\0') {
-		struct span *ns = realloc(u->spans, (u->n_span_total + 1) * sizeof(*ns));
-
-		if (ns == NULL)
-			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		u->spans = ns;
-		u->spans[u->n_span_total++] = (struct span){ x->from, x->to, HOSO_UNIT_NONE, 0 };
-		u->n_spans[i] = 1;
-		state[i] = SPAN_DONE;
-		return 0;
+		best = v;
 	}
+	if (more && best == HOSO_UNIT_NONE)
+		return hoso_err_set(err, HOSO_EINPUT,
+		    _("%s:%ld: parent '%s' is not a unit valid while '%s' is"),
+		    u->label, x->line, pc, x->code);
+	u->first_span[i] = (uint32_t)u->n_span_total;
+	if (!more && (r = push_span(u, i, (struct span){ x->from, x->to, HOSO_UNIT_NONE, 0 },
+	    err)) != 0)
+		return r;
 	/* Walk i's days in order: the parent version, then its span, holding day next. */
 	while (more) {
 		best = HOSO_UNIT_NONE;
@@ -508,22 +494,16 @@ make_spans(struct hoso_units *u, uint32_t i, unsigned char *state, struct hoso_e
 			    _("%s:%ld: parent '%s' is not a unit valid on %s, when '%s' is"),
 			    u->label, x->line, pc, d, x->code);
 		}
-		for (j = 0; j < u->n_spans[best]; j++) {
-			struct span ps = u->spans[u->first_span[best] + j], *ns;
+		for (j = 0; u->spans[u->first_span[best] + j].to < next; j++)
+			;	/* best's spans cover its validity, which holds next */
+		ps = u->spans[u->first_span[best] + j];
 
-			if (ps.to < next || ps.from > next)
-				continue;
-			if ((ns = realloc(u->spans, (u->n_span_total + 1) * sizeof(*ns))) == NULL)
-				return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-			u->spans = ns;
-			ns[u->n_span_total++] = (struct span){ next, ps.to < x->to ? ps.to : x->to,
-			    best, j };
-			u->n_spans[i]++;
-			more = ps.to < x->to;
-			if (more)
-				next = ps.to + 1;
-			break;
-		}
+		if ((r = push_span(u, i, (struct span){ next, ps.to < x->to ? ps.to : x->to, best, j },
+		    err)) != 0)
+			return r;
+		x->parent = best;
+		if ((more = ps.to < x->to))
+			next = ps.to + 1;
 	}
 	state[i] = SPAN_DONE;
 	return 0;
@@ -538,8 +518,7 @@ all_spans(struct hoso_units *u, struct hoso_err *err)
 
 	u->first_span = calloc(u->n ? u->n : 1, sizeof(*u->first_span));
 	u->n_spans = calloc(u->n ? u->n : 1, sizeof(*u->n_spans));
-	u->spans = malloc((u->n ? u->n : 1) * sizeof(*u->spans));
-	if (state == NULL || u->first_span == NULL || u->n_spans == NULL || u->spans == NULL)
+	if (state == NULL || u->first_span == NULL || u->n_spans == NULL)
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	for (i = 0; r == 0 && i < u->n; i++)
 		r = make_spans(u, (uint32_t)i, state, err);

@@ -336,6 +336,12 @@ lacks "...none under the old" "$out" "25,Old,"
 printf 'code,name,level,parent,valid_from,valid_to,successor\n25,Old,tinh,,,2025-06-30,\n100,Commune,xa,25,,,\n' >orphan.csv
 expect_exit 3 "a unit valid longer than its parent is bad input" stats -q -r reuse-reg.csv -u orphan.csv --month 2025-03
 contains "...naming the first day without a parent" "$errout" "orphan.csv:3: parent '25' is not a unit valid on 2025-07-01, when '100' is"
+printf 'code,name,level,parent,valid_from,valid_to,successor\n25,P,tinh,,,,\n100,Commune,xa,99,,,\n' >noparent.csv
+expect_exit 3 "a parent code in no line of the units file is bad input" stats -q -r reuse-reg.csv -u noparent.csv --month 2025-03
+contains "...naming it" "$errout" "noparent.csv:3: parent '99' is not a unit valid while '100' is"
+printf 'code,name,level,parent,valid_from,valid_to,successor\n25,P,tinh,100,,,\n100,Commune,xa,25,,,\n' >loop.csv
+expect_exit 3 "a loop of parents is bad input" stats -q -r reuse-reg.csv -u loop.csv --month 2025-03
+contains "...naming a unit in it" "$errout" "is its own ancestor"
 # Names reach the report: XML 1.0 cannot carry most control characters, a terminal obeys ESC.
 printf 'ma_ho_so,ma_don_vi,kenh,ngay_tiep_nhan,linh_vuc\nC1,U1,1,2025-01-03,Bad\001field\nC2,U1,1,2025-01-03,Bad\001field\nC3,U\0332,1,2025-01-03,ok\nC4,U1,1,2025-01-03,ok\n' >ctl.csv
 expect_exit 3 "a control character in linh_vuc is bad input" stats -r ctl.csv --month 2025-01 --by field -f xml
