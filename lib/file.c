@@ -52,12 +52,12 @@ hoso_file_fsync_dir(const char *dir, struct hoso_err *err)
 }
 
 /*
- * Create a fresh temporary file next to path, mode before umask.  Our own
+ * Create a fresh temporary file next to path, 0666 before the umask.  Our own
  * random suffix and O_EXCL instead of mkstemp, so the kernel applies the
  * umask as it does for any other new file.
  */
 static int
-create_temp(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_err *err)
+create_temp(struct hoso_afile *af, const char *path, struct hoso_err *err)
 {
 	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	struct hoso_buf tmp = HOSO_BUF_INIT(0);
@@ -80,7 +80,7 @@ create_temp(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_er
 		}
 		for (size_t i = 0; i < sizeof(rnd); i++)
 			tmp.data[tmp.len - 6 + i] = abc[rnd[i] % (sizeof(abc) - 1)];
-		af->fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		af->fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
 		if (af->fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -115,71 +115,71 @@ afile_start(struct hoso_afile *af, const char *path, struct hoso_err *err)
 static int
 resolve_links(const char *path, char **out, struct hoso_err *err)
 {
+	struct hoso_buf cur = HOSO_BUF_INIT(0), next = HOSO_BUF_INIT(0);
 	struct stat st;
-	char *cur, *next, *dir, link[4096];
+	char link[4096], *dir;
 	ssize_t n;
-	int hops;
+	int hops, r;
 
-	if ((cur = strdup(path)) == NULL)
-		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-	for (hops = 0; lstat(cur, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
-		if (hops == 40 || (n = readlink(cur, link, sizeof(link) - 1)) < 0) {
-			int e = hops == 40 ? ELOOP : errno;
-			free(cur);
-			return out_err(err, e, _("%s: cannot follow symbolic link"), path);
+	if ((r = hoso_buf_adds(&cur, path, err)) != 0)
+		goto out;
+	for (hops = 0; lstat(cur.data, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
+		if (hops == 40 || (n = readlink(cur.data, link, sizeof(link) - 1)) < 0) {
+			r = out_err(err, hops == 40 ? ELOOP : errno,
+			    _("%s: cannot follow symbolic link"), path);
+			goto out;
 		}
 		link[n] = '\0';
-		if (link[0] == '/' || strchr(cur, '/') == NULL) {
-			next = strdup(link);
-		} else if ((dir = dir_of(cur)) == NULL) {
-			next = NULL;
+		if (link[0] == '/' || strchr(cur.data, '/') == NULL) {
+			hoso_buf_reset(&next);
+			r = hoso_buf_adds(&next, link, err);
+		} else if ((dir = dir_of(cur.data)) == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		} else {
-			next = malloc(strlen(dir) + (size_t)n + 2);
-			if (next != NULL)
-				sprintf(next, "%s/%s", dir, link);
+			r = hoso_file_join(&next, dir, link, err);
 			free(dir);
 		}
-		free(cur);
-		if ((cur = next) == NULL)
-			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		if (r != 0)
+			goto out;
+		hoso_buf_reset(&cur);
+		if ((r = hoso_buf_add(&cur, next.data, next.len, err)) != 0)
+			goto out;
 	}
-	*out = cur;
-	return 0;
+	*out = hoso_buf_detach(&cur, NULL);
+out:
+	hoso_buf_free(&cur);
+	hoso_buf_free(&next);
+	return r;
 }
 
 int
-hoso_afile_open(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_err *err)
+hoso_afile_open(struct hoso_afile *af, const char *path, struct hoso_err *err)
 {
 	struct stat st;
+	bool exists;
 	char *real = NULL;
 	int r;
 
 	if ((r = afile_start(af, path, err)) != 0)
 		goto out;
-	/* Devices, /dev/stdout and the like: there is nothing to replace. */
-	if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0) {
+	exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		r = out_err(err, EISDIR, _("%s: cannot write"), path);
+		goto out;
+	}
+	/* Devices, FIFOs, /dev/stdout and the like: there is nothing to replace. */
+	if ((exists && !S_ISREG(st.st_mode)) || strncmp(path, "/dev/", 5) == 0 ||
+	    strncmp(path, "/proc/", 6) == 0) {
 		if ((af->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY)) < 0)
 			r = out_err(err, errno, _("%s: cannot open for writing"), path);
 		af->direct = true;
 		goto out;
 	}
-	if ((r = resolve_links(path, &real, err)) != 0)
+	if ((r = resolve_links(path, &real, err)) != 0 ||
+	    (r = create_temp(af, real, err)) != 0)
 		goto out;
-	if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
-		r = out_err(err, EISDIR, _("%s: cannot write"), path);
-		goto out;
-	}
-	if (stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* A FIFO, socket or device is written in place. */
-		if ((af->fd = open(real, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-			r = out_err(err, errno, _("%s: cannot open for writing"), path);
-		af->direct = true;
-		goto out;
-	}
-	if ((r = create_temp(af, real, mode, err)) != 0)
-		goto out;
-	/* A replaced file keeps its permissions. */
-	if (stat(real, &st) == 0 && fchmod(af->fd, st.st_mode & 07777) != 0) {
+	/* A replaced file keeps its permissions (st: stat follows the links too). */
+	if (exists && fchmod(af->fd, st.st_mode & 07777) != 0) {
 		r = out_err(err, errno, _("%s: cannot set mode"), af->tmp);
 		goto out;
 	}
@@ -200,7 +200,7 @@ afile_open_plain(struct hoso_afile *af, const char *path, struct hoso_err *err)
 	int r;
 
 	if ((r = afile_start(af, path, err)) == 0)
-		r = create_temp(af, path, 0666, err);
+		r = create_temp(af, path, err);
 	if (r != 0)
 		hoso_afile_abort(af);
 	return r;
@@ -303,7 +303,7 @@ hoso_file_write_output(const char *path, const void *p, size_t n, struct hoso_er
 	struct hoso_afile af;
 	int r;
 
-	if ((r = hoso_afile_open(&af, path, 0666, err)) != 0)
+	if ((r = hoso_afile_open(&af, path, err)) != 0)
 		return r;
 	return write_all(&af, p, n, err);
 }

@@ -25,9 +25,9 @@ struct hoso_afile {
  * Open an output the user named.  A symbolic link is followed and its target
  * replaced; a path under /dev/ or /proc/ (/dev/stdout), a FIFO, socket or
  * device is written in place; a regular file is replaced atomically and keeps
- * its mode; a new file gets mode & ~umask.  Every failure is HOSO_EIO.
+ * its mode; a new file gets 0666 & ~umask.  Every failure is HOSO_EIO.
  */
-int hoso_afile_open(struct hoso_afile *af, const char *path, mode_t mode, struct hoso_err *err);
+int hoso_afile_open(struct hoso_afile *af, const char *path, struct hoso_err *err);
 int hoso_afile_write(struct hoso_afile *af, const void *p, size_t n, struct hoso_err *err);
 int hoso_afile_commit(struct hoso_afile *af, struct hoso_err *err);
 /* Drop the temporary file; safe to call after commit or on a closed record. */

@@ -647,7 +647,7 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	/* the "]" written after the reserved room becomes a space */
 	u.text.data[u.range_at + 3 * (PADES_RANGE_WIDTH + 1)] = ' ';
 	if ((r = hoso_digest_new(so.digest, &d, err)) != 0 ||
-	    (r = hoso_afile_open(&af, o->out, 0666, err)) != 0 ||
+	    (r = hoso_afile_open(&af, o->out, err)) != 0 ||
 	    (r = copy_hash(fd, size, &af, d, o->in, err)) != 0 ||
 	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0 ||
 	    (r = hoso_digest_update(d, u.text.data, u.contents_at, err)) != 0 ||
@@ -733,7 +733,7 @@ hoso_pades_append(const char *in, const char *out, const struct hoso_pades_obj *
 			goto out;
 	if ((r = table ? xref_table(&u, trailer, prev, new_size, err) :
 	    xref_stream(&u, trailer, prev, new_size, err)) != 0 ||
-	    (r = hoso_afile_open(&af, out, 0666, err)) != 0 ||
+	    (r = hoso_afile_open(&af, out, err)) != 0 ||
 	    (r = copy_hash(fd, u.base, &af, NULL, in, err)) != 0 ||
 	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0)
 		goto out;

@@ -146,7 +146,7 @@ hoso_zipw_open(const char *path, time_t mtime, struct hoso_zipw **zwp, struct ho
 	}
 	zw->af.fd = -1;
 	dos_time(mtime, &zw->dos_time, &zw->dos_date);
-	if ((r = hoso_afile_open(&zw->af, path, 0666, err)) != 0) {
+	if ((r = hoso_afile_open(&zw->af, path, err)) != 0) {
 		hoso_zipw_free(zw);
 		return r;
 	}

@@ -152,7 +152,7 @@ atomic_write_replaces_whole_file(void **state)
 	assert_int_equal(hoso_file_write_atomic(path.data, "old", 3, &e), 0);
 
 	/* An aborted write leaves the old file and no temporary behind. */
-	assert_int_equal(hoso_afile_open(&af, path.data, 0644, &e), 0);
+	assert_int_equal(hoso_afile_open(&af, path.data, &e), 0);
 	assert_true(hoso_file_is_temp(strrchr(af.tmp, '/') + 1));
 	assert_int_equal(hoso_afile_write(&af, "half", 4, &e), 0);
 	assert_int_equal(count_entries(dir), 2);
