@@ -608,12 +608,6 @@ hoso_report_header(int kind, int i)
 	}
 }
 
-/* Columns on screen (see hoso_utf8_width). */
-size_t
-hoso_report_width(const char *s)
-{
-	return hoso_utf8_width(s);
-}
 
 struct table {
 	char **cells;		/* n_rows x n_cols */
@@ -708,7 +702,7 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
     struct hoso_buf *out, struct hoso_err *err)
 {
 	struct table t = { NULL, 0, 0, 0 };
-	size_t *w = NULL, i, j, n = 0, pad, n_group = 0;
+	size_t *w = NULL, i, j, n = 0, pad, cw, n_group = 0;
 	char from[11], to[11];
 	int g, r = 0;
 
@@ -754,8 +748,8 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	}
 	for (i = 0; i < t.n_rows; i++)
 		for (j = 0; j < t.n_cols; j++)
-			if (hoso_report_width(t.cells[i * t.n_cols + j]) > w[j])
-				w[j] = hoso_report_width(t.cells[i * t.n_cols + j]);
+			if ((cw = hoso_utf8_width(t.cells[i * t.n_cols + j])) > w[j])
+				w[j] = cw;
 	hoso_register_date_str(o->from, from);
 	hoso_register_date_str(o->to, to);
 	if ((r = hoso_buf_addf(out, err, _("Period: %s to %s"), from, to)) != 0)
@@ -773,7 +767,7 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 			const char *s = t.cells[i * t.n_cols + j];
 			bool left = i == 0 || j < n_group;
 
-			pad = w[j] - hoso_report_width(s);
+			pad = w[j] - hoso_utf8_width(s);
 			if ((j > 0 && (r = hoso_buf_adds(out, "  ", err)) != 0))
 				goto out;
 			for (; !left && pad > 0; pad--)

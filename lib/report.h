@@ -90,8 +90,6 @@ const char *hoso_report_level_label(const char *code);
 const char *hoso_report_header(int kind, int i);
 /* The plan for rate r on a row in tenths of a percent, or -1. */
 int hoso_report_target_for(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, int r);
-/* Columns text takes on screen: one per code point (text is NFC). */
-size_t hoso_report_width(const char *s);
 /* The --target name of rate r ("online", "digitization", "on_time", "signed"). */
 const char *hoso_report_target_name(int r);
 /* True when some row can have a plan for rate r (the report has its columns). */

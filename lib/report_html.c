@@ -154,7 +154,7 @@ esc_cut(struct page *p, const char *s, size_t max)
 
 	if (p->r != 0)
 		return;
-	if (hoso_report_width(s) <= max) {
+	if (hoso_utf8_width(s) <= max) {
 		esc(p, s);
 		return;
 	}
@@ -245,7 +245,7 @@ legend(struct page *p, double x, double y, const char *colour, const char *dash,
 	putf(p, "<text x=\"%ld\" y=\"%ld\">", ix(x + 20), ix(y));
 	esc(p, text);
 	put(p, "</text>\n");
-	return x + 20 + 7.0 * (double)hoso_report_width(text) + 24;
+	return x + 20 + 7.0 * (double)hoso_utf8_width(text) + 24;
 }
 
 /* "Title (2/5)" when a chart takes several pages. */

@@ -85,9 +85,11 @@ hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *
 bool
 hoso_utf8_has_control(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r') ||
-		    *s == 0x7f)
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)))
 			return true;
 	return false;
 }

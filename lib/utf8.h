@@ -31,9 +31,9 @@ int hoso_utf8_casefold(const char *s, size_t n, struct hoso_buf *out, struct hos
 int hoso_utf8_label(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
 
 /*
- * True when s holds a control character other than TAB, LF and CR (which XML
- * 1.0 cannot carry, and a terminal would obey: ESC) or DEL.  For names that
- * reach a report; the text table shows TAB, LF and CR escaped.
+ * True when s holds a character XML 1.0 forbids (2.2): a C0 control other
+ * than TAB, LF and CR (ESC among them, which a terminal would obey), U+FFFE
+ * or U+FFFF.  The text table shows TAB, LF and CR escaped.
  */
 bool hoso_utf8_has_control(const char *s);
 

@@ -63,17 +63,13 @@ hoso_xmlw_start(struct hoso_xmlw *w, const char *name, struct hoso_err *err)
 static int
 nfc(const char *s, struct hoso_buf *out, struct hoso_err *err)
 {
-	const unsigned char *p;
 	int r;
 
 	if ((r = hoso_utf8_nfc(s, strlen(s), out, err)) != 0)
 		return r;
-	for (p = (const unsigned char *)hoso_buf_str(out); *p != '\0'; p++) {
-		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
-		    (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)))
-			return hoso_err_set(err, HOSO_EINPUT,
-			    _("text holds a control character, which XML cannot carry"));
-	}
+	if (hoso_utf8_has_control(hoso_buf_str(out)))
+		return hoso_err_set(err, HOSO_EINPUT,
+		    _("text holds a control character, which XML cannot carry"));
 	return 0;
 }
 
