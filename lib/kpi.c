@@ -1398,7 +1398,9 @@ merge_file(struct reader *rd, size_t f, struct piece *pc, size_t n_pc, struct ho
 				*err = pc[i].err;
 				return pc[i].rc;
 			}
-			return merge(k, pc[i].sub, rd->jobs, err);
+			r = merge(k, pc[i].sub, rd->jobs, err);
+			release_piece(rd, &pc[i]);
+			return r;
 		}
 		if (pc[i].rc == 0 && pc[i].start == at) {
 			if ((r = merge(k, pc[i].sub, rd->jobs, err)) != 0)
@@ -1479,8 +1481,6 @@ hoso_kpi_add_fds(struct hoso_kpi *k, const int *fds, const char *const *labels, 
 			j++;
 		if ((r = merge_file(&rd, i, rd.pieces + first, j - first, err)) != 0)
 			goto out;
-		if (j > first)
-			release_piece(&rd, &rd.pieces[j - 1]);
 	}
 out:
 	k->jobs = jobs;
@@ -1995,7 +1995,6 @@ add_zero_units(const struct hoso_kpi *k, struct groups *out, struct hoso_err *er
 
 /* ---- the trend by month (HTML report) ---- */
 
-/* Records [from, to) into groups of their own: hoso_kpi_count without months, on a thread. */
 /*
  * In a base group's key the level field holds, while rolling up by unit, the
  * span of the unit a dossier rolls up along (hoso_units_span): by the date it
@@ -2009,6 +2008,7 @@ span_of(const struct hoso_kpi *k, uint32_t unit, uint16_t recv)
 	return hoso_units_span(k->units, unit, k->o.has_as_of ? k->o.as_of : DAY_BASE + recv);
 }
 
+/* Records [from, to) into groups of their own: hoso_kpi_count without months, on a thread. */
 struct count_part {
 	const struct hoso_kpi *k;
 	const uint32_t *map;		/* unit -> the unit it is counted under */
