@@ -23,6 +23,8 @@
 #include "i18n.h"
 #include "pades.h"
 #include "pdf.h"
+#include "pdfdiff.h"
+#include "pdfxref.h"
 #include "store.h"
 #include "utf8.h"
 
@@ -989,59 +991,41 @@ out:
 	return ok;
 }
 
-/* Revisions after the signed one: a later signature is fine, a changed page is not. */
-static void
-check_changes(const char *path, int fd, long long end, long long size, struct hoso_pdf *now,
+/*
+ * 12.8.1: the signature lies in the revision it signs: its dictionary is
+ * where the file's cross-reference says and holds the bytes left out; its
+ * field is in the signed bytes (a copied dictionary fails here).
+ */
+static bool
+check_place(const struct hoso_pdfxref *xn, const char *xref_error, const struct hoso_pdf_sig *sig,
     struct hoso_verify_report *rep)
 {
-	struct hoso_pdf_changes c;
-	struct hoso_pdf *then = NULL;
-	struct hoso_err e;
-	void *map = MAP_FAILED;
+	char why[sizeof(rep->checks[0].detail)];
 
-	if (end == size) {
-		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_PASSED, _("nothing was added after signing"));
-		return;
+	if (xn == NULL) {
+		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, _("the file's cross-reference "
+		    "cannot be read, so where the signature lies cannot be checked: %s"),
+		    xref_error);
+		return false;
 	}
-	hoso_err_clear(&e);
-	if ((map = mmap(NULL, (size_t)end, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
-		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_INDETERMINATE, _("cannot map %s: %s"), path,
-		    strerror(errno));
-		return;
+	if (!hoso_pdfdiff_sig_in_place(xn, sig, why, sizeof(why))) {
+		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, "%s", why);
+		return false;
 	}
-	if (hoso_pdf_open(map, (size_t)end, path, &then, &e) != 0 ||
-	    hoso_pdf_changes(then, now, &c, &e) != 0)
-		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, _("the signed revision cannot be "
-		    "compared with the file: %s"), e.msg);
-	else if (c.n_changed > 0)
-		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, _("the document was changed after "
-		    "signing (%d objects; first %s)"), c.n_changed, c.first);
-	else
-		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_PASSED, _("%lld bytes added after signing: "
-		    "%d signature fields, no change to pages or content"), size - end,
-		    c.n_sigs_added);
-	hoso_pdf_close(then);
-	munmap(map, (size_t)end);
+	return true;
 }
 
+/* Signature, certificate and timestamp of one signature whose byte range is right. */
 static void
-check_one(const char *path, int fd, long long size, struct hoso_pdf *now,
-    const struct hoso_pdf_sig *sig, const struct hoso_cms_trust *trust,
-    struct hoso_verify_report *rep)
+check_cms(const char *path, int fd, const struct hoso_pdf_sig *sig,
+    const struct hoso_cms_trust *trust, struct hoso_verify_report *rep)
 {
 	struct hoso_cms_content content;
 	struct hoso_cms_result res;
 	struct ranges rg;
 	struct hoso_err e;
 	size_t der_len;
-	int k;
 
-	for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
-		CHECK(k, HOSO_CHECK_SKIPPED, _("not checked"));
-	CHECK(HOSO_CHECK_BAGIT, HOSO_CHECK_SKIPPED, _("not a container"));
-	if (!check_range(fd, size, sig, rep))
-		return;
-	check_changes(path, fd, sig->range[2] + sig->range[3], size, now, rep);
 	/* EN 319 142-1 5.1 (and the older adbe.pkcs7.detached of 12.8.3.3) */
 	if (strcmp(sig->subfilter, "/ETSI.CAdES.detached") != 0 &&
 	    strcmp(sig->subfilter, "/adbe.pkcs7.detached") != 0) {
@@ -1087,6 +1071,94 @@ check_one(const char *path, int fd, long long size, struct hoso_pdf *now,
 		    HOSO_CHECK_INDETERMINATE, "%s", res.ts_detail);
 }
 
+/* What the checks of a signature but the changes after it say: for judging its appearance. */
+static int
+own_status(const struct hoso_verify_report *rep)
+{
+	static const int own[] = { HOSO_CHECK_CONTAINER, HOSO_CHECK_SIGNATURE,
+	    HOSO_CHECK_CERTIFICATE, HOSO_CHECK_TIMESTAMP };
+	int st = HOSO_CHECK_PASSED, c;
+	size_t k;
+
+	for (k = 0; k < sizeof(own) / sizeof(own[0]); k++) {
+		c = rep->checks[own[k]].status;
+		if (c == HOSO_CHECK_FAILED || (c == HOSO_CHECK_SKIPPED && own[k] !=
+		    HOSO_CHECK_TIMESTAMP))
+			return HOSO_CHECK_FAILED;
+		if (c == HOSO_CHECK_INDETERMINATE)
+			st = HOSO_CHECK_INDETERMINATE;
+	}
+	return st;
+}
+
+/* What a PDF's verification holds for all its signatures. */
+struct pdf_run {
+	const char *path;		/* the name in messages */
+	const unsigned char *map;	/* the whole file */
+	long long size;
+	struct hoso_pdf *now;
+	const struct hoso_pdfxref *xn;	/* NULL when it could not be read */
+	struct hoso_pdfdiff_sig *dsigs;
+	size_t n_sigs;
+};
+
+/*
+ * The revisions after the signed one (ISO 32000-1 12.8.2, verify(1)):
+ * judged by pdfdiff.c; its changes go into the report.
+ */
+static int
+check_changes(const struct pdf_run *run, size_t self, struct hoso_verify_report *rep,
+    struct hoso_err *err)
+{
+	struct hoso_pdfdiff_opts o;
+	struct hoso_pdfdiff d;
+	struct hoso_pdfxref xt;
+	struct hoso_pdf *then = NULL;
+	struct hoso_err e;
+	long long end = run->dsigs[self].end;
+	int r = 0;
+
+	memset(&xt, 0, sizeof(xt));
+	memset(&d, 0, sizeof(d));
+	if (end == run->size) {
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_PASSED, _("nothing was added after signing"));
+		return 0;
+	}
+	if (run->xn == NULL) {
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, _("the file's cross-reference "
+		    "cannot be read: %s"), rep->checks[HOSO_CHECK_CONTAINER].detail);
+		return 0;
+	}
+	hoso_err_clear(&e);
+	if (hoso_pdf_open(run->map, (size_t)end, run->path, &then, &e) != 0 ||
+	    hoso_pdfxref_read(run->map, (size_t)end, run->path, &xt, &e) != 0) {
+		if (e.code != HOSO_EINPUT) {
+			*err = e;
+			r = e.code;
+			goto out;
+		}
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, _("the signed revision cannot be "
+		    "read to compare it with the file: %s"), e.msg);
+		goto out;
+	}
+	memset(&o, 0, sizeof(o));
+	o.end = end;
+	o.sigs = run->dsigs;
+	o.n_sigs = run->n_sigs;
+	o.self = self;
+	if ((r = hoso_pdfdiff_judge(then, run->now, &xt, run->xn, &o, &d, err)) != 0)
+		goto out;
+	CHECK(HOSO_CHECK_MANIFESTS, d.status, "%s", d.summary);
+	rep->changes = d.changes;
+	rep->n_changes = d.n_changes;
+	d.changes = NULL;
+out:
+	hoso_pdfdiff_free(&d);
+	hoso_pdfxref_free(&xt);
+	hoso_pdf_close(then);
+	return r;
+}
+
 /*
  * The result and reason from the checks, as for archives; a signature not
  * checked to the end is not valid.
@@ -1108,25 +1180,53 @@ hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n)
 {
 	size_t i;
 
-	for (i = 0; reps != NULL && i < n; i++)
+	for (i = 0; reps != NULL && i < n; i++) {
 		free(reps[i].archive);
+		free(reps[i].changes);
+	}
 	free(reps);
 }
 
+/* The label of report i: "file.pdf: Signature1". */
+static int
+label_report(struct hoso_verify_report *rep, const char *name, const struct hoso_pdf_sig *sig,
+    struct hoso_err *err)
+{
+	struct hoso_buf label = HOSO_BUF_INIT(0);
+	int r;
+
+	if ((r = hoso_buf_addf(&label, err, "%s: %s", name, sig == NULL ? _("no signature") :
+	    sig->name[0] != '\0' ? sig->name : _("signature"))) == 0 &&
+	    (rep->archive = strdup(hoso_buf_str(&label))) == NULL)
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	hoso_buf_free(&label);
+	return r;
+}
+
+/*
+ * Every signature of the file in two rounds: first each one's byte range,
+ * place and CMS; then what was done after each, judged knowing which of
+ * the later signatures are valid (a later signature's appearance counts
+ * as permitted only when that signature holds).
+ */
 int
 hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trust *trust,
     struct hoso_verify_report **repsp, size_t *np, struct hoso_err *err)
 {
-	struct hoso_verify_report *reps = NULL;
+	struct hoso_verify_report *reps = NULL, *rep;
 	struct hoso_pdf_sig *sigs = NULL;
-	struct hoso_pdf *pdf = NULL;
-	struct hoso_buf label = HOSO_BUF_INIT(0);
+	struct hoso_pdfxref xn;
+	struct pdf_run run;
+	struct hoso_err xe;
 	struct stat st;
-	size_t n_sigs = 0, n, i;
+	void *map = MAP_FAILED;
+	size_t n_sigs = 0, n = 0, i;
 	int fd = -1, k, r;
 
 	*repsp = NULL;
 	*np = 0;
+	memset(&xn, 0, sizeof(xn));
+	memset(&run, 0, sizeof(run));
 	if (name == NULL)
 		name = path;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
@@ -1137,44 +1237,81 @@ hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trus
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a regular file"), name);
 		goto out;
 	}
-	if ((r = hoso_pdf_open_file(path, name, &pdf, err)) != 0 ||
-	    (r = hoso_pdf_sigs(pdf, &sigs, &n_sigs, err)) != 0)
+	if ((r = hoso_pdf_open_file(path, name, &run.now, err)) != 0 ||
+	    (r = hoso_pdf_sigs(run.now, &sigs, &n_sigs, err)) != 0)
 		goto out;
 	n = n_sigs > 0 ? n_sigs : 1;
-	if ((reps = calloc(n, sizeof(*reps))) == NULL) {
+	if ((reps = calloc(n, sizeof(*reps))) == NULL ||
+	    (run.dsigs = calloc(n, sizeof(*run.dsigs))) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		hoso_buf_reset(&label);
-		if ((r = hoso_buf_addf(&label, err, "%s: %s", name, n_sigs > 0 && sigs[i].name[0] ?
-		    sigs[i].name : n_sigs > 0 ? _("signature") : _("no signature"))) != 0 ||
-		    (reps[i].archive = strdup(hoso_buf_str(&label))) == NULL) {
-			r = r != 0 ? r : hoso_err_set(err, HOSO_EIO, _("out of memory"));
-			hoso_pades_reports_free(reps, i + 1);
-			reps = NULL;
-			goto out;
-		}
 		reps[i].kind = "pdf-signature";
-		if (n_sigs == 0) {
-			for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
-				reps[i].checks[k].status = HOSO_CHECK_SKIPPED;
-			snprintf(reps[i].checks[HOSO_CHECK_SIGNATURE].detail,
-			    sizeof(reps[i].checks[0].detail), "%s",
-			    _("the PDF has no signed signature field"));
-			reps[i].checks[HOSO_CHECK_SIGNATURE].status = HOSO_CHECK_FAILED;
-		} else {
-			check_one(name, fd, (long long)st.st_size, pdf, &sigs[i], trust, &reps[i]);
-		}
-		conclude(&reps[i]);
+		if ((r = label_report(&reps[i], name, n_sigs > 0 ? &sigs[i] : NULL, err)) != 0)
+			goto out;
 	}
+	if (n_sigs == 0) {
+		for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
+			reps[0].checks[k].status = HOSO_CHECK_SKIPPED;
+		snprintf(reps[0].checks[HOSO_CHECK_SIGNATURE].detail,
+		    sizeof(reps[0].checks[0].detail), "%s", _("the PDF has no signed signature "
+		    "field"));
+		reps[0].checks[HOSO_CHECK_SIGNATURE].status = HOSO_CHECK_FAILED;
+		conclude(&reps[0]);
+		goto done;
+	}
+	/* the bytes themselves: the cross-reference chain and the signed revisions */
+	if (st.st_size > 0 && (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) == MAP_FAILED) {
+		r = hoso_err_sys(err, errno, _("%s: cannot map"), name);
+		goto out;
+	}
+	run.path = name;
+	run.map = map;
+	run.size = (long long)st.st_size;
+	run.n_sigs = n_sigs;
+	hoso_err_clear(&xe);
+	if (hoso_pdfxref_read(map, (size_t)st.st_size, name, &xn, &xe) == 0)
+		run.xn = &xn;
+	else if (xe.code != HOSO_EINPUT) {
+		*err = xe;
+		r = xe.code;
+		goto out;
+	}
+	for (i = 0; i < n_sigs; i++) {
+		rep = &reps[i];
+		for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
+			CHECK(k, HOSO_CHECK_SKIPPED, _("not checked"));
+		CHECK(HOSO_CHECK_BAGIT, HOSO_CHECK_SKIPPED, _("not a container"));
+		if (check_range(fd, run.size, &sigs[i], rep) &&
+		    check_place(run.xn, xe.msg, &sigs[i], rep))
+			check_cms(name, fd, &sigs[i], trust, rep);
+		run.dsigs[i].sig = &sigs[i];
+		run.dsigs[i].end = sigs[i].range[2] + sigs[i].range[3];
+		run.dsigs[i].status = own_status(rep);
+		run.dsigs[i].signer = rep->signer;
+	}
+	for (i = 0; i < n_sigs; i++) {
+		rep = &reps[i];
+		if (rep->checks[HOSO_CHECK_CONTAINER].status == HOSO_CHECK_PASSED &&
+		    (r = check_changes(&run, i, rep, err)) != 0)
+			goto out;
+		conclude(rep);
+	}
+done:
 	*repsp = reps;
 	*np = n;
+	reps = NULL;
 	r = 0;
 out:
-	hoso_buf_free(&label);
+	hoso_pades_reports_free(reps, n);
+	hoso_pdfxref_free(&xn);
+	free(run.dsigs);
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)st.st_size);
 	hoso_pdf_sigs_free(sigs, n_sigs);
-	hoso_pdf_close(pdf);
+	hoso_pdf_close(run.now);
 	if (fd >= 0)
 		close(fd);
 	return r;

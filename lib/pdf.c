@@ -1169,7 +1169,6 @@ out:
  */
 
 #define SIG_MAX_FIELDS		10000	/* form field nodes looked at */
-#define SIG_MAX_NEST		64	/* direct arrays/dictionaries inside one object */
 
 /* Append "/Key value" for each key of dict not in skip (NULL-terminated). */
 static int
@@ -1177,33 +1176,13 @@ dict_text(struct hoso_pdf *p, qpdf_oh dict, const char *const *skip, struct hoso
     struct hoso_err *err)
 {
 	char **keys = NULL;
-	size_t n = 0, cap = 0, i, j;
-	const char *k;
-	char **grown;
-	int r = 0;
+	size_t n = 0, i, j;
+	int r;
 
+	if ((r = hoso_pdf_keys(p, dict, &keys, &n, err)) != 0)
+		return r;
 	if (qpdf_oh_is_stream(p->q, dict))
 		dict = qpdf_oh_get_dict(p->q, dict);
-	if (!qpdf_oh_is_dictionary(p->q, dict))
-		return 0;
-	/* qpdf iterates over one dictionary at a time: take the keys first */
-	qpdf_oh_begin_dict_key_iter(p->q, dict);
-	while (qpdf_oh_dict_more_keys(p->q)) {
-		k = qpdf_oh_dict_next_key(p->q);
-		if (n == cap) {
-			cap = cap != 0 ? 2 * cap : 16;
-			if ((grown = realloc(keys, cap * sizeof(*keys))) == NULL) {
-				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-				goto out;
-			}
-			keys = grown;
-		}
-		if ((keys[n] = strdup(k)) == NULL) {
-			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-			goto out;
-		}
-		n++;
-	}
 	for (i = 0; i < n; i++) {
 		for (j = 0; skip != NULL && skip[j] != NULL; j++)
 			if (strcmp(keys[i], skip[j]) == 0)
@@ -1215,12 +1194,9 @@ dict_text(struct hoso_pdf *p, qpdf_oh dict, const char *const *skip, struct hoso
 		    qpdf_oh_unparse(p->q, qpdf_oh_new_name(p->q, keys[i])))) != 0 ||
 		    (r = hoso_buf_addf(out, err, " %s",
 		    qpdf_oh_unparse(p->q, qpdf_oh_get_key(p->q, dict, keys[i])))) != 0)
-			goto out;
+			break;
 	}
-out:
-	for (i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
+	hoso_pdf_keys_free(keys, n);
 	return r;
 }
 
@@ -1456,8 +1432,10 @@ hoso_pdf_sigs_free(struct hoso_pdf_sig *sigs, size_t n)
 {
 	size_t i;
 
-	for (i = 0; sigs != NULL && i < n; i++)
+	for (i = 0; sigs != NULL && i < n; i++) {
 		free(sigs[i].contents);
+		hoso_buf_free(&sigs[i].lock_fields);
+	}
 	free(sigs);
 }
 
@@ -1477,6 +1455,73 @@ string_text(struct hoso_pdf *p, qpdf_oh oh, char *buf, size_t size)
 	snprintf(buf, size, "%s", s != NULL ? s : "");
 }
 
+/*
+ * A FieldMDP lock (12.8.2.4, 12.7.4.5 table 233): /Action and, for /Include
+ * and /Exclude, the names in /Fields. A second lock on one signature (the
+ * field's /Lock and a /Reference), or one that cannot be read, locks every
+ * field: the strictest reading.
+ */
+static int
+read_lock(struct hoso_pdf *p, qpdf_oh lock, struct hoso_pdf_sig *sig, struct hoso_err *err)
+{
+	qpdf_oh action = key_of(p, lock, "/Action"), names = key_of(p, lock, "/Fields"), f;
+	bool include = is_name(p, action, "/Include");
+	const char *t;
+	int i, n, r;
+
+	if (!qpdf_oh_is_dictionary(p->q, lock))
+		return 0;
+	if (sig->lock != HOSO_PDF_LOCK_NONE || !qpdf_oh_is_array(p->q, names) ||
+	    (!include && !is_name(p, action, "/Exclude"))) {
+		sig->lock = HOSO_PDF_LOCK_ALL;
+		hoso_buf_reset(&sig->lock_fields);
+		return 0;
+	}
+	sig->lock = include ? HOSO_PDF_LOCK_INCLUDE : HOSO_PDF_LOCK_EXCLUDE;
+	n = qpdf_oh_get_array_n_items(p->q, names);
+	for (i = 0; i < n; i++) {
+		f = qpdf_oh_get_array_item(p->q, names, i);
+		if (!qpdf_oh_is_string(p->q, f) || (t = qpdf_oh_get_utf8_value(p->q, f)) == NULL)
+			continue;
+		if ((r = hoso_buf_add(&sig->lock_fields, t, strlen(t) + 1, err)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * The transforms of a signature's /Reference (12.8.1 table 253): DocMDP's
+ * /P (12.8.2.2, 2 when absent) and FieldMDP locks. A DocMDP entry that
+ * cannot be read is kept as such: verify does not guess a permission.
+ */
+static int
+read_reference(struct hoso_pdf *p, qpdf_oh v, struct hoso_pdf_sig *sig, struct hoso_err *err)
+{
+	qpdf_oh refs = key_of(p, v, "/Reference"), ref, method, params, pv;
+	long long level;
+	int i, n, r;
+
+	n = qpdf_oh_is_array(p->q, refs) ? qpdf_oh_get_array_n_items(p->q, refs) : 0;
+	for (i = 0; i < n; i++) {
+		ref = qpdf_oh_get_array_item(p->q, refs, i);
+		method = key_of(p, ref, "/TransformMethod");
+		params = key_of(p, ref, "/TransformParams");
+		if (is_name(p, method, "/DocMDP")) {
+			pv = key_of(p, params, "/P");
+			if (qpdf_oh_is_null(p->q, pv))
+				level = 2;
+			else if (!get_int(p, pv, 1, 3, &level))
+				sig->docmdp_bad = true, level = 1;
+			if (sig->docmdp == 0 || level < sig->docmdp)
+				sig->docmdp = (int)level;
+		} else if (is_name(p, method, "/FieldMDP") &&
+		    (r = read_lock(p, params, sig, err)) != 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
 /* Take what verify needs from the signature dictionary v of field. */
 static int
 read_sig(struct hoso_pdf *p, qpdf_oh field, qpdf_oh v, struct hoso_pdf_sig *sig,
@@ -1486,7 +1531,7 @@ read_sig(struct hoso_pdf *p, qpdf_oh field, qpdf_oh v, struct hoso_pdf_sig *sig,
 	    "/Contents");
 	const char *data;
 	size_t len = 0;
-	int i;
+	int i, r;
 
 	memset(sig, 0, sizeof(*sig));
 	string_text(p, qpdf_oh_get_key(p->q, field, "/T"), sig->name, sizeof(sig->name));
@@ -1494,6 +1539,18 @@ read_sig(struct hoso_pdf *p, qpdf_oh field, qpdf_oh v, struct hoso_pdf_sig *sig,
 	name_text(p, qpdf_oh_get_key(p->q, v, "/SubFilter"), sig->subfilter,
 	    sizeof(sig->subfilter));
 	string_text(p, qpdf_oh_get_key(p->q, v, "/M"), sig->m, sizeof(sig->m));
+	if (qpdf_oh_is_indirect(p->q, v)) {
+		sig->id = qpdf_oh_get_object_id(p->q, v);
+		sig->gen = qpdf_oh_get_generation(p->q, v);
+	}
+	if (qpdf_oh_is_indirect(p->q, field)) {
+		sig->field_id = qpdf_oh_get_object_id(p->q, field);
+		sig->field_gen = qpdf_oh_get_generation(p->q, field);
+	}
+	sig->timestamp = is_name(p, qpdf_oh_get_key(p->q, v, "/Type"), "/DocTimeStamp");
+	if ((r = read_reference(p, v, sig, err)) != 0 ||
+	    (r = read_lock(p, qpdf_oh_get_key(p->q, field, "/Lock"), sig, err)) != 0)
+		return r;
 	if (qpdf_oh_is_array(p->q, br)) {
 		sig->n_range = qpdf_oh_get_array_n_items(p->q, br);
 		for (i = 0; i < sig->n_range && i < 4; i++)
@@ -1594,343 +1651,301 @@ out:
 	return r;
 }
 
-/* A set of object numbers (id << 16 | gen), open addressing. */
-struct idset {
-	unsigned long long *slot;	/* 0 = empty; keys are stored + 1 */
-	size_t cap, n;
-};
+/*
+ * Objects for pdfdiff.c: thin, qpdf-free access to what a file holds. These
+ * calls keep qpdf's error state as it is; hoso_pdf_check reads it.
+ */
 
-static unsigned long long
-id_key(int id, int gen)
+hoso_pdf_val
+hoso_pdf_trailer(struct hoso_pdf *p)
 {
-	return ((unsigned long long)(unsigned)id << 16 | (unsigned)(gen & 0xffff)) + 1;
+	return qpdf_get_trailer(p->q);
 }
 
-/* 1 when added, 0 when already there, negative on error. */
-static int
-idset_add(struct idset *s, unsigned long long key, struct hoso_err *err)
+hoso_pdf_val
+hoso_pdf_catalog(struct hoso_pdf *p)
 {
-	unsigned long long *old = s->slot;
-	size_t i, oldcap = s->cap;
+	return qpdf_get_root(p->q);
+}
 
-	if (2 * (s->n + 1) > s->cap) {
-		s->cap = s->cap != 0 ? 2 * s->cap : 1024;
-		if ((s->slot = calloc(s->cap, sizeof(*s->slot))) == NULL) {
-			s->slot = old;
-			s->cap = oldcap;
-			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		}
-		s->n = 0;
-		for (i = 0; i < oldcap; i++)
-			if (old[i] != 0)
-				(void)idset_add(s, old[i], err);
-		free(old);
+hoso_pdf_val
+hoso_pdf_page(struct hoso_pdf *p, int i)
+{
+	if (i < 0 || p->n_pages < 0 || i >= p->n_pages)
+		return qpdf_oh_new_null(p->q);
+	return qpdf_get_page_n(p->q, (size_t)i);
+}
+
+hoso_pdf_val
+hoso_pdf_object(struct hoso_pdf *p, int id, int gen)
+{
+	if (id <= 0 || gen < 0 || gen > 65535)
+		return qpdf_oh_new_null(p->q);
+	return qpdf_get_object_by_id(p->q, id, gen);
+}
+
+enum hoso_pdf_kind
+hoso_pdf_kind(struct hoso_pdf *p, hoso_pdf_val v)
+{
+	switch (qpdf_oh_get_type_code(p->q, v)) {
+	case ot_null:
+	case ot_uninitialized:
+		return HOSO_PDF_NULL;
+	case ot_boolean:
+		return HOSO_PDF_BOOL;
+	case ot_integer:
+		return HOSO_PDF_INT;
+	case ot_real:
+		return HOSO_PDF_REAL;
+	case ot_string:
+		return HOSO_PDF_STRING;
+	case ot_name:
+		return HOSO_PDF_NAME;
+	case ot_array:
+		return HOSO_PDF_ARRAY;
+	case ot_dictionary:
+		return HOSO_PDF_DICT;
+	case ot_stream:
+		return HOSO_PDF_STREAM;
+	default:
+		return HOSO_PDF_OTHER;
 	}
-	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (s->cap - 1); s->slot[i] != 0;
-	    i = (i + 1) & (s->cap - 1))
-		if (s->slot[i] == key)
-			return 0;
-	s->slot[i] = key;
-	s->n++;
-	return 1;
 }
 
-static bool
-idset_has(const struct idset *s, unsigned long long key)
+bool
+hoso_pdf_ref(struct hoso_pdf *p, hoso_pdf_val v, int *id, int *gen)
+{
+	if (!qpdf_oh_is_indirect(p->q, v))
+		return false;
+	*id = qpdf_oh_get_object_id(p->q, v);
+	*gen = qpdf_oh_get_generation(p->q, v);
+	return true;
+}
+
+hoso_pdf_val
+hoso_pdf_get(struct hoso_pdf *p, hoso_pdf_val v, const char *key)
+{
+	return key_of(p, v, key);
+}
+
+void
+hoso_pdf_keys_free(char **keys, size_t n)
 {
 	size_t i;
 
-	if (s->cap == 0)
-		return false;
-	for (i = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (s->cap - 1); s->slot[i] != 0;
-	    i = (i + 1) & (s->cap - 1))
-		if (s->slot[i] == key)
-			return true;
-	return false;
+	for (i = 0; keys != NULL && i < n; i++)
+		free(keys[i]);
+	free(keys);
 }
 
-struct walk {
-	struct hoso_pdf *then, *now;
-	struct idset seen, pages;
-	unsigned long long *stack;
-	size_t n_stack, cap_stack;
-	unsigned long long root, form, info;
-	struct hoso_pdf_changes *c;
-};
-
-static int
-walk_push(struct walk *w, qpdf_oh oh, struct hoso_err *err)
-{
-	unsigned long long key = id_key(qpdf_oh_get_object_id(w->then->q, oh),
-	    qpdf_oh_get_generation(w->then->q, oh));
-	unsigned long long *grown;
-	int r;
-
-	if ((r = idset_add(&w->seen, key, err)) <= 0)
-		return r;
-	if (w->seen.n > HOSO_PDF_MAX_WALK)
-		return hoso_err_set(err, HOSO_EINPUT, _("%s: more than %d objects"),
-		    w->now->label, HOSO_PDF_MAX_WALK);
-	if (w->n_stack == w->cap_stack) {
-		w->cap_stack = w->cap_stack != 0 ? 2 * w->cap_stack : 1024;
-		if ((grown = realloc(w->stack, w->cap_stack * sizeof(*grown))) == NULL)
-			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		w->stack = grown;
-	}
-	w->stack[w->n_stack++] = key;
-	return 0;
-}
-
-/* Push the indirect objects oh refers to (oh itself when it is indirect and not top). */
-static int
-walk_refs(struct walk *w, qpdf_oh oh, int depth, struct hoso_err *err)
-{
-	qpdf_data q = w->then->q;
-	qpdf_oh *vals = NULL;
-	int i, n, r = 0;
-
-	if (depth > 0 && qpdf_oh_is_indirect(q, oh))
-		return walk_push(w, oh, err);
-	if (depth > SIG_MAX_NEST)
-		return hoso_err_set(err, HOSO_EINPUT, _("%s: objects nested more than %d deep"),
-		    w->now->label, SIG_MAX_NEST);
-	if (qpdf_oh_is_stream(q, oh))
-		return walk_refs(w, qpdf_oh_get_dict(q, oh), depth + 1, err);
-	if (qpdf_oh_is_array(q, oh)) {
-		n = qpdf_oh_get_array_n_items(q, oh);
-		for (i = 0; i < n && r == 0; i++)
-			r = walk_refs(w, qpdf_oh_get_array_item(q, oh, i), depth + 1, err);
-		return r;
-	}
-	if (!qpdf_oh_is_dictionary(q, oh))
-		return 0;
-	/* the key iteration is not reentrant: take the values first */
-	n = 0;
-	qpdf_oh_begin_dict_key_iter(q, oh);
-	while (qpdf_oh_dict_more_keys(q)) {
-		(void)qpdf_oh_dict_next_key(q);
-		n++;
-	}
-	if (n == 0)
-		return 0;
-	if ((vals = calloc((size_t)n, sizeof(*vals))) == NULL)
-		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-	i = 0;
-	qpdf_oh_begin_dict_key_iter(q, oh);
-	while (qpdf_oh_dict_more_keys(q) && i < n)
-		vals[i++] = qpdf_oh_get_key(q, oh, qpdf_oh_dict_next_key(q));
-	for (i = 0; i < n && r == 0; i++)
-		r = walk_refs(w, vals[i], depth + 1, err);
-	free(vals);
-	return r;
-}
-
-static void
-changed(struct walk *w, int id, int gen, const char *what)
-{
-	if (w->c->n_changed++ == 0)
-		snprintf(w->c->first, sizeof(w->c->first), _("object %d %d: %s"), id, gen, what);
-}
-
-/* The dictionaries a and b without the keys in skip, as text, equal. */
-static int
-same_dict(struct walk *w, qpdf_oh a, qpdf_oh b, const char *const *skip, bool *same,
+int
+hoso_pdf_keys(struct hoso_pdf *p, hoso_pdf_val v, char ***keysp, size_t *np,
     struct hoso_err *err)
 {
-	struct hoso_buf ta = HOSO_BUF_INIT(0), tb = HOSO_BUF_INIT(0);
-	int r;
+	char **keys = NULL, **grown;
+	size_t n = 0, cap = 0;
+	const char *k;
+	int r = 0;
 
-	if ((r = dict_text(w->then, a, skip, &ta, err)) == 0 &&
-	    (r = dict_text(w->now, b, skip, &tb, err)) == 0)
-		*same = ta.len == tb.len && (ta.len == 0 || memcmp(ta.data, tb.data, ta.len) == 0) &&
-		    qpdf_oh_is_dictionary(w->then->q, a) == qpdf_oh_is_dictionary(w->now->q, b);
-	hoso_buf_free(&ta);
-	hoso_buf_free(&tb);
-	return r;
-}
-
-/* A field or widget that belongs to a signature field (12.7.4.5). */
-static bool
-is_sig_field(struct hoso_pdf *p, qpdf_oh oh)
-{
-	int depth;
-
-	for (depth = 0; depth < 8 && qpdf_oh_is_dictionary(p->q, oh); depth++) {
-		if (qpdf_oh_has_key(p->q, oh, "/FT"))
-			return is_name(p, qpdf_oh_get_key(p->q, oh, "/FT"), "/Sig");
-		oh = qpdf_oh_get_key(p->q, oh, "/Parent");
-	}
-	return false;
-}
-
-/*
- * The array in now keeps every item of then's (as written) in order, and what
- * it adds are signature fields or their widgets.
- */
-static bool
-only_sigs_added(struct walk *w, qpdf_oh a, qpdf_oh b, int *n_added)
-{
-	int na = qpdf_oh_is_array(w->then->q, a) ? qpdf_oh_get_array_n_items(w->then->q, a) : 0;
-	int nb = qpdf_oh_is_array(w->now->q, b) ? qpdf_oh_get_array_n_items(w->now->q, b) : 0;
-	int i, j = 0;
-	qpdf_oh item;
-	char *ta;
-
-	for (i = 0; i < nb; i++) {
-		item = qpdf_oh_get_array_item(w->now->q, b, i);
-		if (j < na) {
-			ta = strdup(qpdf_oh_unparse(w->then->q, qpdf_oh_get_array_item(w->then->q,
-			    a, j)));
-			if (ta != NULL && strcmp(ta, qpdf_oh_unparse(w->now->q, item)) == 0) {
-				free(ta);
-				j++;
-				continue;
+	*keysp = NULL;
+	*np = 0;
+	if (qpdf_oh_is_stream(p->q, v))
+		v = qpdf_oh_get_dict(p->q, v);
+	if (!qpdf_oh_is_dictionary(p->q, v))
+		return 0;
+	/* qpdf iterates over one dictionary at a time: take the keys first */
+	qpdf_oh_begin_dict_key_iter(p->q, v);
+	while (qpdf_oh_dict_more_keys(p->q)) {
+		k = qpdf_oh_dict_next_key(p->q);
+		if (n == cap) {
+			cap = cap != 0 ? 2 * cap : 16;
+			if ((grown = realloc(keys, cap * sizeof(*keys))) == NULL) {
+				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+				goto out;
 			}
-			free(ta);
+			keys = grown;
 		}
-		if (!is_sig_field(w->now, item))
-			return false;
-		(*n_added)++;
-	}
-	return j == na;
-}
-
-static int
-compare_stream(struct walk *w, qpdf_oh a, qpdf_oh b, bool *same, struct hoso_err *err)
-{
-	unsigned char *da = NULL, *db = NULL;
-	size_t la = 0, lb = 0;
-	int r;
-
-	*same = false;
-	if ((r = same_dict(w, qpdf_oh_get_dict(w->then->q, a), qpdf_oh_get_dict(w->now->q, b),
-	    NULL, same, err)) != 0 || !*same)
-		return r;
-	/* raw data, as stored: no filter runs on either side */
-	if (stream_data(w->then, a, qpdf_dl_none, &da, &la, err) != 0 ||
-	    stream_data(w->now, b, qpdf_dl_none, &db, &lb, err) != 0)
-		*same = da == NULL && db == NULL;
-	else
-		*same = la == lb && memcmp(da, db, la) == 0;
-	free(da);
-	free(db);
-	return 0;
-}
-
-static int
-compare_object(struct walk *w, int id, int gen, struct hoso_err *err)
-{
-	static const char *const cat_skip[] = { "/AcroForm", "/DSS", NULL };
-	static const char *const form_skip[] = { "/Fields", "/SigFlags", "/DR", "/DA", NULL };
-	static const char *const page_skip[] = { "/Annots", NULL };
-	unsigned long long key = id_key(id, gen);
-	qpdf_oh a = qpdf_get_object_by_id(w->then->q, id, gen);
-	qpdf_oh b = qpdf_get_object_by_id(w->now->q, id, gen);
-	qpdf_oh fa, fb;
-	bool same = false;
-	char *ta;
-	int added = 0, r;
-
-	if ((r = walk_refs(w, a, 0, err)) != 0)
-		return r;
-	if (key == w->info)
-		return 0;
-	if (key == w->root) {
-		if ((r = same_dict(w, a, b, cat_skip, &same, err)) != 0)
-			return r;
-		if (!same) {
-			changed(w, id, gen, _("the document catalog"));
-			return 0;
+		if ((keys[n] = strdup(k)) == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
 		}
-		fa = qpdf_oh_get_key_if_dict(w->then->q, a, "/AcroForm");
-		fb = qpdf_oh_get_key_if_dict(w->now->q, b, "/AcroForm");
-		if ((r = same_dict(w, fa, fb, form_skip, &same, err)) != 0)
-			return r;
-		if (!qpdf_oh_is_null(w->then->q, fa) &&
-		    (!same || !only_sigs_added(w, key_of(w->then, fa, "/Fields"),
-		    key_of(w->now, fb, "/Fields"), &added)))
-			changed(w, id, gen, _("the form fields"));
-		else
-			w->c->n_sigs_added += added;
-		return 0;
+		n++;
 	}
-	if (key == w->form)
-		return 0;		/* compared with the catalog */
-	if (idset_has(&w->pages, key)) {
-		if ((r = same_dict(w, a, b, page_skip, &same, err)) != 0)
-			return r;
-		if (!same || !only_sigs_added(w, qpdf_oh_get_key_if_dict(w->then->q, a, "/Annots"),
-		    qpdf_oh_get_key_if_dict(w->now->q, b, "/Annots"), &added))
-			changed(w, id, gen, _("a page"));
-		return 0;
-	}
-	if (qpdf_oh_is_stream(w->then->q, a) || qpdf_oh_is_stream(w->now->q, b)) {
-		if (!qpdf_oh_is_stream(w->then->q, a) || !qpdf_oh_is_stream(w->now->q, b) ||
-		    (r = compare_stream(w, a, b, &same, err)) != 0 || !same)
-			changed(w, id, gen, _("a stream (page content, image or font)"));
+out:
+	if (r != 0) {
+		hoso_pdf_keys_free(keys, n);
 		return r;
 	}
-	if ((ta = strdup(qpdf_oh_unparse_resolved(w->then->q, a))) == NULL)
-		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-	if (strcmp(ta, qpdf_oh_unparse_resolved(w->now->q, b)) != 0)
-		changed(w, id, gen, _("an object the signed revision has"));
-	free(ta);
+	*keysp = keys;
+	*np = n;
 	return 0;
 }
 
 int
-hoso_pdf_changes(struct hoso_pdf *then, struct hoso_pdf *now, struct hoso_pdf_changes *c,
+hoso_pdf_len(struct hoso_pdf *p, hoso_pdf_val v)
+{
+	return qpdf_oh_is_array(p->q, v) ? qpdf_oh_get_array_n_items(p->q, v) : 0;
+}
+
+hoso_pdf_val
+hoso_pdf_item(struct hoso_pdf *p, hoso_pdf_val v, int i)
+{
+	if (i < 0 || i >= hoso_pdf_len(p, v))
+		return qpdf_oh_new_null(p->q);
+	return qpdf_oh_get_array_item(p->q, v, i);
+}
+
+bool
+hoso_pdf_is_name(struct hoso_pdf *p, hoso_pdf_val v, const char *name)
+{
+	return is_name(p, v, name);
+}
+
+int
+hoso_pdf_utf8(struct hoso_pdf *p, hoso_pdf_val v, struct hoso_buf *out, struct hoso_err *err)
+{
+	const char *s = qpdf_oh_is_string(p->q, v) ? qpdf_oh_get_utf8_value(p->q, v) : NULL;
+
+	return s != NULL ? hoso_buf_adds(out, s, err) : 0;
+}
+
+bool
+hoso_pdf_int(struct hoso_pdf *p, hoso_pdf_val v, long long lo, long long hi, long long *out)
+{
+	return get_int(p, v, lo, hi, out);
+}
+
+bool
+hoso_pdf_number(struct hoso_pdf *p, hoso_pdf_val v, double *out)
+{
+	if (!qpdf_oh_is_number(p->q, v))
+		return false;
+	*out = qpdf_oh_get_numeric_value(p->q, v);
+	return isfinite(*out);
+}
+
+int
+hoso_pdf_text(struct hoso_pdf *p, hoso_pdf_val v, bool resolved, struct hoso_buf *out,
     struct hoso_err *err)
 {
-	struct walk w;
-	qpdf_oh oh;
-	unsigned long long key;
-	bool then_failed;
-	int n_pages, i, r;
+	const char *s;
 
-	memset(c, 0, sizeof(*c));
-	memset(&w, 0, sizeof(w));
-	w.then = then;
-	w.now = now;
-	w.c = c;
-	lib_reset(then);
-	lib_reset(now);
-	if ((r = hoso_pdf_count(then, &n_pages, err)) != 0)
-		goto out;
-	for (i = 0; i < n_pages; i++) {
-		oh = qpdf_get_page_n(then->q, (size_t)i);
-		if ((r = idset_add(&w.pages, id_key(qpdf_oh_get_object_id(then->q, oh),
-		    qpdf_oh_get_generation(then->q, oh)), err)) < 0)
-			goto out;
+	if (resolved && qpdf_oh_is_stream(p->q, v))
+		v = qpdf_oh_get_dict(p->q, v);
+	/* strings come out escaped, the same way for the same bytes */
+	s = resolved ? qpdf_oh_unparse_resolved(p->q, v) : qpdf_oh_unparse(p->q, v);
+	return hoso_buf_adds(out, s != NULL ? s : "", err);
+}
+
+int
+hoso_pdf_stream_raw(struct hoso_pdf *p, hoso_pdf_val v, unsigned char **data, size_t *len,
+    struct hoso_err *err)
+{
+	QPDF_BOOL filtered = QPDF_FALSE;
+	QPDF_ERROR_CODE code;
+
+	*data = NULL;
+	*len = 0;
+	if (!qpdf_oh_is_stream(p->q, v))
+		return hoso_err_set(err, HOSO_EINPUT, _("%s: not a stream"), p->label);
+	code = qpdf_oh_get_stream_data(p->q, v, qpdf_dl_none, &filtered, data, len);
+	if ((code & QPDF_ERRORS) != 0 || qpdf_has_error(p->q)) {
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		return hoso_pdf_check(p, err) != 0 ? err->code : hoso_err_set(err, HOSO_EINPUT,
+		    _("%s: unreadable stream"), p->label);
 	}
-	oh = qpdf_get_root(then->q);
-	w.root = id_key(qpdf_oh_get_object_id(then->q, oh), qpdf_oh_get_generation(then->q, oh));
-	oh = qpdf_oh_get_key_if_dict(then->q, oh, "/AcroForm");
-	w.form = qpdf_oh_is_indirect(then->q, oh) ? id_key(qpdf_oh_get_object_id(then->q, oh),
-	    qpdf_oh_get_generation(then->q, oh)) : 0;
-	oh = qpdf_oh_get_key_if_dict(then->q, qpdf_get_trailer(then->q), "/Info");
-	w.info = qpdf_oh_is_indirect(then->q, oh) ? id_key(qpdf_oh_get_object_id(then->q, oh),
-	    qpdf_oh_get_generation(then->q, oh)) : 0;
-	if ((r = walk_push(&w, qpdf_get_root(then->q), err)) < 0)
-		goto out;
-	while (w.n_stack > 0) {
-		key = w.stack[--w.n_stack] - 1;
-		/* handles pile up in qpdf until released; nothing is kept across objects */
-		qpdf_oh_release_all(then->q);
-		qpdf_oh_release_all(now->q);
-		if ((r = compare_object(&w, (int)(key >> 16), (int)(key & 0xffff), err)) < 0)
-			goto out;
+	if (*len == 0) {
+		free(*data);
+		*data = NULL;
 	}
-	then_failed = lib_failed(then);
-	if (then_failed || lib_failed(now)) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: unreadable object: %s"), now->label,
-		    lib_said(then_failed ? then : now, _("unknown error")));
+	return 0;
+}
+
+void
+hoso_pdf_release(struct hoso_pdf *p)
+{
+	qpdf_oh_release_all(p->q);
+}
+
+int
+hoso_pdf_check(struct hoso_pdf *p, struct hoso_err *err)
+{
+	int warned;
+
+	lib_collect(p);
+	warned = p->n_warnings;
+	if (!lib_failed(p) && warned == 0)
+		return 0;
+	hoso_err_set(err, HOSO_EINPUT, _("%s: unreadable object: %s"), p->label,
+	    lib_said(p, _("unknown error")));
+	lib_reset(p);
+	return HOSO_EINPUT;
+}
+
+int
+hoso_pdf_repairs(const struct hoso_pdf *p)
+{
+	return p->open_warnings;
+}
+
+const char *
+hoso_pdf_label(const struct hoso_pdf *p)
+{
+	return p->label;
+}
+
+int
+hoso_pdf_decode(const char *filter, const char *parms, const unsigned char *raw, size_t len,
+    size_t max, unsigned char **out, size_t *out_len, struct hoso_err *err)
+{
+	struct hoso_pdf p;
+	QPDF_BOOL filtered = QPDF_FALSE;
+	QPDF_ERROR_CODE code;
+	qpdf_oh s, f, d;
+	int r;
+
+	*out = NULL;
+	*out_len = 0;
+	memset(&p, 0, sizeof(p));
+	p.label = (char *)"stream";
+	if ((p.q = qpdf_init()) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	qpdf_silence_errors(p.q);
+	qpdf_set_suppress_warnings(p.q, QPDF_TRUE);
+	lib_quiet(p.q);
+	lib_reset(&p);
+	/* a stream of an empty file, given the data and filters: qpdf decodes it as its own */
+	qpdf_empty_pdf(p.q);
+	f = filter != NULL ? qpdf_oh_parse(p.q, filter) : qpdf_oh_new_null(p.q);
+	d = parms != NULL ? qpdf_oh_parse(p.q, parms) : qpdf_oh_new_null(p.q);
+	s = qpdf_oh_new_stream(p.q);
+	if (lib_failed(&p) || p.n_warnings > 0) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("bad stream filter: %s"),
+		    lib_said(&p, _("unknown error")));
+		goto out;
+	}
+	qpdf_oh_replace_stream_data(p.q, s, raw, len, f, d);
+	code = qpdf_oh_get_stream_data(p.q, s, qpdf_dl_specialized, &filtered, out, out_len);
+	if (lib_failed(&p) || (code & QPDF_ERRORS) != 0 || p.n_warnings > 0 || !filtered) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("undecodable stream: %s"),
+		    lib_said(&p, _("a filter qpdf cannot undo")));
+		goto out;
+	}
+	if (*out_len > max) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("a stream decodes to more than %zu bytes"),
+		    max);
 		goto out;
 	}
 	r = 0;
 out:
-	free(w.seen.slot);
-	free(w.pages.slot);
-	free(w.stack);
-	return r < 0 ? r : 0;
+	if (r != 0) {
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+	}
+	lib_reset(&p);
+	qpdf_cleanup(&p.q);
+	return r;
 }

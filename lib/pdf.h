@@ -96,14 +96,23 @@ void hoso_pdf_info_update_free(struct hoso_pdf_info_update *u);
 
 /* One signature field with a value (12.7.4.5, 12.8.1). */
 struct hoso_pdf_sig {
-	char name[128];			/* /T, UTF-8 */
+	char name[128];			/* /T, UTF-8 (cut to fit: a label only) */
 	long long range[4];		/* /ByteRange */
 	int n_range;			/* its length as written (4 is right) */
 	unsigned char *contents;	/* /Contents, decoded (zero padding kept) */
 	size_t contents_len;
-	char filter[64], subfilter[64];	/* "" when absent */
+	char filter[64], subfilter[64];	/* "" when absent (cut: compared, never shown whole) */
 	char m[40];			/* /M as written, "" when absent */
+	int id, gen;			/* the signature dictionary (/V); 0 0: not indirect */
+	int field_id, field_gen;	/* the field holding /V; 0 0: not indirect */
+	bool timestamp;			/* /Type /DocTimeStamp (ISO 32000-2 12.8.5) */
+	int docmdp;			/* 1-3: a certification's /P (12.8.2.2); 0: none */
+	bool docmdp_bad;		/* a DocMDP reference that cannot be read as one */
+	int lock;			/* FieldMDP (12.8.2.4): HOSO_PDF_LOCK_* */
+	struct hoso_buf lock_fields;	/* with INCLUDE or EXCLUDE: the names, each ending in NUL */
 };
+
+enum { HOSO_PDF_LOCK_NONE, HOSO_PDF_LOCK_ALL, HOSO_PDF_LOCK_INCLUDE, HOSO_PDF_LOCK_EXCLUDE };
 
 #define HOSO_PDF_MAX_SIGS	256	/* signature fields looked at in one file */
 
@@ -112,23 +121,78 @@ int hoso_pdf_sigs(struct hoso_pdf *p, struct hoso_pdf_sig **sigs, size_t *n,
     struct hoso_err *err);
 void hoso_pdf_sigs_free(struct hoso_pdf_sig *sigs, size_t n);
 
-/* What the revisions after a signed one did (12.8.2.2's "modification detection"). */
-struct hoso_pdf_changes {
-	int n_changed;			/* objects whose change alters the document */
-	int n_sigs_added;		/* signature fields added */
-	char first[256];		/* the first change that alters the document */
+/*
+ * Objects, for code that reads a file's structure (pdfdiff.c) without
+ * knowing qpdf. A value is a handle, good until hoso_pdf_release; asking
+ * for a key of what is not a dictionary, or an item of what is not an
+ * array, gives null and no warning. An indirect value is its object.
+ */
+typedef unsigned int hoso_pdf_val;
+
+enum hoso_pdf_kind {
+	HOSO_PDF_NULL,			/* also a missing key, a free or absent object */
+	HOSO_PDF_BOOL,
+	HOSO_PDF_INT,
+	HOSO_PDF_REAL,
+	HOSO_PDF_STRING,
+	HOSO_PDF_NAME,
+	HOSO_PDF_ARRAY,
+	HOSO_PDF_DICT,
+	HOSO_PDF_STREAM,
+	HOSO_PDF_OTHER,			/* operators, what qpdf could not make sense of */
 };
 
-/*
- * Compare then (the same file cut at the end of a signed revision) with now:
- * every object reachable from then's trailer must be unchanged in now, but
- * for the catalog's /AcroForm and /DSS, the form's /Fields, /SigFlags, /DR,
- * /DA, the pages' /Annots and the document information dictionary; new
- * fields and annotations must be signature fields. Bounded by
- * HOSO_PDF_MAX_WALK objects (more is HOSO_EINPUT).
- */
-#define HOSO_PDF_MAX_WALK	2000000
-int hoso_pdf_changes(struct hoso_pdf *then, struct hoso_pdf *now, struct hoso_pdf_changes *c,
+hoso_pdf_val hoso_pdf_trailer(struct hoso_pdf *p);
+hoso_pdf_val hoso_pdf_catalog(struct hoso_pdf *p);
+/* Page i (0-based) of the page tree; count them with hoso_pdf_count first. */
+hoso_pdf_val hoso_pdf_page(struct hoso_pdf *p, int i);
+/* Object id gen as the file's cross-reference gives it (null when absent). */
+hoso_pdf_val hoso_pdf_object(struct hoso_pdf *p, int id, int gen);
+enum hoso_pdf_kind hoso_pdf_kind(struct hoso_pdf *p, hoso_pdf_val v);
+/* True when v is an indirect reference ("id gen R"), with its numbers. */
+bool hoso_pdf_ref(struct hoso_pdf *p, hoso_pdf_val v, int *id, int *gen);
+/* The value of key ("/Type") in dictionary or stream v; null when none. */
+hoso_pdf_val hoso_pdf_get(struct hoso_pdf *p, hoso_pdf_val v, const char *key);
+/* The keys of dictionary or stream v ("/Type", ...), in a stable order; free with hoso_pdf_keys_free. */
+int hoso_pdf_keys(struct hoso_pdf *p, hoso_pdf_val v, char ***keys, size_t *n,
     struct hoso_err *err);
+void hoso_pdf_keys_free(char **keys, size_t n);
+/* Items of array v (0 when it is not one), and item i. */
+int hoso_pdf_len(struct hoso_pdf *p, hoso_pdf_val v);
+hoso_pdf_val hoso_pdf_item(struct hoso_pdf *p, hoso_pdf_val v, int i);
+bool hoso_pdf_is_name(struct hoso_pdf *p, hoso_pdf_val v, const char *name);
+/* Append the UTF-8 of text string v (7.9.2.2); nothing when v is not a string. */
+int hoso_pdf_utf8(struct hoso_pdf *p, hoso_pdf_val v, struct hoso_buf *out, struct hoso_err *err);
+/* v is an integer in [lo, hi], or a number, stored in *out. */
+bool hoso_pdf_int(struct hoso_pdf *p, hoso_pdf_val v, long long lo, long long hi, long long *out);
+bool hoso_pdf_number(struct hoso_pdf *p, hoso_pdf_val v, double *out);
+/*
+ * Append v as PDF text: direct values whole, indirect ones inside it as
+ * "id gen R"; with resolved, an indirect v itself is written as its
+ * object's value (a stream as its dictionary). Two values read by qpdf have
+ * equal text exactly when they are equal as PDF objects.
+ */
+int hoso_pdf_text(struct hoso_pdf *p, hoso_pdf_val v, bool resolved, struct hoso_buf *out,
+    struct hoso_err *err);
+/* The data of stream v as stored (no filter applied); *data NULL when empty. */
+int hoso_pdf_stream_raw(struct hoso_pdf *p, hoso_pdf_val v, unsigned char **data, size_t *len,
+    struct hoso_err *err);
+/* Let go of every value handle (they pile up in qpdf until then). */
+void hoso_pdf_release(struct hoso_pdf *p);
+/* Non-zero (HOSO_EINPUT, naming the file) when qpdf failed since the last check. */
+int hoso_pdf_check(struct hoso_pdf *p, struct hoso_err *err);
+/* Things qpdf had to repair to read the file (a rebuilt cross-reference table, ...). */
+int hoso_pdf_repairs(const struct hoso_pdf *p);
+/* The label given at open. */
+const char *hoso_pdf_label(const struct hoso_pdf *p);
+
+/*
+ * Decode stream data with the filters filter and parms, given as PDF text
+ * of direct objects ("/FlateDecode", "<< /Predictor 12 /Columns 5 >>";
+ * NULL: none), into *out (malloc'd), refusing more than max bytes. For the
+ * cross-reference streams pdfxref.c reads itself.
+ */
+int hoso_pdf_decode(const char *filter, const char *parms, const unsigned char *raw, size_t len,
+    size_t max, unsigned char **out, size_t *out_len, struct hoso_err *err);
 
 #endif

@@ -907,6 +907,9 @@ hoso_verify_report_free(struct hoso_verify_report *rep)
 		return;
 	free(rep->archive);
 	rep->archive = NULL;
+	free(rep->changes);
+	rep->changes = NULL;
+	rep->n_changes = 0;
 }
 
 static const char *
@@ -914,6 +917,30 @@ status_id(int st)
 {
 	return st == HOSO_CHECK_PASSED ? "passed" : st == HOSO_CHECK_FAILED ? "failed" :
 	    st == HOSO_CHECK_INDETERMINATE ? "indeterminate" : "skipped";
+}
+
+/* A PDF signature's changes after signing (pdfdiff.c), those not permitted first. */
+static int
+changes_xml(struct hoso_xmlw *w, const struct hoso_verify_report *rep, struct hoso_err *err)
+{
+	const struct hoso_verify_change *c;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < rep->n_changes && r == 0; i++) {
+		c = &rep->changes[i];
+		if ((r = hoso_xmlw_start(w, "change", err)) != 0 ||
+		    (r = hoso_xmlw_attr(w, "kind", c->kind, err)) != 0 ||
+		    (r = hoso_xmlw_attr(w, "permitted", c->permitted ? "true" : "false",
+		    err)) != 0 ||
+		    (c->id > 0 && (r = hoso_xmlw_attrf(w, err, "object", "%d %d", c->id,
+		    c->gen)) != 0) ||
+		    (c->page > 0 && (r = hoso_xmlw_attrf(w, err, "page", "%d", c->page)) != 0) ||
+		    (r = hoso_xmlw_text(w, c->detail, err)) != 0)
+			break;
+		r = hoso_xmlw_end(w, err);
+	}
+	return r;
 }
 
 /* Text for XML: messages may quote bytes from the archive, already made printable. */
@@ -953,6 +980,8 @@ hoso_verify_report_xml(const struct hoso_verify_report *reps, size_t n, struct h
 			    (r = hoso_xmlw_end(w, err)) != 0)
 				goto out;
 		}
+		if ((r = changes_xml(w, rep, err)) != 0)
+			goto out;
 		if ((r = hoso_xmlw_end(w, err)) != 0)
 			goto out;
 	}

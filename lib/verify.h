@@ -2,6 +2,7 @@
 #ifndef HOSO_VERIFY_H
 #define HOSO_VERIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -40,6 +41,19 @@ struct hoso_verify_check {
 	char detail[512];
 };
 
+/*
+ * One change a PDF's later revisions made after a signature (pdfdiff.c):
+ * the kind ("page", "signature-added", ...: verify(1) lists them), whether
+ * the policy permits it, the object it concerns and the page it is on.
+ */
+struct hoso_verify_change {
+	const char *kind;		/* a static string */
+	bool permitted;
+	int id, gen;			/* 0 0: no one object */
+	int page;			/* 1-based; 0: none */
+	char detail[256];
+};
+
 struct hoso_verify_report {
 	char *archive;			/* printable label */
 	int result;
@@ -50,6 +64,8 @@ struct hoso_verify_report {
 	size_t n_entries;
 	struct hoso_err err;		/* with HOSO_VERIFY_ERROR, or a failed extraction */
 	const char *kind;		/* NULL: an archive; "pdf-signature": see pades.h */
+	struct hoso_verify_change *changes;	/* a PDF signature's, malloc'd */
+	size_t n_changes;
 };
 
 struct hoso_verify_opts {

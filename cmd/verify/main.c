@@ -121,6 +121,7 @@ pdf_check_title(int k)
 static void
 print_report(const struct cli *c, const struct hoso_verify_report *rep, bool pdf)
 {
+	size_t i;
 	int k;
 
 	if (rep->result == HOSO_VERIFY_VALID || rep->reason == NULL)
@@ -133,6 +134,10 @@ print_report(const struct cli *c, const struct hoso_verify_report *rep, bool pdf
 		printf("  %d. %s: %s: %s\n", k + 1, pdf ? pdf_check_title(k) :
 		    hoso_verify_check_title(k),
 		    status_text(rep->checks[k].status), rep->checks[k].detail);
+	/* a PDF signature's changes after signing, what failed first */
+	for (i = 0; i < rep->n_changes; i++)
+		printf("     %s: %s\n", rep->changes[i].permitted ? _("permitted") :
+		    _("not permitted"), rep->changes[i].detail);
 }
 
 static int
