@@ -60,6 +60,17 @@ lacks() {
 	esac
 }
 
+# sign KEYNAME IN OUT [OPTION...]: sign-pack --pades IN with the test PKI's key KEYNAME ($PKI,
+# with its chain) into OUT; $T, when set, is the signing time.
+sign() {
+	k=$1
+	i=$2
+	o=$3
+	shift 3
+	sign-pack -q --pades --key "$PKI/$k.key" --cert "$PKI/$k.pem" --chain "$PKI/chain.pem" \
+	    ${T:+--signing-time "$T"} "$@" -o "$o" "$i"
+}
+
 # need_fixtures: generate the test scans once per build (scripts/make-fixtures is idempotent).
 need_fixtures() {
 	"$HOSO_TOP/scripts/make-fixtures" "$FIXTURES" >/dev/null 2>&1 || {
