@@ -30,15 +30,6 @@ done
 [ -s tsa.port ] || { fail "the loopback TSA starts" "$(cat tsa.log)"; exit 1; }
 TSA=http://127.0.0.1:$(cat tsa.port)
 
-# sign KEYNAME IN OUT [OPTION...]
-sign() {
-	k=$1
-	i=$2
-	o=$3
-	shift 3
-	sign-pack -q --pades --key "$PKI/$k.key" --cert "$PKI/$k.pem" --chain "$PKI/chain.pem" \
-	    "$@" -o "$o" "$i"
-}
 if ! { mkdir nss && certutil -N -d sql:nss --empty-password &&
     certutil -A -d sql:nss -n hoso-test-root -t "CT,C,C" -i "$PKI/ca.pem"; }; then
 	fail "an NSS database trusting the test root can be made"

@@ -9,15 +9,6 @@ PT=$HOSO_TOP/scripts/pades-tool
 "$HOSO_TOP/scripts/test-pki" "$PKI" >pki.log 2>&1 || { fail "the test PKI can be made" "$(cat pki.log)"; exit 1; }
 CA="--ca-file=$PKI/ca.pem"
 T=2026-11-01T08:00:00Z
-# sign KEYNAME IN OUT [OPTION...]
-sign() {
-	k=$1
-	i=$2
-	o=$3
-	shift 3
-	sign-pack -q --pades --key "$PKI/$k.key" --cert "$PKI/$k.pem" --chain "$PKI/chain.pem" \
-	    --signing-time "$T" "$@" -o "$o" "$i"
-}
 # pdfsig_ok FILE N: pdfsig (poppler, NSS) finds N signatures, every one valid and trusted
 pdfsig_ok() {
 	pdfsig -nssdir sql:nss "$1" >pdfsig.out 2>&1
