@@ -994,14 +994,19 @@ out:
 /*
  * 12.8.1: the signature lies in the revision it signs: its dictionary is
  * where the file's cross-reference says and holds the bytes left out; its
- * field is in the signed bytes (a copied dictionary fails here).
+ * field is in the signed bytes (a copied dictionary fails here). A
+ * signature over the whole file was made on these very bytes: when our
+ * strict reading of the cross-reference fails on such a file (qpdf read
+ * it), nothing can have been placed after it.
  */
 static bool
 check_place(const struct hoso_pdfxref *xn, const char *xref_error, const struct hoso_pdf_sig *sig,
-    struct hoso_verify_report *rep)
+    long long size, struct hoso_verify_report *rep)
 {
 	char why[sizeof(rep->checks[0].detail)];
 
+	if (xn == NULL && sig->range[2] + sig->range[3] == size)
+		return true;
 	if (xn == NULL) {
 		CHECK(HOSO_CHECK_CONTAINER, HOSO_CHECK_FAILED, _("the file's cross-reference "
 		    "cannot be read, so where the signature lies cannot be checked: %s"),
@@ -1125,8 +1130,8 @@ check_changes(const struct pdf_run *run, size_t self, struct hoso_verify_report 
 		return 0;
 	}
 	if (run->xn == NULL) {
-		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, _("the file's cross-reference "
-		    "cannot be read: %s"), rep->checks[HOSO_CHECK_CONTAINER].detail);
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, "%s", _("the file's cross-reference "
+		    "cannot be read"));
 		return 0;
 	}
 	hoso_err_clear(&e);
@@ -1137,8 +1142,9 @@ check_changes(const struct pdf_run *run, size_t self, struct hoso_verify_report 
 			r = e.code;
 			goto out;
 		}
-		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_FAILED, _("the signed revision cannot be "
-		    "read to compare it with the file: %s"), e.msg);
+		/* what the signer left cannot be read: nothing can be told of what came after */
+		CHECK(HOSO_CHECK_MANIFESTS, HOSO_CHECK_INDETERMINATE, _("the signed revision "
+		    "cannot be read to compare it with the file: %s"), e.msg);
 		goto out;
 	}
 	memset(&o, 0, sizeof(o));
@@ -1285,7 +1291,7 @@ hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trus
 			CHECK(k, HOSO_CHECK_SKIPPED, _("not checked"));
 		CHECK(HOSO_CHECK_BAGIT, HOSO_CHECK_SKIPPED, _("not a container"));
 		if (check_range(fd, run.size, &sigs[i], rep) &&
-		    check_place(run.xn, xe.msg, &sigs[i], rep))
+		    check_place(run.xn, xe.msg, &sigs[i], run.size, rep))
 			check_cms(name, fd, &sigs[i], trust, rep);
 		run.dsigs[i].sig = &sigs[i];
 		run.dsigs[i].end = sigs[i].range[2] + sigs[i].range[3];

@@ -1677,9 +1677,11 @@ hoso_pdfdiff_judge(struct hoso_pdf *then, struct hoso_pdf *now,
 	if (j->stop || (r = check_entries(j)) != 0 || j->d->n_failed > 0)
 		goto done;
 	if (hoso_pdf_repairs(now) > 0 || hoso_pdf_repairs(then) > 0) {
+		/* damage the signer left: what later revisions did cannot be told */
 		if (hoso_pdf_repairs(then) > 0)
-			FAIL(j, "structure", 0, 0, 0, "%s", _("qpdf had to repair the signed "
-			    "revision to read it: readers may show different things"));
+			change(j, HOSO_CHECK_INDETERMINATE, "structure", 0, 0, 0, "%s",
+			    _("qpdf had to repair the signed revision to read it: readers may show "
+			    "different things"));
 		else
 			FAIL(j, "structure", 0, 0, 0, "%s", _("qpdf had to repair the file to read "
 			    "it: readers may show different things"));
