@@ -142,6 +142,7 @@ struct judge {
 	struct root roots[MAX_ROOTS];
 	size_t n_roots;
 	int worst;			/* HOSO_CHECK_PASSED < _INDETERMINATE < _FAILED */
+	int first_failed;		/* index in fails of the first _FAILED one; -1 */
 	struct hoso_verify_change fails[MAX_FAILS], oks[MAX_OKS];
 	size_t n_fails, n_oks;
 	bool stop;			/* a structural failure: the document cannot be compared */
@@ -164,6 +165,8 @@ change(struct judge *j, int status, const char *kind, long long id, int gen, int
 			c = &j->oks[j->n_oks++];
 	} else {
 		j->d->n_failed++;
+		if (status == HOSO_CHECK_FAILED && j->first_failed < 0 && j->n_fails < MAX_FAILS)
+			j->first_failed = (int)j->n_fails;
 		if (j->n_fails < MAX_FAILS)
 			c = &j->fails[j->n_fails++];
 		if (status == HOSO_CHECK_FAILED || j->worst == HOSO_CHECK_PASSED)
@@ -1190,6 +1193,7 @@ walk_document(struct judge *j)
 {
 	const struct hoso_pdfxref_section *t = &j->xt->sections[0];
 	unsigned long long key;
+	struct hoso_err e;
 	int i, r;
 
 	if ((r = hoso_pdf_count(j->then, &j->n_pages, j->err)) != 0)
@@ -1207,6 +1211,12 @@ walk_document(struct judge *j)
 	while (j->n_stack > 0) {
 		key = j->stack[--j->n_stack];
 		r = expand(j, (int)key_id(key), key_gen(key));
+		/* what qpdf met reading it: in the signed bytes the signer's doing, else the updates' */
+		hoso_err_clear(&e);
+		if (r == 0 && hoso_pdf_check(j->now, &e) != 0)
+			change(j, is_changed(j, key_id(key)) ? HOSO_CHECK_FAILED :
+			    HOSO_CHECK_INDETERMINATE, "structure", key_id(key), key_gen(key),
+			    page_of(j, (int)key_id(key), key_gen(key)), "%s", e.msg);
 		/* handles pile up in qpdf until released; nothing is kept across objects */
 		hoso_pdf_release(j->then);
 		hoso_pdf_release(j->now);
@@ -1607,7 +1617,7 @@ static int
 finish(struct judge *j)
 {
 	struct hoso_pdfdiff *d = j->d;
-	size_t n = j->n_fails + j->n_oks;
+	size_t n = j->n_fails + j->n_oks, k;
 	long long added = (long long)j->xn->len - j->o->end;
 
 	d->status = j->worst;
@@ -1622,13 +1632,18 @@ finish(struct judge *j)
 		memcpy(d->changes + j->n_fails, j->oks, j->n_oks * sizeof(*d->changes));
 		d->n_changes = n;
 	}
-	if (j->worst != HOSO_CHECK_PASSED) {
+	if (j->worst == HOSO_CHECK_INDETERMINATE) {
+		snprintf(d->summary, sizeof(d->summary), _("what was done after signing cannot be "
+		    "told for sure: %s"), j->fails[0].detail);
+	} else if (j->worst != HOSO_CHECK_PASSED) {
+		/* the first change that is not permitted at all names the failure */
+		k = j->first_failed >= 0 ? (size_t)j->first_failed : 0;
 		if (d->n_failed > 1)
 			snprintf(d->summary, sizeof(d->summary), _("changed after signing: %s "
-			    "(and %d more)"), j->fails[0].detail, d->n_failed - 1);
+			    "(and %d more)"), j->fails[k].detail, d->n_failed - 1);
 		else
 			snprintf(d->summary, sizeof(d->summary), _("changed after signing: %s"),
-			    j->fails[0].detail);
+			    j->fails[k].detail);
 	} else {
 		struct hoso_buf b = HOSO_BUF_INIT(sizeof(d->summary) - 1);
 		struct hoso_err e;
@@ -1667,6 +1682,7 @@ hoso_pdfdiff_judge(struct hoso_pdf *then, struct hoso_pdf *now,
 	j->d = d;
 	j->err = err;
 	j->worst = HOSO_CHECK_PASSED;
+	j->first_failed = -1;
 	if (xt->n_sections == 0) {
 		FAIL(j, "structure", 0, 0, 0, _("the signed revision has no cross-reference "
 		    "section"));
@@ -1703,8 +1719,13 @@ stopped:
 	hoso_pdf_release(then);
 	hoso_pdf_release(now);
 	hoso_err_clear(&e);
-	if (r == 0 && (hoso_pdf_check(now, &e) != 0 || hoso_pdf_check(then, &e) != 0))
+	/* what qpdf met on the way: in the signed bytes the signer's doing, else the updates' */
+	if (r == 0 && hoso_pdf_check(then, &e) != 0) {
+		change(j, HOSO_CHECK_INDETERMINATE, "structure", 0, 0, 0, "%s", e.msg);
+		(void)hoso_pdf_check(now, &e);
+	} else if (r == 0 && hoso_pdf_check(now, &e) != 0) {
 		FAIL(j, "structure", 0, 0, 0, "%s", e.msg);
+	}
 	if (r == HOSO_EINPUT) {
 		/* too big or too deep to judge: say so as a failure */
 		FAIL(j, "structure", 0, 0, 0, "%s", err->msg);

@@ -147,6 +147,23 @@ expect_exit 1 "an update after signing that changes a page: invalid" verify "$CA
 contains "the change is named" "$out" "changed after signing"
 "$PT" append-info table-s.pdf t-info.pdf 50
 expect_exit 0 "an update that only adds document information: still valid" verify "$CA" t-info.pdf
+# damage the signer left (page 1's content two bytes off in the xref, which qpdf repairs when it
+# reads the page): a later update cannot be judged, which is indeterminate, not a forgery
+python3 - table.pdf "$content" dmg.pdf <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+x = d.rindex(b"\nxref\n") + 6
+first, count = (int(v) for v in d[x:d.index(b"\n", x)].split())
+at = d.index(b"\n", x) + 1 + 20 * (int(sys.argv[2]) - first)
+off = int(d[at:at + 10])
+open(sys.argv[3], "wb").write(d[:at] + b"%010d" % (off - 2) + d[at + 10:])
+PY
+expect_exit 0 "a PDF with an xref entry two bytes off is signed" sign rsa2048 dmg.pdf dmg-s.pdf
+expect_exit 0 "signed, the damaged PDF verifies (the signature covers it all)" verify "$CA" dmg-s.pdf
+"$PT" append-info dmg-s.pdf dmg-si.pdf 50
+expect_exit 1 "an update after a damaged signed revision: not valid" verify "$CA" dmg-si.pdf
+contains "...but indeterminate, not invalid: the damage is the signer's" "$out" \
+    "Signature1: indeterminate: what was done after signing cannot be told for sure"
 "$PT" shrink table-s.pdf t-shrink.pdf
 expect_exit 1 "a shrunk ByteRange: invalid" verify "$CA" t-shrink.pdf
 sign rsa2048 table.pdf other.pdf --reason "khác"
