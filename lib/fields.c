@@ -1267,6 +1267,16 @@ same_letters(const char *a, const char *b, bool prefix)
 	}
 }
 
+/* A field's box, kept inside the page. */
+static void
+set_box(struct hoso_fields_value *v, const struct box *b, const struct hoso_ocr_layout *l)
+{
+	v->x0 = b->x0 < 0 ? 0 : b->x0 > l->width ? l->width : b->x0;
+	v->y0 = b->y0 < 0 ? 0 : b->y0 > l->height ? l->height : b->y0;
+	v->x1 = b->x1 < v->x0 ? v->x0 : b->x1 > l->width ? l->width : b->x1;
+	v->y1 = b->y1 < v->y0 ? v->y0 : b->y1 > l->height ? l->height : b->y1;
+}
+
 /* How far under the field's min-confidence its least sure letter or digit may be. */
 #define LOW_MARGIN 20.0
 
@@ -1291,6 +1301,11 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 	if ((r = first_reading(pg, f, fp, &a, &zone, &row_zone, &line_height, why, sizeof(why),
 	    err)) != 0)
 		goto out;
+	/* the region searched, or the page when the label was not found */
+	if (a.have && zone.x1 > zone.x0 && zone.y1 > zone.y0)
+		set_box(out, &zone, pg->l);
+	else
+		set_box(out, &(struct box){ 0, 0, pg->l->width, pg->l->height }, pg->l);
 	if (!a.have) {
 		out->found = false;
 		out->review = true;
@@ -1665,6 +1680,8 @@ hoso_fields_xml(const struct hoso_fields_page *pages, size_t n, struct hoso_buf 
 			    (r = hoso_xmlw_attr(w, "raw", v->raw ? v->raw : "", err)) != 0 ||
 			    (v->reason[0] != '\0' &&
 			    (r = hoso_xmlw_attr(w, "reason", v->reason, err)) != 0) ||
+			    (r = hoso_xmlw_attrf(w, err, "bbox", "%d %d %d %d", v->x0, v->y0, v->x1,
+			    v->y1)) != 0 ||
 			    (v->value != NULL && v->value[0] != '\0' &&
 			    (r = hoso_xmlw_text(w, v->value, err)) != 0) ||
 			    (r = hoso_xmlw_end(w, err)) != 0)

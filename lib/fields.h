@@ -25,6 +25,12 @@ struct hoso_fields_value {
 	bool review;			/* a person must check it */
 	bool reread;			/* the value comes from the zone's second reading */
 	char reason[200];		/* why review, or what was corrected; "" when neither */
+	/*
+	 * Where it was read, in pixels of the page as recognized ([x0,x1) x
+	 * [y0,y1), 0 0 top left): the value's zone; for a value not found, the
+	 * zone searched (the whole page when the label was not found).
+	 */
+	int x0, y0, x1, y1;
 };
 
 /* The fields of one page read with one template. */

@@ -275,7 +275,21 @@ ct01(void **state)
 	pg.page = 1;
 	assert_int_equal(hoso_fields_xml(&pg, 1, &xml, &err), 0);
 	assert_non_null(strstr(xml.data, "<field name=\"ngay_sinh\" confidence=\"95.0\" "
-	    "review=\"false\" raw=\"ngày 9 tháng 12 năm 1990\">1990-12-09</field>"));
+	    "review=\"false\" raw=\"ngày 9 tháng 12 năm 1990\" bbox=\""));
+	/* Where it was read: after the label on its row (y 500-546), inside the page. */
+	{
+		const struct hoso_fields_value *v = value_of(&pg, "ngay_sinh");
+		char want[64];
+		assert_true(v->y0 < 500 && v->y1 > 546 && v->y1 - v->y0 < 100);
+		assert_true(v->x0 > 200 + 25 * (int)strlen("2. Ngày, tháng, năm") &&
+		    v->x1 <= 2480 && v->x1 > v->x0);
+		snprintf(want, sizeof(want), "bbox=\"%d %d %d %d\">1990-12-09<", v->x0, v->y0,
+		    v->x1, v->y1);
+		assert_non_null(strstr(xml.data, want));
+		/* not on the page: the page was searched */
+		v = value_of(&pg, "noi_dung");
+		assert_true(v->x0 == 0 && v->y0 == 0 && v->x1 == 2480 && v->y1 == 3508);
+	}
 	assert_true((fd = mkstemp(path)) >= 0);
 	close(fd);
 	assert_int_equal(hoso_file_write_atomic(path, xml.data, xml.len, &err), 0);
