@@ -11,6 +11,7 @@
  * on the row; a block value goes on over the next rows until something printed starts.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -977,8 +978,8 @@ validate(const struct hoso_template_field *f, struct reading *rd, struct hoso_er
 
 /* Bilinear scaling of the crop [box] of the grey page, white padding around it. */
 static unsigned char *
-crop_scale(const struct hoso_fields_image *img, const struct box *b, double scale, int pad,
-    int *ow, int *oh)
+crop_scale(const struct hoso_fields_image *img, const unsigned char *src, const struct box *b,
+    double scale, int pad, int *ow, int *oh)
 {
 	int cw = b->x1 - b->x0, ch = b->y1 - b->y0, w, h, x, y;
 	unsigned char *out;
@@ -1006,10 +1007,10 @@ crop_scale(const struct hoso_fields_image *img, const struct box *b, double scal
 			x1 = x0 + 1 < img->width ? x0 + 1 : x0;
 			if (x0 >= img->width)
 				x0 = x1 = img->width - 1;
-			v = (1 - fy) * ((1 - fx) * img->grey[(size_t)y0 * img->width + x0] +
-			    fx * img->grey[(size_t)y0 * img->width + x1]) +
-			    fy * ((1 - fx) * img->grey[(size_t)y1 * img->width + x0] +
-			    fx * img->grey[(size_t)y1 * img->width + x1]);
+			v = (1 - fy) * ((1 - fx) * src[(size_t)y0 * img->width + x0] +
+			    fx * src[(size_t)y0 * img->width + x1]) +
+			    fy * ((1 - fx) * src[(size_t)y1 * img->width + x0] +
+			    fx * src[(size_t)y1 * img->width + x1]);
 			out[(size_t)(y + pad) * w + x + pad] = (unsigned char)(v + 0.5);
 		}
 	}
@@ -1019,8 +1020,9 @@ crop_scale(const struct hoso_fields_image *img, const struct box *b, double scal
 }
 
 static int
-reread(const struct hoso_fields_image *img, const struct box *b0, int line_height, bool block,
-    enum hoso_ocr_zone_model model, struct reading *rd, struct hoso_err *err)
+reread(const struct hoso_fields_image *img, const unsigned char *src, const struct box *b0,
+    int line_height, enum hoso_ocr_zone_mode mode, enum hoso_ocr_zone_model model,
+    struct reading *rd, struct hoso_err *err)
 {
 	struct box b = *b0;
 	unsigned char *crop;
@@ -1037,14 +1039,14 @@ reread(const struct hoso_fields_image *img, const struct box *b0, int line_heigh
 	scale = line_height > 0 ? 60.0 / line_height : 1;
 	scale = scale < 1 ? 1 : scale > 4 ? 4 : scale;
 	pad = (int)(line_height * scale / 2) + 8;
-	if ((crop = crop_scale(img, &b, scale, pad, &w, &h)) == NULL)
+	if ((crop = crop_scale(img, src, &b, scale, pad, &w, &h)) == NULL)
 		return 0;	/* too large a zone to read again: keep the first reading */
 	/* The page's grey copy is cleaned already (hoso_img_grey8_clean): no leader dots. */
 	{
 		struct hoso_ocr_layout zl;
 		double conf;
-		r = hoso_ocr_zone(img->eng, crop, w, h, (int)(img->dpi * scale),
-		    block ? HOSO_OCR_ZONE_BLOCK : HOSO_OCR_ZONE_LINE, model, &rd->raw, &conf, &zl,
+		r = hoso_ocr_zone(img->eng, crop, w, h, (int)(img->dpi * scale), mode, model,
+		    &rd->raw, &conf, &zl,
 		    err);
 		free(crop);
 		if (r != 0)
@@ -1104,10 +1106,60 @@ struct field_pats {
 };
 
 /* The first reading of a field: the label's match, the value after it. */
+/* Characters (code points) in the first n bytes of s. */
+static size_t
+chars_in(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c > 0 ? c : 1;
+}
+
+/*
+ * Where a filling written by hand after the label on row ri may lie: from
+ * x0 to x1 across, and up and down to halfway to the rows printed above and
+ * below (writing rises over its line and dips under it); a block field's
+ * over the lines below, up to the next row with a label, max-lines at most.
+ */
+static void
+pen_region(const struct page *pg, const struct hoso_template_field *f, size_t ri, int x0,
+    int x1, struct box *b)
+{
+	const struct row *rw = &pg->rows[ri], *nx;
+	int h = rw->height > 0 ? rw->height : 30, pitch;
+	size_t k;
+
+	b->x0 = x0;
+	b->x1 = x1;
+	b->y0 = rw->y0 - h;
+	if (ri > 0 && (pg->rows[ri - 1].y1 + rw->y0) / 2 > b->y0)
+		b->y0 = (pg->rows[ri - 1].y1 + rw->y0) / 2;
+	b->y1 = rw->y1 + h;
+	pitch = pg->pitch > 0 ? (int)pg->pitch : 2 * h;
+	if (f->block) {
+		/* the lines a block takes: down to the next label, max-lines of them at most */
+		b->y1 = rw->y1 + (f->max_lines - 1) * pitch + h / 2;
+		x0 = pg->l->width / 20;
+		b->x0 = b->x0 < x0 ? b->x0 : x0;
+		for (k = ri + 1; k < pg->n_rows; k++)
+			if (row_has_match(pg, k)) {
+				nx = &pg->rows[k];
+				if (nx->y0 - 1 < b->y1)
+					b->y1 = nx->y0 - 1;
+				break;
+			}
+		return;
+	}
+	if (ri + 1 < pg->n_rows && (rw->y1 + pg->rows[ri + 1].y0) / 2 < b->y1)
+		b->y1 = (rw->y1 + pg->rows[ri + 1].y0) / 2;
+}
+
 static int
 first_reading(const struct page *pg, const struct hoso_template_field *f,
     const struct field_pats *fp, struct reading *rd, struct box *zone, struct box *row_zone,
-    int *line_height, char *why, size_t why_len, struct hoso_err *err)
+    struct box *pen_zone, int *line_height, char *why, size_t why_len, struct hoso_err *err)
 {
 	const struct match *lab = NULL, *aft = NULL, *bef = NULL, *m;
 	struct span sp;
@@ -1137,7 +1189,7 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 		    (int)((f->zone.x + f->zone.width) * l->width),
 		    (int)((f->zone.y + f->zone.height) * l->height) };
 		struct box got = { 0, 0, 0, 0 };
-		*zone = z;
+		*zone = *pen_zone = z;
 		*line_height = pg->n_rows > 0 ? pg->rows[pg->n_rows / 2].height : 0;
 		rd->have = true;
 		return zone_text(pg, &z, rd, &got, err);
@@ -1150,6 +1202,15 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 		const struct kchar *ke = &rw->key[lab->ke - 1];
 		const struct hoso_ocr_word *lw = &pg->l->words[rw->words[ke->word]];
 		int lab_x1 = lw->x1, lab_y0 = lw->y0;
+		size_t wlen = strlen(lw->text);
+
+		/*
+		 * The label may end inside its word ("hệ:......" read as one word):
+		 * its end is then where its characters end, in proportion.
+		 */
+		if (ke->end < wlen && wlen > 0)
+			lab_x1 = lw->x0 + (int)((double)(lw->x1 - lw->x0) * chars_in(lw->text,
+			    ke->end) / chars_in(lw->text, wlen));
 
 		*line_height = rw->height;
 		if (f->zone.set) {
@@ -1158,7 +1219,7 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 			    lab_x1 + mm_px(f->zone.x + f->zone.width, dpi),
 			    lab_y0 + mm_px(f->zone.y + f->zone.height, dpi) };
 			struct box got = { 0, 0, 0, 0 };
-			*zone = z;
+			*zone = *pen_zone = z;
 			return zone_text(pg, &z, rd, &got, err);
 		}
 		/* The rest of the row, up to the next printed text on it. */
@@ -1179,6 +1240,7 @@ first_reading(const struct page *pg, const struct hoso_template_field *f,
 				break;
 			}
 		}
+		pen_region(pg, f, lab->row, zone->x0, zone->x1, pen_zone);
 		if ((r = span_text(pg, &sp, &rd->raw, &sum, &n, &bx0, &bx1, &rd->glued, &rd->low,
 			    err)) != 0)
 			return r;
@@ -1267,6 +1329,110 @@ same_letters(const char *a, const char *b, bool prefix)
 	}
 }
 
+/*
+ * Pen ink in box b of the pen copy: enough dark pixels to be writing (a
+ * stroke or two of a letter, not a speck); b is then tightened to the ink
+ * and a margin of half a line.
+ */
+static bool
+pen_ink(const struct hoso_fields_image *img, struct box *b, int line_height)
+{
+	int x, y, x0 = INT_MAX, y0 = INT_MAX, x1 = -1, y1 = -1, margin;
+	long n = 0, need = 2L * (line_height > 10 ? line_height : 10);
+	struct box c = *b;
+
+	c.x0 = c.x0 < 0 ? 0 : c.x0;
+	c.y0 = c.y0 < 0 ? 0 : c.y0;
+	c.x1 = c.x1 > img->width ? img->width : c.x1;
+	c.y1 = c.y1 > img->height ? img->height : c.y1;
+	for (y = c.y0; y < c.y1; y++)
+		for (x = c.x0; x < c.x1; x++)
+			if (img->pen[(size_t)y * img->width + x] < 128) {
+				n++;
+				x0 = x < x0 ? x : x0;
+				x1 = x > x1 ? x : x1;
+				y0 = y < y0 ? y : y0;
+				y1 = y > y1 ? y : y1;
+			}
+	if (n < need)
+		return false;
+	margin = line_height / 2 > 4 ? line_height / 2 : 4;
+	b->x0 = x0 - margin > c.x0 ? x0 - margin : c.x0;
+	b->y0 = y0 - margin > c.y0 ? y0 - margin : c.y0;
+	b->x1 = x1 + 1 + margin < c.x1 ? x1 + 1 + margin : c.x1;
+	b->y1 = y1 + 1 + margin < c.y1 ? y1 + 1 + margin : c.y1;
+	return true;
+}
+
+/* How a handwritten value is read: a number made of digits only with a whitelist of digits. */
+static enum hoso_ocr_zone_mode
+pen_mode(const struct hoso_template_field *f)
+{
+	if (f->type == HOSO_VALIDATE_CCCD || f->type == HOSO_VALIDATE_PHONE ||
+	    f->type == HOSO_VALIDATE_YEAR)
+		return HOSO_OCR_ZONE_DIGITS;
+	return f->block ? HOSO_OCR_ZONE_BLOCK : HOSO_OCR_ZONE_LINE;
+}
+
+/* The print's own reading of a field is a value, valid and confident. */
+static bool
+print_value_sure(const struct hoso_template_field *f, struct reading *a, struct hoso_err *err)
+{
+	struct reading t;
+	bool sure;
+
+	if (a->raw.len == 0)
+		return false;
+	memset(&t, 0, sizeof(t));
+	if (hoso_buf_add(&t.raw, hoso_buf_str(&a->raw), a->raw.len, err) != 0)
+		return false;
+	trim_ends(&t.raw);
+	sure = t.raw.len > 0 && validate(f, &t, err) == 0 && t.vr.ok &&
+	    a->confidence >= f->min_confidence;
+	reading_free(&t);
+	return sure;
+}
+
+/*
+ * A handwritten value made of digits (an identity number, a date, a year,
+ * a phone) that the Latin model, trained apart from vie, reads the same,
+ * and vie too when not held to digits: independent readings agree, and it
+ * need not be flagged (two agreeing on a wrong 7 for a 4 were seen). err
+ * is set only on failure of the engine.
+ */
+static bool
+digits_agree(const struct hoso_template_field *f, const struct hoso_fields_image *img,
+    const struct box *zone, int line_height, const struct reading *use, struct hoso_err *err)
+{
+	struct reading l2;
+	bool same = false;
+	int k;
+
+	if ((f->type != HOSO_VALIDATE_CCCD && f->type != HOSO_VALIDATE_DATE &&
+	    f->type != HOSO_VALIDATE_DATETIME && f->type != HOSO_VALIDATE_YEAR &&
+	    f->type != HOSO_VALIDATE_PHONE) || !use->vr.ok || img == NULL || img->eng == NULL ||
+	    !hoso_ocr_zone_model_loaded(img->eng, HOSO_OCR_ZONE_LATIN))
+		return false;
+	/* the Latin model, and vie again without the digits' whitelist: all three must agree */
+	for (k = 0; k < 2; k++) {
+		memset(&l2, 0, sizeof(l2));
+		l2.low = 100;
+		same = false;
+		if (reread(img, img->pen, zone, line_height, k == 0 ? pen_mode(f) :
+		    HOSO_OCR_ZONE_LINE, k == 0 ? HOSO_OCR_ZONE_LATIN : HOSO_OCR_ZONE_PAGE, &l2,
+		    err) == 0 && l2.have) {
+			trim_ends(&l2.raw);
+			if (validate(f, &l2, err) == 0)
+				same = l2.vr.ok && strcmp(hoso_buf_str(&l2.value),
+				    hoso_buf_str(&use->value)) == 0;
+		}
+		reading_free(&l2);
+		if (!same)
+			break;
+	}
+	return same;
+}
+
 /* A field's box, kept inside the page. */
 static void
 set_box(struct hoso_fields_value *v, const struct box *b, const struct hoso_ocr_layout *l)
@@ -1288,7 +1454,8 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 	struct reading a, b, w;		/* the first reading, a second, the witness's */
 	struct hoso_buf fa = HOSO_BUF_INIT(0), fw = HOSO_BUF_INIT(0);
 	struct reading *use = &a;
-	struct box zone = { 0, 0, 0, 0 }, row_zone = { 0, 0, 0, 0 };
+	struct box zone = { 0, 0, 0, 0 }, row_zone = { 0, 0, 0, 0 }, pen_zone = { 0, 0, 0, 0 };
+	const unsigned char *src = img != NULL ? img->grey : NULL;
 	char why[120] = "";
 	int line_height = 0, r;
 	bool good_a, agree = false, latin, witness = false;
@@ -1298,9 +1465,27 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 	memset(&w, 0, sizeof(w));
 	a.low = b.low = w.low = 100;
 	out->field = f;
-	if ((r = first_reading(pg, f, fp, &a, &zone, &row_zone, &line_height, why, sizeof(why),
-	    err)) != 0)
+	if ((r = first_reading(pg, f, fp, &a, &zone, &row_zone, &pen_zone, &line_height, why,
+	    sizeof(why), err)) != 0)
 		goto out;
+	/*
+	 * Filled in by hand: the value is the pen's ink in its region, read on
+	 * the pen copy; unless the print has a sure, valid value there (typed
+	 * onto the form, and specks or a border taken for pen).
+	 */
+	if (a.have && img != NULL && img->eng != NULL && img->pen != NULL &&
+	    !print_value_sure(f, &a, err) && pen_ink(img, &pen_zone, line_height)) {
+		reading_free(&a);
+		memset(&a, 0, sizeof(a));
+		a.low = 100;
+		if ((r = reread(img, img->pen, &pen_zone, line_height, pen_mode(f),
+		    HOSO_OCR_ZONE_PAGE, &a, err)) != 0)
+			goto out;
+		a.have = true;
+		zone = row_zone = pen_zone;
+		src = img->pen;
+		out->handwritten = true;
+	}
 	/* the region searched, or the page when the label was not found */
 	if (a.have && zone.x1 > zone.x0 && zone.y1 > zone.y0)
 		set_box(out, &zone, pg->l);
@@ -1325,8 +1510,10 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 	 */
 	latin = f->type == HOSO_VALIDATE_EMAIL;
 	/* A doubtful value is read again from the image, larger and as one line. */
-	if ((!good_a || latin) && img != NULL && img->eng != NULL && zone.x1 > zone.x0) {
-		if ((r = reread(img, &zone, line_height, f->block, latin ? HOSO_OCR_ZONE_LATIN :
+	if ((!good_a || latin) && !out->handwritten && img != NULL && img->eng != NULL &&
+	    zone.x1 > zone.x0) {
+		if ((r = reread(img, src, &zone, line_height, f->block ? HOSO_OCR_ZONE_BLOCK :
+		    HOSO_OCR_ZONE_LINE, latin ? HOSO_OCR_ZONE_LATIN :
 		    HOSO_OCR_ZONE_PAGE, &b, err)) != 0)
 			goto out;
 		if (b.have) {
@@ -1355,12 +1542,12 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 	 * often reads that letter otherwise. When the letters differ, a person
 	 * looks; the reason names the other reading.
 	 */
-	if (use == &a && good_a && (f->type == HOSO_VALIDATE_TEXT ||
+	if (use == &a && good_a && !out->handwritten && (f->type == HOSO_VALIDATE_TEXT ||
 	    f->type == HOSO_VALIDATE_NAME) && img != NULL && img->eng != NULL &&
 	    zone.x1 > zone.x0 && hoso_ocr_zone_model_loaded(img->eng, HOSO_OCR_ZONE_SCRIPT)) {
 		/* A block value's zone takes in its label too: the witness reads its first row. */
 		const struct box *wz = f->block ? &row_zone : &zone;
-		if (wz->x1 > wz->x0 && (r = reread(img, wz, line_height, false,
+		if (wz->x1 > wz->x0 && (r = reread(img, src, wz, line_height, HOSO_OCR_ZONE_LINE,
 		    HOSO_OCR_ZONE_SCRIPT, &w, err)) != 0)
 			goto out;
 		if (w.have) {
@@ -1384,6 +1571,20 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 		out->review = true;
 		snprintf(out->reason, sizeof(out->reason), "%s", use->vr.reason[0] ? use->vr.reason :
 		    "not valid");
+	} else if (out->handwritten) {
+		/*
+		 * Handwriting is read less surely than print, and Tesseract's
+		 * confidence does not tell: a person looks, unless the value is
+		 * digits that a second, independent model reads the same.
+		 */
+		if (!digits_agree(f, img, &zone, line_height, use, err)) {
+			if (err->code != 0) {
+				r = err->code;
+				goto out;
+			}
+			out->review = true;
+			snprintf(out->reason, sizeof(out->reason), "handwritten");
+		}
 	} else if (use->confidence < f->min_confidence && !(latin && agree)) {
 		out->review = true;
 		snprintf(out->reason, sizeof(out->reason), "confidence %.0f below %.0f",

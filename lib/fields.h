@@ -24,6 +24,7 @@ struct hoso_fields_value {
 	bool found;
 	bool review;			/* a person must check it */
 	bool reread;			/* the value comes from the zone's second reading */
+	bool handwritten;		/* read from the pen ink of the filling */
 	char reason[200];		/* why review, or what was corrected; "" when neither */
 	/*
 	 * Where it was read, in pixels of the page as recognized ([x0,x1) x
@@ -50,6 +51,11 @@ struct hoso_fields_page {
 struct hoso_fields_image {
 	struct hoso_ocr *eng;
 	const unsigned char *grey;
+	/*
+	 * The filling apart from the print (hoso_img_grey8_form), or NULL: a value
+	 * with pen ink in its region is read there, as handwriting.
+	 */
+	const unsigned char *pen;
 	int width, height, dpi;
 };
 

@@ -1011,6 +1011,494 @@ drop_red(PIX *rgb, unsigned char *grey)
 	}
 }
 
+/*
+ * Pen ink (blue or purple ballpoint) by its colour: bluer by PEN_MARGIN
+ * (blue minus the mean of red and green) than a grey of its lightness would
+ * be on this paper (the paper's cast, yellowed or under a phone's blue
+ * light, scaled down with the lightness: black print stays neutral), and
+ * darker than the paper by PEN_DARK. A stroke's anti-aliased rim, bluer by PEN_EDGE next
+ * to such a pixel, goes with it. Under PEN_MIN_PPM of the page, the blue is
+ * a tick or a logo, not a filling.
+ */
+#define PEN_MARGIN	36
+#define PEN_EDGE	16
+#define PEN_DARK	40
+#define PEN_MIN_PPM	400
+#define HALO_MIN	110	/* darker than this next to the pen is print it crosses */
+
+/*
+ * The paper's lightness around each pixel: the median, in each BG_TILE
+ * square, of what is paper there (lighter than the page's paper by 60 at
+ * most, and not ink marked out (mark[i] != skip) when mark is given). Ink
+ * painted out takes it, so that no lighter or darker shape of it is left
+ * on the scan (Tesseract reads those too).
+ */
+#define BG_TILE	32
+
+struct paper_map {
+	int cols, rows;
+	unsigned char *v;
+};
+
+static int
+paper_map_make(const unsigned char *grey, const unsigned char *mark, unsigned char keep, int w,
+    int h, int paper, struct paper_map *pm)
+{
+	uint32_t hist[256];
+	int c, r, x, y, k;
+	uint64_t n, seen;
+
+	pm->cols = (w + BG_TILE - 1) / BG_TILE;
+	pm->rows = (h + BG_TILE - 1) / BG_TILE;
+	if ((pm->v = malloc((size_t)pm->cols * (size_t)pm->rows)) == NULL)
+		return -1;
+	for (r = 0; r < pm->rows; r++)
+		for (c = 0; c < pm->cols; c++) {
+			memset(hist, 0, sizeof(hist));
+			n = 0;
+			for (y = r * BG_TILE; y < (r + 1) * BG_TILE && y < h; y++)
+				for (x = c * BG_TILE; x < (c + 1) * BG_TILE && x < w; x++) {
+					size_t at = (size_t)y * w + x;
+					if (grey[at] + 60 < paper || (mark != NULL && mark[at] != keep))
+						continue;
+					hist[grey[at]]++;
+					n++;
+				}
+			for (k = 0, seen = 0; k < 255 && (seen += hist[k]) * 2 <= n; k++)
+				;
+			pm->v[(size_t)r * pm->cols + c] = (unsigned char)(n > 0 ? k : paper);
+		}
+	return 0;
+}
+
+static unsigned char
+paper_at(const struct paper_map *pm, int x, int y)
+{
+	return pm->v[(size_t)(y / BG_TILE) * pm->cols + (size_t)(x / BG_TILE)];
+}
+
+static int
+blueness(l_int32 r, l_int32 g, l_int32 b)
+{
+	return b - (r + g) / 2;
+}
+
+/* The value at the q-th fraction of a histogram of n samples. */
+static int
+hist_quantile(const uint32_t *hist, int bins, uint64_t n, double q)
+{
+	uint64_t want = (uint64_t)(q * (double)n), seen = 0;
+	int i;
+
+	for (i = 0; i < bins; i++) {
+		seen += hist[i];
+		if (seen > want)
+			return i;
+	}
+	return bins - 1;
+}
+
+/*
+ * Take the pen ink of rgb out of grey (painted paper-white) into a new
+ * *pen copy; *pen stays NULL when there is too little of it.
+ */
+static int
+split_pen(PIX *rgb, unsigned char *grey, unsigned char **pen)
+{
+	int w = pixGetWidth(rgb), h = pixGetHeight(rgb), wpl = pixGetWpl(rgb), x, y, k;
+	uint32_t lum_hist[256] = { 0 }, blue_hist[512] = { 0 };
+	uint64_t n = (uint64_t)w * (uint64_t)h, light = 0, inked = 0;
+	int paper, cast;
+	unsigned char *mark = NULL, *out = NULL;
+	struct paper_map pm;
+	size_t i;
+
+	*pen = NULL;
+	if (w < 3 || h < 3)
+		return 0;
+	/* the paper: the bright end of the page, and its own blueness */
+	for (i = 0; i < (size_t)n; i++)
+		lum_hist[grey[i]]++;
+	paper = hist_quantile(lum_hist, 256, n, 0.9);
+	for (y = 0; y < h; y++) {
+		const l_uint32 *line = pixGetData(rgb) + (size_t)y * wpl;
+		for (x = 0; x < w; x++) {
+			l_int32 r, g, b;
+			if (grey[(size_t)y * w + x] + 25 < paper)
+				continue;
+			extractRGBValues(line[x], &r, &g, &b);
+			blue_hist[blueness(r, g, b) + 256]++;
+			light++;
+		}
+	}
+	cast = light > 0 ? hist_quantile(blue_hist, 512, light, 0.5) - 256 : 0;
+	/* 2: pen ink; 1: a rim bluer than the paper next to it (marked below) */
+	if ((mark = calloc((size_t)n, 1)) == NULL)
+		return -1;
+	for (y = 0; y < h; y++) {
+		const l_uint32 *line = pixGetData(rgb) + (size_t)y * wpl;
+		for (x = 0; x < w; x++) {
+			l_int32 r, g, b;
+			extractRGBValues(line[x], &r, &g, &b);
+			if (blueness(r, g, b) - cast * grey[(size_t)y * w + x] / (paper + 1) >
+			    PEN_MARGIN && grey[(size_t)y * w + x] + PEN_DARK < paper) {
+				mark[(size_t)y * w + x] = 2;
+				inked++;
+			}
+		}
+	}
+	if (inked * 1000000 < (uint64_t)PEN_MIN_PPM * n) {
+		free(mark);
+		return 0;
+	}
+	for (y = 1; y < h - 1; y++) {
+		const l_uint32 *line = pixGetData(rgb) + (size_t)y * wpl;
+		for (x = 1; x < w - 1; x++) {
+			l_int32 r, g, b;
+			const unsigned char *m = mark + (size_t)y * w + x;
+			if (*m != 0)
+				continue;
+			extractRGBValues(line[x], &r, &g, &b);
+			if (blueness(r, g, b) - cast * grey[(size_t)y * w + x] / (paper + 1) <=
+			    PEN_EDGE)
+				continue;
+			for (k = -1; k <= 1; k++)
+				if (m[(ptrdiff_t)k * w - 1] == 2 || m[(ptrdiff_t)k * w] == 2 ||
+				    m[(ptrdiff_t)k * w + 1] == 2)
+					break;
+			if (k <= 1)
+				mark[(size_t)y * w + x] = 1;
+		}
+	}
+	/*
+	 * Around that, a halo neither blue nor print (a JPEG keeps colour at half
+	 * the resolution of lightness): two more pixels that are not dark print
+	 * are painted out of the print, not taken into the pen.
+	 */
+	for (k = 0; k < 2; k++)
+		for (y = 1; y < h - 1; y++)
+			for (x = 1; x < w - 1; x++) {
+				unsigned char *m = mark + (size_t)y * w + x;
+				int j;
+				if (*m != 0 || grey[(size_t)y * w + x] < HALO_MIN)
+					continue;
+				for (j = -1; j <= 1; j++)
+					if ((m[(ptrdiff_t)j * w - 1] != 0 && m[(ptrdiff_t)j * w - 1] != 5 - k) ||
+					    (m[(ptrdiff_t)j * w] != 0 && m[(ptrdiff_t)j * w] != 5 - k) ||
+					    (m[(ptrdiff_t)j * w + 1] != 0 && m[(ptrdiff_t)j * w + 1] != 5 - k))
+						break;
+				if (j <= 1)
+					*m = (unsigned char)(5 - k);
+			}
+	if ((out = malloc((size_t)n)) == NULL) {
+		free(mark);
+		return -1;
+	}
+	if (paper_map_make(grey, mark, 0, w, h, paper, &pm) != 0) {
+		free(mark);
+		free(out);
+		return -1;
+	}
+	/* the pen alone, dark on white; the print without it or its halo */
+	for (i = 0; i < (size_t)n; i++) {
+		out[i] = mark[i] == 1 || mark[i] == 2 ? grey[i] : 255;
+		if (mark[i] != 0)
+			grey[i] = paper_at(&pm, (int)(i % (size_t)w), (int)(i / (size_t)w));
+	}
+	free(pm.v);
+	free(mark);
+	*pen = out;
+	return 1;
+}
+
+/*
+ * A pen told from the print by lightness alone: black pen on a form
+ * printed grey, or a blue pen photocopied (grey) on a form printed black.
+ * The page's ink then falls in two clusters, one under DARK_INK_MAX and
+ * one between GREY_INK_MIN and GREY_INK_MAX (paler is a seal dropped to
+ * its red). The print is the cluster of the labels, which start at the
+ * left margin (the left LABEL_BAND of the page); the other is the pen.
+ * A page printed and filled in one ink has one cluster: no pen copy.
+ */
+#define GREY_INK_MIN	90
+#define GREY_INK_MAX	180
+#define DARK_INK_MAX	70
+#define LABEL_BAND	5	/* a fifth of the width */
+
+static int
+split_dark(unsigned char *grey, int w, int h, unsigned char **pen)
+{
+	uint32_t hist[256] = { 0 }, left[256] = { 0 };
+	uint64_t n = (uint64_t)w * (uint64_t)h, dark = 0, mid = 0, dark_left = 0, mid_left = 0,
+	    smooth[256];
+	unsigned char *out = NULL, *cls = NULL;
+	struct paper_map pm;
+	int paper, cut, d, g, x, y, k, ink;
+	bool pen_dark;
+	size_t i;
+
+	*pen = NULL;
+	if (w < 3 || h < 3)
+		return 0;
+	for (i = 0; i < (size_t)n; i++)
+		hist[grey[i]]++;
+	paper = hist_quantile(hist, 256, n, 0.9);
+	if (paper < GREY_INK_MIN + 60)
+		return 0;
+	/*
+	 * The lightness of the inside of strokes (ink with ink on its four
+	 * sides): the rims of black print (anti-aliasing, blur) are grey, its
+	 * inside is not; a grey ink is grey through and through. Two peaks of
+	 * that histogram, smoothed, with a deep valley between them.
+	 */
+	memset(hist, 0, sizeof(hist));
+	ink = paper - 40;
+	for (y = 1; y < h - 1; y++)
+		for (x = 1; x < w - 1; x++) {
+			size_t at = (size_t)y * w + x;
+			if (grey[at] < ink && grey[at - 1] < ink && grey[at + 1] < ink &&
+			    grey[at - (size_t)w] < ink && grey[at + (size_t)w] < ink) {
+				hist[grey[at]]++;
+				if (x < w / LABEL_BAND)
+					left[grey[at]]++;
+			}
+		}
+	for (k = 0; k < 256; k++) {
+		int j0 = k - 6 < 0 ? 0 : k - 6, j1 = k + 6 > 255 ? 255 : k + 6, j;
+		smooth[k] = 0;
+		for (j = j0; j <= j1; j++)
+			smooth[k] += hist[j];
+	}
+	for (d = 0, k = 0; k <= DARK_INK_MAX; k++)
+		if (smooth[k] > smooth[d])
+			d = k;
+	for (g = GREY_INK_MIN, k = GREY_INK_MIN; k <= GREY_INK_MAX && k < paper - 60; k++)
+		if (smooth[k] > smooth[g])
+			g = k;
+	for (cut = d, k = d; k <= g; k++)
+		if (smooth[k] < smooth[cut])
+			cut = k;
+	for (k = 0; k <= cut; k++) {
+		dark += hist[k];
+		dark_left += left[k];
+	}
+	for (k = cut + 1; k < ink; k++) {
+		mid += hist[k];
+		mid_left += left[k];
+	}
+	if (g >= paper - 60 || dark * 1000000 < (uint64_t)PEN_MIN_PPM * n ||
+	    mid * 1000000 < (uint64_t)PEN_MIN_PPM * n || smooth[g] < 3 * smooth[cut] ||
+	    smooth[d] < 3 * smooth[cut])
+		return 0;
+	/* the print is where the labels are: the larger share of its ink at the left margin */
+	pen_dark = mid_left * dark > dark_left * mid;
+	if ((cls = malloc((size_t)n)) == NULL || (out = malloc((size_t)n)) == NULL)
+		goto nomem;
+	/* 2: dark ink, 1: grey ink, 0: paper */
+	for (i = 0; i < (size_t)n; i++)
+		cls[i] = grey[i] <= cut ? 2 : grey[i] < ink ? 1 : 0;
+	/*
+	 * Grey next to dark ink is the dark stroke's rim: with a dark pen it is
+	 * the pen's, with a grey pen it is the dark print's, not the pen's.
+	 */
+	for (y = 1; y < h - 1; y++)
+		for (x = 1; x < w - 1; x++) {
+			size_t at = (size_t)y * w + x;
+			if (cls[at] != 1)
+				continue;
+			for (k = -1; k <= 1; k++)
+				if (cls[at + (ptrdiff_t)k * w - 1] == 2 || cls[at + (ptrdiff_t)k * w] == 2 ||
+				    cls[at + (ptrdiff_t)k * w + 1] == 2)
+					break;
+			if (k <= 1)
+				cls[at] = 3;
+		}
+	if (paper_map_make(grey, cls, 0, w, h, paper, &pm) != 0)
+		goto nomem;
+	for (i = 0; i < (size_t)n; i++) {
+		bool is_pen = pen_dark ? cls[i] == 2 || cls[i] == 3 : cls[i] == 1;
+		if (!is_pen) {
+			out[i] = 255;
+			continue;
+		}
+		/* a grey pen is darkened to read like ink: its lightest ink to white */
+		out[i] = pen_dark ? grey[i] : (unsigned char)((grey[i] - cut) * 255 / (ink - cut));
+		grey[i] = paper_at(&pm, (int)(i % (size_t)w), (int)(i / (size_t)w));
+	}
+	free(pm.v);
+	free(cls);
+	*pen = out;
+	return 1;
+nomem:
+	free(cls);
+	free(out);
+	return -1;
+}
+
+/*
+ * Writing lines and boxes of a form: horizontal ink of LINE_MIN_MM or more
+ * (underscores, the top and bottom of digit boxes, table rules) and
+ * vertical ink of BOX_MIN_MM or more (the walls of the boxes; a printed or
+ * typed letter is shorter), LINE_MAX_MM thick at most, painted out of grey.
+ * What crosses a line (a letter written through it) keeps the pixels that
+ * have ink above and below them.
+ */
+#define LINE_MIN_MM	8.0
+#define BOX_MIN_MM	4.5
+#define LINE_MAX_MM	0.8
+
+static int pix_bit(PIX *p, int x, int y);
+
+/* Any set pixel of p in the rectangle [x0,x1] x [y0,y1]. */
+static bool
+any_bit(PIX *p, int x0, int y0, int x1, int y1)
+{
+	int x, y;
+
+	for (y = y0; y <= y1; y++)
+		for (x = x0; x <= x1; x++)
+			if (pix_bit(p, x, y))
+				return true;
+	return false;
+}
+
+/*
+ * Keep of the vertical strokes only the walls of boxes: those that meet a
+ * horizontal line at their top and at their bottom (a tall letter of a
+ * title does not).
+ */
+static int
+box_walls(PIX *ver, PIX *hor, int reach)
+{
+	BOXA *boxa;
+	BOX *b;
+	int i, n;
+
+	if ((boxa = pixConnCompBB(ver, 8)) == NULL)
+		return -1;
+	n = boxaGetCount(boxa);
+	for (i = 0; i < n; i++) {
+		l_int32 bx, by, bw, bh;
+		if (boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh) != 0)
+			continue;
+		if (any_bit(hor, bx - reach, by - reach, bx + bw + reach, by + reach) &&
+		    any_bit(hor, bx - reach, by + bh - 1 - reach, bx + bw + reach,
+		    by + bh - 1 + reach))
+			continue;
+		if ((b = boxaGetBox(boxa, i, L_CLONE)) != NULL) {
+			pixClearInRect(ver, b);
+			boxDestroy(&b);
+		}
+	}
+	boxaDestroy(&boxa);
+	return 0;
+}
+
+static int
+erase_lines(unsigned char *grey, int w, int h, int dpi)
+{
+	double pxmm = (dpi > 0 ? dpi : 300) / MM_PER_INCH;
+	int lh = (int)(LINE_MIN_MM * pxmm), lv = (int)(BOX_MIN_MM * pxmm);
+	int thick = (int)(LINE_MAX_MM * pxmm + 0.5) + 1, x, y, wpl, k;
+	PIX *pg = NULL, *bin = NULL, *hor = NULL, *ver = NULL, *fat = NULL, *lines = NULL;
+	struct paper_map pm = { 0, 0, NULL };
+	uint32_t hist[256] = { 0 };
+	int paper, r = -1;
+	size_t i;
+
+	if (grey == NULL || w < 8 || h < 8)
+		return 0;
+	for (i = 0; i < (size_t)w * (size_t)h; i++)
+		hist[grey[i]]++;
+	paper = hist_quantile(hist, 256, (uint64_t)w * (uint64_t)h, 0.9);
+	if ((pg = pix_of_grey(grey, w, h)) == NULL ||
+	    (bin = pixThresholdToBinary(pg, paper > 100 ? paper - 60 : 40)) == NULL ||
+	    (hor = pixOpenBrick(NULL, bin, lh, 1)) == NULL ||
+	    (ver = pixOpenBrick(NULL, bin, 1, lv)) == NULL)
+		goto out;
+	/* thin lines only: what is still there opened across its length is a bar, not a line */
+	if ((fat = pixOpenBrick(NULL, hor, 1, thick + 1)) == NULL ||
+	    pixSubtract(hor, hor, fat) == NULL)
+		goto out;
+	pixDestroy(&fat);
+	if ((fat = pixOpenBrick(NULL, ver, thick + 1, 1)) == NULL ||
+	    pixSubtract(ver, ver, fat) == NULL || box_walls(ver, hor, thick) != 0 ||
+	    (lines = pixOr(NULL, hor, ver)) == NULL)
+		goto out;
+	/* with the grey rim a scan gives a line */
+	pixDestroy(&fat);
+	if ((fat = pixDilateBrick(NULL, lines, 3, 3)) == NULL)
+		goto out;
+	pixDestroy(&lines);
+	lines = fat;
+	fat = NULL;
+	if (paper_map_make(grey, NULL, 0, w, h, paper, &pm) != 0)
+		goto out;
+	wpl = pixGetWpl(lines);
+	for (y = 0; y < h; y++) {
+		const l_uint32 *ln = pixGetData(lines) + (size_t)y * wpl;
+		const l_uint32 *hl = pixGetData(hor) + (size_t)y * wpl;
+		for (x = 0; x < w; x++) {
+			if (!GET_DATA_BIT(ln, x))
+				continue;
+			/* a stroke through a horizontal line: ink just above and below it */
+			if (GET_DATA_BIT(hl, x)) {
+				int up = 0, down = 0;
+				for (k = 1; k <= thick + 1; k++) {
+					if (y - k >= 0 && grey[(size_t)(y - k) * w + x] < paper - 60 &&
+					    !pix_bit(hor, x, y - k))
+						up = 1;
+					if (y + k < h && grey[(size_t)(y + k) * w + x] < paper - 60 &&
+					    !pix_bit(hor, x, y + k))
+						down = 1;
+				}
+				if (up && down)
+					continue;
+			}
+			grey[(size_t)y * w + x] = paper_at(&pm, x, y);
+		}
+	}
+	r = 0;
+out:
+	free(pm.v);
+	pixDestroy(&pg);
+	pixDestroy(&bin);
+	pixDestroy(&hor);
+	pixDestroy(&ver);
+	pixDestroy(&fat);
+	pixDestroy(&lines);
+	return r;
+}
+
+int
+hoso_img_grey8_form(const struct hoso_img *img, int dpi, unsigned char **print,
+    unsigned char **pen, int *width, int *height, struct hoso_err *err)
+{
+	int r;
+
+	*pen = NULL;
+	if ((r = grey8(img, false, print, width, height, err)) != 0)
+		return r;
+	if (pixGetDepth(img->pix) == 32) {
+		drop_red(img->pix, *print);
+		if (split_pen(img->pix, *print, pen) < 0)
+			goto nomem;
+	}
+	if (*pen == NULL && split_dark(*print, *width, *height, pen) < 0)
+		goto nomem;
+	if (hoso_img_despeckle(*print, *width, *height) < 0 ||
+	    erase_lines(*print, *width, *height, dpi) < 0 ||
+	    hoso_img_erase_leaders(*print, *width, *height, dpi) < 0 ||
+	    (*pen != NULL && hoso_img_despeckle(*pen, *width, *height) < 0))
+		goto nomem;
+	return 0;
+nomem:
+	free(*print);
+	free(*pen);
+	*print = *pen = NULL;
+	return hoso_err_sys(err, ENOMEM, _("grey copy"));
+}
+
 int
 hoso_img_grey8_clean(const struct hoso_img *img, int dpi, unsigned char **grey, int *width,
     int *height, struct hoso_err *err)
@@ -1028,6 +1516,15 @@ hoso_img_grey8_clean(const struct hoso_img *img, int dpi, unsigned char **grey, 
 		return hoso_err_sys(err, ENOMEM, _("grey copy"));
 	}
 	return 0;
+}
+
+/* One pixel of a 1 bpp image (0 outside it). */
+static int
+pix_bit(PIX *p, int x, int y)
+{
+	if (x < 0 || y < 0 || x >= (int)pixGetWidth(p) || y >= (int)pixGetHeight(p))
+		return 0;
+	return GET_DATA_BIT(pixGetData(p) + (size_t)y * pixGetWpl(p), x) != 0;
 }
 
 /* ---- leader dots ---- */

@@ -111,6 +111,20 @@ int hoso_img_grey8_clean(const struct hoso_img *img, int dpi, unsigned char **gr
     int *height, struct hoso_err *err);
 
 /*
+ * The same for a form, with the filling taken apart from the print (the
+ * "dropout" of form scanners): on a colour page, pen ink bluer than the
+ * paper (blue and purple ballpoint) is painted out of *print (which labels
+ * are found on) and kept alone, dark on white, in *pen (which values are
+ * read on), where the print under it (leader dots, lines, boxes) is gone;
+ * so is a pen told from the print by lightness alone (black pen on a form
+ * printed grey, blue pen photocopied on a form printed black). *pen is NULL
+ * when no pen can be told from the print (a page printed black, a few
+ * blue ticks). Both are malloc'd, of one size.
+ */
+int hoso_img_grey8_form(const struct hoso_img *img, int dpi, unsigned char **print,
+    unsigned char **pen, int *width, int *height, struct hoso_err *err);
+
+/*
  * Salt-and-pepper noise (a scanner's or a fax's specks, single pixels all
  * over the page) ruins recognition: when more than 0.2% of an 8-bit grey
  * page's pixels are isolated specks, put it through a 3x3 median filter,

@@ -755,8 +755,11 @@ hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int heig
 		memset(words, 0, sizeof(*words));
 	if (width <= 0 || height <= 0)
 		return hoso_err_set(err, HOSO_EUSAGE, _("empty zone"));
-	TessBaseAPISetPageSegMode(api, mode == HOSO_OCR_ZONE_LINE ? PSM_SINGLE_LINE :
-	    PSM_SINGLE_BLOCK);
+	TessBaseAPISetPageSegMode(api, mode == HOSO_OCR_ZONE_BLOCK ? PSM_SINGLE_BLOCK :
+	    PSM_SINGLE_LINE);
+	/* the LSTM engines honour a whitelist since Tesseract 4.1 */
+	if (mode == HOSO_OCR_ZONE_DIGITS)
+		(void)TessBaseAPISetVariable(api, "tessedit_char_whitelist", "0123456789");
 	TessBaseAPISetImage(api, grey, width, height, 1, width);
 	TessBaseAPISetSourceResolution(api, dpi >= 50 && dpi <= 2400 ? dpi : e->default_dpi);
 	/* A zone is small: no deadline needed, but Recognize must succeed. */
@@ -795,6 +798,8 @@ hoso_ocr_zone(struct hoso_ocr *e, const unsigned char *grey, int width, int heig
 		e->has_page = false;
 	}
 out:
+	if (mode == HOSO_OCR_ZONE_DIGITS)
+		(void)TessBaseAPISetVariable(api, "tessedit_char_whitelist", "");
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
 	TessBaseAPIClear(api);
 	hoso_buf_free(&raw);

@@ -129,6 +129,7 @@ void hoso_ocr_layout_free(struct hoso_ocr_layout *layout);
 enum hoso_ocr_zone_mode {
 	HOSO_OCR_ZONE_LINE,	/* one line of text (Tesseract PSM 7) */
 	HOSO_OCR_ZONE_BLOCK,	/* a block of lines (PSM 6) */
+	HOSO_OCR_ZONE_DIGITS,	/* one line of digits only (PSM 7, a whitelist of 0-9) */
 };
 
 /* The model hoso_ocr_zone reads with. */

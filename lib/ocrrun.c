@@ -76,6 +76,7 @@ struct job {
 	int page_no;			/* 1-based, in its dossier or file */
 	struct hoso_ocr_layout layout;
 	unsigned char *grey;
+	unsigned char *pen;		/* the filling in pen, apart (hoso_img_grey8_form); NULL */
 	int grey_w, grey_h;
 	struct hoso_fields_page *fields;	/* NULL: no template matched */
 };
@@ -151,6 +152,7 @@ job_clear(struct job *j)
 {
 	hoso_ocr_layout_free(&j->layout);
 	free(j->grey);
+	free(j->pen);
 	fields_free(j->fields);
 	free(j->path);
 	free(j->label);
@@ -166,8 +168,9 @@ job_clear(struct job *j)
 static int
 recognize_form(struct hoso_ocr *eng, const struct hoso_img *img, struct job *j)
 {
-	if (hoso_img_grey8_clean(img, hoso_ocr_dpi(eng, img), &j->grey, &j->grey_w, &j->grey_h,
-	    &j->err) != 0) {
+	/* labels are found on the print; a value written in pen is read on the pen copy */
+	if (hoso_img_grey8_form(img, hoso_ocr_dpi(eng, img), &j->grey, &j->pen, &j->grey_w,
+	    &j->grey_h, &j->err) != 0) {
 		hoso_err_prefix(&j->err, "%s", j->label);
 		return -1;
 	}
@@ -225,7 +228,8 @@ static void
 form_reading_free(struct job *j)
 {
 	free(j->grey);
-	j->grey = NULL;
+	free(j->pen);
+	j->grey = j->pen = NULL;
 	hoso_ocr_layout_free(&j->layout);
 	hoso_ocr_result_free(&j->res);
 }
@@ -270,6 +274,7 @@ turn_if_better(const struct hoso_ocrrun_opts *o, struct hoso_ocr *eng,
 		}
 	}
 	j->grey = best.grey;
+	j->pen = best.pen;
 	j->grey_w = best.grey_w;
 	j->grey_h = best.grey_h;
 	j->layout = best.layout;
@@ -397,6 +402,7 @@ read_fields(struct batch *b, struct hoso_ocr *eng, struct job *j)
 		goto out;
 	img.eng = eng;
 	img.grey = j->grey;
+	img.pen = j->pen;
 	img.width = j->grey_w;
 	img.height = j->grey_h;
 	img.dpi = j->layout.dpi;
@@ -416,7 +422,8 @@ read_fields(struct batch *b, struct hoso_ocr *eng, struct job *j)
 out:
 	hoso_ocr_layout_free(&j->layout);
 	free(j->grey);
-	j->grey = NULL;
+	free(j->pen);
+	j->grey = j->pen = NULL;
 }
 
 static void *

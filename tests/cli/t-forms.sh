@@ -163,4 +163,43 @@ expect_exit 0 "--form ct01 on a page with nothing of the form" ocr-extract -q --
 check "...writes all 11 fields of ct01" [ "$(xmllint --xpath 'count(//field)' bf.xml)" = 11 ]
 check "...every one empty and to review" [ "$(xmllint --xpath 'count(//field[@review="true" and .=""])' bf.xml)" = 11 ]
 
+# --- a form filled in with a blue pen, on printed dotted lines (issue 16) ---
+# The page is drawn here: the print in DejaVu Sans, black, with leader dots after each label;
+# the filling in DejaVu Serif Italic, blue, written on the dots where they run.
+dots=$(printf '.%.0s' $(seq 1 80))
+if ! convert -size 2480x1600 xc:white -font DejaVu-Sans -pointsize 44 -fill black \
+    -draw "text 700,250 'TỜ KHAI ĐĂNG KÝ KHAI SINH'" -pointsize 36 \
+    -draw "text 200,450 'Kính gửi: $dots'" \
+    -draw "text 200,560 'Họ, chữ đệm, tên người yêu cầu: $dots'" \
+    -draw "text 200,670 'Số định danh cá nhân: $dots'" \
+    -draw "text 200,780 'Quan hệ với người được khai sinh: $dots'" \
+    -draw "text 200,890 'Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:'" \
+    -draw "text 200,1000 'Họ, chữ đệm, tên: $dots'" \
+    -draw "text 200,1110 'Ngày, tháng, năm sinh: $dots'" \
+    -font DejaVu-Serif-Italic -pointsize 42 -fill '#1a3fa0' \
+    -draw "text 420,445 'UBND xã Hợp Thịnh'" -draw "text 900,555 'Nguyễn Văn Bình'" \
+    -draw "text 680,665 '026090001234'" -draw "text 900,775 'Cha'" \
+    -draw "text 560,995 'Nguyễn Thị Hoa'" -draw "text 660,1105 '12/03/2024'" \
+    -density 300 -units PixelsPerInch -quality 92 pen.jpg; then
+	fail "a blue-filled form can be drawn"
+fi
+expect_exit 0 "a form filled in with a blue pen is read" ocr-extract -q --form khai-sinh \
+    --fields pen.xml pen.jpg
+check "...its fields validate" xmllint --noout --schema "$XSD/fields.xsd" pen.xml
+right=0
+for kv in "co_quan=UBND xã Hợp Thịnh" "nguoi_yeu_cau=Nguyễn Văn Bình" \
+    "so_dinh_danh_nguoi_yeu_cau=026090001234" "quan_he=Cha" "ho_ten=Nguyễn Thị Hoa" \
+    "ngay_sinh=2024-03-12"; do
+	right_or_flagged "pen ${kv%%=*}: right, or flagged" pen.xml "${kv%%=*}" "${kv#*=}"
+	[ "$(val pen.xml "${kv%%=*}")" = "${kv#*=}" ] && right=$((right + 1))
+done
+check "...most values read right, without the dots ($right of 6)" [ "$right" -ge 4 ]
+check "...a name written by hand is flagged as such" \
+    [ "$(xmllint --xpath 'string(//field[@name="nguoi_yeu_cau"]/@reason)' pen.xml)" = handwritten ]
+bb=$(xmllint --xpath 'string(//field[@name="quan_he"]/@bbox)' pen.xml)
+# on_row X0 Y0 X1 Y1: a box after the label (x from 800) around the row's line (y 740-780)
+on_row() { [ "$#" -eq 4 ] && [ "$1" -gt 800 ] && [ "$2" -lt 740 ] && [ "$4" -gt 780 ] && [ "$4" -lt 860 ]; }
+# shellcheck disable=SC2086 # four numbers
+check "...and says where: the value's box is on its row, after the label ($bb)" on_row $bb
+
 echo "# $n_case cases"

@@ -899,6 +899,141 @@ test_red_dropped(void **state)
 	free(ppm);
 }
 
+/*
+ * A form filled in with a blue pen, on yellowed paper and under a blue cast:
+ * the print keeps black and loses the pen, the pen copy the other way round,
+ * grey and nearly-unfilled pages get no pen copy.
+ */
+static struct hoso_img *
+pen_page(int w, int h, const unsigned char paper[3], int pen_cols, const char *label)
+{
+	struct hoso_img *img = NULL;
+	struct hoso_err err;
+	unsigned char *ppm;
+	char hdr[32];
+	size_t head;
+	int x, y;
+
+	head = (size_t)snprintf(hdr, sizeof(hdr), "P6\n%d %d\n255\n", w, h);
+	assert_non_null(ppm = malloc(head + (size_t)w * h * 3));
+	memcpy(ppm, hdr, head);
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			unsigned char *p = ppm + head + ((size_t)y * w + x) * 3;
+			/* black print (letter-like blocks) in the top rows, a blue pen below */
+			static const unsigned char black[3] = { 15, 15, 20 }, blue[3] = { 40, 60, 170 };
+			if (y >= 10 && y < 20 && x >= 10 && x < w - 10 && x % 26 < 20)
+				memcpy(p, black, 3);
+			else if (y >= 40 && y < 50 && x >= 10 && x < 10 + pen_cols)
+				memcpy(p, blue, 3);
+			else
+				memcpy(p, paper, 3);
+		}
+	hoso_err_clear(&err);
+	assert_int_equal(hoso_img_decode(ppm, head + (size_t)w * h * 3, label, MAX_PIXELS, &img,
+	    &err), 0);
+	free(ppm);
+	return img;
+}
+
+static void
+test_pen_split(void **state)
+{
+	static const unsigned char papers[3][3] = { { 250, 250, 250 }, { 235, 225, 185 },
+	    { 200, 215, 245 } };
+	struct hoso_img *img;
+	struct hoso_err err;
+	unsigned char *print = NULL, *pen = NULL, *g = NULL;
+	int w = 200, h = 60, gw, gh, k;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		img = pen_page(w, h, papers[k], 150, "pen.ppm");
+		hoso_err_clear(&err);
+		assert_int_equal(hoso_img_grey8_form(img, 300, &print, &pen, &gw, &gh, &err), 0);
+		assert_non_null(pen);
+		assert_true(gw == w && gh == h);
+		assert_true(print[15 * w + 110] < 60);		/* print: the black stays */
+		assert_true(print[45 * w + 100] > 170);		/* ...the pen is gone */
+		assert_true(pen[45 * w + 100] < 150);		/* pen: the stroke, dark */
+		assert_true(pen[15 * w + 110] == 255);		/* ...and no print */
+		assert_true(pen[5 * w + 5] == 255);		/* ...nor paper */
+		free(print);
+		free(pen);
+		hoso_img_free(img);
+	}
+	/* a few blue pixels (10 of 30000) are a tick, not a filling */
+	img = pen_page(w, 150, papers[0], 1, "tick.ppm");
+	assert_int_equal(hoso_img_grey8_form(img, 300, &print, &pen, &gw, &gh, &err), 0);
+	assert_null(pen);
+	assert_true(print[45 * w + 10] < 170);		/* and it stays in the print */
+	free(print);
+	/* the clean copy of the same page is the print as ever: the pen stays in */
+	assert_int_equal(hoso_img_grey8_clean(img, 300, &g, &gw, &gh, &err), 0);
+	free(g);
+	hoso_img_free(img);
+}
+
+/* Writing lines and digit boxes go from a form's print; letters, and strokes through a line, stay. */
+static void
+test_form_lines(void **state)
+{
+	struct hoso_img *img = NULL;
+	struct hoso_err err;
+	unsigned char *pgm, *print = NULL, *pen = NULL;
+	int w = 600, h = 300, gw, gh, x, y, k;
+	size_t head;
+	char hdr[32];
+
+	(void)state;
+	head = (size_t)snprintf(hdr, sizeof(hdr), "P5\n%d %d\n255\n", w, h);
+	assert_non_null(pgm = malloc(head + (size_t)w * h));
+	memcpy(pgm, hdr, head);
+	memset(pgm + head, 250, (size_t)w * h);
+#define PX(x, y) pgm[head + (size_t)(y) * w + (x)]
+	/* an underscore line 3 px thick, 500 px long (42 mm at 300 dpi) */
+	for (y = 100; y < 103; y++)
+		for (x = 50; x < 550; x++)
+			PX(x, y) = 10;
+	/* a letter's stem written through it */
+	for (y = 70; y < 130; y++)
+		for (x = 300; x < 304; x++)
+			PX(x, y) = 10;
+	/* a row of 8 digit boxes 70 px tall (6 mm), 50 px wide */
+	for (k = 0; k <= 8; k++)
+		for (y = 180; y < 250; y++)
+			for (x = 50 + 50 * k; x < 53 + 50 * k; x++)
+				PX(x, y) = 10;
+	for (x = 50; x < 453; x++)
+		for (k = 0; k < 3; k++)
+			PX(x, 180 + k) = PX(x, 247 + k) = 10;
+	/* a "1" typed in a box: 40 px tall (3.4 mm) */
+	for (y = 195; y < 235; y++)
+		for (x = 75; x < 79; x++)
+			PX(x, y) = 10;
+	/* letters: blocks 20x30 */
+	for (y = 20; y < 50; y++)
+		for (x = 50; x < 300; x++)
+			if (x % 26 < 20)
+				PX(x, y) = 10;
+#undef PX
+	hoso_err_clear(&err);
+	assert_int_equal(hoso_img_decode(pgm, head + (size_t)w * h, "lines.pgm", MAX_PIXELS, &img,
+	    &err), 0);
+	assert_int_equal(hoso_img_grey8_form(img, 300, &print, &pen, &gw, &gh, &err), 0);
+	assert_null(pen);
+	assert_true(print[101 * w + 100] > 200);	/* the line is gone */
+	assert_true(print[101 * w + 301] < 60);		/* the stem through it stays */
+	assert_true(print[90 * w + 301] < 60);
+	assert_true(print[210 * w + 101] > 200);	/* box walls go */
+	assert_true(print[181 * w + 200] > 200);
+	assert_true(print[215 * w + 76] < 60);		/* the digit in the box stays */
+	assert_true(print[30 * w + 60] < 60);		/* letters stay */
+	free(print);
+	hoso_img_free(img);
+	free(pgm);
+}
+
 int
 main(void)
 {
@@ -923,6 +1058,8 @@ main(void)
 		cmocka_unit_test(test_erase_leaders),
 		cmocka_unit_test(test_despeckle),
 		cmocka_unit_test(test_red_dropped),
+		cmocka_unit_test(test_pen_split),
+		cmocka_unit_test(test_form_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
