@@ -967,11 +967,74 @@ trim_ends(struct hoso_buf *raw)
 	raw->len -= i;
 }
 
+/*
+ * A value read off a dotted writing line keeps dots of it the leader
+ * eraser could not take (they touched the letters): in a text or a name,
+ * two dots or more are a gap between words, and one dot between a letter
+ * and a small letter ("T.hôn") is no abbreviation's ("TP.HCM" keeps its).
+ */
+static int
+drop_line_dots(struct hoso_buf *raw, struct hoso_err *err)
+{
+	struct hoso_buf out = HOSO_BUF_INIT(0);
+	const char *s = hoso_buf_str(raw);
+	size_t i = 0, n = raw->len, k;
+	uint32_t prev = 0, c, next;
+	int len, r = 0;
+
+	while (i < n && r == 0) {
+		len = hoso_utf8_decode(s + i, n - i, &c);
+		if (len <= 0)
+			len = 1, c = (unsigned char)s[i];
+		if (c == '.' || c == 0x2026) {
+			for (k = i; k < n && (s[k] == '.' || (unsigned char)s[k] == 0xe2); k++)
+				if ((unsigned char)s[k] == 0xe2) {
+					if (k + 2 < n && (unsigned char)s[k + 1] == 0x80 &&
+					    (unsigned char)s[k + 2] == 0xa6)
+						k += 2;
+					else
+						break;
+				}
+			next = 0;
+			if (k < n)
+				(void)hoso_utf8_decode(s + k, n - k, &next);
+			if (k - i >= 2 || c == 0x2026) {
+				r = hoso_buf_addc(&out, ' ', err);
+				i = k;
+				prev = ' ';
+				continue;
+			}
+			if (hoso_utf8_is_letter(prev) && hoso_utf8_is_lower(next)) {
+				i = k;
+				continue;
+			}
+		}
+		r = hoso_buf_add(&out, s + i, (size_t)len, err);
+		prev = c;
+		i += (size_t)len;
+	}
+	if (r == 0) {
+		hoso_buf_reset(raw);
+		r = hoso_buf_add(raw, hoso_buf_str(&out), out.len, err);
+	}
+	hoso_buf_free(&out);
+	return r;
+}
+
+/* Validate (and normalize) rd's raw reading; raw stays as recognized. */
 static int
 validate(const struct hoso_template_field *f, struct reading *rd, struct hoso_err *err)
 {
-	return hoso_validate_value(f->type, hoso_buf_str(&rd->raw), (const char *const *)f->values,
-	    f->n_values, &rd->value, &rd->vr, err);
+	struct hoso_buf text = HOSO_BUF_INIT(0);
+	int r;
+
+	if ((r = hoso_buf_add(&text, hoso_buf_str(&rd->raw), rd->raw.len, err)) == 0 &&
+	    (f->type != HOSO_VALIDATE_TEXT && f->type != HOSO_VALIDATE_NAME ?
+	    0 : (r = drop_line_dots(&text, err))) == 0)
+		r = hoso_validate_value(f->type, hoso_buf_str(&text),
+		    (const char *const *)f->values, f->n_values, &rd->value, &rd->vr, err);
+	hoso_buf_free(&text);
+	return r;
 }
 
 /* ---- second reading of a zone ---- */

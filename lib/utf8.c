@@ -132,3 +132,15 @@ hoso_utf8_base_letter(uint32_t c)
 		lower = d[0];
 	return lower;
 }
+
+bool
+hoso_utf8_is_letter(uint32_t c)
+{
+	return uc_is_alpha(c);
+}
+
+bool
+hoso_utf8_is_lower(uint32_t c)
+{
+	return uc_is_property_lowercase(c);
+}

@@ -48,6 +48,9 @@ size_t hoso_utf8_width(const char *s);
  * (1..4); an invalid or truncated sequence gives 1 and U+FFFD. n > 0.
  */
 int hoso_utf8_decode(const char *s, size_t n, uint32_t *c);
+/* c is a letter; a small letter (Unicode's properties). */
+bool hoso_utf8_is_letter(uint32_t c);
+bool hoso_utf8_is_lower(uint32_t c);
 
 /*
  * The base letter of c for tolerant matching of printed labels: lower case

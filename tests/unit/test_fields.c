@@ -223,6 +223,37 @@ khai_sinh(void **state)
 	hoso_ocr_layout_free(&l);
 }
 
+/* Typed onto a dotted line: the dots that touched the letters came through in the words. */
+static const char *const dotted_page[] = {
+	"TỜ KHAI ĐĂNG KÝ KHAI SINH",
+	"Kính gửi: Ủy..ban..nhân..dân.. TP.HCM",
+	"Họ, chữ đệm, tên người yêu cầu: Nguyễn..Văn.. Bình",
+	"Quan hệ với người được khai sinh: C.ha",
+	"Quê quán: T.hôn..Thượng, xã Hàm Rồng",
+};
+
+static void
+dotted(void **state)
+{
+	struct hoso_ocr_layout l;
+	struct hoso_fields_page pg;
+	struct hoso_err err = { 0 };
+	const struct hoso_template *t = hoso_template_find(&set, "khai-sinh");
+
+	(void)state;
+	make_page(&l, dotted_page, sizeof(dotted_page) / sizeof(dotted_page[0]));
+	assert_int_equal(hoso_fields_extract(t, &l, NULL, &pg, &err), 0);
+	/* runs of dots are gaps; a dot before a small letter goes; TP.HCM keeps its own */
+	expect(&pg, "co_quan", "Ủy ban nhân dân TP.HCM", false);
+	expect(&pg, "nguoi_yeu_cau", "Nguyễn Văn Bình", false);
+	expect(&pg, "quan_he", "Cha", false);
+	expect(&pg, "que_quan", "Thôn Thượng, xã Hàm Rồng", false);
+	/* raw stays as recognized */
+	assert_string_equal(value_of(&pg, "quan_he")->raw, "C.ha");
+	hoso_fields_page_free(&pg);
+	hoso_ocr_layout_free(&l);
+}
+
 static const char *const ct01_page[] = {
 	"TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ",
 	"Kính gửi: Công an phường 3",
@@ -346,6 +377,7 @@ main(void)
 		cmocka_unit_test(matching),
 		cmocka_unit_test(khai_sinh),
 		cmocka_unit_test(ct01),
+		cmocka_unit_test(dotted),
 		cmocka_unit_test(not_a_form),
 		cmocka_unit_test(title_in_a_sentence),
 	};

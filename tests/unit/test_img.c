@@ -862,24 +862,37 @@ test_despeckle(void **state)
 	free(g);
 }
 
+/* A w x h PPM (P6) whose pixels start at *px; free the result. */
+static unsigned char *
+ppm_new(int w, int h, unsigned char **px, size_t *len)
+{
+	unsigned char *ppm;
+	char hdr[32];
+	size_t head;
+
+	head = (size_t)snprintf(hdr, sizeof(hdr), "P6\n%d %d\n255\n", w, h);
+	assert_non_null(ppm = malloc(head + (size_t)w * h * 3));
+	memcpy(ppm, hdr, head);
+	*px = ppm + head;
+	*len = head + (size_t)w * h * 3;
+	return ppm;
+}
+
 /* A red seal over black print: pale in the grey copy recognition reads; blue ink stays. */
 static void
 test_red_dropped(void **state)
 {
 	struct hoso_img *img = NULL;
 	struct hoso_err err;
-	unsigned char *ppm, *g = NULL;
+	unsigned char *ppm, *px, *g = NULL;
 	int w = 64, h = 16, gw, gh, x, y;
-	size_t head;
-	char hdr[32];
+	size_t len;
 
 	(void)state;
-	head = (size_t)snprintf(hdr, sizeof(hdr), "P6\n%d %d\n255\n", w, h);
-	assert_non_null(ppm = malloc(head + (size_t)w * h * 3));
-	memcpy(ppm, hdr, head);
+	ppm = ppm_new(w, h, &px, &len);
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++) {
-			unsigned char *p = ppm + head + ((size_t)y * w + x) * 3;
+			unsigned char *p = px + ((size_t)y * w + x) * 3;
 			/* columns: white, black print, red seal (print under it below), blue pen */
 			static const unsigned char rgb[5][3] = { { 250, 250, 250 }, { 10, 10, 10 },
 			    { 200, 35, 40 }, { 25, 20, 30 }, { 30, 40, 180 } };
@@ -887,8 +900,7 @@ test_red_dropped(void **state)
 			memcpy(p, rgb[band], 3);
 		}
 	hoso_err_clear(&err);
-	assert_int_equal(hoso_img_decode(ppm, head + (size_t)w * h * 3, "seal.ppm", MAX_PIXELS,
-	    &img, &err), 0);
+	assert_int_equal(hoso_img_decode(ppm, len, "seal.ppm", MAX_PIXELS, &img, &err), 0);
 	assert_int_equal(hoso_img_grey8_clean(img, 300, &g, &gw, &gh, &err), 0);
 	assert_true(g[2 * gw + 20] < 40);	/* black print */
 	assert_true(g[2 * gw + 40] > 180);	/* the seal: its red channel, pale */
@@ -909,17 +921,14 @@ pen_page(int w, int h, const unsigned char paper[3], int pen_cols, const char *l
 {
 	struct hoso_img *img = NULL;
 	struct hoso_err err;
-	unsigned char *ppm;
-	char hdr[32];
-	size_t head;
+	unsigned char *ppm, *px;
+	size_t len;
 	int x, y;
 
-	head = (size_t)snprintf(hdr, sizeof(hdr), "P6\n%d %d\n255\n", w, h);
-	assert_non_null(ppm = malloc(head + (size_t)w * h * 3));
-	memcpy(ppm, hdr, head);
+	ppm = ppm_new(w, h, &px, &len);
 	for (y = 0; y < h; y++)
 		for (x = 0; x < w; x++) {
-			unsigned char *p = ppm + head + ((size_t)y * w + x) * 3;
+			unsigned char *p = px + ((size_t)y * w + x) * 3;
 			/* black print (letter-like blocks) in the top rows, a blue pen below */
 			static const unsigned char black[3] = { 15, 15, 20 }, blue[3] = { 40, 60, 170 };
 			if (y >= 10 && y < 20 && x >= 10 && x < w - 10 && x % 26 < 20)
@@ -930,8 +939,7 @@ pen_page(int w, int h, const unsigned char paper[3], int pen_cols, const char *l
 				memcpy(p, paper, 3);
 		}
 	hoso_err_clear(&err);
-	assert_int_equal(hoso_img_decode(ppm, head + (size_t)w * h * 3, label, MAX_PIXELS, &img,
-	    &err), 0);
+	assert_int_equal(hoso_img_decode(ppm, len, label, MAX_PIXELS, &img, &err), 0);
 	free(ppm);
 	return img;
 }
