@@ -2,7 +2,9 @@
  * fuzz_img.c - libFuzzer target for image probing and decoding: whatever the
  * bytes, hoso_img_probe and hoso_img_decode must return, not crash or hang;
  * a small pixel limit keeps each run cheap and exercises the bomb check.
- * Seed corpus: testdata/tesseract/.
+ * A decoded image also goes through the form copies (print and pen apart,
+ * lines and leader dots out), whose pen copy must be of the print's size.
+ * Seed corpus: testdata/tesseract/ and colour scans of filled forms.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hoso_err err = { 0 };
 	struct hoso_img_info info;
 	struct hoso_img *img = NULL;
-	unsigned char *grey = NULL;
+	unsigned char *grey = NULL, *pen = NULL;
 	int w, h;
 
 	(void)hoso_img_sniff(data, size);
@@ -36,6 +38,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (hoso_img_grey8(img, &grey, &w, &h, &err) == 0)
 		free(grey);
+	grey = NULL;
+	if (hoso_img_grey8_form(img, 300, &grey, &pen, &w, &h, &err) == 0) {
+		if (w != hoso_img_width(img) || h != hoso_img_height(img))
+			abort();
+		free(grey);
+		free(pen);
+	}
 	hoso_img_free(img);
 	return 0;
 }
