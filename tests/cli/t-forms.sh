@@ -165,7 +165,7 @@ check "...every one empty and to review" [ "$(xmllint --xpath 'count(//field[@re
 
 # --- a form filled in with a blue pen, on printed dotted lines (issue 16) ---
 # The page is drawn here: the print in DejaVu Sans, black, with leader dots after each label;
-# the filling in DejaVu Serif Italic, blue, written on the dots where they run.
+# the filling in Liberation Serif Italic (fonts-liberation2), blue, on the dots where they run.
 dots=$(printf '.%.0s' $(seq 1 80))
 if ! convert -size 2480x1600 xc:white -font DejaVu-Sans -pointsize 44 -fill black \
     -draw "text 700,250 'TỜ KHAI ĐĂNG KÝ KHAI SINH'" -pointsize 36 \
@@ -176,7 +176,7 @@ if ! convert -size 2480x1600 xc:white -font DejaVu-Sans -pointsize 44 -fill blac
     -draw "text 200,890 'Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:'" \
     -draw "text 200,1000 'Họ, chữ đệm, tên: $dots'" \
     -draw "text 200,1110 'Ngày, tháng, năm sinh: $dots'" \
-    -font DejaVu-Serif-Italic -pointsize 42 -fill '#1a3fa0' \
+    -font /usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf -pointsize 42 -fill '#1a3fa0' \
     -draw "text 420,445 'UBND xã Hợp Thịnh'" -draw "text 900,555 'Nguyễn Văn Bình'" \
     -draw "text 680,665 '026090001234'" -draw "text 900,775 'Cha'" \
     -draw "text 560,995 'Nguyễn Thị Hoa'" -draw "text 660,1105 '12/03/2024'" \
