@@ -38,15 +38,15 @@ EOF
 
 expect_exit 1 "targets missed: exit 1" "$EVAL" --score set fields
 check "khai-sinh clean: 1 page, 4 fields, 50% exact, 50% flagged, 50% of unflagged right, 1 wrong unflagged" \
-    [ "$(row 'khai-sinh / clean')" = "khai-sinh / clean 1 4 50.0% 50.0% 50.0% 1" ]
-check "khai-sinh noise: a missing element is wrong and flagged" \
-    [ "$(row 'khai-sinh / noise')" = "khai-sinh / noise 1 2 50.0% 50.0% 100.0% 0" ]
+    [ "$(row 'khai-sinh / clean')" = "khai-sinh / clean 1 4 50.0% 50.0% 50.0% 1 0" ]
+check "khai-sinh noise: a missing element is wrong and flagged, and its label not found" \
+    [ "$(row 'khai-sinh / noise')" = "khai-sinh / noise 1 2 50.0% 50.0% 100.0% 0 1" ]
 check "khai-sinh degraded sums the degraded conditions" \
-    [ "$(row 'khai-sinh / degraded')" = "khai-sinh / degraded 1 2 50.0% 50.0% 100.0% 0" ]
-check "ct01 clean: no fields file, all wrong and flagged, no unflagged value" \
-    [ "$(row 'ct01 / clean')" = "ct01 / clean 1 1 0.0% 100.0% - 0" ]
+    [ "$(row 'khai-sinh / degraded')" = "khai-sinh / degraded 1 2 50.0% 50.0% 100.0% 0 1" ]
+check "ct01 clean: no fields file, all wrong and flagged, no unflagged value, no label" \
+    [ "$(row 'ct01 / clean')" = "ct01 / clean 1 1 0.0% 100.0% - 0 1" ]
 check "all clean: 2 pages, 5 fields, 40% exact, 60% flagged, 50% precision" \
-    [ "$(row 'all / clean')" = "all / clean 2 5 40.0% 60.0% 50.0% 1" ]
+    [ "$(row 'all / clean')" = "all / clean 2 5 40.0% 60.0% 50.0% 1 1" ]
 contains "pages without fields and missing elements are counted" "$out" \
     "pages without a fields file: 1; field elements missing: 1"
 contains "the clean target is checked" "$out" "MISSED: khai-sinh clean exact 50.0% < 97%"
@@ -75,7 +75,7 @@ cat >good/ct01-1-clean.fields.xml <<'EOF'
 EOF
 expect_exit 0 "all right: exit 0" "$EVAL" --score set good
 check "all right: 100% exact, flagged as marked" \
-    [ "$(row 'all / noise')" = "all / noise 1 2 100.0% 50.0% 100.0% 0" ]
+    [ "$(row 'all / noise')" = "all / noise 1 2 100.0% 50.0% 100.0% 0 0" ]
 contains "all right: targets met" "$out" "targets: all met"
 
 printf '<fields><field name="email">x</fields>' >good/ct01-1-clean.fields.xml
