@@ -1460,16 +1460,21 @@ print_value_sure(const struct hoso_template_field *f, struct reading *a, struct 
  * A handwritten value made of digits (an identity number, a date, a year,
  * a phone) that the Latin model, trained apart from vie, reads the same,
  * and vie too when not held to digits: independent readings agree, and it
- * need not be flagged (two agreeing on a wrong 7 for a 4 were seen). err
- * is set only on failure of the engine.
+ * need not be flagged (two agreeing on a wrong 7 for a 4 were seen). When
+ * they agree, *conf is the lowest confidence of the readings that have one
+ * (0: none): Tesseract 5.3 reports 0 for every word read under a whitelist.
+ * err is set only on failure of the engine.
  */
 static bool
 digits_agree(const struct hoso_template_field *f, const struct hoso_fields_image *img,
-    const struct box *zone, int line_height, const struct reading *use, struct hoso_err *err)
+    const struct box *zone, int line_height, const struct reading *use, double *conf,
+    struct hoso_err *err)
 {
 	struct reading l2;
 	bool same = false;
 	int k;
+
+	*conf = 0;
 
 	if ((f->type != HOSO_VALIDATE_CCCD && f->type != HOSO_VALIDATE_DATE &&
 	    f->type != HOSO_VALIDATE_DATETIME && f->type != HOSO_VALIDATE_YEAR &&
@@ -1488,6 +1493,9 @@ digits_agree(const struct hoso_template_field *f, const struct hoso_fields_image
 			if (validate(f, &l2, err) == 0)
 				same = l2.vr.ok && strcmp(hoso_buf_str(&l2.value),
 				    hoso_buf_str(&use->value)) == 0;
+			/* a reading under the whitelist says 0: it does not count */
+			if (l2.confidence > 0 && (*conf <= 0 || l2.confidence < *conf))
+				*conf = l2.confidence;
 		}
 		reading_free(&l2);
 		if (!same)
@@ -1640,7 +1648,12 @@ read_field(const struct page *pg, const struct hoso_template_field *f,
 		 * confidence does not tell: a person looks, unless the value is
 		 * digits that a second, independent model reads the same.
 		 */
-		if (!digits_agree(f, img, &zone, line_height, use, err)) {
+		double c2;
+
+		if (digits_agree(f, img, &zone, line_height, use, &c2, err)) {
+			if (use->confidence <= 0)
+				out->confidence = c2;
+		} else {
 			if (err->code != 0) {
 				r = err->code;
 				goto out;
