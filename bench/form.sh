@@ -9,11 +9,8 @@
 # HOSO_BENCH_RUNS=N takes the best of N runs of each page (default 1).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${HOSO_BUILD:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
-bin=$build/bin
-runs=${HOSO_BENCH_RUNS:-1}
-export OMP_THREAD_LIMIT=1 LC_ALL=C.UTF-8
+# shellcheck source=bench/ocr-lib.sh
+. "$top/bench/ocr-lib.sh"
 # the templates of this tree, as tests/run does
 export HOSO_DATADIR="${HOSO_DATADIR:-$top/data}"
 set="$build/forms-bench-filled"
@@ -21,19 +18,6 @@ set="$build/forms-bench-filled"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hoso-bench-form.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-now() { date +%s.%N; }
-# best CMD...: the best wall time in seconds of $runs runs
-best() {
-	b=""
-	for _ in $(seq "$runs"); do
-		s=$(now)
-		"$@"
-		e=$(now)
-		t=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
-		if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t; fi
-	done
-	echo "$b"
-}
 ours() { "$bin/ocr-extract" -q -j 1 --form "$1" --fields "$work/out.xml" "$2"; }
 theirs() { tesseract "$2" "$work/out" -l vie 2>/dev/null; }
 # peak RSS (kB) of one run of CMD FORM PAGE

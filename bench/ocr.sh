@@ -13,11 +13,8 @@
 # HOSO_BENCH_RUNS=N takes the best of N runs of each (default 1).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${HOSO_BUILD:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
-bin=$build/bin
-runs=${HOSO_BENCH_RUNS:-1}
-export OMP_THREAD_LIMIT=1 LC_ALL=C.UTF-8
+# shellcheck source=bench/ocr-lib.sh
+. "$top/bench/ocr-lib.sh"
 "$top/scripts/make-forms" -j 2 -n 14 "$build/forms-bench" >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/hoso-bench-ocr.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -32,21 +29,6 @@ done
 set -- "$work"/pages/*.png
 [ $# -eq 40 ] || { echo "bench/ocr.sh: wanted 40 pages, have $#" >&2; exit 1; }
 
-now() { date +%s.%N; }
-# best CMD...: the best wall time in seconds of $runs runs; $work/out is emptied before each.
-best() {
-	b=""
-	for _ in $(seq "$runs"); do
-		rm -rf "$work/out"
-		mkdir "$work/out"
-		s=$(now)
-		"$@"
-		e=$(now)
-		t=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')
-		if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t; fi
-	done
-	echo "$b"
-}
 ours() { "$bin/ocr-extract" -q -j 2 --outdir "$work/out" "$@"; }
 tess_loop() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
