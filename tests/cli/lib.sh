@@ -79,6 +79,16 @@ need_fixtures() {
 	}
 }
 
+# need_pki [ARG...]: make the throw-away test PKI in $PKI (scripts/test-pki $PKI ARG...), its
+# log in pki.log; a test that cannot have it stops.
+# shellcheck disable=SC2120 # the arguments are optional
+need_pki() {
+	"$HOSO_TOP/scripts/test-pki" "$PKI" "$@" >pki.log 2>&1 || {
+		fail "the test PKI can be made" "$(cat pki.log)"
+		exit 1
+	}
+}
+
 # Timestamp tampering, for the CAdES-B-T and PAdES B-T tests (a CMS in DER):
 # flip_imprint IN OUT: flip one bit of the timestamp's imprint (the SHA-256 of the signature value,
 # a 256-byte OCTET STRING for RSA 2048, found where that hash occurs in the file).

@@ -18,7 +18,7 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-"$HOSO_TOP/scripts/test-pki" "$PKI" >pki.log 2>&1 || { fail "the test PKI can be made" "$(cat pki.log)"; exit 1; }
+need_pki
 CA="--ca-file=$PKI/ca.pem"
 "$HOSO_TOP/scripts/test-tsa" "$PKI" tsa.port 2>tsa.log &
 tsa_pid=$!

@@ -6,7 +6,7 @@
 . "$HOSO_TOP/tests/cli/lib.sh"
 PKI=$HOSO_WORK/pki
 PT=$HOSO_TOP/scripts/pades-tool
-"$HOSO_TOP/scripts/test-pki" "$PKI" >pki.log 2>&1 || { fail "the test PKI can be made" "$(cat pki.log)"; exit 1; }
+need_pki
 CA="--ca-file=$PKI/ca.pem"
 T=2026-11-01T08:00:00Z
 # pdfsig_ok FILE N: pdfsig (poppler, NSS) finds N signatures, every one valid and trusted

@@ -13,7 +13,7 @@
 . "$HOSO_TOP/tests/cli/lib.sh"
 PKI=$HOSO_WORK/pki
 PA=$HOSO_TOP/scripts/pdf-attacks
-"$HOSO_TOP/scripts/test-pki" "$PKI" >pki.log 2>&1 || { fail "the test PKI can be made" "$(cat pki.log)"; exit 1; }
+need_pki
 CA="--ca-file=$PKI/ca.pem"
 T=2026-11-01T08:00:00Z
 # certify P OUT: bases/plain.pdf certified (DocMDP /P P) by pdf-attacks' own openssl signer

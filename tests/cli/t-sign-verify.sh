@@ -6,7 +6,7 @@ need_fixtures
 FX=$FIXTURES
 PKI=$HOSO_WORK/pki
 HZ=$HOSO_TOP/scripts/make-hostile-zips
-"$HOSO_TOP/scripts/test-pki" "$PKI" >pki.log 2>&1 || { fail "the test PKI can be made" "$(cat pki.log)"; exit 1; }
+need_pki
 scan-ingest -q -o st "$FX/batch" || { fail "a store can be made"; exit 1; }
 D=st/000.17.22.H56-210531-0001
 T=2026-11-01T08:00:00Z

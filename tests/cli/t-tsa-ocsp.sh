@@ -34,7 +34,7 @@ wait_for() {
 }
 
 OP=$(free_port)
-"$HOSO_TOP/scripts/test-pki" "$PKI" "$OP" >pki.log 2>&1 || { fail "the test PKI can be made" "$(cat pki.log)"; exit 1; }
+need_pki "$OP"
 scan-ingest -q -o st "$FX/batch" || { fail "a store can be made"; exit 1; }
 D=st/000.17.22.H56-210531-0001
 CA="--ca-file=$PKI/ca.pem"

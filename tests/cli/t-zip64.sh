@@ -5,7 +5,7 @@
 # hOCR file). sign-pack writes it, verify accepts it, and unzip and 7z read it.
 . "$HOSO_TOP/tests/cli/lib.sh"
 PKI=$HOSO_WORK/pki
-"$HOSO_TOP/scripts/test-pki" "$PKI" >pki.log 2>&1 || { fail "the test PKI can be made" "$(cat pki.log)"; exit 1; }
+need_pki
 D=st/000.17.22.H56-261101-0064
 pages=16400
 python3 - "$D" "$pages" <<'EOF' || fail "a dossier of $pages pages can be generated"
