@@ -980,21 +980,18 @@ drop_line_dots(struct hoso_buf *raw, struct hoso_err *err)
 	const char *s = hoso_buf_str(raw);
 	size_t i = 0, n = raw->len, k;
 	uint32_t prev = 0, c, next;
-	int len, r = 0;
+	int len, dl, r = 0;
 
 	while (i < n && r == 0) {
 		len = hoso_utf8_decode(s + i, n - i, &c);
 		if (len <= 0)
 			len = 1, c = (unsigned char)s[i];
 		if (c == '.' || c == 0x2026) {
-			for (k = i; k < n && (s[k] == '.' || (unsigned char)s[k] == 0xe2); k++)
-				if ((unsigned char)s[k] == 0xe2) {
-					if (k + 2 < n && (unsigned char)s[k + 1] == 0x80 &&
-					    (unsigned char)s[k + 2] == 0xa6)
-						k += 2;
-					else
-						break;
-				}
+			/* the run of dots and ellipses from here */
+			for (k = i; k < n; k += (size_t)dl)
+				if ((dl = hoso_utf8_decode(s + k, n - k, &next)) <= 0 ||
+				    (next != '.' && next != 0x2026))
+					break;
 			next = 0;
 			if (k < n)
 				(void)hoso_utf8_decode(s + k, n - k, &next);
