@@ -1098,6 +1098,18 @@ hist_quantile(const uint32_t *hist, int bins, uint64_t n, double q)
 	return bins - 1;
 }
 
+/* The paper of a grey page of n pixels: the level 90% of it is darker than. */
+static int
+paper_level(const unsigned char *grey, size_t n)
+{
+	uint32_t hist[256] = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		hist[grey[i]]++;
+	return hist_quantile(hist, 256, n, 0.9);
+}
+
 /*
  * Take the pen ink of rgb out of grey (painted paper-white) into a new
  * *pen copy; *pen stays NULL when there is too little of it.
@@ -1106,7 +1118,7 @@ static int
 split_pen(PIX *rgb, unsigned char *grey, unsigned char **pen)
 {
 	int w = pixGetWidth(rgb), h = pixGetHeight(rgb), wpl = pixGetWpl(rgb), x, y, k;
-	uint32_t lum_hist[256] = { 0 }, blue_hist[512] = { 0 };
+	uint32_t blue_hist[512] = { 0 };
 	uint64_t n = (uint64_t)w * (uint64_t)h, light = 0, inked = 0;
 	int paper, cast;
 	unsigned char *mark = NULL, *out = NULL;
@@ -1117,9 +1129,7 @@ split_pen(PIX *rgb, unsigned char *grey, unsigned char **pen)
 	if (w < 3 || h < 3)
 		return 0;
 	/* the paper: the bright end of the page, and its own blueness */
-	for (i = 0; i < (size_t)n; i++)
-		lum_hist[grey[i]]++;
-	paper = hist_quantile(lum_hist, 256, n, 0.9);
+	paper = paper_level(grey, (size_t)n);
 	for (y = 0; y < h; y++) {
 		const l_uint32 *line = pixGetData(rgb) + (size_t)y * wpl;
 		for (x = 0; x < w; x++) {
@@ -1240,9 +1250,7 @@ split_dark(unsigned char *grey, int w, int h, unsigned char **pen)
 	*pen = NULL;
 	if (w < 3 || h < 3)
 		return 0;
-	for (i = 0; i < (size_t)n; i++)
-		hist[grey[i]]++;
-	paper = hist_quantile(hist, 256, n, 0.9);
+	paper = paper_level(grey, (size_t)n);
 	if (paper < GREY_INK_MIN + 60)
 		return 0;
 	/*
@@ -1251,7 +1259,6 @@ split_dark(unsigned char *grey, int w, int h, unsigned char **pen)
 	 * inside is not; a grey ink is grey through and through. Two peaks of
 	 * that histogram, smoothed, with a deep valley between them.
 	 */
-	memset(hist, 0, sizeof(hist));
 	ink = paper - 40;
 	for (y = 1; y < h - 1; y++)
 		for (x = 1; x < w - 1; x++) {
@@ -1402,15 +1409,11 @@ erase_lines(unsigned char *grey, int w, int h, int dpi)
 	int thick = (int)(LINE_MAX_MM * pxmm + 0.5) + 1, x, y, wpl, k;
 	PIX *pg = NULL, *bin = NULL, *hor = NULL, *ver = NULL, *fat = NULL, *lines = NULL;
 	struct paper_map pm = { 0, 0, NULL };
-	uint32_t hist[256] = { 0 };
 	int paper, r = -1;
-	size_t i;
 
 	if (grey == NULL || w < 8 || h < 8)
 		return 0;
-	for (i = 0; i < (size_t)w * (size_t)h; i++)
-		hist[grey[i]]++;
-	paper = hist_quantile(hist, 256, (uint64_t)w * (uint64_t)h, 0.9);
+	paper = paper_level(grey, (size_t)w * (size_t)h);
 	if ((pg = pix_of_grey(grey, w, h)) == NULL ||
 	    (bin = pixThresholdToBinary(pg, paper > 100 ? paper - 60 : 40)) == NULL ||
 	    (hor = pixOpenBrick(NULL, bin, lh, 1)) == NULL ||
