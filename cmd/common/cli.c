@@ -32,6 +32,12 @@ cli_init(struct cli *c, const char *prog, char **argv)
 	long n;
 
 	setlocale(LC_ALL, "");
+	/*
+	 * Numbers in what we write are for programs (xs:decimal, PDF operands, CSV):
+	 * vi_VN's decimal comma ("96,1") would make them invalid. Messages and
+	 * character classes still follow the user's locale.
+	 */
+	setlocale(LC_NUMERIC, "C");
 	bindtextdomain(HOSO_TEXTDOMAIN, dir != NULL && *dir != '\0' ? dir : HOSO_LOCALEDIR);
 	bind_textdomain_codeset(HOSO_TEXTDOMAIN, "UTF-8");
 	textdomain(HOSO_TEXTDOMAIN);

@@ -74,4 +74,10 @@ contains "the empty file is an 'empty file' under C" "$errout" "empty.tif: empty
 contains "the summary line is English under C" "$errout" "summary: dossiers 0, pages stored 0"
 lacks "the summary has no Vietnamese under C" "$errout" "tổng hợp"
 
+# --- numbers stay numbers under vi_VN (decimal comma): what we write is read by programs ---
+expect_exit 0 "ocr-extract --form under $VI" env LC_ALL=$VI ocr-extract -q --form khai-sinh --fields vi-fields.xml "$FX/form-khai-sinh.png"
+check "...writes confidence with a point: fields.xml is valid" xmllint --noout --schema "$HOSO_TOP/data/schema/fields.xsd" vi-fields.xml
+expect_exit 0 "a tilted page stored under $VI" env LC_ALL=$VI scan-ingest -q -o vi3 --dossier T "$FX/form-ct01.png"
+check "...dossier.xml is valid (skew, a decimal)" xmllint --noout --schema "$HOSO_TOP/data/schema/dossier.xsd" vi3/T/dossier.xml
+
 echo "# $n_case cases"
