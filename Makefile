@@ -11,7 +11,7 @@ LOCALEDIR  = $(PREFIX)/share/locale
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS       = lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf tesseract \
+PKGS       = libmicrohttpd lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf tesseract \
              harfbuzz-subset
 
 WARN       = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -80,6 +80,14 @@ $(LIBHOSO): $(LIB_OBJ)
 $(BUILD)/bin/%: $(BUILD)/cmd/%/main.o $(COMMON_OBJ) $(LIBHOSO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS)
+
+# review serves its page script and style from inside the binary: nothing to install or find.
+$(BUILD)/cmd/review/main.o: $(BUILD)/gen/review-assets.h
+$(BUILD)/cmd/review/main.o: ALL_CFLAGS += -I$(BUILD)/gen
+$(BUILD)/gen/review-assets.h: cmd/review/review.js cmd/review/review.css scripts/embed
+	@mkdir -p $(@D)
+	scripts/embed review_js cmd/review/review.js review_css cmd/review/review.css > $@.tmp
+	mv $@.tmp $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBHOSO)
 	@mkdir -p $(@D)

@@ -159,4 +159,11 @@ int hoso_img_measure_skew(const struct hoso_img *img, double *skew, double *conf
 int hoso_img_separator_sheet(const struct hoso_qr_matrix *qr, const char *caption, int dpi,
     struct hoso_buf *png, struct hoso_err *err);
 
+/*
+ * The rectangle [x0,x1) x [y0,y1) of img (clamped to the page) as PNG into out
+ * (appended), scaled down to max_width pixels wide when wider (0: as is).
+ */
+int hoso_img_crop_png(const struct hoso_img *img, int x0, int y0, int x1, int y1, int max_width,
+    struct hoso_buf *png, struct hoso_err *err);
+
 #endif

@@ -36,6 +36,7 @@
 #include "img.h"
 #include "ocr.h"
 #include "ocrrun.h"
+#include "review.h"
 #include "store.h"
 #include "tiff.h"
 #include "xmp.h"
@@ -1192,6 +1193,40 @@ fields_key(struct batch *b, const struct hoso_buf *manifest, struct hoso_buf *ke
 }
 
 /*
+ * A dossier read again keeps what a person confirmed or corrected in the
+ * fields document before (review(1)): carried into doc, the flagged count
+ * lowered by those no longer flagged. An old document that cannot be read
+ * has nothing to carry.
+ */
+static int
+keep_reviews(struct batch *b, const char *path, struct hoso_buf *doc)
+{
+	struct hoso_buf old = HOSO_BUF_INIT(HOSO_REVIEW_FIELDS_MAX);
+	struct hoso_review_doc *od = NULL, *nd = NULL;
+	struct hoso_err e;
+	size_t before, carried;
+	int r = 0;
+
+	hoso_err_clear(&e);
+	if (hoso_file_read(path, HOSO_REVIEW_FIELDS_MAX, &old, &e) != 0 ||
+	    hoso_review_parse(old.data, old.len, path, &od, &e) != 0)
+		goto out;
+	if ((r = hoso_review_parse(doc->data, doc->len, path, &nd, &b->fatal)) != 0)
+		goto out;
+	before = hoso_review_left(nd);
+	if ((r = hoso_review_carry(od, nd, &carried, &b->fatal)) != 0 || carried == 0)
+		goto out;
+	b->sum->fields_review -= before - hoso_review_left(nd);
+	hoso_buf_reset(doc);
+	r = hoso_review_to_xml(nd, doc, &b->fatal);
+out:
+	hoso_review_doc_free(od);
+	hoso_review_doc_free(nd);
+	hoso_buf_free(&old);
+	return r;
+}
+
+/*
  * ocr/fields.xml of the pages a template matched (none: no file), the key
  * last. *listed is what dossier.xml is to list.
  */
@@ -1217,6 +1252,7 @@ write_fields(struct batch *b, const struct hoso_buf *key, const char **listed)
 		}
 	} else {
 		if ((r = fields_doc(b, &doc)) != 0 ||
+		    (r = keep_reviews(b, path.data, &doc)) != 0 ||
 		    (r = write_if_changed(path.data, &doc, &b->fatal)) != 0)
 			goto out;
 		*listed = "ocr/fields.xml";

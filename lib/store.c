@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "file.h"
 #include "i18n.h"
 #include "store.h"
+#include "utf8.h"
 #include "xml.h"
 
 #define DOSSIER_XML "dossier.xml"
@@ -130,6 +132,15 @@ page_free(struct hoso_page *p)
 	p->file = p->norm = p->source = p->ocr_status = p->text = p->hocr = NULL;
 }
 
+static void
+review_free(struct hoso_dossier *d)
+{
+	free(d->review_by);
+	free(d->review_at);
+	d->review_by = d->review_at = NULL;
+	d->review_left = 0;
+}
+
 /* The pages and what was made of them (ocr_pdf): all that dossier.xml lists. */
 static void
 pages_free(struct hoso_dossier *d)
@@ -145,6 +156,7 @@ pages_free(struct hoso_dossier *d)
 	d->ocr_pdf = NULL;
 	free(d->ocr_fields);
 	d->ocr_fields = NULL;
+	review_free(d);
 }
 
 void
@@ -251,6 +263,13 @@ hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hos
 	    ((r = hoso_xmlw_start(w, "ocr", err)) != 0 ||
 	    (d->ocr_pdf != NULL && (r = hoso_xmlw_attr(w, "pdf", d->ocr_pdf, err)) != 0) ||
 	    (d->ocr_fields != NULL && (r = hoso_xmlw_attr(w, "fields", d->ocr_fields, err)) != 0) ||
+	    (r = hoso_xmlw_end(w, err)) != 0))
+		goto out;
+	if (d->review_by != NULL && d->ocr_fields != NULL &&
+	    ((r = hoso_xmlw_start(w, "review", err)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "by", d->review_by, err)) != 0 ||
+	    (r = hoso_xmlw_attr(w, "at", d->review_at, err)) != 0 ||
+	    (r = hoso_xmlw_attrf(w, err, "left", "%ld", d->review_left)) != 0 ||
 	    (r = hoso_xmlw_end(w, err)) != 0))
 		goto out;
 	r = hoso_xmlw_finish(w, out, err);
@@ -474,6 +493,20 @@ hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const c
 			    hoso_xml_line(e));
 			goto out;
 		}
+	}
+	if ((e = hoso_xml_child(root, "review")) != NULL) {
+		long left;
+		char *s = hoso_xml_attr(e, "left");
+		d->review_by = hoso_xml_attr(e, "by");
+		d->review_at = hoso_xml_attr(e, "at");
+		if (d->review_by == NULL || d->review_at == NULL || !parse_int(s, 0, LONG_MAX, &left)) {
+			free(s);
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: bad review element"), label,
+			    hoso_xml_line(e));
+			goto out;
+		}
+		free(s);
+		d->review_left = left;
 	}
 out:
 	free(code);
@@ -863,9 +896,10 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	 */
 	stale_pdf = d->ocr_pdf;
 	d->ocr_pdf = NULL;
-	/* So are the form fields read from the pages before. */
+	/* So are the form fields read from the pages before, and their review. */
 	free(d->ocr_fields);
 	d->ocr_fields = NULL;
+	review_free(d);
 	/* The index last: until it is written the new files do not exist for anyone. */
 	if ((r = save(d, err)) != 0) {
 		page_free(&d->pages[--d->n_pages]);
@@ -992,9 +1026,12 @@ set_ocr(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n, bool 
 		take(&d->ocr_pdf, &pdf);
 		changed = true;
 	}
-	if (files && set_fields && !same_str(d->ocr_fields, fields)) {
+	if (files && set_fields) {
+		/* A new fields document: the review of the old one is history. */
+		if (!same_str(d->ocr_fields, fields) || d->review_by != NULL)
+			changed = true;
 		take(&d->ocr_fields, &fields);
-		changed = true;
+		review_free(d);
 	}
 	if (changed)
 		r = save(d, err);
@@ -1012,6 +1049,40 @@ done:
 	free(pdf);
 	free(fields);
 	free(sha);
+	return r;
+}
+
+int
+hoso_store_set_review(struct hoso_dossier *d, const char *by, const char *at, long left,
+    struct hoso_err *err)
+{
+	char *b = NULL, *a = NULL;
+	int r;
+
+	if (by == NULL || at == NULL || *by == '\0' || *at == '\0' || hoso_utf8_has_control(by) ||
+	    hoso_utf8_has_control(at) || left < 0)
+		return hoso_err_set(err, HOSO_EUSAGE, _("%s: a review needs who and when"), d->dir);
+	if ((b = strdup(by)) == NULL || (a = strdup(at)) == NULL) {
+		free(b);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	if ((r = lock(d, err)) != 0)
+		goto done;
+	if ((r = reload(d, NULL, err)) != 0)
+		goto out;
+	if (d->ocr_fields == NULL) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no form fields to review"), d->dir);
+		goto out;
+	}
+	take(&d->review_by, &b);
+	take(&d->review_at, &a);
+	d->review_left = left;
+	r = save(d, err);
+out:
+	unlock(d);
+done:
+	free(b);
+	free(a);
 	return r;
 }
 
@@ -1034,4 +1105,86 @@ hoso_store_set_ocr_outputs(struct hoso_dossier *d, const struct hoso_page_ocr *o
     const char *ocr_pdf, const char *ocr_fields, struct hoso_err *err)
 {
 	return set_ocr(d, ocr, n, true, ocr_pdf, true, ocr_fields, err);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+hoso_store_codes_free(char **codes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; codes != NULL && i < n; i++)
+		free(codes[i]);
+	free(codes);
+}
+
+int
+hoso_store_list(const char *store, char ***codes, size_t *n, struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct dirent *de;
+	struct stat st;
+	char **list = NULL, **nl;
+	size_t cap = 0;
+	DIR *dp;
+	int r = 0;
+
+	*codes = NULL;
+	*n = 0;
+	if ((dp = opendir(store)) == NULL)
+		return hoso_err_sys(err, errno, _("%s: cannot read the store"), store);
+	while ((de = readdir(dp)) != NULL) {
+		if (!hoso_store_code_ok(de->d_name))
+			continue;
+		hoso_buf_reset(&path);
+		if ((r = hoso_buf_addf(&path, err, "%s/%s/dossier.xml", store, de->d_name)) != 0)
+			goto out;
+		if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nl = realloc(list, cap * sizeof(*nl))) == NULL) {
+				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+				goto out;
+			}
+			list = nl;
+		}
+		if ((list[*n] = strdup(de->d_name)) == NULL) {
+			r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			goto out;
+		}
+		(*n)++;
+	}
+	if (*n > 1)
+		qsort(list, *n, sizeof(*list), cmp_str);
+out:
+	closedir(dp);
+	hoso_buf_free(&path);
+	if (r != 0) {
+		hoso_store_codes_free(list, *n);
+		list = NULL;
+		*n = 0;
+	}
+	*codes = list;
+	return r;
+}
+
+bool
+hoso_store_is_dossier(const char *dir)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct hoso_err err;
+	struct stat st;
+	bool yes;
+
+	hoso_err_clear(&err);
+	yes = hoso_file_join(&path, dir, "dossier.xml", &err) == 0 && stat(path.data, &st) == 0 &&
+	    S_ISREG(st.st_mode);
+	hoso_buf_free(&path);
+	return yes;
 }

@@ -52,6 +52,10 @@ struct hoso_dossier {
 	size_t n_pages, cap_pages;
 	char *ocr_pdf;			/* "ocr/dossier.pdf": searchable PDF; NULL = none */
 	char *ocr_fields;		/* "ocr/fields.xml": form fields; NULL = none */
+	/* The last review of the form fields (review(1)); by NULL: never reviewed. */
+	char *review_by;		/* who saved */
+	char *review_at;		/* when, ISO 8601 with offset */
+	long review_left;		/* values still flagged after it */
 	int lock_fd;
 	int lock_depth;			/* nested holds of the lock by this process */
 };
@@ -145,6 +149,24 @@ int hoso_store_set_ocr_files(struct hoso_dossier *d, const struct hoso_page_ocr 
 /* The same, and the form fields document too (ocr_fields NULL: none); set_ocr_files keeps it. */
 int hoso_store_set_ocr_outputs(struct hoso_dossier *d, const struct hoso_page_ocr *ocr, size_t n,
     const char *ocr_pdf, const char *ocr_fields, struct hoso_err *err);
+
+/*
+ * Record a review of the form fields under the lock (reload, set, write
+ * dossier.xml atomically). by and at must be non-empty and hold no control
+ * characters. A new fields document (ocr-extract, a new page) drops it.
+ */
+int hoso_store_set_review(struct hoso_dossier *d, const char *by, const char *at, long left,
+    struct hoso_err *err);
+
+/*
+ * The dossiers of store: the names of its subdirectories that are dossier
+ * codes and hold a dossier.xml, sorted (bytewise). Free with hoso_store_codes_free.
+ */
+int hoso_store_list(const char *store, char ***codes, size_t *n, struct hoso_err *err);
+void hoso_store_codes_free(char **codes, size_t n);
+
+/* True when dir holds a dossier.xml: a dossier of a store, not a store. */
+bool hoso_store_is_dossier(const char *dir);
 
 /* dossier.xml as text / from text (used by the store and by tests). */
 int hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hoso_err *err);
