@@ -110,3 +110,43 @@ PY
 flip_last() {
 	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-1] ^= 1; open(sys.argv[2], "wb").write(b)' "$1" "$2"
 }
+
+# review_fields: a fields document for the review tests, written here rather than read by
+# Tesseract, so that what is flagged does not depend on the engine's version; its boxes are on
+# the khai-sinh fixture page.
+review_fields() {
+	cat <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<fields version="1">
+  <form name="khai-sinh" page="1">
+    <field name="ho_ten" confidence="61.0" review="true" raw="Ffoàng T.hu.Hùng" reason="handwritten" bbox="600 1210 1050 1295">Ffoàng Thu Hùng</field>
+    <field name="ngay_sinh" confidence="90.0" review="true" raw="12/03/2O24" reason="not a date" bbox="730 1320 1060 1400">12/03/2O24</field>
+    <field name="dan_toc" confidence="96.5" review="false" raw="Kinh" bbox="390 1532 544 1605">Kinh</field>
+  </form>
+</fields>
+EOF
+}
+
+# review_dossier STORE CODE: the khai-sinh fixture page as dossier STORE/CODE, read by
+# ocr-extract --form (so that dossier.xml lists ocr/fields.xml), then given review_fields.
+review_dossier() {
+	need_fixtures
+	scan-ingest -q -o "$1" --dossier "$2" "$FIXTURES/form-khai-sinh.png" &&
+	    ocr-extract -q --form khai-sinh "$1/$2" && review_fields >"$1/$2/ocr/fields.xml"
+}
+
+# start_review ARG...: review in the background; sets $url (the first line it prints), $base,
+# $token, $hostport, $port and $pid.
+# shellcheck disable=SC2034 # set for the scripts that source this file
+start_review() {
+	rm -f url.txt
+	review --idle-exit 300 "$@" >url.txt 2>review.err &
+	pid=$!
+	i=0
+	while [ ! -s url.txt ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	url=$(head -n 1 url.txt)
+	base=${url%%/\?*}
+	token=${url##*token=}
+	hostport=${base#http://}
+	port=${hostport##*:}
+}

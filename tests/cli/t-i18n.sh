@@ -79,5 +79,8 @@ expect_exit 0 "ocr-extract --form under $VI" env LC_ALL=$VI ocr-extract -q --for
 check "...writes confidence with a point: fields.xml is valid" xmllint --noout --schema "$HOSO_TOP/data/schema/fields.xsd" vi-fields.xml
 expect_exit 0 "a tilted page stored under $VI" env LC_ALL=$VI scan-ingest -q -o vi3 --dossier T "$FX/form-ct01.png"
 check "...dossier.xml is valid (skew, a decimal)" xmllint --noout --schema "$HOSO_TOP/data/schema/dossier.xsd" vi3/T/dossier.xml
+review_dossier vi4 R || exit 1
+expect_exit 1 "review --list reads fields.xml under $VI" env LC_ALL=$VI review --list vi4
+contains "...and says what is left in Vietnamese" "$errout" "còn 2 giá trị cần soát lại"
 
 echo "# $n_case cases"

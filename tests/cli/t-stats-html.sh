@@ -303,7 +303,7 @@ for b in chromium chromium-browser; do
 	if command -v "$b" >/dev/null 2>&1; then browser=$b; break; fi
 done
 if [ -z "$browser" ]; then
-	echo "# skipped: chromium not installed (scripts/install-deps --browser installs it)"
+	fail "chromium is there (scripts/install-deps installs it)"
 else
 	stats -q -r reg.csv -u "$UNITS" --month 2025-03 --by level --target online=80,signed=tinh:90,xa:60 \
 		-f html -o b.html
