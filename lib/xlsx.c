@@ -17,8 +17,10 @@
 #include "i18n.h"
 #include "input.h"
 #include "register.h"
+#include "utf8.h"
 #include "xlsx.h"
 #include "xml.h"
+#include "zip.h"
 
 #define MAX_COLUMNS 16384		/* XFD, §18.3.1.4 */
 #define MAX_STRINGS_BYTES ((size_t)256 << 20)
@@ -535,5 +537,145 @@ hoso_xlsx_next(struct hoso_xlsx *x, char ***cells, size_t **lens, size_t *n, lon
 out:
 	free(ref);
 	free(t);
+	return r;
+}
+
+/* ---- writing ---- */
+
+/* XML text of s: escaped, and what XML 1.0 cannot hold (C0 but TAB and LF, bad UTF-8) dropped. */
+static int
+xml_text(struct hoso_buf *b, const char *s, struct hoso_err *err)
+{
+	size_t n = strlen(s), i = 0;
+	uint32_t c;
+	int len, r = 0;
+
+	while (r == 0 && i < n) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x80) {
+			i++;
+			if (ch == '&')
+				r = hoso_buf_adds(b, "&amp;", err);
+			else if (ch == '<')
+				r = hoso_buf_adds(b, "&lt;", err);
+			else if (ch == '>')
+				r = hoso_buf_adds(b, "&gt;", err);
+			else if (ch == '"')
+				r = hoso_buf_adds(b, "&quot;", err);
+			else if (ch >= 0x20 || ch == '\t' || ch == '\n')
+				r = hoso_buf_addc(b, (char)ch, err);
+			continue;
+		}
+		if ((len = hoso_utf8_decode(s + i, n - i, &c)) <= 0) {
+			i++;
+			continue;
+		}
+		if (c != 0xfffe && c != 0xffff)
+			r = hoso_buf_add(b, s + i, (size_t)len, err);
+		i += (size_t)len;
+	}
+	return r;
+}
+
+static int
+add_part(struct hoso_zipw *zw, const char *name, const struct hoso_buf *b, struct hoso_err *err)
+{
+	int r;
+
+	if ((r = hoso_zipw_begin(zw, name, HOSO_ZIP_DEFLATED, b->len, NULL, err)) != 0 ||
+	    (r = hoso_zipw_write(zw, hoso_buf_str(b), b->len, err)) != 0)
+		return r;
+	return hoso_zipw_end(zw, err);
+}
+
+#define XLSX_XML "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+#define XLSX_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define XLSX_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define XLSX_PKG_REL "http://schemas.openxmlformats.org/package/2006/relationships"
+#define XLSX_CT "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+int
+hoso_xlsx_write(const char *path, const char *sheet, const char *const *cells, size_t n_rows,
+    size_t n_cols, time_t mtime, struct hoso_err *err)
+{
+	struct hoso_buf b = HOSO_BUF_INIT(0);
+	struct hoso_zipw *zw = NULL;
+	char col[4];
+	size_t i, k;
+	int r;
+
+	/* ECMA-376 Part 2 (OPC): content types and the package relationship come first. */
+	if ((r = hoso_zipw_open(path, mtime, &zw, err)) != 0)
+		return r;
+	if ((r = hoso_buf_addf(&b, err, XLSX_XML "<Types xmlns=\"http://schemas.openxmlformats.org/"
+	    "package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/"
+	    "vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" "
+	    "ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" "
+	    "ContentType=\"" XLSX_CT ".sheet.main+xml\"/><Override "
+	    "PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"" XLSX_CT ".worksheet+xml\"/>"
+	    "<Override PartName=\"/xl/styles.xml\" ContentType=\"" XLSX_CT ".styles+xml\"/>"
+	    "</Types>\n")) != 0 ||
+	    (r = add_part(zw, "[Content_Types].xml", &b, err)) != 0)
+		goto out;
+	hoso_buf_reset(&b);
+	if ((r = hoso_buf_addf(&b, err, XLSX_XML "<Relationships xmlns=\"" XLSX_PKG_REL "\">"
+	    "<Relationship Id=\"rId1\" Type=\"" XLSX_REL "/officeDocument\" "
+	    "Target=\"xl/workbook.xml\"/></Relationships>\n")) != 0 ||
+	    (r = add_part(zw, "_rels/.rels", &b, err)) != 0)
+		goto out;
+	hoso_buf_reset(&b);
+	if ((r = hoso_buf_addf(&b, err, XLSX_XML "<workbook xmlns=\"" XLSX_NS "\" xmlns:r=\""
+	    XLSX_REL "\"><sheets><sheet name=\"")) != 0 ||
+	    (r = xml_text(&b, sheet, err)) != 0 ||
+	    (r = hoso_buf_adds(&b, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>\n",
+	    err)) != 0 ||
+	    (r = add_part(zw, "xl/workbook.xml", &b, err)) != 0)
+		goto out;
+	hoso_buf_reset(&b);
+	if ((r = hoso_buf_addf(&b, err, XLSX_XML "<Relationships xmlns=\"" XLSX_PKG_REL "\">"
+	    "<Relationship Id=\"rId1\" Type=\"" XLSX_REL "/worksheet\" "
+	    "Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"" XLSX_REL
+	    "/styles\" Target=\"styles.xml\"/></Relationships>\n")) != 0 ||
+	    (r = add_part(zw, "xl/_rels/workbook.xml.rels", &b, err)) != 0)
+		goto out;
+	/* Style 1: bold, for the header row. */
+	hoso_buf_reset(&b);
+	if ((r = hoso_buf_addf(&b, err, XLSX_XML "<styleSheet xmlns=\"" XLSX_NS "\">"
+	    "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/>"
+	    "<sz val=\"11\"/><name val=\"Calibri\"/></font></fonts><fills count=\"1\"><fill>"
+	    "<patternFill patternType=\"none\"/></fill></fills><borders count=\"1\"><border/>"
+	    "</borders><cellStyleXfs count=\"1\"><xf/></cellStyleXfs><cellXfs count=\"2\"><xf/>"
+	    "<xf fontId=\"1\" applyFont=\"1\"/></cellXfs></styleSheet>\n")) != 0 ||
+	    (r = add_part(zw, "xl/styles.xml", &b, err)) != 0)
+		goto out;
+	hoso_buf_reset(&b);
+	if ((r = hoso_buf_addf(&b, err, XLSX_XML "<worksheet xmlns=\"" XLSX_NS "\">"
+	    "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" "
+	    "activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetData>")) != 0)
+		goto out;
+	for (i = 0; i < n_rows; i++) {
+		if ((r = hoso_buf_addf(&b, err, "<row r=\"%zu\">", i + 1)) != 0)
+			goto out;
+		for (k = 0; k < n_cols; k++) {
+			const char *v = cells[i * n_cols + k];
+			if (v == NULL || *v == '\0')
+				continue;
+			hoso_xlsx_column(k, col);
+			if ((r = hoso_buf_addf(&b, err, "<c r=\"%s%zu\" t=\"inlineStr\"%s><is>"
+			    "<t xml:space=\"preserve\">", col, i + 1, i == 0 ? " s=\"1\"" : "")) != 0 ||
+			    (r = xml_text(&b, v, err)) != 0 ||
+			    (r = hoso_buf_adds(&b, "</t></is></c>", err)) != 0)
+				goto out;
+		}
+		if ((r = hoso_buf_adds(&b, "</row>", err)) != 0)
+			goto out;
+	}
+	if ((r = hoso_buf_adds(&b, "</sheetData></worksheet>\n", err)) != 0 ||
+	    (r = add_part(zw, "xl/worksheets/sheet1.xml", &b, err)) != 0)
+		goto out;
+	r = hoso_zipw_commit(zw, err);
+out:
+	hoso_zipw_free(zw);
+	hoso_buf_free(&b);
 	return r;
 }

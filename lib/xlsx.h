@@ -1,10 +1,14 @@
-/* xlsx.h - the first worksheet of an Excel workbook (.xlsx) as rows of text cells, streaming. */
+/*
+ * xlsx.h - the first worksheet of an Excel workbook (.xlsx) as rows of text cells, streaming;
+ * and a one-sheet workbook of text cells written for a person to fill in (review --export).
+ */
 #ifndef HOSO_XLSX_H
 #define HOSO_XLSX_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "err.h"
 
@@ -51,5 +55,15 @@ void hoso_xlsx_column(size_t index, char out[static 4]);
  * (a fraction is the time of day, dropped).
  */
 bool hoso_xlsx_serial_day(const char *s, size_t n, int32_t *day);
+
+/*
+ * Write a workbook of one sheet named sheet: n_rows rows of n_cols text cells
+ * (cells[row * n_cols + col], UTF-8; NULL is an empty cell), the first row in
+ * bold as a header and frozen. Written to a temporary file and renamed into
+ * place; every part dated mtime, so equal inputs give equal bytes. Control
+ * characters XML cannot hold are dropped.
+ */
+int hoso_xlsx_write(const char *path, const char *sheet, const char *const *cells, size_t n_rows,
+    size_t n_cols, time_t mtime, struct hoso_err *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -38,7 +39,7 @@ usage_text(void)
 {
 	return _("Usage: review [OPTION]... STORE|DOSSIER...\n"
 	    "       review --list STORE|DOSSIER...\n"
-	    "       review --export FILE.csv STORE|DOSSIER...\n"
+	    "       review --export FILE.csv|FILE.xlsx STORE|DOSSIER...\n"
 	    "       review --import FILE.csv|FILE.xlsx STORE|DOSSIER...\n"
 	    "Let a person check the form values ocr-extract flagged for review: a local web\n"
 	    "page shows each one beside the part of the page it was read from; the typed\n"
@@ -53,7 +54,8 @@ usage_text(void)
 	    "      --templates DIR    form templates, for labels and validators (default:\n"
 	    "                         the installed ones)\n"
 	    "      --list             print the dossiers with values left to review\n"
-	    "      --export FILE      write every flagged value to FILE (CSV)\n"
+	    "      --export FILE      write every flagged value to FILE (CSV, or a\n"
+	    "                         workbook when FILE ends in .xlsx)\n"
 	    "      --import FILE      apply the corrections of FILE (CSV or .xlsx, the\n"
 	    "                         columns of --export and a filled-in 'value' column)\n"
 	    "  -q, --quiet            only errors\n"
@@ -1083,20 +1085,63 @@ static const char *const export_cols[] = { "dossier", "page", "field", "label", 
     "reason", "value" };
 #define N_EXPORT_COLS (sizeof(export_cols) / sizeof(export_cols[0]))
 
+/* The cells of an export, row after row. */
+struct table {
+	char **cells;
+	size_t n, cap;
+};
+
+static int
+table_add(struct table *t, const char *s, struct hoso_err *err)
+{
+	char **nc;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		if ((nc = realloc(t->cells, t->cap * sizeof(*nc))) == NULL)
+			return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		t->cells = nc;
+	}
+	if ((t->cells[t->n] = strdup(s)) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	t->n++;
+	return 0;
+}
+
+static void
+table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->cells[i]);
+	free(t->cells);
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* --export FILE: every flagged value, as CSV or (FILE.xlsx) a workbook. */
 static int
 do_export(struct app *a, const char *file)
 {
 	struct hoso_buf b = HOSO_BUF_INIT(0);
 	struct hoso_err err = { 0 };
 	struct target *t = NULL;
-	size_t nt = 0, i, k, c, rows = 0;
+	struct table tab = { 0 };
+	size_t nt = 0, i, k, c, rows;
 	char page[16];
 	int r;
 
 	if ((r = list_targets(a, &t, &nt, &err)) != 0)
 		goto fail;
 	for (c = 0; c < N_EXPORT_COLS; c++)
-		if ((r = csv_cell(&b, export_cols[c], c + 1 == N_EXPORT_COLS, &err)) != 0)
+		if ((r = table_add(&tab, export_cols[c], &err)) != 0)
 			goto fail;
 	for (i = 0; i < nt; i++) {
 		struct hoso_dossier *d = NULL;
@@ -1112,15 +1157,14 @@ do_export(struct app *a, const char *file)
 			if (!f->review)
 				continue;
 			snprintf(page, sizeof(page), "%d", fm->page);
-			if ((r = csv_cell(&b, d->code, false, &err)) != 0 ||
-			    (r = csv_cell(&b, page, false, &err)) != 0 ||
-			    (r = csv_cell(&b, f->name, false, &err)) != 0 ||
-			    (r = csv_cell(&b, field_label(a, fm->name, f->name), false, &err)) != 0 ||
-			    (r = csv_cell(&b, f->value, false, &err)) != 0 ||
-			    (r = csv_cell(&b, f->reason != NULL ? f->reason : "", false, &err)) != 0 ||
-			    (r = csv_cell(&b, "", true, &err)) != 0)
+			if ((r = table_add(&tab, d->code, &err)) != 0 ||
+			    (r = table_add(&tab, page, &err)) != 0 ||
+			    (r = table_add(&tab, f->name, &err)) != 0 ||
+			    (r = table_add(&tab, field_label(a, fm->name, f->name), &err)) != 0 ||
+			    (r = table_add(&tab, f->value, &err)) != 0 ||
+			    (r = table_add(&tab, f->reason != NULL ? f->reason : "", &err)) != 0)
 				break;
-			rows++;
+			r = table_add(&tab, "", &err);
 		}
 		hoso_review_doc_free(doc);
 		hoso_store_close(d);
@@ -1128,16 +1172,31 @@ do_export(struct app *a, const char *file)
 			goto fail;
 	}
 	targets_release(t, nt);
-	r = cli_write_output(a->c, file, &b);
-	hoso_buf_free(&b);
-	if (r == 0 && !a->c->quiet)
+	t = NULL;
+	nt = 0;
+	rows = tab.n / N_EXPORT_COLS - 1;
+	if (ends_with(file, ".xlsx")) {
+		if ((r = hoso_xlsx_write(file, _("Values to review"), (const char *const *)tab.cells,
+		    tab.n / N_EXPORT_COLS, N_EXPORT_COLS, time(NULL), &err)) != 0)
+			goto fail;
+	} else {
+		for (i = 0; i < tab.n; i++)
+			if ((r = csv_cell(&b, tab.cells[i], (i + 1) % N_EXPORT_COLS == 0, &err)) != 0)
+				goto fail;
+		if ((r = cli_write_output(a->c, file, &b)) != 0)
+			goto out;
+	}
+	if (!a->c->quiet)
 		cli_info(a->c, ngettext("%zu flagged value written to %s",
 		    "%zu flagged values written to %s", rows), rows, file);
+out:
+	table_free(&tab);
+	hoso_buf_free(&b);
 	return r;
 fail:
+	r = cli_fail(a->c, &err);
 	targets_release(t, nt);
-	hoso_buf_free(&b);
-	return cli_fail(a->c, &err);
+	goto out;
 }
 
 /* A reading exported as text for a spreadsheet ("'=..."): the value it stands for. */

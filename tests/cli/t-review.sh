@@ -144,6 +144,20 @@ contains "...and the unknown dossier" "$errout" "fixed.csv:4:"
 check "...L7 is corrected" grep -q '>2024-03-12</field>' st/L7/ocr/fields.xml
 check "...L8 is not" grep -q '>12/03/2O24</field>' st/L8/ocr/fields.xml
 
+# The same as a workbook, as a spreadsheet program would give it back.
+expect_exit 0 "--export FILE.xlsx writes a workbook" review --export flagged.xlsx st
+check "...whose sheet is well-formed XML" sh -c 'unzip -p flagged.xlsx xl/worksheets/sheet1.xml | xmllint --noout -'
+contains "...with the flagged values" "$(unzip -p flagged.xlsx xl/worksheets/sheet1.xml)" "12/03/2O24"
+expect_exit 0 "...which --import reads (no value filled in: nothing to do)" review --import flagged.xlsx st
+contains "...and says so" "$errout" "0 corrections saved, 0 refused"
+{
+	head -n 1 flagged.csv
+	grep '^L9,' flagged.csv | sed 's/,\r$/,09\/03\/2024\r/'
+} >fixed9.csv
+"$HOSO_TOP/scripts/csv-to-xlsx" fixed9.csv fixed9.xlsx
+expect_exit 0 "an .xlsx with a value filled in is applied" review --import fixed9.xlsx st
+check "...L9 is corrected" grep -q '>2024-03-09</field>' st/L9/ocr/fields.xml
+
 # --- corrections are kept when the dossier is read again ---
 expect_exit 0 "ocr-extract --force on a reviewed dossier" ocr-extract -q --force --form khai-sinh st/D
 check "...keeps the person's value" [ "$(xmllint --xpath "string(//field[@name='ho_ten'])" st/D/ocr/fields.xml)" = "Hoàng Thu Hùng" ]

@@ -1,12 +1,15 @@
-/* test_xlsx.c - Excel workbooks: serial dates of the 1900 system, column names, the streaming XML reader. */
+/* test_xlsx.c - Excel workbooks: serial dates of the 1900 system, column names, the streaming XML reader, a written workbook read back. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "register.h"
 #include "xlsx.h"
@@ -126,6 +129,45 @@ streaming_reader(void **state)
 	hoso_xmlr_free(r);
 }
 
+static void
+written_and_read_back(void **state)
+{
+	const char *cells[] = {
+		"dossier", "reading", "value",
+		"A-1", "Nguyễn Văn <An> & \"Bình\"", NULL,
+		"B-2", "ctl\x01\x1f drop", "=1+1",
+	};
+	char path[] = "/tmp/hoso-xlsx-test-XXXXXX";
+	struct hoso_xlsx *x = NULL;
+	struct hoso_err err;
+	char **row;
+	size_t *lens, n;
+	long line;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	close(fd);
+	assert_int_equal(hoso_xlsx_write(path, "Giá trị", cells, 3, 3, 0, &err), 0);
+	assert_true((fd = open(path, O_RDONLY)) >= 0);
+	assert_int_equal(hoso_xlsx_open(&x, fd, NULL, 0, path, 4096, &err), 0);
+	assert_string_equal(hoso_xlsx_sheet_name(x), "Giá trị");
+	assert_int_equal(hoso_xlsx_next(x, &row, &lens, &n, &line, &err), 1);
+	assert_int_equal(n, 3);
+	assert_string_equal(row[2], "value");
+	assert_int_equal(hoso_xlsx_next(x, &row, &lens, &n, &line, &err), 1);
+	assert_int_equal(line, 2);
+	assert_string_equal(row[1], "Nguyễn Văn <An> & \"Bình\"");
+	assert_true(n < 3 || row[2][0] == '\0');	/* NULL: no cell */
+	assert_int_equal(hoso_xlsx_next(x, &row, &lens, &n, &line, &err), 1);
+	assert_string_equal(row[1], "ctl drop");	/* what XML cannot hold is dropped */
+	assert_string_equal(row[2], "=1+1");		/* text, never a formula */
+	assert_int_equal(hoso_xlsx_next(x, &row, &lens, &n, &line, &err), 0);
+	hoso_xlsx_close(x);
+	close(fd);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -133,6 +175,7 @@ main(void)
 		cmocka_unit_test(serial_days),
 		cmocka_unit_test(columns),
 		cmocka_unit_test(streaming_reader),
+		cmocka_unit_test(written_and_read_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
