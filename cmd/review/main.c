@@ -41,6 +41,7 @@ usage_text(void)
 	    "       review --list STORE|DOSSIER...\n"
 	    "       review --export FILE.csv|FILE.xlsx STORE|DOSSIER...\n"
 	    "       review --import FILE.csv|FILE.xlsx STORE|DOSSIER...\n"
+	    "       review --export-training DIR STORE|DOSSIER...\n"
 	    "Let a person check the form values ocr-extract flagged for review: a local web\n"
 	    "page shows each one beside the part of the page it was read from; the typed\n"
 	    "value is validated and saved into the dossier's ocr/fields.xml, keeping the\n"
@@ -58,6 +59,8 @@ usage_text(void)
 	    "                         workbook when FILE ends in .xlsx)\n"
 	    "      --import FILE      apply the corrections of FILE (CSV or .xlsx, the\n"
 	    "                         columns of --export and a filled-in 'value' column)\n"
+	    "      --export-training DIR  each value a person checked, as the line image\n"
+	    "                         and its text (NAME.png, NAME.gt.txt) for training\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          log each request\n"
 	    "  -h, --help             this help\n"
@@ -68,7 +71,8 @@ usage_text(void)
 	    "See review(1), ocr-extract(1).\n");
 }
 
-enum { OPT_LISTEN = 256, OPT_USER, OPT_IDLE, OPT_TEMPLATES, OPT_LIST, OPT_EXPORT, OPT_IMPORT };
+enum { OPT_LISTEN = 256, OPT_USER, OPT_IDLE, OPT_TEMPLATES, OPT_LIST, OPT_EXPORT, OPT_IMPORT,
+    OPT_TRAINING };
 
 static const struct option longopts[] = {
 	CLI_COMMON_LONGOPTS,
@@ -79,6 +83,7 @@ static const struct option longopts[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "import", required_argument, NULL, OPT_IMPORT },
+	{ "export-training", required_argument, NULL, OPT_TRAINING },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1391,6 +1396,110 @@ done:
 	return refused > 0 ? CLI_EXIT_NO : CLI_EXIT_OK;
 }
 
+/*
+ * --export-training DIR: the line image and text of each value a person
+ * checked, as Tesseract's training takes them (NAME.png + NAME.gt.txt). Only
+ * fields whose value is the writing itself (text, name, enum): a date or an
+ * identity number is stored normalized, not as written on the page.
+ */
+static int
+do_training(struct app *a, const char *dir)
+{
+	struct hoso_err err = { 0 };
+	struct hoso_buf png = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0), data = HOSO_BUF_INIT(0);
+	struct hoso_buf gt = HOSO_BUF_INIT(0);
+	struct target *t = NULL;
+	size_t nt = 0, i, k, written = 0, skipped = 0;
+	int bad = 0;		/* the worst exit status of a dossier skipped */
+	int r;
+
+	if (!a->have_templates) {
+		/* Which values are the writing itself is the templates' to say. */
+		cli_error(a->c, _("--export-training needs the form templates (--templates DIR)"));
+		return CLI_EXIT_INPUT;
+	}
+	if ((r = hoso_file_mkdirs(dir, &err)) != 0 || (r = list_targets(a, &t, &nt, &err)) != 0)
+		goto fail;
+	for (i = 0; i < nt; i++) {
+		struct hoso_dossier *d = NULL;
+		struct hoso_review_doc *doc = NULL;
+		struct hoso_img *img = NULL;
+		int img_page = 0;
+		if ((r = hoso_store_open(t[i].store, t[i].code, false, &d, &err)) == 0)
+			r = hoso_review_load(d, &doc, &err);
+		for (k = 0; r == 0 && k < doc->n_fields; k++) {
+			const struct hoso_review_field *f = &doc->fields[k];
+			const struct hoso_review_form *fm = &doc->forms[f->form];
+			const struct hoso_template_field *tf = tfield(a, fm->name, f->name);
+			int pad;
+			if (f->by == NULL || f->value[0] == '\0')
+				continue;
+			if (tf == NULL || (tf->type != HOSO_VALIDATE_TEXT &&
+			    tf->type != HOSO_VALIDATE_NAME && tf->type != HOSO_VALIDATE_ENUM) ||
+			    fm->page < 1 || (size_t)fm->page > d->n_pages) {
+				skipped++;
+				continue;
+			}
+			if (img_page != fm->page) {
+				hoso_img_free(img);
+				img = NULL;
+				hoso_buf_reset(&data);
+				if ((r = hoso_file_join(&path, d->dir, d->pages[fm->page - 1].norm,
+				    &err)) != 0 ||
+				    (r = hoso_file_read(path.data, 256u << 20, &data, &err)) != 0 ||
+				    (r = hoso_img_decode(data.data, data.len, path.data, MAX_PAGE_PIXELS,
+				    &img, &err)) != 0)
+					break;
+				img_page = fm->page;
+			}
+			/* A little room around the writing, as in Tesseract's line images. */
+			pad = (f->y1 - f->y0) / 8 + 2;
+			hoso_buf_reset(&png);
+			hoso_buf_reset(&gt);
+			hoso_buf_reset(&path);
+			if ((r = hoso_img_crop_png(img, f->x0 > pad ? f->x0 - pad : 0,
+			    f->y0 > pad ? f->y0 - pad : 0, f->x1 + pad, f->y1 + pad, 0, &png,
+			    &err)) != 0 ||
+			    (r = hoso_buf_addf(&path, &err, "%s/%s-p%d-%s.png", dir, d->code, fm->page,
+			    f->name)) != 0 ||
+			    (r = hoso_file_write_atomic(path.data, png.data, png.len, &err)) != 0 ||
+			    (r = hoso_buf_addf(&gt, &err, "%s\n", f->value)) != 0)
+				break;
+			hoso_buf_reset(&path);
+			if ((r = hoso_buf_addf(&path, &err, "%s/%s-p%d-%s.gt.txt", dir, d->code,
+			    fm->page, f->name)) != 0 ||
+			    (r = hoso_file_write_atomic(path.data, gt.data, gt.len, &err)) != 0)
+				break;
+			written++;
+		}
+		hoso_img_free(img);
+		hoso_review_doc_free(doc);
+		hoso_store_close(d);
+		/* A damaged dossier (a page file gone) is named and skipped; the others go on. */
+		if (r != 0) {
+			cli_error(a->c, "%s", err.msg);
+			if (hoso_err_exit_status(r) > bad)
+				bad = hoso_err_exit_status(r);
+			r = 0;
+		}
+	}
+	if (!a->c->quiet)
+		cli_info(a->c, _("%s: %zu line images with their text; %zu checked values "
+		    "skipped (dates, numbers: stored normalized, not as written)"), dir, written,
+		    skipped);
+	r = bad;
+	goto out;
+fail:
+	r = cli_fail(a->c, &err);
+out:
+	targets_release(t, nt);
+	hoso_buf_free(&png);
+	hoso_buf_free(&gt);
+	hoso_buf_free(&path);
+	hoso_buf_free(&data);
+	return r;
+}
+
 /* ---- main ---- */
 
 static int
@@ -1435,6 +1544,7 @@ main(int argc, char **argv)
 	struct cli c;
 	struct app a;
 	const char *listen = NULL, *templates = NULL, *export_file = NULL, *import_file = NULL;
+	const char *training = NULL;
 	const char *msgs;
 	bool list = false;
 	long idle = 0;
@@ -1477,13 +1587,17 @@ main(int argc, char **argv)
 		case OPT_IMPORT:
 			import_file = optarg;
 			break;
+		case OPT_TRAINING:
+			training = optarg;
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if ((list ? 1 : 0) + (export_file != NULL) + (import_file != NULL) > 1) {
-		cli_usage_error(&c, _("--list, --export and --import go one at a time"));
+	if ((list ? 1 : 0) + (export_file != NULL) + (import_file != NULL) + (training != NULL) > 1) {
+		cli_usage_error(&c, _("--list, --export, --import and --export-training go one at "
+		    "a time"));
 		return CLI_EXIT_USAGE;
 	}
 	if (optind >= argc) {
@@ -1511,6 +1625,8 @@ main(int argc, char **argv)
 		status = do_export(&a, export_file);
 	else if (import_file != NULL)
 		status = do_import(&a, import_file);
+	else if (training != NULL)
+		status = do_training(&a, training);
 	else
 		status = serve(&a, listen, idle);
 	for (i = 0; i < CACHE_PAGES; i++) {

@@ -158,6 +158,16 @@ contains "...and says so" "$errout" "0 corrections saved, 0 refused"
 expect_exit 0 "an .xlsx with a value filled in is applied" review --import fixed9.xlsx st
 check "...L9 is corrected" grep -q '>2024-03-09</field>' st/L9/ocr/fields.xml
 
+# --- learning from corrections ---
+expect_exit 0 "--export-training writes what people checked" review --export-training tr st/D
+check "...the corrected name's line image" [ -s tr/D-p1-ho_ten.png ]
+check "...with its text" [ "$(cat tr/D-p1-ho_ten.gt.txt)" = "Hoàng Thu Hùng" ]
+check "...not the date (stored normalized, not as written)" [ ! -e tr/D-p1-ngay_sinh.png ]
+check "...the line image is the value's box, not the page" [ "$(identify -format '%h' tr/D-p1-ho_ten.png)" -lt 200 ]
+expect_exit 3 "--export-training without templates is refused" review --templates "$PWD/none" --export-training tr2 st/D
+expect_exit 3 "training from Debian's integer vie model is refused" "$HOSO_TOP/scripts/train-from-corrections" tr out.traineddata
+contains "...saying what it needs" "$errout" "float model of tessdata_best"
+
 # --- corrections are kept when the dossier is read again ---
 expect_exit 0 "ocr-extract --force on a reviewed dossier" ocr-extract -q --force --form khai-sinh st/D
 check "...keeps the person's value" [ "$(xmllint --xpath "string(//field[@name='ho_ten'])" st/D/ocr/fields.xml)" = "Hoàng Thu Hùng" ]
