@@ -175,6 +175,20 @@ check "...as reviewed" [ "$(xmllint --xpath "string(//field[@name='ho_ten']/@rev
 check "...with who did it" [ -n "$(xmllint --xpath "string(//field[@name='ho_ten']/@by)" st/D/ocr/fields.xml)" ]
 check "...valid" xmllint --noout --schema "$XSD/fields.xsd" st/D/ocr/fields.xml
 
+# --- a dossier already signed ---
+PKI=$HOSO_WORK/pki
+need_pki
+expect_exit 0 "the dossier is signed (sign-pack --pades)" sign-pack -q --pades \
+    --key "$PKI/rsa2048.key" --cert "$PKI/rsa2048.pem" --chain "$PKI/chain.pem" -o D.asice st/D
+run curl -s -b "$jar" "$base/d/D"
+contains "the page of a signed dossier says so" "$out" 'class="signed"'
+run curl -s -b "$jar" "$base/d/L3"
+lacks "...and only of a signed one" "$out" 'class="signed"'
+tagD=$(curl -s -b "$jar" "$base/d/D" | sed -n 's/.*name="v.dan_toc" value="\([0-9a-f]*\)".*/\1/p')
+run post --data-urlencode "dan_toc=Tày" --data "v.dan_toc=$tagD" "$base/d/D/p/1"
+contains "...a correction is still saved in the store" "$out" '"status":"saved"'
+check "...while the signed archive keeps the old value" sh -c 'unzip -p D.asice data/ocr/fields.xml | grep -q ">Kinh</field>"'
+
 kill -TERM "$pid"
 wait "$pid"
 check "SIGTERM stops the server with status 0" [ $? -eq 0 ]
