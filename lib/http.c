@@ -10,6 +10,7 @@
 
 #include <microhttpd.h>
 
+#include "digest.h"
 #include "http.h"
 #include "i18n.h"
 
@@ -320,18 +321,6 @@ hoso_http_header_add(struct hoso_http_resp *resp, const char *name, const char *
 	return hoso_buf_addf(&resp->headers, err, "%s: %s\n", name, value);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode one form-urlencoded piece into out. */
 static int
 form_decode(const char *p, size_t n, struct hoso_buf *out, struct hoso_err *err)
@@ -343,8 +332,8 @@ form_decode(const char *p, size_t n, struct hoso_buf *out, struct hoso_err *err)
 		char c = p[i];
 		if (c == '+')
 			c = ' ';
-		else if (c == '%' && i + 2 < n && (hi = hexval((unsigned char)p[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[i + 2])) >= 0) {
+		else if (c == '%' && i + 2 < n && (hi = hoso_digest_hex_value((unsigned char)p[i + 1])) >= 0 &&
+		    (lo = hoso_digest_hex_value((unsigned char)p[i + 2])) >= 0) {
 			c = (char)(hi * 16 + lo);
 			i += 2;
 		}
