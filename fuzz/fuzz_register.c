@@ -77,7 +77,7 @@ out:
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct hoso_register_opts o = { "fuzz.csv", 0, 4096, false, NULL };
+	struct hoso_register_opts o = { "fuzz.csv", 0, 4096, false, NULL, NULL };
 	size_t skipped[HOSO_REG_SKIP_MAX];
 	struct hoso_register *reg = NULL;
 	struct hoso_register_row row;

@@ -162,6 +162,7 @@ struct hoso_kpi {
 	/* statistics */
 	uint64_t rows_read, duplicates;
 	size_t skipped[HOSO_REG_SKIP_MAX];
+	uint64_t units_repaired;	/* codes read without their leading zeros */
 };
 
 static const char *const count_names[HOSO_KPI_N_COUNTS] = {
@@ -615,6 +616,48 @@ control_char(struct hoso_kpi *k, const char *label, const struct hoso_register_r
 }
 
 /* Check a row and make its record: 0, 1 when skipped (--lenient), or an error. */
+
+/*
+ * A unit code a spreadsheet turned into a number ("8740" for commune 08740):
+ * all digits, not in the units file, and exactly one code valid on the date
+ * received when zero-padded to the width of a level's codes (2, 3, 5). 0 and
+ * *unit when repaired; 1 when there is none (the caller's error); a row error
+ * when two widths give a unit.
+ */
+static int
+unit_zeros(struct hoso_kpi *k, const char *label, const struct hoso_register_row *row,
+    uint32_t *unit, struct hoso_err *err)
+{
+	static const size_t widths[] = { 2, 3, 5 };
+	char padded[8], first[8] = "";
+	size_t n = strlen(row->unit), w, found = 0;
+	uint32_t idx;
+
+	if (n == 0 || n >= 5 || strspn(row->unit, "0123456789") != n)
+		return 1;
+	for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+		if (widths[w] <= n)
+			continue;
+		snprintf(padded, sizeof(padded), "%0*d%s", (int)(widths[w] - n), 0, row->unit);
+		if (!hoso_units_find(k->units, padded, row->recv, &idx))
+			continue;
+		if (found++ == 0) {
+			memcpy(first, padded, sizeof(first));
+			*unit = idx;
+		}
+	}
+	if (found == 0)
+		return 1;
+	if (found > 1) {
+		hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: ma_don_vi: unit '%s' lost its leading "
+		    "zeros and could be %s or another code; write it in full"), label, row->line,
+		    row->unit, first);
+		return kpi_row_error(k, HOSO_REG_SKIP_UNIT, err) < 0 ? HOSO_EINPUT : 2;	/* 2: skipped */
+	}
+	k->units_repaired++;
+	return 0;
+}
+
 static int
 prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_row *row,
     struct pending *p, struct hoso_err *err)
@@ -643,7 +686,10 @@ prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_ro
 			return r;
 		if (r > 0)
 			return control_char(k, label, row, "ma_don_vi", err);
-	} else if (!hoso_units_find(k->units, row->unit, row->recv, &unit)) {
+	} else if (!hoso_units_find(k->units, row->unit, row->recv, &unit) &&
+	    (r = unit_zeros(k, label, row, &unit, err)) != 0) {
+		if (r != 1)
+			return r < 0 ? r : 1;	/* two candidates: fatal, or skipped */
 		/* Spec, "Units file": a unit unknown on its date is an error. */
 		struct hoso_buf lab = HOSO_BUF_INIT(200);
 		struct hoso_err e;
@@ -702,6 +748,7 @@ reg_opts(struct hoso_kpi *k, const char *label, struct hoso_register_opts *ro)
 	ro->block_size = k->o.block_size;
 	ro->max_row = k->o.max_row;
 	ro->lenient = k->o.lenient;
+	ro->labels = k->o.labels;
 	ro->skipped = k->skipped;
 }
 
@@ -1021,6 +1068,7 @@ merge(struct hoso_kpi *k, struct hoso_kpi *s, unsigned jobs, struct hoso_err *er
 		*s = tmp;
 		for (i = 0; i < HOSO_REG_SKIP_MAX; i++)
 			k->skipped[i] += s->skipped[i];
+		k->units_repaired += s->units_repaired;
 		return 0;
 	}
 	if ((field_map = calloc(s->n_fields + 1, sizeof(*field_map))) == NULL ||
@@ -1105,6 +1153,7 @@ tally:
 	k->duplicates += s->duplicates;
 	for (i = 0; i < HOSO_REG_SKIP_MAX; i++)
 		k->skipped[i] += s->skipped[i];
+	k->units_repaired += s->units_repaired;
 out:
 	free(field_map);
 	free(unit_map);
@@ -2301,6 +2350,7 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	res->store_unplaced = k->store_unplaced;
 	res->store_bad = k->store_bad;
 	memcpy(res->skipped, k->skipped, sizeof(res->skipped));
+	res->units_repaired = k->units_repaired;
 	res->dossier_bytes = k->n_rec_chunks * REC_CHUNK * sizeof(struct rec) +
 	    k->n_slots * sizeof(uint32_t) + k->n_arena * ARENA_CHUNK +
 	    (k->n_rec_chunks + k->n_arena) * sizeof(void *);

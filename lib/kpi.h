@@ -55,6 +55,7 @@ struct hoso_kpi_opts {
 	unsigned by;		/* HOSO_KPI_BY_* bits; 0 means unit */
 	bool direct;		/* --direct: no roll-up, only units with a non-zero count */
 	bool lenient;		/* skip bad rows, counted per reason */
+	const struct hoso_register_labels *labels;	/* --columns; NULL: the built-in labels */
 	size_t block_size;	/* register reads; 0: 1 MiB */
 	size_t max_row;		/* 0: 1 MiB */
 	/*
@@ -88,6 +89,7 @@ struct hoso_kpi_result {
 	uint64_t dossiers;		/* distinct dossier codes */
 	uint64_t duplicates;		/* rows that replaced an earlier one (last wins) */
 	size_t skipped[HOSO_REG_SKIP_MAX];
+	uint64_t units_repaired;	/* unit codes read without their leading zeros, made whole */
 	size_t dossier_bytes;		/* memory held for the dossiers (records, table, codes) */
 	/* --store */
 	bool has_store;

@@ -4,6 +4,7 @@
  * Memory is one block plus the longest row, whatever the size of the file.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "file.h"
 #include "i18n.h"
 #include "register.h"
 #include "utf8.h"
@@ -81,6 +83,7 @@ struct hoso_register {
 	size_t col[C_MAX];	/* cell index of each column; SIZE_MAX when absent */
 	char **header;		/* header names, for messages about unknown columns */
 	size_t n_header;
+	const struct hoso_register_labels *labels;	/* NULL: built-in */
 	struct hoso_buf nfc;	/* scratch for comparing có/không */
 	bool header_borrowed;	/* a part: header belongs to the whole file's reader */
 	off_t seek_start;	/* the fd's offset when opened; -1 when it has none (a pipe) */
@@ -293,7 +296,9 @@ csv_fill(struct hoso_register_csv *c, struct hoso_err *err)
 
 /*
  * The separator is the most frequent of ',' ';' TAB outside quotes on the
- * header line (spec, "File format"); ',' when none occurs or on a tie.
+ * header line (spec, "File format"); ',' when none occurs or on a tie. A line
+ * with none of them (a title above the table, as exports have) is passed over
+ * for the next one in the block.
  */
 static char
 detect_separator(const char *p, size_t n)
@@ -306,9 +311,10 @@ detect_separator(const char *p, size_t n)
 			quoted = !quoted;
 		else if (quoted)
 			continue;
-		else if (p[i] == '\n' || p[i] == '\r')
-			break;
-		else if (p[i] == ',')
+		else if (p[i] == '\n' || p[i] == '\r') {
+			if (comma + semi + tab > 0)
+				break;
+		} else if (p[i] == ',')
 			comma++;
 		else if (p[i] == ';')
 			semi++;
@@ -1059,6 +1065,285 @@ ascii_ieq(const char *a, size_t n, const char *b)
 	return b[n] == '\0';
 }
 
+/* ---- column labels and values in words ---- */
+
+/*
+ * s as a key for words people write: base letters in lower case (no
+ * diacritics, đ as d, NFC and NFD alike), runs of blanks, '_' and '-' one
+ * space, trimmed. Other characters (✓) are kept as they are.
+ */
+static int
+word_key(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err)
+{
+	size_t i = 0;
+	uint32_t c;
+	int len, r = 0;
+	bool space = false;
+
+	hoso_buf_reset(out);
+	while (r == 0 && i < n) {
+		len = hoso_utf8_decode(s + i, n - i, &c);
+		if (c >= 0x0300 && c <= 0x036f) {	/* a combining mark of NFD */
+			i += (size_t)len;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '_' || c == '-' || c == 0xa0) {
+			space = out->len > 0;
+			i += (size_t)len;
+			continue;
+		}
+		if (space && (r = hoso_buf_addc(out, ' ', err)) != 0)
+			break;
+		space = false;
+		c = hoso_utf8_base_letter(c);
+		if (c < 0x80)
+			r = hoso_buf_addc(out, (char)c, err);
+		else
+			r = hoso_buf_add(out, s + i, (size_t)len, err);
+		i += (size_t)len;
+	}
+	if (r == 0 && out->data == NULL)
+		r = hoso_buf_adds(out, "", err);
+	return r;
+}
+
+struct label {
+	int col;
+	char *key;		/* word_key of text */
+	char *text;		/* as written, for messages */
+};
+
+struct hoso_register_labels {
+	struct label *v;
+	size_t n;
+};
+
+/*
+ * The labels one-stop systems and hand-kept spreadsheets put on the columns
+ * (hoso-register(5) lists them). Matched by word_key, so case, diacritics and
+ * the old or new place of the tone mark (hoá, hóa) do not matter.
+ */
+static const struct {
+	int col;
+	const char *text;
+} builtin_labels[] = {
+	{ C_MA_HO_SO, "Mã hồ sơ" }, { C_MA_HO_SO, "Số hồ sơ" }, { C_MA_HO_SO, "Mã HS" },
+	{ C_MA_TTHC, "Mã thủ tục" }, { C_MA_TTHC, "Mã TTHC" },
+	{ C_MA_TTHC, "Mã thủ tục hành chính" },
+	{ C_LINH_VUC, "Lĩnh vực" }, { C_LINH_VUC, "Tên lĩnh vực" },
+	{ C_MA_DON_VI, "Mã đơn vị" }, { C_MA_DON_VI, "Mã đơn vị tiếp nhận" },
+	{ C_MA_DON_VI, "Mã cơ quan" }, { C_MA_DON_VI, "Mã cơ quan tiếp nhận" },
+	{ C_KENH, "Hình thức nộp" }, { C_KENH, "Hình thức tiếp nhận" },
+	{ C_KENH, "Kênh tiếp nhận" }, { C_KENH, "Kênh nộp" },
+	{ C_MUC_DO, "Mức độ" }, { C_MUC_DO, "Mức độ dịch vụ công" }, { C_MUC_DO, "Mức độ DVC" },
+	{ C_NGAY_TIEP_NHAN, "Ngày tiếp nhận" }, { C_NGAY_TIEP_NHAN, "Ngày nhận" },
+	{ C_NGAY_HEN_TRA, "Ngày hẹn trả" }, { C_NGAY_HEN_TRA, "Ngày hẹn trả kết quả" },
+	{ C_NGAY_KET_THUC, "Ngày kết thúc" }, { C_NGAY_KET_THUC, "Ngày hoàn thành" },
+	{ C_NGAY_KET_THUC, "Ngày có kết quả" },
+	{ C_NGAY_TRA, "Ngày trả" }, { C_NGAY_TRA, "Ngày trả kết quả" },
+	{ C_TRANG_THAI, "Trạng thái" }, { C_TRANG_THAI, "Tình trạng" },
+	{ C_SO_HOA_HO_SO, "Số hóa hồ sơ" }, { C_SO_HOA_HO_SO, "Đã số hóa hồ sơ" },
+	{ C_SO_HOA_KET_QUA, "Số hóa kết quả" }, { C_SO_HOA_KET_QUA, "Đã số hóa kết quả" },
+	{ C_THANH_TOAN, "Thanh toán trực tuyến" }, { C_THANH_TOAN, "Thanh toán trực tuyến phí" },
+	{ C_KY_SO, "Ký số" }, { C_KY_SO, "Đã ký số" },
+};
+
+void
+hoso_register_labels_free(struct hoso_register_labels *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].text);
+	}
+	free(l->v);
+	free(l);
+}
+
+static int
+labels_add(struct hoso_register_labels *l, int col, const char *text, size_t n,
+    struct hoso_err *err)
+{
+	struct hoso_buf key = HOSO_BUF_INIT(4096);
+	struct label *nv;
+	int r;
+
+	if ((r = word_key(text, n, &key, err)) != 0)
+		goto out;
+	if ((nv = realloc(l->v, (l->n + 1) * sizeof(*nv))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	l->v = nv;
+	nv[l->n].col = col;
+	nv[l->n].key = hoso_buf_detach(&key, NULL);
+	if ((nv[l->n].text = strndup(text, n)) == NULL) {
+		free(nv[l->n].key);
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	l->n++;
+out:
+	hoso_buf_free(&key);
+	return r;
+}
+
+int
+hoso_register_labels_parse(const char *text, size_t len, const char *label,
+    struct hoso_register_labels **out, struct hoso_err *err)
+{
+	struct hoso_register_labels *l;
+	const char *p = text, *end = text + len, *nl, *eq;
+	long line = 0;
+	size_t k;
+	int r = 0;
+
+	*out = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	for (; r == 0 && p < end; p = nl + 1) {
+		char *name, *lab;
+		size_t nn, ln;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		line++;
+		name = (char *)p;
+		nn = (size_t)(nl - p);
+		if (nn > 0 && name[nn - 1] == '\r')
+			nn--;
+		if (!hoso_utf8_valid(name, nn)) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: not valid UTF-8"), label, line);
+			break;
+		}
+		while (nn > 0 && (*name == ' ' || *name == '\t')) {
+			name++;
+			nn--;
+		}
+		if (nn == 0 || *name == '#')
+			continue;
+		if ((eq = memchr(name, '=', nn)) == NULL) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: not 'column = label'"), label,
+			    line);
+			break;
+		}
+		lab = (char *)eq + 1;
+		ln = nn - (size_t)(lab - name);
+		nn = (size_t)(eq - name);
+		while (nn > 0 && (name[nn - 1] == ' ' || name[nn - 1] == '\t'))
+			nn--;
+		while (ln > 0 && (*lab == ' ' || *lab == '\t')) {
+			lab++;
+			ln--;
+		}
+		while (ln > 0 && (lab[ln - 1] == ' ' || lab[ln - 1] == '\t'))
+			ln--;
+		for (k = 0; k < C_MAX; k++)
+			if (strlen(columns[k].name) == nn && memcmp(columns[k].name, name, nn) == 0)
+				break;
+		if (k == C_MAX) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: '%.*s' is not a column of "
+			    "hoso-register(5)"), label, line, (int)(nn > 64 ? 64 : nn), name);
+			break;
+		}
+		if (ln == 0) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: no label for %s"), label, line,
+			    columns[k].name);
+			break;
+		}
+		r = labels_add(l, (int)k, lab, ln, err);
+	}
+	if (r == 0 && l->n == 0)
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no 'column = label' line"), label);
+	if (r != 0) {
+		hoso_register_labels_free(l);
+		return r;
+	}
+	*out = l;
+	return 0;
+}
+
+int
+hoso_register_labels_load(const char *path, struct hoso_register_labels **out,
+    struct hoso_err *err)
+{
+	struct hoso_buf text = HOSO_BUF_INIT(1 << 20);
+	int r;
+
+	if ((r = hoso_file_read(path, 1 << 20, &text, err)) == 0)
+		r = hoso_register_labels_parse(hoso_buf_str(&text), text.len, path, out, err);
+	hoso_buf_free(&text);
+	return r;
+}
+
+/* The built-in labels, keyed once (a process reads many registers). */
+static struct hoso_register_labels *builtin;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void
+builtin_init(void)
+{
+	struct hoso_register_labels *l = calloc(1, sizeof(*l));
+	struct hoso_err err;
+	size_t i;
+
+	for (i = 0; l != NULL && i < sizeof(builtin_labels) / sizeof(builtin_labels[0]); i++)
+		if (labels_add(l, builtin_labels[i].col, builtin_labels[i].text,
+		    strlen(builtin_labels[i].text), &err) != 0) {
+			hoso_register_labels_free(l);
+			l = NULL;
+		}
+	builtin = l;
+}
+
+/* Which column a cell names by one set of labels; -1: none; -2: two. */
+static int
+label_column(const struct hoso_register_labels *l, const char *key, const bool *skip)
+{
+	size_t i;
+	int found = -1;
+
+	for (i = 0; l != NULL && i < l->n; i++) {
+		if (strcmp(l->v[i].key, key) != 0 || (skip != NULL && skip[l->v[i].col]))
+			continue;
+		if (found >= 0 && found != l->v[i].col)
+			return -2;
+		found = l->v[i].col;
+	}
+	return found;
+}
+
+/*
+ * Which column a header cell names: its spec name; else a label of the
+ * --columns file (l); else a built-in label of a column the file does not
+ * map. -1: none; -2: the labels of two columns.
+ */
+static int
+header_column(const struct hoso_register_labels *l, const char *s, size_t n, struct hoso_buf *key,
+    struct hoso_err *err)
+{
+	bool mapped[C_MAX] = { false };
+	size_t k, i;
+	int c;
+
+	for (k = 0; k < C_MAX; k++)
+		if (ascii_ieq(s, n, columns[k].name))
+			return (int)k;
+	if (word_key(s, n, key, err) != 0)
+		return -1;
+	if (l != NULL && l != builtin) {
+		if ((c = label_column(l, hoso_buf_str(key), NULL)) != -1)
+			return c;
+		for (i = 0; i < l->n; i++)
+			mapped[l->v[i].col] = true;
+	}
+	return label_column(builtin, hoso_buf_str(key), mapped);
+}
+
 void
 hoso_register_close(struct hoso_register *reg)
 {
@@ -1101,28 +1386,70 @@ next_record(struct hoso_register *reg, char ***cells, size_t **lens, size_t *n, 
 	return hoso_xlsx_next(reg->xlsx, cells, lens, n, line, err);
 }
 
-/* Columns are found by name, case-insensitive, surrounding spaces ignored (spec, "File format"). */
+#define HEADER_SEARCH_ROWS 50
+
+/*
+ * The header is the first record, within the first HEADER_SEARCH_ROWS, with a
+ * cell naming ma_ho_so (its spec name or a label); the records above it are
+ * an export's title block. Columns are found by spec name (case-insensitive,
+ * surrounding spaces ignored: spec, "File format") or by label
+ * (hoso_register_labels); two cells for one column, or a cell that two
+ * columns' labels name, are an error naming them.
+ */
 static int
 read_header(struct hoso_register *reg, struct hoso_err *err)
 {
+	const struct hoso_register_labels *l = reg->labels;
+	struct hoso_buf key = HOSO_BUF_INIT(1 << 16);
 	char **cells;
-	size_t *lens, n, i, k, bad;
+	size_t *lens, n, i, k, bad, rows;
 	long line;
-	int r;
+	int r, c;
 
-	if ((r = next_record(reg, &cells, &lens, &n, &line, &bad, err)) < 0)
-		goto out;
-	if (r == 0) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: empty file, no header line"), reg->label);
-		goto out;
-	}
-	if ((reg->header = calloc(n, sizeof(*reg->header))) == NULL) {
+	pthread_once(&builtin_once, builtin_init);
+	if (builtin == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
-	if (reg->csv != NULL && n > 0 && hoso_xlsx_magic(cells[0], lens[0])) {
-		r = hoso_err_set(err, HOSO_EINPUT,
-		    _("%s: an Excel workbook must be a file, not a pipe"), reg->label);
+	for (rows = 0;; rows++) {
+		if ((r = next_record(reg, &cells, &lens, &n, &line, &bad, err)) < 0)
+			goto out;
+		if (r == 0 && rows == 0) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: empty file, no header line"),
+			    reg->label);
+			goto out;
+		}
+		if (r == 0 || rows == HEADER_SEARCH_ROWS) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s: no header row in the first %d rows: "
+			    "no cell reads ma_ho_so or a label of it (Mã hồ sơ, Số hồ sơ; see "
+			    "--columns)"), reg->label, HEADER_SEARCH_ROWS);
+			goto out;
+		}
+		if (reg->csv != NULL && rows == 0 && n > 0 && hoso_xlsx_magic(cells[0], lens[0])) {
+			r = hoso_err_set(err, HOSO_EINPUT,
+			    _("%s: an Excel workbook must be a file, not a pipe"), reg->label);
+			goto out;
+		}
+		/* Looked at, not trimmed in place: the header's cells are checked whole below. */
+		for (i = 0; i < n; i++) {
+			const char *s = cells[i];
+			size_t len = lens[i];
+			if (!hoso_utf8_valid(s, len) || strlen(s) != len)
+				continue;
+			while (len > 0 && (*s == ' ' || *s == '\t')) {
+				s++;
+				len--;
+			}
+			while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+				len--;
+			if (header_column(l, s, len, &key, err) == C_MA_HO_SO)
+				break;
+		}
+		if (i < n)
+			break;
+	}
+	if ((reg->header = calloc(n + 1, sizeof(*reg->header))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -1140,17 +1467,21 @@ read_header(struct hoso_register *reg, struct hoso_err *err)
 			goto out;
 		}
 		reg->n_header++;
-		for (k = 0; k < C_MAX; k++) {
-			if (!ascii_ieq(s, len, columns[k].name))
-				continue;
-			if (reg->col[k] != SIZE_MAX) {
-				r = hoso_err_set(err, HOSO_EINPUT,
-				    _("%s:%ld: column '%s' appears twice in the header"),
-				    reg->label, line, columns[k].name);
-				goto out;
-			}
-			reg->col[k] = i;
+		if ((c = header_column(l, s, len, &key, err)) == -1)
+			continue;
+		if (c == -2) {
+			r = hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: header: '%s' is a label of two "
+			    "columns; say which in a --columns file"), reg->label, line, s);
+			goto out;
 		}
+		if (reg->col[c] != SIZE_MAX) {
+			r = hoso_err_set(err, HOSO_EINPUT,
+			    _("%s:%ld: header: both '%s' and '%s' name column %s; say which in a "
+			    "--columns file"), reg->label, line, reg->header[reg->col[c]], s,
+			    columns[c].name);
+			goto out;
+		}
+		reg->col[c] = i;
 	}
 	for (k = 0; k < C_MAX; k++) {
 		if (columns[k].required && reg->col[k] == SIZE_MAX) {
@@ -1162,6 +1493,7 @@ read_header(struct hoso_register *reg, struct hoso_err *err)
 	}
 	r = 0;
 out:
+	hoso_buf_free(&key);
 	return r;
 }
 
@@ -1183,6 +1515,7 @@ hoso_register_open(struct hoso_register **regp, int fd, const struct hoso_regist
 		reg->col[k] = SIZE_MAX;
 	reg->lenient = o->lenient;
 	reg->skipped = o->skipped;
+	reg->labels = o->labels;
 	hoso_buf_init(&reg->nfc, 4096);
 	if ((reg->label = strdup(o->label != NULL ? o->label : "-")) == NULL) {
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
@@ -1284,10 +1617,71 @@ out:
 	return r;
 }
 
-/* kenh: names or 1/2/3 in the spec's order (spec, "Columns"). */
+/*
+ * A value in words, as exports write them, by its word_key (any case, with or
+ * without diacritics): kenh, muc_do, or a yes/no. -1 when it is none.
+ */
 static int
-parse_kenh(const char *s, size_t n)
+kenh_words(const char *k)
 {
+	bool tiep = strstr(k, "truc tiep") != NULL, tuyen = strstr(k, "truc tuyen") != NULL;
+	bool buu = strstr(k, "buu chinh") != NULL || strstr(k, "buu dien") != NULL;
+
+	/* "Trực tiếp", "Nộp trực tuyến", "Dịch vụ bưu chính công ích": one of them only. */
+	if (tiep + tuyen + buu != 1)
+		return -1;
+	return tiep ? HOSO_KENH_TRUC_TIEP : tuyen ? HOSO_KENH_TRUC_TUYEN : HOSO_KENH_BUU_CHINH;
+}
+
+static int
+muc_do_words(const char *k)
+{
+	const char *d;
+
+	if (strcmp(k, "toan trinh") == 0 || strcmp(k, "dvc toan trinh") == 0)
+		return HOSO_MUC_DO_TOAN_TRINH;
+	if (strcmp(k, "mot phan") == 0 || strcmp(k, "dvc mot phan") == 0)
+		return HOSO_MUC_DO_MOT_PHAN;
+	if (strcmp(k, "khong") == 0)
+		return HOSO_MUC_DO_KHONG;
+	/* "Mức độ 3", "mức 4": the legacy level N. */
+	if ((strncmp(k, "muc do ", 7) == 0 && (d = k + 7)) || (strncmp(k, "muc ", 4) == 0 &&
+	    (d = k + 4))) {
+		if (d[0] >= '1' && d[0] <= '4' && d[1] == '\0')
+			return d[0] >= '3' ? (d[0] == '4' ? HOSO_MUC_DO_TOAN_TRINH :
+			    HOSO_MUC_DO_MOT_PHAN) : HOSO_MUC_DO_KHONG;
+	}
+	return -1;
+}
+
+static int
+bool_words(const char *k)
+{
+	if (strcmp(k, "co") == 0 || strcmp(k, "x") == 0 || strcmp(k, "\xe2\x9c\x93") == 0 ||
+	    strcmp(k, "\xe2\x9c\x94") == 0 || strcmp(k, "da") == 0)
+		return 1;
+	if (strcmp(k, "khong") == 0 || strcmp(k, "chua") == 0)
+		return 0;
+	return -1;
+}
+
+/* The word_key of a cell into reg's scratch buffer, or NULL. */
+static const char *
+cell_key(struct hoso_register *reg, const char *s, size_t n)
+{
+	struct hoso_err e;
+
+	if (!hoso_utf8_valid(s, n) || word_key(s, n, &reg->nfc, &e) != 0)
+		return NULL;
+	return hoso_buf_str(&reg->nfc);
+}
+
+/* kenh: names or 1/2/3 in the spec's order (spec, "Columns"), or words. */
+static int
+parse_kenh(struct hoso_register *reg, const char *s, size_t n)
+{
+	const char *k;
+
 	/* The spellings of every export first, byte for byte. */
 	if (n == 1 && s[0] >= '1' && s[0] <= '3')
 		return s[0] - '0';
@@ -1301,13 +1695,15 @@ parse_kenh(const char *s, size_t n)
 		return HOSO_KENH_TRUC_TUYEN;
 	if (ascii_ieq(s, n, "buu_chinh") || ascii_ieq(s, n, "3"))
 		return HOSO_KENH_BUU_CHINH;
-	return -1;
+	return (k = cell_key(reg, s, n)) != NULL ? kenh_words(k) : -1;
 }
 
-/* muc_do with the legacy levels 4 -> toan_trinh, 3 -> mot_phan, 2/1 -> khong. */
+/* muc_do with the legacy levels 4 -> toan_trinh, 3 -> mot_phan, 2/1 -> khong, or words. */
 static int
-parse_muc_do(const char *s, size_t n)
+parse_muc_do(struct hoso_register *reg, const char *s, size_t n)
 {
+	const char *k;
+
 	/* The spellings of every export first, byte for byte. */
 	if (n == 1 && s[0] >= '1' && s[0] <= '4')
 		return s[0] >= '3' ? (s[0] == '4' ? HOSO_MUC_DO_TOAN_TRINH : HOSO_MUC_DO_MOT_PHAN) :
@@ -1324,7 +1720,7 @@ parse_muc_do(const char *s, size_t n)
 		return HOSO_MUC_DO_MOT_PHAN;
 	if (ascii_ieq(s, n, "khong") || ascii_ieq(s, n, "2") || ascii_ieq(s, n, "1"))
 		return HOSO_MUC_DO_KHONG;
-	return -1;
+	return (k = cell_key(reg, s, n)) != NULL ? muc_do_words(k) : -1;
 }
 
 /* 1/0, true/false, có/không; the Vietnamese words compared in NFC (decomposed input is common). */
@@ -1373,7 +1769,7 @@ parse_bool(struct hoso_register *reg, const char *s, size_t n)
 		if ((unsigned char)s[i] >= 0x80)
 			ascii = false;
 	if (ascii)
-		return -1;
+		return (t = cell_key(reg, s, n)) != NULL ? bool_words(t) : -1;
 	/* The usual spellings, composed or decomposed, without normalizing. */
 	if ((n == 3 && memcmp(s, "c\xc3\xb3", 3) == 0) || (n == 4 && memcmp(s, "co\xcc\x81", 4) == 0))
 		return 1;
@@ -1390,7 +1786,7 @@ parse_bool(struct hoso_register *reg, const char *s, size_t n)
 		return 1;
 	if (ascii_ieq(t, tn, "kh\xc3\xb4ng") || (tn == 6 && memcmp(t, "KH\xc3\x94NG", 6) == 0))
 		return 0;
-	return -1;
+	return (t = cell_key(reg, s, n)) != NULL ? bool_words(t) : -1;
 }
 
 /*
@@ -1578,13 +1974,13 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 		    _("empty, a value is required"), NULL);
 		goto out;
 	}
-	if ((row->kenh = parse_kenh(s, len)) < 0) {
+	if ((row->kenh = parse_kenh(reg, s, len)) < 0) {
 		r = row_error(reg, HOSO_REG_SKIP_VALUE, err, line, "kenh",
 		    _("not truc_tiep, truc_tuyen, buu_chinh, 1, 2 or 3: '%s'"), s);
 		goto out;
 	}
 	if ((s = cell(reg, cells, lens, n, C_MUC_DO, &len)) != NULL &&
-	    (row->muc_do = parse_muc_do(s, len)) < 0) {
+	    (row->muc_do = parse_muc_do(reg, s, len)) < 0) {
 		r = row_error(reg, HOSO_REG_SKIP_VALUE, err, line, "muc_do",
 		    _("not toan_trinh, mot_phan, khong, 4, 3, 2 or 1: '%s'"), s);
 		goto out;

@@ -60,12 +60,29 @@ struct hoso_register_row {
 	long line;		/* line of the file where the row starts */
 };
 
+/*
+ * The labels an export gives the spec's columns (hoso-register(5), "Column
+ * labels"): a --columns file, or NULL for the built-in Vietnamese ones.
+ */
+struct hoso_register_labels;
+
+/*
+ * Read a columns file: "ma_ho_so = Mã hồ sơ" lines, '#' comments, blank lines;
+ * a column may have several labels. Anything else is HOSO_EINPUT with file:line.
+ */
+int hoso_register_labels_load(const char *path, struct hoso_register_labels **labels,
+    struct hoso_err *err);
+int hoso_register_labels_parse(const char *text, size_t len, const char *label,
+    struct hoso_register_labels **labels, struct hoso_err *err);
+void hoso_register_labels_free(struct hoso_register_labels *labels);
+
 struct hoso_register_opts {
 	const char *label;	/* names the input in messages ("file:line: ...") */
 	size_t block_size;	/* bytes per read(2); 0: 1 MiB */
 	size_t max_row;		/* longest row (and so cell) accepted; 0: 1 MiB */
 	bool lenient;		/* skip bad rows, counting them in skipped[] */
 	size_t *skipped;	/* HOSO_REG_SKIP_MAX counters, added to; may be NULL */
+	const struct hoso_register_labels *labels;	/* NULL: the built-in labels */
 };
 
 struct hoso_register;

@@ -38,6 +38,9 @@ usage_text(void)
 	    "      --as-of DATE       report under the units valid on DATE\n"
 	    "      --direct           count each unit's own dossiers only (no roll-up)\n"
 	    "      --lenient          skip bad rows, say how many and why\n"
+	    "      --columns FILE     the labels the export gives the columns, one\n"
+	    "                         'ma_ho_so = Mã hồ sơ' a line (default: the usual\n"
+	    "                         Vietnamese labels, see hoso-register(5))\n"
 	    "      --target LIST      plans: online=80,signed=99 or online=tinh:90,xa:60\n"
 	    "                         (rates online, digitization, on_time, signed);\n"
 	    "                         repeatable\n"
@@ -65,6 +68,7 @@ enum {
 	OPT_MONTH = 256, OPT_FROM, OPT_TO, OPT_BY, OPT_AS_OF, OPT_DIRECT, OPT_LENIENT, OPT_TARGET,
 	OPT_ARCHIVES,
 	OPT_TITLE,
+	OPT_COLUMNS,
 };
 
 static const struct option longopts[] = {
@@ -78,6 +82,7 @@ static const struct option longopts[] = {
 	{ "as-of", required_argument, NULL, OPT_AS_OF },
 	{ "direct", no_argument, NULL, OPT_DIRECT },
 	{ "lenient", no_argument, NULL, OPT_LENIENT },
+	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "store", required_argument, NULL, 's' },
 	{ "archives", required_argument, NULL, OPT_ARCHIVES },
@@ -203,7 +208,8 @@ main(int argc, char **argv)
 	struct cli c;
 	const char **regs = NULL, *units_path = NULL, *output = NULL, *month = NULL;
 	const char *from_s = NULL, *to_s = NULL;
-	const char **labels = NULL, *store = NULL, *archives = NULL;
+	const char **labels = NULL, *store = NULL, *archives = NULL, *columns = NULL;
+	struct hoso_register_labels *column_labels = NULL;
 	char *store_parent = NULL;
 	int *fds = NULL;
 	char when[64];
@@ -298,6 +304,9 @@ main(int argc, char **argv)
 		case OPT_ARCHIVES:
 			archives = optarg;
 			break;
+		case OPT_COLUMNS:
+			columns = optarg;
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			free(regs);
@@ -322,6 +331,13 @@ main(int argc, char **argv)
 	if (ko.by == 0)
 		ko.by = HOSO_KPI_BY_UNIT;
 	ko.log = &c.log;
+	if (columns != NULL) {
+		if (hoso_register_labels_load(columns, &column_labels, &err) != 0) {
+			status = cli_fail(&c, &err);
+			goto out;
+		}
+		ko.labels = column_labels;
+	}
 	/* For tests only (stats(1), ENVIRONMENT): many -j parts in a small file. */
 	if ((env = getenv("HOSO_STATS_PART_SIZE")) != NULL &&
 	    cli_parse_long(env, 1, 1L << 40, &part_size))
@@ -408,6 +424,9 @@ main(int argc, char **argv)
 		skipped += res.skipped[i];
 		cli_warn(&c, _("%zu rows skipped: %s"), res.skipped[i], skip_reason((int)i));
 	}
+	if (res.units_repaired > 0)
+		cli_info(&c, _("%llu unit codes had lost their leading zeros (8740 for 08740) and "
+		    "were read as the one unit they can be"), (unsigned long long)res.units_repaired);
 	if (res.store_bad > 0)
 		cli_warn(&c, _("%llu store files could not be read (named above) and were skipped"),
 		    (unsigned long long)res.store_bad);
@@ -448,6 +467,7 @@ out:
 	free(store_parent);
 	hoso_kpi_free(kpi);
 	hoso_units_free(units);
+	hoso_register_labels_free(column_labels);
 	hoso_buf_free(&report);
 	free(regs);
 	(void)skipped;

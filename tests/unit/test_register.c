@@ -33,7 +33,7 @@ static int
 read_all(const char *text, size_t block, bool lenient, struct hoso_register_row *rows, size_t max,
     size_t *n, size_t *skipped, struct hoso_err *err)
 {
-	struct hoso_register_opts o = { "t.csv", block, 0, lenient, skipped };
+	struct hoso_register_opts o = { "t.csv", block, 0, lenient, skipped, NULL };
 	struct hoso_register *reg = NULL;
 	static char codes[16][64];
 	int fd = text_fd(text), r;
@@ -365,7 +365,7 @@ static void
 rows_are_bounded(void **state)
 {
 	size_t skipped[HOSO_REG_SKIP_MAX] = { 0 };
-	struct hoso_register_opts o = { "big.csv", 4096, 1000, false, NULL };
+	struct hoso_register_opts o = { "big.csv", 4096, 1000, false, NULL, NULL };
 	struct hoso_register *reg = NULL;
 	struct hoso_register_row row;
 	struct hoso_err err;
@@ -417,7 +417,7 @@ parts_resume_where_the_part_before_ended(void **state)
 
 	(void)state;
 	for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
-		struct hoso_register_opts o = { "t.csv", blocks[b], 0, false, NULL };
+		struct hoso_register_opts o = { "t.csv", blocks[b], 0, false, NULL, NULL };
 		struct hoso_register *head = NULL, *part = NULL;
 
 		assert_int_equal(hoso_register_open(&head, fd, &o, &err), 0);
