@@ -81,8 +81,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t skipped[HOSO_REG_SKIP_MAX];
 	struct hoso_register *reg = NULL;
 	struct hoso_register_row row;
+	struct hoso_register_labels *labels = NULL;
 	struct hoso_err err;
 	int fds[2], r, pass;
+
+	/* The same bytes as a --columns file: parsed or refused with a message, never more. */
+	if (hoso_register_labels_parse((const char *)data, size, "fuzz.txt", &labels, &err) != 0 &&
+	    (labels != NULL || err.msg[0] == '\0'))
+		abort();
+	hoso_register_labels_free(labels);
 
 	/* Both modes: strict stops at the first bad row, lenient reads on. */
 	for (pass = 0; pass < 2; pass++) {
