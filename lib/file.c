@@ -1,9 +1,11 @@
 /* file.c - atomic writes (temp, fsync, rename, fsync dir) and bounded reads. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -420,4 +422,73 @@ hoso_file_join(struct hoso_buf *out, const char *a, const char *b, struct hoso_e
 		if (hoso_buf_addc(out, '/', err) != 0)
 			return err ? err->code : HOSO_EIO;
 	return hoso_buf_adds(out, b, err);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+has_suffix(const char *name, const char *const *suffixes)
+{
+	size_t n = strlen(name), k;
+
+	for (; suffixes != NULL && *suffixes != NULL; suffixes++) {
+		k = strlen(*suffixes);
+		if (n > k && strcasecmp(name + n - k, *suffixes) == 0)
+			return true;
+	}
+	return false;
+}
+
+int
+hoso_file_list(const char *dir, const char *const *suffixes, char ***out, size_t *n,
+    struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct dirent *de;
+	struct stat st;
+	char **list = NULL, **nl;
+	size_t cap = 0, i;
+	DIR *dp;
+	int r = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((dp = opendir(dir)) == NULL)
+		return hoso_err_sys(err, errno, _("%s: cannot read directory"), dir);
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' || hoso_file_is_temp(de->d_name) ||
+		    !has_suffix(de->d_name, suffixes))
+			continue;
+		if ((r = hoso_file_join(&path, dir, de->d_name, err)) != 0)
+			goto out;
+		if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			if ((nl = realloc(list, cap * sizeof(*nl))) == NULL) {
+				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+				goto out;
+			}
+			list = nl;
+		}
+		list[(*n)++] = hoso_buf_detach(&path, NULL);
+	}
+	if (*n > 1)
+		qsort(list, *n, sizeof(*list), cmp_name);
+out:
+	closedir(dp);
+	hoso_buf_free(&path);
+	if (r != 0) {
+		for (i = 0; i < *n; i++)
+			free(list[i]);
+		free(list);
+		list = NULL;
+		*n = 0;
+	}
+	*out = list;
+	return r;
 }

@@ -57,4 +57,12 @@ int hoso_file_fsync_dir(const char *dir, struct hoso_err *err);
 /* Join a and b with one '/' into out (out is reset first). */
 int hoso_file_join(struct hoso_buf *out, const char *a, const char *b, struct hoso_err *err);
 
+/*
+ * The regular files of dir whose names end in one of suffixes (a NULL-ended
+ * list, compared without case), not hidden, as dir/name paths sorted by name.
+ * Free each and the list.
+ */
+int hoso_file_list(const char *dir, const char *const *suffixes, char ***out, size_t *n,
+    struct hoso_err *err);
+
 #endif

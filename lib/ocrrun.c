@@ -933,14 +933,7 @@ hoso_ocrrun_shard(const char *path, unsigned n, unsigned *shard, struct hoso_err
 bool
 hoso_ocrrun_is_dossier(const char *path)
 {
-	struct hoso_buf p = HOSO_BUF_INIT(0);
-	struct stat st;
-	bool yes;
-
-	yes = hoso_file_join(&p, path, "dossier.xml", NULL) == 0 && stat(p.data, &st) == 0 &&
-	    S_ISREG(st.st_mode);
-	hoso_buf_free(&p);
-	return yes;
+	return hoso_store_is_dossier(path);
 }
 
 /* Split "STORE/CODE/" into store and code. */

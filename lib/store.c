@@ -1188,3 +1188,51 @@ hoso_store_is_dossier(const char *dir)
 	hoso_buf_free(&path);
 	return yes;
 }
+
+int
+hoso_store_expand(char *const *in, size_t n, char ***out, size_t *n_out, struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct stat st;
+	char **list = NULL, **nl, **codes = NULL;
+	size_t cap = 0, i, k, n_codes = 0;
+	int r = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	for (i = 0; i < n; i++) {
+		/* A store: a directory that is no dossier itself and holds dossiers. */
+		n_codes = 0;
+		codes = NULL;
+		if (stat(in[i], &st) == 0 && S_ISDIR(st.st_mode) && !hoso_store_is_dossier(in[i]) &&
+		    (r = hoso_store_list(in[i], &codes, &n_codes, err)) != 0)
+			goto out;
+		for (k = 0; k < (n_codes > 0 ? n_codes : 1); k++) {
+			if (*n_out == cap) {
+				cap = cap ? cap * 2 : 16;
+				if ((nl = realloc(list, cap * sizeof(*nl))) == NULL) {
+					r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+					goto out;
+				}
+				list = nl;
+			}
+			hoso_buf_reset(&path);
+			if ((r = n_codes > 0 ? hoso_file_join(&path, in[i], codes[k], err) :
+			    hoso_buf_adds(&path, in[i], err)) != 0)
+				goto out;
+			list[(*n_out)++] = hoso_buf_detach(&path, NULL);
+		}
+		hoso_store_codes_free(codes, n_codes);
+		codes = NULL;
+	}
+out:
+	hoso_store_codes_free(codes, n_codes);
+	hoso_buf_free(&path);
+	if (r != 0) {
+		hoso_store_codes_free(list, *n_out);
+		list = NULL;
+		*n_out = 0;
+	}
+	*out = list;
+	return r;
+}

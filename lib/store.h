@@ -168,6 +168,15 @@ void hoso_store_codes_free(char **codes, size_t n);
 /* True when dir holds a dossier.xml: a dossier of a store, not a store. */
 bool hoso_store_is_dossier(const char *dir);
 
+/*
+ * Operands as a clerk types them, one way for every tool: a store (a
+ * directory that is no dossier and holds dossiers) becomes its dossiers,
+ * STORE/CODE in code order; anything else stays as given. Free *out with
+ * hoso_store_codes_free(*out, *n_out).
+ */
+int hoso_store_expand(char *const *in, size_t n, char ***out, size_t *n_out,
+    struct hoso_err *err);
+
 /* dossier.xml as text / from text (used by the store and by tests). */
 int hoso_store_to_xml(const struct hoso_dossier *d, struct hoso_buf *out, struct hoso_err *err);
 int hoso_store_from_xml(struct hoso_dossier *d, const char *xml, size_t len, const char *label,

@@ -11,12 +11,13 @@
 #include "file.h"
 #include "ocr.h"
 #include "ocrrun.h"
+#include "store.h"
 #include "template.h"
 
 static const char *
 usage_text(void)
 {
-	return _("Usage: ocr-extract [OPTION]... STORE/DOSSIER...\n"
+	return _("Usage: ocr-extract [OPTION]... STORE|STORE/DOSSIER...\n"
 	    "       ocr-extract [OPTION]... [--text FILE|-] [--hocr FILE] [--pdf FILE] IMAGE...\n"
 	    "       ocr-extract [OPTION]... --outdir DIR IMAGE...\n"
 	    "       ocr-extract [OPTION]... --form NAME|auto [--fields FILE|-] IMAGE...\n"
@@ -24,6 +25,7 @@ usage_text(void)
 	    "Recognize the text of scanned pages (Tesseract, Vietnamese by default).\n"
 	    "A dossier gets ocr/NNNN.txt, ocr/NNNN.hocr and a searchable ocr/dossier.pdf,\n"
 	    "and the confidence of each page in dossier.xml; pages already done are skipped.\n"
+	    "A store stands for each of its dossiers.\n"
 	    "\n"
 	    "  -l, --lang LANGS       Tesseract languages, e.g. vie or vie+eng (default vie)\n"
 	    "      --tessdata DIR     directory of the .traineddata files\n"
@@ -319,6 +321,19 @@ main(int argc, char **argv)
 		cli_usage_error(&c, _("no input: give dossier directories or image files"));
 	if ((r = cli_collect_inputs(&c, argc, argv, optind, &inputs, &n_inputs)) != 0)
 		return r;
+	/* A store means each of its dossiers (those done are skipped below, unless --force). */
+	{
+		struct hoso_err e = { 0 };
+		char **expanded;
+		size_t n_expanded;
+		if (hoso_store_expand(inputs, n_inputs, &expanded, &n_expanded, &e) != 0) {
+			cli_inputs_free(inputs, n_inputs);
+			return cli_fail(&c, &e);
+		}
+		cli_inputs_free(inputs, n_inputs);
+		inputs = expanded;
+		n_inputs = n_expanded;
+	}
 	for (i = 0; i < n_inputs; i++)
 		n_dossiers += hoso_ocrrun_is_dossier(inputs[i]);
 	if (n_dossiers > 0 && n_dossiers < n_inputs)

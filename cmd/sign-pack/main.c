@@ -13,11 +13,12 @@
 #include "file.h"
 #include "pack.h"
 #include "pades.h"
+#include "store.h"
 
 static const char *
 usage_text(void)
 {
-	return _("Usage: sign-pack [OPTION]... KEY-OPTIONS STORE/DOSSIER...\n"
+	return _("Usage: sign-pack [OPTION]... KEY-OPTIONS STORE|STORE/DOSSIER...\n"
 	    "  or:  sign-pack [OPTION]... KEY-OPTIONS --add-signature ARCHIVE\n"
 	    "Pack each dossier of the store into <code>.asice: an ASiC-E container with a\n"
 	    "CAdES signature (ETSI EN 319 162-1) whose content is a BagIt bag (RFC 8493).\n"
@@ -293,8 +294,10 @@ main(int argc, char **argv)
 	char *password = NULL;
 	bool pss = false, time_given = false, pades = false, packed_after, visible = false;
 	time_t when = 0;
+	char **ops = NULL;
+	size_t n_ops = 0, i;
 	long v;
-	int opt, i, s, status = CLI_EXIT_OK;
+	int opt, s, status = CLI_EXIT_OK;
 
 	cli_init(&c, "sign-pack", argv);
 	memset(&ko, 0, sizeof(ko));
@@ -376,8 +379,14 @@ main(int argc, char **argv)
 		    "signature is --pades again on the signed PDF (another incremental update)"));
 	if (!pades && (reason != NULL || location != NULL || visible))
 		cli_usage_error(&c, _("--reason, --location and --visible go with --pades"));
-	if (output != NULL && argc - optind > 1)
+	/* A store means each of its dossiers, in code order. */
+	if (add_to == NULL && hoso_store_expand(argv + optind, (size_t)(argc - optind), &ops, &n_ops,
+	    &err) != 0)
+		return cli_fail(&c, &err);
+	if (output != NULL && n_ops > 1) {
+		hoso_store_codes_free(ops, n_ops);
 		cli_usage_error(&c, _("-o names one archive: give one dossier"));
+	}
 	check_key_options(&c, &ko);
 	if (!time_given) {
 		/* SOURCE_DATE_EPOCH makes a run reproducible, as in Debian's builds. */
@@ -398,7 +407,7 @@ main(int argc, char **argv)
 		status = add_signature(&c, add_to, output, signer, digest, pss, when, tsa_url);
 		goto out;
 	}
-	for (i = optind; i < argc; i++) {
+	for (i = 0; i < n_ops; i++) {
 		if (pades) {
 			memset(&so, 0, sizeof(so));
 			so.signer = signer;
@@ -410,7 +419,7 @@ main(int argc, char **argv)
 			so.visible = visible;
 			so.font = font;
 			so.tsa_url = tsa_url;
-			if ((s = pades_sign_one(&c, &so, argv[i], output, &packed_after)) != 0) {
+			if ((s = pades_sign_one(&c, &so, ops[i], output, &packed_after)) != 0) {
 				status = s;
 				continue;
 			}
@@ -419,12 +428,12 @@ main(int argc, char **argv)
 		}
 		hoso_buf_reset(&out);
 		hoso_err_clear(&err);
-		if (output == NULL && output_for(argv[i], &out, &err) != 0) {
+		if (output == NULL && output_for(ops[i], &out, &err) != 0) {
 			status = cli_fail(&c, &err);
 			break;
 		}
 		memset(&po, 0, sizeof(po));
-		po.dossier_dir = argv[i];
+		po.dossier_dir = ops[i];
 		po.out = output != NULL ? output : hoso_buf_str(&out);
 		po.signing_time = when;
 		po.signer = signer;
@@ -435,7 +444,7 @@ main(int argc, char **argv)
 			status = cli_fail(&c, &err);
 			continue;
 		}
-		cli_info(&c, _("%s: %zu files, %llu bytes signed -> %s"), argv[i], res.n_files,
+		cli_info(&c, _("%s: %zu files, %llu bytes signed -> %s"), ops[i], res.n_files,
 		    (unsigned long long)res.octets, po.out);
 	}
 out:
@@ -445,5 +454,6 @@ out:
 	}
 	hoso_cms_signer_free(signer);
 	hoso_buf_free(&out);
+	hoso_store_codes_free(ops, n_ops);
 	return status;
 }

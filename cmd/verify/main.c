@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cms.h"
@@ -15,13 +16,14 @@
 static const char *
 usage_text(void)
 {
-	return _("Usage: verify [OPTION]... ARCHIVE|FILE.pdf...\n"
+	return _("Usage: verify [OPTION]... ARCHIVE|FILE.pdf|DIR...\n"
 	    "       verify --extract DIR [OPTION]... ARCHIVE\n"
 	    "Check signed dossier archives (ASiC-E with CAdES signatures and a BagIt\n"
 	    "payload): container, manifests, signatures, certificates, timestamps, BagIt.\n"
 	    "Prints one line per archive: valid, invalid: reason, indeterminate: reason.\n"
 	    "A PDF gets one line per signature (PAdES, ETSI EN 319 142-1): byte range,\n"
-	    "changes after signing, signature, certificate.\n"
+	    "changes after signing, signature, certificate. A directory stands for the\n"
+	    "archives (.asice) and PDFs in it, in name order.\n"
 	    "\n"
 	    "      --ca-file FILE     trust anchors (PEM)\n"
 	    "      --ca-path DIR      trust anchors (hashed directory, c_rehash)\n"
@@ -252,6 +254,63 @@ verify_pdf(struct cli *c, const char *path, const struct hoso_cms_trust *trust,
 	return CLI_EXIT_OK;
 }
 
+/*
+ * The operands, where a directory stands for the archives and PDFs in it
+ * (*.asice, *.pdf) in name order. Returns 0, or the exit status after saying why.
+ */
+static int
+collect_operands(struct cli *c, int argc, char **argv, char ***ops, size_t *n_ops)
+{
+	static const char *const kinds[] = { ".asice", ".pdf", NULL };
+	struct hoso_err err = { 0 };
+	struct stat st;
+	char **list = NULL, **nl, **found;
+	size_t n = 0, n_found, k;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (hoso_file_list(argv[i], kinds, &found, &n_found, &err) != 0)
+				goto fail;
+			if (n_found == 0) {
+				cli_error(c, _("%s: no archive (.asice) or PDF in this directory"),
+				    argv[i]);
+				free(found);
+				goto input;
+			}
+		} else {
+			if ((found = malloc(sizeof(*found))) == NULL ||
+			    (found[0] = strdup(argv[i])) == NULL) {
+				free(found);
+				hoso_err_set(&err, HOSO_EIO, _("out of memory"));
+				goto fail;
+			}
+			n_found = 1;
+		}
+		if ((nl = realloc(list, (n + n_found) * sizeof(*nl))) == NULL) {
+			for (k = 0; k < n_found; k++)
+				free(found[k]);
+			free(found);
+			hoso_err_set(&err, HOSO_EIO, _("out of memory"));
+			goto fail;
+		}
+		list = nl;
+		memcpy(list + n, found, n_found * sizeof(*found));
+		n += n_found;
+		free(found);
+	}
+	*ops = list;
+	*n_ops = n;
+	return 0;
+fail:
+	cli_fail(c, &err);
+input:
+	for (k = 0; k < n; k++)
+		free(list[k]);
+	free(list);
+	return err.code != 0 ? hoso_err_exit_status(err.code) : CLI_EXIT_INPUT;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -262,7 +321,8 @@ main(int argc, char **argv)
 	struct cli c;
 	const char *ca_file = NULL, *ca_path = NULL, *report = NULL, **crls = NULL, *ocsp_url = NULL;
 	bool ocsp = false;
-	size_t n_crls = 0, n, i;
+	size_t n_crls = 0, n = 0, i, n_ops = 0;
+	char **ops = NULL;
 	const char **archives = NULL;
 	size_t cap, k, n_archives = 0;
 	bool *pdf = NULL;
@@ -311,7 +371,9 @@ main(int argc, char **argv)
 	}
 	if (optind == argc)
 		cli_usage_error(&c, _("no archive to verify"));
-	n = (size_t)(argc - optind);
+	if ((status = collect_operands(&c, argc - optind, argv + optind, &ops, &n_ops)) != 0)
+		goto out;
+	n = n_ops;
 	if (o.extract_dir != NULL && n != 1)
 		cli_usage_error(&c, _("--extract takes exactly one archive"));
 	hoso_err_clear(&err);
@@ -330,8 +392,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		if (!looks_like_pdf(argv[optind + (int)i]))
-			archives[n_archives++] = argv[optind + (int)i];
+		if (!looks_like_pdf(ops[i]))
+			archives[n_archives++] = ops[i];
 	if (o.extract_dir != NULL && n_archives != n)
 		cli_usage_error(&c, _("--extract takes an archive, not a PDF"));
 	if (hoso_verify_run(archives, n_archives, &o, reps, &err) != 0) {
@@ -342,8 +404,8 @@ main(int argc, char **argv)
 	cap = n;
 	k = n_archives;
 	for (i = 0; i < n; i++)
-		if (looks_like_pdf(argv[optind + (int)i]) &&
-		    (s = verify_pdf(&c, argv[optind + (int)i], trust, &reps, &pdf, &k, &cap)) != 0) {
+		if (looks_like_pdf(ops[i]) &&
+		    (s = verify_pdf(&c, ops[i], trust, &reps, &pdf, &k, &cap)) != 0) {
 			status = s;
 			n = k;
 			goto out;
@@ -377,6 +439,9 @@ out:
 	free(pdf);
 	free(archives);
 	free(crls);
+	for (i = 0; i < n_ops; i++)
+		free(ops[i]);
+	free(ops);
 	hoso_cms_trust_free(trust);
 	return status;
 }
