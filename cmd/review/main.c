@@ -159,43 +159,30 @@ split_dossier(const char *dir, struct target *t, struct hoso_err *err)
 static int
 list_targets(const struct app *a, struct target **out, size_t *n, struct hoso_err *err)
 {
-	struct target *t = NULL, *nt;
-	size_t cap = 0, i, k, n_codes;
-	char **codes;
-	int r = 0;
+	struct target *t = NULL;
+	char **paths = NULL;
+	size_t n_paths = 0, i;
+	int r;
 
 	*n = 0;
-	for (i = 0; i < a->n_operands; i++) {
-		const char *op = a->operands[i];
-		if (hoso_store_is_dossier(op)) {
-			codes = NULL;
-			n_codes = 1;
-		} else if ((r = hoso_store_list(op, &codes, &n_codes, err)) != 0)
-			goto out;
-		for (k = 0; k < n_codes; k++) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 32;
-				if ((nt = realloc(t, cap * sizeof(*t))) == NULL) {
-					r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-					break;
-				}
-				t = nt;
-			}
-			memset(&t[*n], 0, sizeof(t[*n]));
-			if (codes == NULL)
-				r = split_dossier(op, &t[*n], err);
-			else if ((t[*n].store = strdup(op)) == NULL ||
-			    (t[*n].code = strdup(codes[k])) == NULL)
-				r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	if ((r = hoso_store_expand(a->operands, a->n_operands, &paths, &n_paths, err)) != 0)
+		goto out;
+	if ((t = calloc(n_paths + 1, sizeof(*t))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	for (i = 0; i < n_paths; i++) {
+		/* An operand that is neither store nor dossier names no dossier. */
+		if (!hoso_store_is_dossier(paths[i]))
+			continue;
+		if ((r = split_dossier(paths[i], &t[*n], err)) != 0) {
 			(*n)++;
-			if (r != 0)
-				break;
-		}
-		hoso_store_codes_free(codes, codes != NULL ? n_codes : 0);
-		if (r != 0)
 			goto out;
+		}
+		(*n)++;
 	}
 out:
+	hoso_store_codes_free(paths, n_paths);
 	if (r != 0) {
 		for (i = 0; i < *n; i++) {
 			free(t[i].store);
