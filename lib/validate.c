@@ -1427,6 +1427,28 @@ syllable_ok(const char *w, size_t n)
 	return false;
 }
 
+bool
+hoso_validate_syllable(const char *w, size_t n)
+{
+	char low[32], one[8];
+	size_t i, nl = 0, len;
+	uint32_t cp;
+
+	/* Lower case, letters only, NFC (as the decoders of legacy.c give them). */
+	for (i = 0; i < n; i += len) {
+		len = dec(w + i, &cp);
+		if (len == 0 || !is_letter(cp))
+			return false;
+		enc(fold_case(cp), one);
+		if (nl + strlen(one) >= sizeof(low))
+			return false;
+		memcpy(low + nl, one, strlen(one));
+		nl += strlen(one);
+	}
+	low[nl] = '\0';
+	return nl > 0 && syllable_ok(low, nl);
+}
+
 /*
  * Words OCR cannot have meant, in a name or text that otherwise passed: a
  * run of letters that is no Vietnamese syllable (Trrng, HƯỲNH, Nhúứt), mixed

@@ -49,4 +49,7 @@ int hoso_validate_value(enum hoso_validate_type type, const char *raw,
     const char *const *enum_values, size_t n_enum, struct hoso_buf *value,
     struct hoso_validate_result *res, struct hoso_err *err);
 
+/* w[0..n) (UTF-8, NFC, letters only, any case) is a possible Vietnamese syllable. */
+bool hoso_validate_syllable(const char *w, size_t n);
+
 #endif

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "file.h"
 #include "kpi.h"
+#include "legacy.h"
 #include "register.h"
 #include "report.h"
 #include "report_html.h"
@@ -38,6 +39,9 @@ usage_text(void)
 	    "      --as-of DATE       report under the units valid on DATE\n"
 	    "      --direct           count each unit's own dossiers only (no roll-up)\n"
 	    "      --lenient          skip bad rows, say how many and why\n"
+	    "      --encoding NAME    the registers' encoding: utf-8, windows-1258, tcvn3\n"
+	    "                         or vni (default: UTF-8, else the one of the three\n"
+	    "                         that reads as Vietnamese)\n"
 	    "      --columns FILE     the labels the export gives the columns, one\n"
 	    "                         'ma_ho_so = Mã hồ sơ' a line (default: the usual\n"
 	    "                         Vietnamese labels, see hoso-register(5))\n"
@@ -69,6 +73,7 @@ enum {
 	OPT_ARCHIVES,
 	OPT_TITLE,
 	OPT_COLUMNS,
+	OPT_ENCODING,
 };
 
 static const struct option longopts[] = {
@@ -83,6 +88,7 @@ static const struct option longopts[] = {
 	{ "direct", no_argument, NULL, OPT_DIRECT },
 	{ "lenient", no_argument, NULL, OPT_LENIENT },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "encoding", required_argument, NULL, OPT_ENCODING },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "store", required_argument, NULL, 's' },
 	{ "archives", required_argument, NULL, OPT_ARCHIVES },
@@ -210,6 +216,7 @@ main(int argc, char **argv)
 	const char *from_s = NULL, *to_s = NULL;
 	const char **labels = NULL, *store = NULL, *archives = NULL, *columns = NULL;
 	struct hoso_register_labels *column_labels = NULL;
+	int encoding = HOSO_ENC_AUTO, used;
 	char *store_parent = NULL;
 	int *fds = NULL;
 	char when[64];
@@ -307,6 +314,11 @@ main(int argc, char **argv)
 		case OPT_COLUMNS:
 			columns = optarg;
 			break;
+		case OPT_ENCODING:
+			if (hoso_legacy_parse(optarg, &encoding) != 0)
+				cli_usage_error(&c, _("--encoding wants utf-8, windows-1258, tcvn3 or vni, "
+				    "not '%s'"), optarg);
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			free(regs);
@@ -380,6 +392,17 @@ main(int argc, char **argv)
 		labels[i] = strcmp(regs[i], "-") == 0 ? _("standard input") : regs[i];
 		if ((status = open_input(&c, regs[i], &fds[i])) != 0)
 			goto out;
+		/* An old export in Windows-1258, TCVN3 or VNI is read as its UTF-8 copy. */
+		if (hoso_legacy_fd(fds[i], labels[i], encoding, &fd, &used, &err) != 0) {
+			status = cli_fail(&c, &err);
+			goto out;
+		}
+		if (fd != fds[i]) {
+			if (fds[i] > STDIN_FILENO)
+				close(fds[i]);
+			fds[i] = fd;
+			cli_info(&c, _("%s: read as %s"), labels[i], hoso_legacy_name(used));
+		}
 	}
 	if (hoso_kpi_add_fds(kpi, fds, labels, n_regs, c.jobs > 0 ? (unsigned)c.jobs : 1,
 	    &err) != 0) {

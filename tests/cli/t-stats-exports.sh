@@ -44,6 +44,32 @@ for seed in 1 2 3 4; do
 		fi
 	done
 done
+# Old exports in 8-bit encodings: told apart by which reading is Vietnamese, or named.
+for seed in 1 2; do
+	for enc in windows-1258 tcvn3 vni; do
+		"$HOSO_TOP/scripts/make-export" --seed "$seed" --units "$UNITS" --encoding "$enc" \
+		    "a$seed.csv" "l$seed-$enc.csv" 2>/dev/null || fail "make-export --encoding $enc"
+		run counts "l$seed-$enc.csv"
+		if [ "$rc" -eq 0 ] && [ "$out" = "$(cat "want$seed.csv")" ]; then
+			pass "seed $seed, $enc: found and counted as the spec register"
+		else
+			fail "seed $seed, $enc: found and counted as the spec register" "exit $rc" \
+			    "stderr: $errout"
+		fi
+	done
+done
+check "...not UTF-8 at all" sh -c '! iconv -f UTF-8 -t UTF-8 l1-vni.csv >/dev/null 2>&1'
+# shellcheck disable=SC2086
+run stats -r l1-tcvn3.csv -u "$UNITS" $period -f csv
+contains "...and the run says how it read the file" "$errout" "l1-tcvn3.csv: read as TCVN3"
+run counts l1-vni.csv --encoding vni
+check "--encoding vni reads it too" [ "$rc" -eq 0 ] && [ "$out" = "$(cat want1.csv)" ]
+expect_exit 3 "--encoding tcvn3 on a VNI file: the header is not found" counts l1-vni.csv --encoding tcvn3
+expect_exit 2 "an unknown --encoding is a usage error" stats -r l1-vni.csv --encoding latin1 --month 2025-03
+printf 'ma_ho_so,kenh,ngay_tiep_nhan,ma_don_vi,linh_vuc\nA,1,2025-03-01,26,caf\351 cr\350me br\373l\351e \340 la fran\347aise\n' >latin1.csv
+expect_exit 3 "Latin-1 text, no reading Vietnamese: refused" stats -r latin1.csv --month 2025-03
+contains "...saying so, with the counts" "$errout" "latin1.csv: not UTF-8"
+
 check "the exports had a title block above the header" [ "$(grep -n '^STT' e1-comma.csv | cut -d: -f1)" -gt 2 ]
 check "...and values in words" grep -qi "trực tuyến\|truc tuyen" e1-comma.csv
 check "...and unit codes without their leading zeros" grep -q "stripped the leading zeros of [1-9]" make1-comma.log
