@@ -7,6 +7,7 @@ BINDIR     = $(PREFIX)/bin
 DATADIR    = $(PREFIX)/share/hoso
 MANDIR     = $(PREFIX)/share/man
 LOCALEDIR  = $(PREFIX)/share/locale
+SYSTEMDDIR = $(PREFIX)/lib/systemd/system
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -161,6 +162,9 @@ install: all
 	install -m 755 scripts/monthly-report $(DESTDIR)$(BINDIR)/hoso-monthly-report
 	install -m 644 data/schema/*.xsd $(DESTDIR)$(DATADIR)/schema/
 	install -m 644 data/templates/*.xml $(DESTDIR)$(DATADIR)/templates/
+	install -d $(DESTDIR)$(SYSTEMDDIR)
+	sed 's|/usr/bin/|$(BINDIR)/|' data/systemd/hoso-scan-watch@.service \
+	    >$(DESTDIR)$(SYSTEMDDIR)/hoso-scan-watch@.service
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/; done
 	for l in $(PO_FILES:po/%.po=%); do \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
@@ -170,6 +174,7 @@ install: all
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/hoso-monthly-report
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/hoso-scan-watch@.service
 	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/$$(basename $$m); done
 	for l in $(PO_FILES:po/%.po=%); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/hoso.mo; done
 

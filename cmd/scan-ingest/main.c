@@ -1,6 +1,7 @@
 /* scan-ingest - scans (files, folders, archives) into the dossier store. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +11,13 @@
 #include "file.h"
 #include "ingest.h"
 #include "utf8.h"
+#include "watch.h"
 
 static const char *
 usage_text(void)
 {
 	return _("Usage: scan-ingest [OPTION]... FILE|DIR|- ...\n"
+	    "       scan-ingest --watch DIR [OPTION]...\n"
 	    "       scan-ingest --separator CODE -o SHEET.png [--dpi N]\n"
 	    "Put scanned pages (TIFF, PNG, JPEG, PNM, PDF; folders; ZIP, TAR, 7z archives)\n"
 	    "into the dossier store, upright and deskewed, with blank pages flagged.\n"
@@ -39,6 +42,11 @@ usage_text(void)
 	    "      --received DATE    date received, YYYY-MM-DD (default: from the code)\n"
 	    "      --retention TEXT   retention period (default \"Vĩnh viễn\")\n"
 	    "      --separator CODE   write a separator sheet for CODE to the -o file\n"
+	    "      --watch DIR        a hot folder: ingest each file dropped into DIR once\n"
+	    "                         complete, then move it to DIR/done/ (or DIR/failed/\n"
+	    "                         with NAME.reason); until SIGTERM or Ctrl-C\n"
+	    "      --settle SECS      a file is complete when unchanged this long\n"
+	    "                         (default 3)\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          say what happens to each page\n"
 	    "  -h, --help             this help\n"
@@ -51,7 +59,7 @@ usage_text(void)
 enum {
 	OPT_DOSSIER = 256, OPT_SPLIT, OPT_DPI, OPT_KEEP_BLANK, OPT_DROP_BLANK, OPT_NO_DESKEW,
 	OPT_NO_ORIENT, OPT_MAX_PIXELS, OPT_XML, OPT_TITLE, OPT_UNIT, OPT_CHANNEL, OPT_RECEIVED,
-	OPT_RETENTION, OPT_SEPARATOR,
+	OPT_RETENTION, OPT_SEPARATOR, OPT_WATCH, OPT_SETTLE,
 };
 
 static const struct option longopts[] = {
@@ -72,6 +80,8 @@ static const struct option longopts[] = {
 	{ "received", required_argument, NULL, OPT_RECEIVED },
 	{ "retention", required_argument, NULL, OPT_RETENTION },
 	{ "separator", required_argument, NULL, OPT_SEPARATOR },
+	{ "watch", required_argument, NULL, OPT_WATCH },
+	{ "settle", required_argument, NULL, OPT_SETTLE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -130,6 +140,97 @@ print_summary(struct cli *c, const struct hoso_ingest_summary *s, const char *st
 		cli_info(c, _("blank pages dropped: %zu"), s->dropped_blank);
 }
 
+/* ---- the hot folder ---- */
+
+static volatile sig_atomic_t stop_watch;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_watch = 1;
+}
+
+struct watch_ctx {
+	struct cli *c;
+	char now[24], today[16];
+};
+
+/* Each file is ingested at its own time, not the watcher's start. */
+static void
+watch_prepare(void *ctx, struct hoso_ingest_opts *o)
+{
+	struct watch_ctx *w = ctx;
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(w->now, sizeof(w->now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	localtime_r(&t, &tm);
+	strftime(w->today, sizeof(w->today), "%Y-%m-%d", &tm);
+	o->now = w->now;
+	o->today = w->today;
+}
+
+static void
+watch_report(void *ctx, const char *name, const struct hoso_ingest_summary *sum,
+    const char *moved_to)
+{
+	struct watch_ctx *w = ctx;
+	size_t i;
+
+	if (sum->n_rejects > 0) {
+		for (i = 0; i < sum->n_rejects; i++)
+			cli_error(w->c, "%s: %s", sum->rejects[i].label, sum->rejects[i].why.msg);
+		cli_error(w->c, _("%s: not taken (%zu pages stored) -> %s"), name, sum->pages,
+		    moved_to);
+		return;
+	}
+	for (i = 0; i < sum->n_dossiers; i++)
+		cli_info(w->c, _("%s: dossier %s: %zu pages added, %zu already there -> %s"), name,
+		    sum->dossiers[i].code, sum->dossiers[i].added, sum->dossiers[i].duplicates,
+		    moved_to);
+	if (sum->n_dossiers == 0)
+		cli_info(w->c, _("%s: no page stored -> %s"), name, moved_to);
+}
+
+static int
+watch_folder(struct cli *c, struct hoso_ingest_opts *o, const char *dir, const char *store,
+    bool split, double settle)
+{
+	struct hoso_watch_opts wo;
+	struct watch_ctx ctx;
+	struct sigaction sa;
+	struct hoso_err err;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.c = c;
+	o->store = store;
+	o->split = split || o->dossier == NULL;
+	o->jobs = c->jobs;
+	o->log = &c->log;
+	/* No SA_RESTART: the wait for a file ends at once, the file in hand is finished. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	memset(&wo, 0, sizeof(wo));
+	wo.dir = dir;
+	wo.settle = settle;
+	wo.ingest = o;
+	wo.prepare = watch_prepare;
+	wo.stop = &stop_watch;
+	wo.report = watch_report;
+	wo.ctx = &ctx;
+	hoso_err_clear(&err);
+	cli_info(c, _("watching %s; files go into %s (Ctrl-C stops)"), dir, store);
+	if (hoso_watch_run(&wo, &err) != 0)
+		return cli_fail(c, &err);
+	cli_info(c, _("stopped watching %s"), dir);
+	return CLI_EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -137,7 +238,8 @@ main(int argc, char **argv)
 	struct hoso_ingest_summary sum;
 	struct hoso_err err;
 	struct cli c;
-	const char *xml = NULL, *separator = NULL, *store = "hoso-store", *epoch;
+	const char *xml = NULL, *separator = NULL, *store = "hoso-store", *epoch, *watch = NULL;
+	double settle = 3;
 	char now[32], today[16];
 	char **inputs = NULL;
 	size_t n_inputs = 0;
@@ -219,6 +321,15 @@ main(int argc, char **argv)
 		case OPT_SEPARATOR:
 			separator = optarg;
 			break;
+		case OPT_WATCH:
+			watch = optarg;
+			break;
+		case OPT_SETTLE:
+			if (!cli_parse_long(optarg, 0, 3600, &v))
+				cli_usage_error(&c, _("--settle wants seconds from 0 to 3600, not '%s'"),
+				    optarg);
+			settle = (double)v;
+			break;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), c.prog);
 			return CLI_EXIT_USAGE;
@@ -233,6 +344,12 @@ main(int argc, char **argv)
 		if (!store_given || optind != argc)
 			cli_usage_error(&c, _("--separator CODE wants -o SHEET.png and no inputs"));
 		return separator_sheet(&c, separator, store, o.default_dpi);
+	}
+	if (watch != NULL) {
+		if (optind != argc || xml != NULL)
+			cli_usage_error(&c, _("--watch DIR takes no inputs and no --xml: the files "
+			    "come into DIR"));
+		return watch_folder(&c, &o, watch, store, split, settle);
 	}
 	if (optind == argc)
 		cli_usage_error(&c, _("no input: give scan files, folders or archives, or '-'"));
