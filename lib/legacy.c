@@ -16,6 +16,8 @@
 #include "validate.h"
 
 #define SAMPLE_MAX	(1u << 20)	/* bytes looked at to tell the encoding */
+/* Fewer words with a letter outside ASCII than this tell nothing (a stray bad byte). */
+#define MIN_WORDS	5
 #define CHUNK		(1u << 16)
 
 int
@@ -263,7 +265,7 @@ hoso_legacy_detect(const char *sample, size_t n, const char *label, int *enc,
 {
 	static const int encs[] = { HOSO_ENC_CP1258, HOSO_ENC_TCVN3, HOSO_ENC_VNI };
 	struct hoso_buf text = HOSO_BUF_INIT(0);
-	size_t words[3], good[3], i, fits = 0;
+	size_t words[3], good[3], i, fits = 0, most = 0;
 	int r = 0;
 
 	for (i = 0; i < 3; i++) {
@@ -271,12 +273,16 @@ hoso_legacy_detect(const char *sample, size_t n, const char *label, int *enc,
 		if ((r = hoso_legacy_decode(encs[i], sample, n, &text, err)) != 0)
 			goto out;
 		score(hoso_buf_str(&text), text.len, &words[i], &good[i]);
-		if (words[i] > 0 && good[i] * 10 >= words[i] * 9) {
+		if (words[i] > most)
+			most = words[i];
+		if (words[i] >= MIN_WORDS && good[i] * 10 >= words[i] * 9) {
 			fits++;
 			*enc = encs[i];
 		}
 	}
-	if (fits == 0)
+	if (fits == 0 && most < MIN_WORDS)
+		r = HOSO_ENO;	/* too little text outside ASCII to tell: the caller's to say */
+	else if (fits == 0)
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not UTF-8, and no reading of it is "
 		    "Vietnamese (Vietnamese words as Windows-1258 %zu of %zu, TCVN3 %zu of %zu, VNI "
 		    "%zu of %zu); say which with --encoding"), label, good[0], words[0], good[1],
@@ -341,7 +347,12 @@ hoso_legacy_fd(int fd, const char *label, int enc, int *out_fd, int *used, struc
 	if (enc == HOSO_ENC_AUTO) {
 		if (sample_utf8(buf, n))
 			goto out;
-		if ((r = hoso_legacy_detect(buf, n, label, &enc, err)) != 0)
+		/* A stray bad byte in UTF-8 is no old encoding: the reader names its line. */
+		if ((r = hoso_legacy_detect(buf, n, label, &enc, err)) == HOSO_ENO) {
+			r = 0;
+			goto out;
+		}
+		if (r != 0)
 			goto out;
 	}
 	/* The file whole, chunk by chunk; all three are one byte a character but VNI's marks. */

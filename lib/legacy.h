@@ -30,7 +30,8 @@ int hoso_legacy_decode(int enc, const char *in, size_t n, struct hoso_buf *out,
 /*
  * The encoding of a sample of text that is not UTF-8: the one legacy reading
  * in which nine words in ten that have a letter outside ASCII are Vietnamese
- * syllables. HOSO_EINPUT (with the scores) when none or more than one is.
+ * syllables. HOSO_EINPUT (with the scores) when none or more than one is;
+ * HOSO_ENO (no message) when fewer than five such words are there to tell.
  */
 int hoso_legacy_detect(const char *sample, size_t n, const char *label, int *enc,
     struct hoso_err *err);
