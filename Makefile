@@ -12,7 +12,7 @@ SYSTEMDDIR = $(PREFIX)/lib/systemd/system
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS       = libmicrohttpd lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf tesseract \
+PKGS       = libmicrohttpd sane-backends lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf tesseract \
              harfbuzz-subset
 
 WARN       = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

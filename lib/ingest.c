@@ -625,6 +625,9 @@ hoso_ingest_run(const struct hoso_ingest_opts *opts, const char *const *inputs, 
 		job_clear(&b.ring[b.head++ % b.cap]);
 	if (r != 0 && err != NULL && err->code == 0)
 		*err = b.fatal;
+	/* Where a next batch would go on (a scanner's pages come one batch each). */
+	if (r == 0 && b.cur_code != NULL && (sum->next_dossier = strdup(b.cur_code)) == NULL)
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 out:
 	hoso_store_close(b.cur);
 	free(b.sep_code);
@@ -647,6 +650,7 @@ hoso_ingest_summary_free(struct hoso_ingest_summary *sum)
 		free(sum->dossiers[i].code);
 	free(sum->rejects);
 	free(sum->dossiers);
+	free(sum->next_dossier);
 	memset(sum, 0, sizeof(*sum));
 }
 

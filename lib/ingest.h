@@ -55,6 +55,8 @@ struct hoso_ingest_summary {
 	size_t n_dossiers;
 	struct hoso_ingest_reject *rejects;
 	size_t n_rejects;
+	/* The dossier a page after these would go into (the last separator's, or --dossier); NULL: none. */
+	char *next_dossier;
 };
 
 /*

@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "file.h"
 #include "ingest.h"
+#include "scanner.h"
+#include "img.h"
 #include "utf8.h"
 #include "watch.h"
 
@@ -18,6 +20,8 @@ usage_text(void)
 {
 	return _("Usage: scan-ingest [OPTION]... FILE|DIR|- ...\n"
 	    "       scan-ingest --watch DIR [OPTION]...\n"
+	    "       scan-ingest --scan[=DEVICE] [--source S] [--resolution N] [--mode M]\n"
+	    "       scan-ingest --list-scanners\n"
 	    "       scan-ingest --separator CODE -o SHEET.png [--dpi N]\n"
 	    "Put scanned pages (TIFF, PNG, JPEG, PNM, PDF; folders; ZIP, TAR, 7z archives)\n"
 	    "into the dossier store, upright and deskewed, with blank pages flagged.\n"
@@ -47,6 +51,12 @@ usage_text(void)
 	    "                         with NAME.reason); until SIGTERM or Ctrl-C\n"
 	    "      --settle SECS      a file is complete when unchanged this long\n"
 	    "                         (default 3)\n"
+	    "      --scan[=DEVICE]    scan straight from the scanner (SANE; default the\n"
+	    "                         first found); each page is stored as it comes\n"
+	    "      --source S         flatbed, adf or duplex (default: the scanner's)\n"
+	    "      --resolution N     dpi to scan at (default 300)\n"
+	    "      --mode M           color (default), gray or lineart\n"
+	    "      --list-scanners    list the scanners SANE finds\n"
 	    "  -q, --quiet            only errors\n"
 	    "  -v, --verbose          say what happens to each page\n"
 	    "  -h, --help             this help\n"
@@ -59,7 +69,8 @@ usage_text(void)
 enum {
 	OPT_DOSSIER = 256, OPT_SPLIT, OPT_DPI, OPT_KEEP_BLANK, OPT_DROP_BLANK, OPT_NO_DESKEW,
 	OPT_NO_ORIENT, OPT_MAX_PIXELS, OPT_XML, OPT_TITLE, OPT_UNIT, OPT_CHANNEL, OPT_RECEIVED,
-	OPT_RETENTION, OPT_SEPARATOR, OPT_WATCH, OPT_SETTLE,
+	OPT_RETENTION, OPT_SEPARATOR, OPT_WATCH, OPT_SETTLE, OPT_SCAN, OPT_SOURCE, OPT_RESOLUTION,
+	OPT_MODE, OPT_LIST_SCANNERS,
 };
 
 static const struct option longopts[] = {
@@ -82,6 +93,11 @@ static const struct option longopts[] = {
 	{ "separator", required_argument, NULL, OPT_SEPARATOR },
 	{ "watch", required_argument, NULL, OPT_WATCH },
 	{ "settle", required_argument, NULL, OPT_SETTLE },
+	{ "scan", optional_argument, NULL, OPT_SCAN },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "list-scanners", no_argument, NULL, OPT_LIST_SCANNERS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -231,6 +247,151 @@ watch_folder(struct cli *c, struct hoso_ingest_opts *o, const char *dir, const c
 	return CLI_EXIT_OK;
 }
 
+/* ---- the scanner ---- */
+
+static int
+list_scanners(struct cli *c)
+{
+	struct hoso_scanner_dev *devs = NULL;
+	struct hoso_err err;
+	size_t n = 0, i;
+
+	hoso_err_clear(&err);
+	if (hoso_scanner_list(&devs, &n, &err) != 0)
+		return cli_fail(c, &err);
+	for (i = 0; i < n; i++)
+		printf("%s\t%s\n", devs[i].name, devs[i].label);
+	if (n == 0)
+		cli_info(c, _("no scanner found"));
+	hoso_scanner_devs_free(devs, n);
+	return CLI_EXIT_OK;
+}
+
+/*
+ * Scan and store page by page: each page is written as PNG into STORE/.scans/
+ * and ingested at once, so a jam, an empty feeder or a pulled cable loses no
+ * page already scanned, and the message says which page to scan again.
+ */
+static int
+scan_pages(struct cli *c, struct hoso_ingest_opts *o, struct hoso_scanner_opts *so,
+    const char *store, bool split)
+{
+	struct hoso_buf pnm = HOSO_BUF_INIT(0), png = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0);
+	struct hoso_buf spool = HOSO_BUF_INIT(0);
+	struct hoso_scanner *sc = NULL;
+	struct hoso_img *img = NULL;
+	struct hoso_err err;
+	char *next = NULL, stamp[32], now[24], today[16];
+	const char *env = getenv("HOSO_SCAN_TEST_JAM_AFTER"), *in;
+	int page = 0, status = CLI_EXIT_OK, r;
+	time_t t;
+	struct tm tm;
+	long v;
+	size_t i;
+
+	hoso_err_clear(&err);
+	/* Tests only (scan-ingest(1), ENVIRONMENT): SANE's test device jams after N pages. */
+	if (env != NULL && cli_parse_long(env, 1, 100000, &v))
+		so->jam_after = (int)v;
+	if (hoso_file_join(&spool, store, ".scans", &err) != 0 ||
+	    hoso_file_mkdirs(spool.data, &err) != 0 || hoso_scanner_open(so, &sc, &err) != 0) {
+		status = cli_fail(c, &err);
+		goto out;
+	}
+	o->store = store;
+	o->split = split || o->dossier == NULL;
+	o->jobs = 1;
+	o->log = &c->log;
+	o->default_dpi = hoso_scanner_dpi(sc);
+	if (o->dossier != NULL && (next = strdup(o->dossier)) == NULL) {
+		cli_error(c, _("out of memory"));
+		status = CLI_EXIT_IO;
+		goto out;
+	}
+	t = time(NULL);
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	for (;;) {
+		struct hoso_ingest_summary sum;
+		if ((r = hoso_scanner_next(sc, &pnm, &err)) == 0)
+			break;
+		if (r < 0) {
+			cli_error(c, "%s", err.msg);
+			cli_error(c, page > 0 ? _("pages 1 to %d are stored; scan page %d and what "
+			    "follows again") : _("no page was stored; scan from page %d again"),
+			    page > 0 ? page : page + 1, page + 1);
+			status = CLI_EXIT_IO;
+			break;
+		}
+		page++;
+		/* PNG: lossless and a tenth of the PNM the scanner gives. */
+		hoso_buf_reset(&png);
+		hoso_buf_reset(&path);
+		if (hoso_img_decode(pnm.data, pnm.len, "scanner", o->max_pixels, &img, &err) != 0 ||
+		    hoso_img_crop_png(img, 0, 0, hoso_img_width(img), hoso_img_height(img), 0, &png,
+		    &err) != 0 ||
+		    hoso_buf_addf(&path, &err, "%s/scan-%s-%04d.png", spool.data, stamp, page) != 0 ||
+		    hoso_file_write_atomic(path.data, png.data, png.len, &err) != 0) {
+			hoso_img_free(img);
+			img = NULL;
+			status = cli_fail(c, &err);
+			cli_error(c, _("page %d is not stored; pages 1 to %d are"), page, page - 1);
+			break;
+		}
+		hoso_img_free(img);
+		img = NULL;
+		t = time(NULL);
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		localtime_r(&t, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		o->now = now;
+		o->today = today;
+		o->dossier = next;	/* a separator sheet's dossier goes on over the pages after it */
+		in = path.data;
+		r = hoso_ingest_run(o, &in, 1, &sum, &err);
+		if (r == 0) {
+			for (i = 0; i < sum.n_rejects; i++)
+				cli_error(c, _("page %d: %s"), page, sum.rejects[i].why.msg);
+			for (i = 0; i < sum.n_dossiers; i++) {
+				if (sum.dossiers[i].added > 0)
+					cli_info(c, _("page %d -> dossier %s (%zu pages)"), page,
+					    sum.dossiers[i].code, sum.dossiers[i].total_pages);
+				else
+					cli_info(c, _("page %d: already in dossier %s (the same page "
+					    "scanned twice?)"), page, sum.dossiers[i].code);
+			}
+			if (sum.separators > 0)
+				cli_info(c, _("page %d: separator sheet for dossier %s"), page,
+				    sum.next_dossier != NULL ? sum.next_dossier : "?");
+			if (sum.n_rejects > 0)
+				status = CLI_EXIT_INPUT;
+			free(next);
+			next = sum.next_dossier;
+			sum.next_dossier = NULL;
+			unlink(path.data);
+		}
+		hoso_ingest_summary_free(&sum);
+		if (r != 0) {
+			status = cli_fail(c, &err);
+			cli_error(c, _("page %d is kept in %s; pages 1 to %d are stored"), page,
+			    path.data, page - 1);
+			break;
+		}
+	}
+	if (status == CLI_EXIT_OK || page > 0)
+		cli_info(c, ngettext("%d page scanned", "%d pages scanned", (unsigned long)page),
+		    page);
+out:
+	hoso_scanner_close(sc);
+	free(next);
+	hoso_buf_free(&pnm);
+	hoso_buf_free(&png);
+	hoso_buf_free(&path);
+	hoso_buf_free(&spool);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -239,6 +400,8 @@ main(int argc, char **argv)
 	struct hoso_err err;
 	struct cli c;
 	const char *xml = NULL, *separator = NULL, *store = "hoso-store", *epoch, *watch = NULL;
+	struct hoso_scanner_opts so;
+	bool scan = false;
 	double settle = 3;
 	char now[32], today[16];
 	char **inputs = NULL;
@@ -251,6 +414,7 @@ main(int argc, char **argv)
 
 	cli_init(&c, "scan-ingest", argv);
 	memset(&o, 0, sizeof(o));
+	memset(&so, 0, sizeof(so));
 	o.default_dpi = 300;
 	o.deskew = o.orient = true;
 	o.max_pixels = 100000000;
@@ -324,6 +488,32 @@ main(int argc, char **argv)
 		case OPT_WATCH:
 			watch = optarg;
 			break;
+		case OPT_SCAN:
+			scan = true;
+			so.device = optarg;
+			break;
+		case OPT_SOURCE:
+			if (strcmp(optarg, "flatbed") != 0 && strcmp(optarg, "adf") != 0 &&
+			    strcmp(optarg, "duplex") != 0)
+				cli_usage_error(&c, _("--source is flatbed, adf or duplex, not '%s'"),
+				    optarg);
+			so.source = optarg;
+			break;
+		case OPT_RESOLUTION:
+			if (!cli_parse_long(optarg, 50, 2400, &v))
+				cli_usage_error(&c, _("--resolution wants dpi from 50 to 2400, not '%s'"),
+				    optarg);
+			so.resolution = (int)v;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "color") != 0 && strcmp(optarg, "gray") != 0 &&
+			    strcmp(optarg, "lineart") != 0)
+				cli_usage_error(&c, _("--mode is color, gray or lineart, not '%s'"),
+				    optarg);
+			so.mode = optarg;
+			break;
+		case OPT_LIST_SCANNERS:
+			return list_scanners(&c);
 		case OPT_SETTLE:
 			if (!cli_parse_long(optarg, 0, 3600, &v))
 				cli_usage_error(&c, _("--settle wants seconds from 0 to 3600, not '%s'"),
@@ -344,6 +534,14 @@ main(int argc, char **argv)
 		if (!store_given || optind != argc)
 			cli_usage_error(&c, _("--separator CODE wants -o SHEET.png and no inputs"));
 		return separator_sheet(&c, separator, store, o.default_dpi);
+	}
+	if ((so.source != NULL || so.resolution > 0 || so.mode != NULL) && !scan)
+		cli_usage_error(&c, _("--source, --resolution and --mode go with --scan"));
+	if (scan) {
+		if (optind != argc || watch != NULL)
+			cli_usage_error(&c, _("--scan takes no inputs: the pages come from the "
+			    "scanner"));
+		return scan_pages(&c, &o, &so, store, split);
 	}
 	if (watch != NULL) {
 		if (optind != argc || xml != NULL)
