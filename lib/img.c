@@ -586,35 +586,71 @@ clear_margins(PIX *bin)
 }
 
 /*
- * Ink left after margins and specks, not counting long thin strips that
- * run into the margin (a scanner border wider than the margin, the shadow
- * of the page edge): those are never writing.
+ * Ink left after margins and specks, not counting what scanning adds at the
+ * edges: a dark strip or wedge that runs into the margin (a scanner border
+ * wider than the margin, the shadow of the page edge, the background beside
+ * a page fed askew, in an L round a corner too): a piece touching a side,
+ * a quarter of the page long, none of it in the middle three fifths of the
+ * page; and punch holes (filled discs of 4-9 mm within 30 mm of a side).
+ * Text never makes one connected piece a quarter of the page long.
  */
 static l_int32
-text_ink(PIX *clean, BOX *inner)
+text_ink(PIX *clean, BOX *inner, double mm_per_px)
 {
-	PIX *clip = NULL;
+	PIX *clip = NULL, *comp = NULL, *part = NULL;
+	PIXA *pixa = NULL;
 	BOXA *boxa = NULL;
-	l_int32 ink = 0, strip, i, n, x, y, w, h, cw, ch;
+	BOX *b = NULL;
+	l_int32 ink = 0, i, n, x, y, w, h, cw, ch, on, near, ix0, iy0, ix1, iy1;
+	double wmm, hmm;
+	bool edge;
 
 	if ((clip = pixClipRectangle(clean, inner, NULL)) == NULL)
 		goto out;
 	cw = pixGetWidth(clip);
 	ch = pixGetHeight(clip);
-	strip = L_MAX(2, L_MIN(cw, ch) / 25);
-	if ((boxa = pixConnComp(clip, NULL, 8)) == NULL)
+	near = (l_int32)(30.0 / mm_per_px);
+	if ((boxa = pixConnComp(clip, &pixa, 8)) == NULL)
 		goto out;
 	n = boxaGetCount(boxa);
 	for (i = 0; i < n; i++) {
-		if (boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h) != 0)
+		if (boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h) != 0 ||
+		    (comp = pixaGetPix(pixa, i, L_CLONE)) == NULL)
 			continue;
-		if (x > 0 && y > 0 && x + w < cw && y + h < ch)
-			continue;
-		if ((w <= strip && h >= ch / 4) || (h <= strip && w >= cw / 4))
-			pixRasterop(clip, x, y, w, h, PIX_CLR, NULL, 0, 0);
+		edge = false;
+		if (x == 0 || y == 0 || x + w >= cw || y + h >= ch) {
+			if (h >= ch / 4 || w >= cw / 4) {
+				/* The part of the piece in the middle of the page, if any. */
+				ix0 = L_MAX(x, cw / 5);
+				iy0 = L_MAX(y, ch / 5);
+				ix1 = L_MIN(x + w, cw - cw / 5);
+				iy1 = L_MIN(y + h, ch - ch / 5);
+				on = 0;
+				if (ix1 > ix0 && iy1 > iy0 &&
+				    (b = boxCreate(ix0 - x, iy0 - y, ix1 - ix0, iy1 - iy0)) != NULL &&
+				    (part = pixClipRectangle(comp, b, NULL)) != NULL)
+					pixCountPixels(part, &on, NULL);
+				boxDestroy(&b);
+				pixDestroy(&part);
+				edge = on == 0;
+			}
+		} else {
+			wmm = w * mm_per_px;
+			hmm = h * mm_per_px;
+			/* A hole is filled: most of its box is ink (a ring or a letter is not). */
+			if (wmm >= 4 && wmm <= 9 && hmm >= 4 && hmm <= 9 &&
+			    (x <= near || y <= near || cw - (x + w) <= near || ch - (y + h) <= near) &&
+			    pixCountPixels(comp, &on, NULL) == 0)
+				edge = on * 10 >= w * h * 6;
+		}
+		/* Clear the piece's own pixels: its box may hold text beside it. */
+		if (edge)
+			pixRasterop(clip, x, y, w, h, PIX_NOT(PIX_SRC) & PIX_DST, comp, 0, 0);
+		pixDestroy(&comp);
 	}
 	pixCountPixels(clip, &ink, NULL);
 out:
+	pixaDestroy(&pixa);
 	boxaDestroy(&boxa);
 	pixDestroy(&clip);
 	return ink;
@@ -709,7 +745,7 @@ hoso_img_normalize(const struct hoso_img *in, const struct hoso_norm_opts *opts,
 		r = hoso_err_sys(err, ENOMEM, _("normalize: cannot analyse the page"));
 		goto out;
 	}
-	ink = text_ink(clean, inner);
+	ink = text_ink(clean, inner, mm_per_px);
 	pixDestroy(&clean);
 	boxGetGeometry(inner, NULL, NULL, &iw, &ih);
 	res->ink = iw > 0 && ih > 0 ? (double)ink / ((double)iw * ih) : 0;
