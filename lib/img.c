@@ -44,6 +44,11 @@ struct hoso_img {
  */
 #define BLANK_FRACTION	0.0005
 #define BLANK_MM2	2.5
+/*
+ * Fewer pieces of ink than this are no text to turn or straighten by (a
+ * signature, a stamp, a tick): the page is left as scanned.
+ */
+#define TEXT_PIECES	12
 /* Below this (Leptonica's own deskew threshold) rotating only blurs. */
 #define MIN_SKEW_DEG	0.1
 #define MIN_SKEW_CONF	3.0
@@ -710,6 +715,7 @@ hoso_img_normalize(const struct hoso_img *in, const struct hoso_norm_opts *opts,
 	l_float32 upconf = 0, leftconf = 0;
 	l_int32 ink = 0, iw, ih;
 	double skew = 0, conf = 0, mm_per_px, ink_mm2;
+	l_int32 pieces = 0;
 	int dpi, red, speck, quads = 0, d, r;
 
 	img_init();
@@ -746,6 +752,9 @@ hoso_img_normalize(const struct hoso_img *in, const struct hoso_norm_opts *opts,
 		goto out;
 	}
 	ink = text_ink(clean, inner, mm_per_px);
+	/* Pieces of ink: a line of text has a dozen or more, a signature or a stamp a few. */
+	if (pixCountConnComp(clean, 8, &pieces) != 0)
+		pieces = 0;
 	pixDestroy(&clean);
 	boxGetGeometry(inner, NULL, NULL, &iw, &ih);
 	res->ink = iw > 0 && ih > 0 ? (double)ink / ((double)iw * ih) : 0;
@@ -758,7 +767,7 @@ hoso_img_normalize(const struct hoso_img *in, const struct hoso_norm_opts *opts,
 	 * copies with the specks still in: dots and commas carry part of the
 	 * up/down signal (removing them halves pixOrientDetect's score).
 	 */
-	if (opts->orient && ink_mm2 >= BLANK_MM2) {
+	if (opts->orient && ink_mm2 >= BLANK_MM2 && pieces >= TEXT_PIECES) {
 		PIX *othin = thin, *oink = NULL;
 		int ored = orient_reduction(dpi);
 
@@ -783,7 +792,8 @@ hoso_img_normalize(const struct hoso_img *in, const struct hoso_norm_opts *opts,
 			bin = t;
 		}
 	}
-	if (opts->max_skew > 0 && ink_mm2 >= BLANK_MM2) {
+	/* A signature alone has a slant, not a skew: only text is straightened. */
+	if (opts->max_skew > 0 && ink_mm2 >= BLANK_MM2 && pieces >= TEXT_PIECES) {
 		find_skew(bin, opts->max_skew, &skew, &conf);
 		if (conf < MIN_SKEW_CONF || fabs(skew) < MIN_SKEW_DEG)
 			skew = 0;

@@ -67,3 +67,5 @@ for n in 1 2 3 4 5 6; do
 	check "content page $n (line, signature, stamp, note, line by a strip, note by holes) is not flagged blank" \
 	    [ "$(xmllint --xpath "string(//page[$n]/@blank)" st/C/dossier.xml)" = false ]
 done
+check "a page with only a signature is left as scanned (a slant is no skew)" \
+    [ "$(xmllint --xpath 'string(//page[2]/@skew)' st/C/dossier.xml)" = 0.00 ]
