@@ -30,6 +30,9 @@ contains "...the same picture again is a duplicate, said so" "$errout" "page 10:
 check "...the page kept in colour" [ "$(xmllint --xpath 'string(//page[1]/@colour)' st/A/dossier.xml)" = colour ]
 check "...at the resolution scanned" [ "$(xmllint --xpath 'string(//page[1]/@dpi)' st/A/dossier.xml)" = 100 ]
 check "...nothing left in the spool" [ -z "$(ls st/.scans)" ]
+expect_exit 0 "ocr-extract makes its searchable PDF" ocr-extract -q st/A
+check "...with the page in colour (seals and signatures matter to auditors)" \
+    sh -c "pdfimages -list st/A/ocr/dossier.pdf | awk 'NR == 3 { c = \$6 } END { exit c != \"rgb\" }'"
 
 expect_exit 0 "the flatbed gives one page" scan-ingest -o st --dossier B --scan --source flatbed --mode gray --resolution 100
 contains "...one page" "$errout" "1 page scanned"
