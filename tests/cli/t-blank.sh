@@ -12,6 +12,7 @@ text=$(i=1; while [ $i -le 30 ]; do echo "Dòng $i của mặt trước: CỘNG 
 back() {
 	paper=$1 ink=$2 font=$3 out=$4
 	shift 4
+	# shellcheck disable=SC2086 # $A4 is two words
 	convert $A4 "xc:rgb($paper)" -font "$font" -pointsize 40 -fill "rgb($ink)" \
 	    -annotate +150+300 "$text" -flop "$@" -density 300 -units PixelsPerInch "$out"
 }
