@@ -664,16 +664,63 @@ has_alnum(const char *s, size_t n)
 }
 
 /*
+ * What follows a run of dots is words of the value, not dots read as letters:
+ * one or more words, each a Vietnamese syllable with a mark or of three
+ * letters or more (a comma after it allowed). "nhân dân xã Tam Dương" is;
+ * "cc2EEtt", "oo", "ee" are not.
+ */
+static bool
+has_mark(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+static bool
+words_follow(const char *s, size_t n)
+{
+	size_t i = 0, w, k, words = 0;
+
+	while (i < n) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i >= n)
+			break;
+		for (w = i; w < n && s[w] != ' '; w++)
+			;
+		k = w;
+		while (k > i && strchr(",;", s[k - 1]) != NULL)
+			k--;
+		if (k - i < 2 || !hoso_validate_syllable(s + i, k - i) ||
+		    (k - i < 3 && !has_mark(s + i, k - i)))
+			return false;
+		words++;
+		i = w;
+	}
+	return words > 0;
+}
+
+/*
  * Leader dots: a run of three or more dots (or an ellipsis). Tesseract often
  * glues a value to the dots after it and reads the end of a long run as
  * letters ("0912345678......cc2EEtt"), so the value is the first stretch of
  * text between leader runs that holds a letter or digit, and what follows the
- * next run is dropped. [*start, *end) is that stretch of s[0..n).
+ * next run is dropped, unless it is words of the value after a short gap in
+ * the writing ("Ủy ban…nhân dân", "xã Hợp Thịnh......huyện Tam Dương"): a run
+ * of at most twelve dots followed by Vietnamese words is kept inside the
+ * value, for the dot eraser to make a space. [*start, *end) is that stretch
+ * of s[0..n).
  */
+#define GAP_DOTS 12
+
 static void
 cut_leaders(const char *s, size_t n, size_t *start, size_t *end)
 {
-	size_t i = 0, seg = 0, run_at = 0;
+	size_t i = 0, seg = 0, run_at = 0, next;
 	int run = 0;
 
 	*start = *end = 0;
@@ -693,6 +740,18 @@ cut_leaders(const char *s, size_t n, size_t *start, size_t *end)
 			run += (int)len;
 			i += len;
 			continue;
+		}
+		if (run >= 3 && i < n && run <= GAP_DOTS && has_alnum(s + seg, run_at - seg)) {
+			/* The text up to the next run of dots (or the end). */
+			for (next = i; next < n && s[next] != '.' &&
+			    !(next + 2 < n && (unsigned char)s[next] == 0xe2 &&
+			    (unsigned char)s[next + 1] == 0x80 && (unsigned char)s[next + 2] == 0xa6);
+			    next++)
+				;
+			if (words_follow(s + i, next - i)) {
+				run = 0;
+				continue;
+			}
 		}
 		if (run >= 3 || i == n) {
 			size_t seg_end = run >= 3 ? run_at : n;
