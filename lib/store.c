@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "file.h"
@@ -520,13 +521,25 @@ out:
 static int
 lock(struct hoso_dossier *d, struct hoso_err *err)
 {
+	struct timespec t0, t, nap = { 0, 50 * 1000 * 1000 };
+
 	if (d->lock_depth > 0) {
 		d->lock_depth++;
 		return 0;
 	}
-	while (flock(d->lock_fd, LOCK_EX) != 0)
-		if (errno != EINTR)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (flock(d->lock_fd, d->lock_wait > 0 ? LOCK_EX | LOCK_NB : LOCK_EX) != 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
 			return hoso_err_sys(err, errno, _("%s: cannot lock"), d->dir);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 >=
+		    d->lock_wait)
+			return hoso_err_set(err, HOSO_EIO, _("%s: busy (another program is writing "
+			    "it); try again in a moment"), d->dir);
+		nanosleep(&nap, NULL);
+	}
 	d->lock_depth = 1;
 	return 0;
 }
@@ -796,6 +809,44 @@ hoso_store_open(const char *store, const char *code, bool create, struct hoso_do
 out:
 	if (locked && *dp != NULL)
 		unlock(*dp);
+	hoso_store_close(d);
+	hoso_buf_free(&path);
+	return r;
+}
+
+int
+hoso_store_read(const char *store, const char *code, struct hoso_dossier **dp,
+    struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct hoso_dossier *d = NULL;
+	struct stat st;
+	int r;
+
+	*dp = NULL;
+	if ((r = hoso_store_code_check(code, err)) != 0)
+		goto out;
+	if ((d = calloc(1, sizeof(*d))) == NULL || (d->code = strdup(code)) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	d->lock_fd = -1;
+	if ((r = hoso_file_join(&path, store, code, err)) != 0)
+		goto out;
+	d->dir = hoso_buf_detach(&path, NULL);
+	if (stat(d->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no such dossier"), d->dir);
+		goto out;
+	}
+	/* The lock file, for updates later; a store read-only to us has none to create. */
+	if ((r = hoso_file_join(&path, d->dir, ".lock", err)) != 0)
+		goto out;
+	d->lock_fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if ((r = reload(d, NULL, err)) != 0)
+		goto out;
+	*dp = d;
+	d = NULL;
+out:
 	hoso_store_close(d);
 	hoso_buf_free(&path);
 	return r;

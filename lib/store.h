@@ -58,6 +58,8 @@ struct hoso_dossier {
 	long review_left;		/* values still flagged after it */
 	int lock_fd;
 	int lock_depth;			/* nested holds of the lock by this process */
+	/* Seconds to wait for the lock, then HOSO_EIO "busy"; 0: as long as it takes. */
+	double lock_wait;
 };
 
 /* A dossier code that is safe as one file name: 1-128 of [A-Za-z0-9._-], not led by '.' or '-'. */
@@ -83,6 +85,16 @@ bool hoso_store_code_parts(const char *code, struct hoso_buf *unit, char date[11
 int hoso_store_open(const char *store, const char *code, bool create, struct hoso_dossier **d,
     struct hoso_err *err);
 void hoso_store_close(struct hoso_dossier *d);
+
+/*
+ * Read the dossier STORE/<code> as it is, without its lock (dossier.xml is
+ * replaced atomically, so what is read is one whole version) and without
+ * cleaning up: for readers that must not wait behind a long writer (a review
+ * page while ocr-extract reads the dossier). Updates through the result
+ * still take the lock.
+ */
+int hoso_store_read(const char *store, const char *code, struct hoso_dossier **d,
+    struct hoso_err *err);
 
 /* Index of the page whose original has this sha256, or -1. */
 int hoso_store_find_page(const struct hoso_dossier *d, const char *sha256);

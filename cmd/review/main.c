@@ -224,7 +224,7 @@ open_code(const struct app *a, const char *code, struct hoso_dossier **d, struct
 	r = HOSO_ENO;
 	for (i = 0; i < n && r == HOSO_ENO; i++)
 		if (strcmp(t[i].code, code) == 0)
-			r = hoso_store_open(t[i].store, t[i].code, false, d, err);
+			r = hoso_store_read(t[i].store, t[i].code, d, err);
 	targets_release(t, n);
 	return r;
 }
@@ -391,7 +391,7 @@ survey(const struct app *a, struct listed **out, size_t *n, struct hoso_err *err
 		struct hoso_review_doc *doc = NULL;
 		struct hoso_err e = { 0 };
 		l[i].t = t[i];
-		if (hoso_store_open(t[i].store, t[i].code, false, &d, &e) == 0 &&
+		if (hoso_store_read(t[i].store, t[i].code, &d, &e) == 0 &&
 		    hoso_review_load(d, &doc, &e) == 0) {
 			l[i].left = hoso_review_left(doc);
 			l[i].total = doc->n_fields;
@@ -935,8 +935,13 @@ handle(void *ctx, const struct hoso_http_req *req, struct hoso_http_resp *resp)
 		const char *type = hoso_http_header(req, "Content-Type");
 		if (type == NULL || strncmp(type, "application/x-www-form-urlencoded", 33) != 0)
 			return text_answer(resp, 415, _("Send the page's form."), &err);
-		if ((r = open_code(a, code, &d, &err)) == 0)
+		if ((r = open_code(a, code, &d, &err)) == 0) {
+			/* A dossier ocr-extract is reading: say so rather than hang the page. */
+			d->lock_wait = 10;
 			r = save(a, d, page, req, resp, &err);
+			if (r == HOSO_EIO)
+				return text_answer(resp, 503, err.msg, &err);
+		}
 	} else if ((rest = path_code(path, "/crop/", code)) != NULL && get && *rest == '/' &&
 	    page_number(rest + 1, &rest, &page) && *rest == '/') {
 		if ((r = open_code(a, code, &d, &err)) == 0)
@@ -1138,7 +1143,7 @@ do_export(struct app *a, const char *file)
 	for (i = 0; i < nt; i++) {
 		struct hoso_dossier *d = NULL;
 		struct hoso_review_doc *doc = NULL;
-		if ((r = hoso_store_open(t[i].store, t[i].code, false, &d, &err)) != 0 ||
+		if ((r = hoso_store_read(t[i].store, t[i].code, &d, &err)) != 0 ||
 		    (r = hoso_review_load(d, &doc, &err)) != 0) {
 			hoso_store_close(d);
 			goto fail;
@@ -1324,6 +1329,8 @@ do_import(struct app *a, const char *file)
 		}
 		now_iso(at);
 		r = open_code(a, rows[i].code, &d, &err);
+		if (r == 0)
+			d->lock_wait = 60;
 		if (r == HOSO_ENO) {
 			for (k = 0; k < m; k++)
 				cli_error(a->c, _("%s:%ld: no dossier %s in the stores given"), file,
@@ -1412,7 +1419,7 @@ do_training(struct app *a, const char *dir)
 		struct hoso_review_doc *doc = NULL;
 		struct hoso_img *img = NULL;
 		int img_page = 0;
-		if ((r = hoso_store_open(t[i].store, t[i].code, false, &d, &err)) == 0)
+		if ((r = hoso_store_read(t[i].store, t[i].code, &d, &err)) == 0)
 			r = hoso_review_load(d, &doc, &err);
 		for (k = 0; r == 0 && k < doc->n_fields; k++) {
 			const struct hoso_review_field *f = &doc->fields[k];

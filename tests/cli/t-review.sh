@@ -175,6 +175,24 @@ check "...as reviewed" [ "$(xmllint --xpath "string(//field[@name='ho_ten']/@rev
 check "...with who did it" [ -n "$(xmllint --xpath "string(//field[@name='ho_ten']/@by)" st/D/ocr/fields.xml)" ]
 check "...valid" xmllint --noout --schema "$XSD/fields.xsd" st/D/ocr/fields.xml
 
+# --- a dossier another program is writing (ocr-extract holds its lock for the whole run) ---
+flock st/D/.lock sleep 14 &
+holder=$!
+sleep 0.5
+t0=$(date +%s)
+check "the start page does not wait for a dossier's writer" [ "$(code "$url")" = 200 ]
+check "...nor the dossier's own page" [ "$(code -b "$jar" "$base/d/D")" = 200 ]
+check "...nor a crop" [ "$(code -b "$jar" "$base/crop/D/1/ho_ten")" = 200 ]
+check "...all at once" [ $(($(date +%s) - t0)) -le 3 ]
+tagW=$(curl -s -b "$jar" "$base/d/D" | sed -n 's/.*name="v.ngay_sinh" value="\([0-9a-f]*\)".*/\1/p')
+run curl -s -b "$jar" -H "Origin: http://$hostport" -H 'Accept: application/json' -w ' %{http_code}' \
+    --data-urlencode "ngay_sinh=12/03/2024" --data "v.ngay_sinh=$tagW" "$base/d/D/p/1"
+contains "a save waits a while, then says the dossier is busy (503)" "$out" " 503"
+contains "...in words" "$out" "busy"
+wait "$holder"
+run post --data-urlencode "ngay_sinh=12/03/2024" --data "v.ngay_sinh=$tagW" "$base/d/D/p/1"
+contains "...and saves once the writer is done" "$out" '"status":"saved"'
+
 # --- a dossier already signed ---
 PKI=$HOSO_WORK/pki
 need_pki
