@@ -273,6 +273,30 @@ validator_says(const struct app *a, const char *form, const struct hoso_review_f
 	hoso_buf_free(&v);
 }
 
+/*
+ * A reason of fields.xml (written in English, for programs) as the clerk's
+ * language says it, when it is one of the fixed ones; others as they are.
+ */
+static const char *
+reason_text(const char *reason, char *buf, size_t size)
+{
+	static const char *const fixed[] = {
+		N_("label not found"), N_("no value after the label"), N_("handwritten"),
+		N_("two readings differ"), N_("section end not found"),
+	};
+	int a, b, n = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (strcmp(reason, fixed[i]) == 0)
+			return _(fixed[i]);
+	if (sscanf(reason, "confidence %d below %d%n", &a, &b, &n) == 2 && reason[n] == '\0') {
+		snprintf(buf, size, _("confidence %d below %d"), a, b);
+		return buf;
+	}
+	return reason;
+}
+
 /* True when the dossier's searchable PDF carries a signature (sign-pack --pades). */
 static bool
 dossier_signed(const struct hoso_dossier *d)
@@ -488,7 +512,7 @@ field_row(const struct app *a, struct hoso_buf *b, const struct hoso_dossier *d,
     const struct hoso_review_doc *doc, const struct hoso_review_field *f, struct hoso_err *err)
 {
 	const struct hoso_review_form *fm = &doc->forms[f->form];
-	char says[200];
+	char says[200], why[200];
 	int r;
 
 	validator_says(a, fm->name, f, says, sizeof(says));
@@ -508,7 +532,8 @@ field_row(const struct app *a, struct hoso_buf *b, const struct hoso_dossier *d,
 	    (r = hoso_buf_addf(b, err, "\">\n<input type=\"hidden\" name=\"v.%s\" value=\"%s\">\n"
 	    "<p class=\"why\">", f->name, f->tag)) != 0)
 		return r;
-	if (f->review && f->reason != NULL && (r = esc(b, f->reason, err)) != 0)
+	if (f->review && f->reason != NULL &&
+	    (r = esc(b, reason_text(f->reason, why, sizeof(why)), err)) != 0)
 		return r;
 	if (says[0] != '\0' && (f->reason == NULL || strstr(f->reason, says) == NULL) &&
 	    ((r = hoso_buf_addf(b, err, " <span class=\"bad\">%s: ",

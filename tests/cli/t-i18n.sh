@@ -82,5 +82,12 @@ check "...dossier.xml is valid (skew, a decimal)" xmllint --noout --schema "$HOS
 review_dossier vi4 R || exit 1
 expect_exit 1 "review --list reads fields.xml under $VI" env LC_ALL=$VI review --list vi4
 contains "...and says what is left in Vietnamese" "$errout" "còn 2 giá trị cần soát lại"
+LC_ALL=$VI start_review vi4
+run curl -s "$base/d/R?token=$token"
+kill -TERM "$pid"
+wait "$pid"
+contains "the review page is in Vietnamese under $VI" "$out" '<html lang="vi">'
+contains "...the reasons too" "$out" "chữ viết tay"
+lacks "...not in English" "$out" ">handwritten<"
 
 echo "# $n_case cases"
