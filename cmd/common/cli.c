@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -25,10 +26,13 @@ log_to_stderr(void *ctx, int level, const char *msg)
 		cli_info(c, "%s", msg);
 }
 
+static const char *tree_dir(const char *rel, const char *sub, char *out, size_t size);
+
 void
 cli_init(struct cli *c, const char *prog, char **argv)
 {
 	const char *dir = getenv("HOSO_LOCALEDIR");
+	static char tree[4096];
 	long n;
 
 	setlocale(LC_ALL, "");
@@ -38,7 +42,11 @@ cli_init(struct cli *c, const char *prog, char **argv)
 	 * character classes still follow the user's locale.
 	 */
 	setlocale(LC_NUMERIC, "C");
-	bindtextdomain(HOSO_TEXTDOMAIN, dir != NULL && *dir != '\0' ? dir : HOSO_LOCALEDIR);
+	/* From the build tree: build/locale, where make puts the catalogs. */
+	if ((dir == NULL || *dir == '\0') &&
+	    (dir = tree_dir("./locale", "vi/LC_MESSAGES/hoso.mo", tree, sizeof(tree))) == NULL)
+		dir = HOSO_LOCALEDIR;
+	bindtextdomain(HOSO_TEXTDOMAIN, dir);
 	bind_textdomain_codeset(HOSO_TEXTDOMAIN, "UTF-8");
 	textdomain(HOSO_TEXTDOMAIN);
 
@@ -302,4 +310,50 @@ cli_inputs_free(char **list, size_t n)
 	for (i = 0; i < n; i++)
 		free(list[i]);
 	free(list);
+}
+
+/*
+ * A tool run from the build tree (build/bin/TOOL, build-san/bin/TOOL) finds
+ * its data and messages there, so that it runs before, and apart from, any
+ * install: the tree's directory that holds sub, or NULL.
+ */
+static const char *
+tree_dir(const char *rel, const char *sub, char *out, size_t size)
+{
+	char exe[4096], *slash;
+	struct stat st;
+	ssize_t n;
+	size_t len;
+	int k, w;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	/* Only .../build.../bin/TOOL: the build directory is above bin/, the tree above it. */
+	for (k = 0; k < (rel[0] == '.' ? 2 : 3) && (slash = strrchr(exe, '/')) != NULL; k++) {
+		*slash = '\0';
+		if ((k == 0 && ((slash = strrchr(exe, '/')) == NULL || strcmp(slash, "/bin") != 0)) ||
+		    (k == 1 && ((slash = strrchr(exe, '/')) == NULL ||
+		    strncmp(slash, "/build", 6) != 0)))
+			return NULL;
+	}
+	len = strlen(exe);
+	w = snprintf(out, size, "%s/%s/%s", exe, rel[0] == '.' ? rel + 2 : rel, sub);
+	if (w < 0 || (size_t)w >= size || stat(out, &st) != 0)
+		return NULL;
+	out[len + 1 + strlen(rel[0] == '.' ? rel + 2 : rel)] = '\0';
+	return out;
+}
+
+const char *
+cli_datadir(void)
+{
+	static char found[4096];
+	const char *env = getenv("HOSO_DATADIR"), *t;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if ((t = tree_dir("data", "templates", found, sizeof(found))) != NULL)
+		return t;
+	return HOSO_DATADIR;
 }

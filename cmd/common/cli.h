@@ -79,6 +79,13 @@ int cli_write_output(struct cli *c, const char *path, const struct hoso_buf *b);
 int cli_collect_inputs(struct cli *c, int argc, char **argv, int first, char ***list, size_t *n);
 void cli_inputs_free(char **list, size_t n);
 
+/*
+ * The data directory (templates, schemas): HOSO_DATADIR from the environment,
+ * else the installed one, else, for a tool run from the build tree
+ * (build/bin/TOOL), the source tree's data/ beside it.
+ */
+const char *cli_datadir(void);
+
 /* Parse a decimal integer in [min, max]; false when it is not one. */
 bool cli_parse_long(const char *s, long min, long max, long *out);
 

@@ -136,13 +136,12 @@ load_forms(struct cli *c, const char *dir, const char *form, struct hoso_templat
     struct hoso_ocrrun_opts *o)
 {
 	struct hoso_buf path = HOSO_BUF_INIT(0), names = HOSO_BUF_INIT(0);
-	const char *env = getenv("HOSO_DATADIR");
 	struct hoso_err err;
 	int status = 0;
 
 	hoso_err_clear(&err);
 	if (dir == NULL) {
-		if (hoso_file_join(&path, env != NULL && *env != '\0' ? env : HOSO_DATADIR,
+		if (hoso_file_join(&path, cli_datadir(),
 		    "templates", &err) != 0) {
 			status = cli_fail(c, &err);
 			goto out;

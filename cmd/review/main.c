@@ -1526,11 +1526,10 @@ load_templates(struct app *a, const char *dir)
 {
 	struct hoso_buf path = HOSO_BUF_INIT(0);
 	struct hoso_err err = { 0 };
-	const char *env = getenv("HOSO_DATADIR");
 	int r;
 
 	if (dir == NULL) {
-		if (hoso_file_join(&path, env != NULL && *env != '\0' ? env : HOSO_DATADIR,
+		if (hoso_file_join(&path, cli_datadir(),
 		    "templates", &err) != 0)
 			return cli_fail(a->c, &err);
 		dir = path.data;

@@ -82,6 +82,11 @@ check "...dossier.xml is valid (skew, a decimal)" xmllint --noout --schema "$HOS
 review_dossier vi4 R || exit 1
 expect_exit 1 "review --list reads fields.xml under $VI" env LC_ALL=$VI review --list vi4
 contains "...and says what is left in Vietnamese" "$errout" "còn 2 giá trị cần soát lại"
+# Run from the build tree, the tools find its catalogs and templates without any variable.
+expect_exit 0 "from the build tree, messages without HOSO_LOCALEDIR" env -u HOSO_LOCALEDIR LC_ALL=$VI scan-ingest --help
+contains "...in Vietnamese" "$out" "Cách dùng: scan-ingest"
+expect_exit 0 "...and templates without HOSO_DATADIR" env -u HOSO_DATADIR ocr-extract -q --form khai-sinh --fields - "$FX/form-khai-sinh.png"
+contains "...read with them" "$out" '<form name="khai-sinh"'
 LC_ALL=$VI start_review vi4
 run curl -s "$base/d/R?token=$token"
 kill -TERM "$pid"
