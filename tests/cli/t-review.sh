@@ -92,6 +92,9 @@ run curl -s -b "$jar" -H "Origin: http://$hostport" -o /dev/null -w '%{http_code
 contains "a plain form post (no script) saves and goes back to the page" "$out" "303 $base/d/D"
 check "...the confirmed value has who and when" grep -q 'name="dan_toc" confidence="96.5" review="false" raw="Kinh" by=' st/D/ocr/fields.xml
 expect_exit 0 "--list with nothing left exits 0" review --list st
+run curl -s -b "$jar" "$base/"
+contains "the start page the server had listed before shows the saves" "$out" '<td class="num">0 / 3</td>'
+contains "...and nothing left" "$out" "0 values left to review"
 
 # 50 clients at once, each saving to its own dossier, while others read pages and crops.
 i=1
