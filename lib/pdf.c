@@ -1374,16 +1374,22 @@ hoso_pdf_info_update_free(struct hoso_pdf_info_update *u)
 	hoso_buf_free(&u->catalog);
 	hoso_buf_free(&u->info);
 	hoso_buf_free(&u->trailer);
+	free(u->producer);
+	free(u->creation_date);
+	u->producer = u->creation_date = NULL;
 }
 
-/* The UTF-8 value of string key of dict into out (size bytes), "" when it is not a string. */
-static void
-string_of(struct hoso_pdf *p, qpdf_oh dict, const char *key, char *out, size_t size)
+/*
+ * The UTF-8 value of string key of dict, whole (it is written back into the
+ * file: never cut), "" when it is not a string; NULL only without memory.
+ */
+static char *
+string_of(struct hoso_pdf *p, qpdf_oh dict, const char *key)
 {
 	qpdf_oh v = key_of(p, dict, key);
 	const char *s = qpdf_oh_is_string(p->q, v) ? qpdf_oh_get_utf8_value(p->q, v) : NULL;
 
-	snprintf(out, size, "%s", s != NULL ? s : "");
+	return strdup(s != NULL ? s : "");
 }
 
 int
@@ -1415,8 +1421,11 @@ hoso_pdf_info_update(struct hoso_pdf *p, struct hoso_pdf_info_update *u, struct 
 		u->info_id = qpdf_oh_get_object_id(p->q, info);
 		u->info_gen = qpdf_oh_get_generation(p->q, info);
 	}
-	string_of(p, info, "/Producer", u->producer, sizeof(u->producer));
-	string_of(p, info, "/CreationDate", u->creation_date, sizeof(u->creation_date));
+	if ((u->producer = string_of(p, info, "/Producer")) == NULL ||
+	    (u->creation_date = string_of(p, info, "/CreationDate")) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
 	if ((r = dict_text(p, root, no_meta, &u->catalog, err)) != 0 ||
 	    (r = dict_text(p, info, no_names, &u->info, err)) != 0)
 		goto out;

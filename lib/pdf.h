@@ -85,8 +85,8 @@ struct hoso_pdf_info_update {
 	struct hoso_buf catalog;	/* " /Key value..." of the catalog but /Metadata */
 	struct hoso_buf info;		/* the same of /Info but /Title /Creator /Producer */
 	struct hoso_buf trailer;	/* "/Root .. R /ID [..]" as in the input (no /Info) */
-	char producer[256];		/* /Info /Producer, UTF-8, "" when absent */
-	char creation_date[40];		/* /Info /CreationDate as written, "" when absent */
+	char *producer;			/* /Info /Producer, UTF-8, whole; "" when absent */
+	char *creation_date;		/* /Info /CreationDate as written; "" when absent */
 };
 
 /* Fill u; a file qpdf had to repair is HOSO_EINPUT, as for signatures. */

@@ -30,13 +30,13 @@ f(const char *name)
 
 /* A one-page PDF with an xref table and, if info, a document information dictionary (7.5). */
 static void
-write_pdf(const char *path, int info)
+write_pdf_producer(const char *path, int info, const char *producer)
 {
 	static const char *const objs[] = {
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-		"<< /Producer (Maker 1.0) /CreationDate (D:20260102030405Z) /Title (old) >>",
+		"<< /Producer (%s) /CreationDate (D:20260102030405Z) /Title (old) >>",
 	};
 	int n = info ? 4 : 3, i;
 	long off[4], x;
@@ -46,7 +46,12 @@ write_pdf(const char *path, int info)
 	fputs("%PDF-1.7\n", fp);
 	for (i = 0; i < n; i++) {
 		off[i] = ftell(fp);
-		fprintf(fp, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+		fprintf(fp, "%d 0 obj\n", i + 1);
+		if (i == 3)
+			fprintf(fp, objs[i], producer);
+		else
+			fputs(objs[i], fp);
+		fputs("\nendobj\n", fp);
 	}
 	x = ftell(fp);
 	fprintf(fp, "xref\n0 %d\n0000000000 65535 f\r\n", n + 1);
@@ -55,6 +60,12 @@ write_pdf(const char *path, int info)
 	fprintf(fp, "trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%ld\n%%%%EOF\n", n + 1,
 	    info ? "/Info 4 0 R " : "", x);
 	fclose(fp);
+}
+
+static void
+write_pdf(const char *path, int info)
+{
+	write_pdf_producer(path, info, "Maker 1.0");
 }
 
 static char *
@@ -153,6 +164,27 @@ test_add(void **state)
 	}
 }
 
+/* A producer longer than any buffer comes back whole: it is written into the file again. */
+static void
+test_long_producer(void **state)
+{
+	struct hoso_err err;
+	char producer[601], want[700], *after;
+	size_t n;
+
+	(void)state;
+	memset(producer, 'x', 600);
+	memcpy(producer, "Maker ", 6);
+	producer[600] = '\0';
+	write_pdf_producer(f("long.pdf"), 1, producer);
+	hoso_err_clear(&err);
+	assert_int_equal(hoso_xmp_add(f("long.pdf"), "HS-02", NULL, &err), 0);
+	after = slurp(f("long.pdf"), &n);
+	snprintf(want, sizeof(want), "<pdf:Producer>%s</pdf:Producer>", producer);
+	assert_non_null(strstr(after, want));
+	free(after);
+}
+
 static void
 test_refused(void **state)
 {
@@ -195,6 +227,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_packet),
 		cmocka_unit_test(test_add),
+		cmocka_unit_test(test_long_producer),
 		cmocka_unit_test(test_refused),
 	};
 
