@@ -71,8 +71,20 @@ name_of(const X509_NAME *nm, char *out, size_t n)
 		return -1;
 	X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
 	len = BIO_get_mem_data(b, &p);
-	if (len > 0)
-		snprintf(out, n, "%.*s", (int)len, p);
+	if (len > 0 && (size_t)len < n) {
+		memcpy(out, p, (size_t)len);
+		out[len] = '\0';
+	} else if (len > 0 && n > 8) {
+		/*
+		 * A name longer than any real one (HOSO_CMS_NAME_MAX): never cut
+		 * silently, nor inside a character; what is left out is marked.
+		 */
+		size_t k = n - 4;
+		while (k > 0 && ((unsigned char)p[k] & 0xc0) == 0x80)
+			k--;
+		memcpy(out, p, k);
+		memcpy(out + k, "\xe2\x80\xa6", 4);	/* "…" and the NUL */
+	}
 	BIO_free(b);
 	return 0;
 }

@@ -85,6 +85,9 @@ void hoso_cms_trust_free(struct hoso_cms_trust *t);
  */
 int hoso_cms_trust_set_ocsp(struct hoso_cms_trust *t, const char *url, struct hoso_err *err);
 
+/* Room for a certificate's subject as RFC 2253 text: a name that does not fit ends in "…". */
+#define HOSO_CMS_NAME_MAX	1024
+
 enum hoso_cms_status {
 	HOSO_CMS_VALID,
 	HOSO_CMS_INVALID,		/* proven wrong */
@@ -96,7 +99,7 @@ struct hoso_cms_result {
 	char sig_detail[512];
 	int cert_status;		/* chain, key usage, validity at signing time, revocation */
 	char cert_detail[512];
-	char signer[256];		/* subject, RFC 2253 */
+	char signer[HOSO_CMS_NAME_MAX];	/* subject, RFC 2253; a longer one ends in "…" */
 	char signing_time[24];		/* YYYY-MM-DDTHH:MM:SSZ, "" if absent */
 	char algorithm[64];		/* e.g. "RSA 2048 PKCS#1 v1.5, SHA-256" */
 	bool has_timestamp;		/* an unsigned signature-time-stamp-token */

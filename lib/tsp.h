@@ -34,7 +34,7 @@ struct hoso_tsp_token {
 	char detail[512];
 	time_t gen_time;
 	char gen_time_iso[24];
-	char tsa[256];			/* the TSA certificate's subject */
+	char tsa[HOSO_CMS_NAME_MAX];	/* the TSA certificate's subject ("…": cut) */
 };
 
 /*

@@ -59,7 +59,7 @@ struct hoso_verify_report {
 	int result;
 	const char *reason;		/* the first failed (or indeterminate) check's detail */
 	struct hoso_verify_check checks[HOSO_VERIFY_N_CHECKS];
-	char signer[256];
+	char signer[HOSO_CMS_NAME_MAX];
 	char signing_time[24];
 	size_t n_entries;
 	struct hoso_err err;		/* with HOSO_VERIFY_ERROR, or a failed extraction */

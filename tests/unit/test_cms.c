@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "cms.h"
+#include "utf8.h"
 
 static char pki[64];
 static const time_t when = 1793520000;	/* 2026-11-01T08:00:00Z */
@@ -97,6 +98,45 @@ check(const struct hoso_buf *der, const void *data, size_t len, const struct hos
 	struct hoso_err e;
 
 	assert_int_equal(hoso_cms_verify(der->data, der->len, data, len, t, res, &e), 0);
+}
+
+/* A subject longer than any real one: reported cut at a character, marked, never silently. */
+static void
+long_subject(void **state)
+{
+	struct hoso_cms_key_opts o;
+	struct hoso_cms_sign_opts so = { .digest = "SHA256", .signing_time = when };
+	struct hoso_buf der = HOSO_BUF_INIT(0), subj = HOSO_BUF_INIT(0);
+	struct hoso_cms_signer *s = NULL;
+	struct hoso_cms_result res;
+	struct hoso_err e;
+	char cmd[8192];
+	size_t n;
+	int i;
+
+	(void)state;
+	assert_int_equal(hoso_buf_adds(&subj, "/CN=Nguy\xe1\xbb\x85n V\xc4\x83n An", &e), 0);
+	for (i = 0; i < 60; i++)
+		assert_int_equal(hoso_buf_addf(&subj, &e, "/OU=Ph\xc3\xb2ng %d \xe1\xbb\xa6y ban", i),
+		    0);
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes -utf8 -days 3650 "
+	    "-keyout '%s' -out '%s' -subj '%s' >/dev/null 2>&1", f("long.key"), f("long.pem"),
+	    subj.data);
+	assert_int_equal(system(cmd), 0);
+	memset(&o, 0, sizeof(o));
+	o.key_file = f("long.key");
+	o.cert_file = f("long.pem");
+	assert_int_equal(hoso_cms_signer_load(&o, &s, &e), 0);
+	assert_int_equal(hoso_cms_sign(s, &so, content, strlen(content), &der, &e), 0);
+	assert_int_equal(hoso_cms_verify(der.data, der.len, content, strlen(content), NULL, &res,
+	    &e), 0);
+	n = strlen(res.signer);
+	assert_true(n > 900 && n < sizeof(res.signer));
+	assert_true(hoso_utf8_valid(res.signer, n));
+	assert_string_equal(res.signer + n - 3, "\xe2\x80\xa6");
+	hoso_cms_signer_free(s);
+	hoso_buf_free(&der);
+	hoso_buf_free(&subj);
 }
 
 static void
@@ -263,6 +303,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sign_and_verify),
+		cmocka_unit_test(long_subject),
 		cmocka_unit_test(rsa_is_deterministic),
 		cmocka_unit_test(weak_keys_refused),
 		cmocka_unit_test(chain_at_signing_time),
