@@ -1456,12 +1456,21 @@ name_text(struct hoso_pdf *p, qpdf_oh oh, char *buf, size_t size)
 	snprintf(buf, size, "%s", s != NULL ? s : "");
 }
 
+/* A string for a label: cut to size if need be, at a character, the cut marked "…". */
 static void
 string_text(struct hoso_pdf *p, qpdf_oh oh, char *buf, size_t size)
 {
 	const char *s = qpdf_oh_is_string(p->q, oh) ? qpdf_oh_get_utf8_value(p->q, oh) : NULL;
+	size_t n = s != NULL ? strlen(s) : 0, k;
 
-	snprintf(buf, size, "%s", s != NULL ? s : "");
+	if (n < size) {
+		memcpy(buf, s != NULL ? s : "", n + 1);
+		return;
+	}
+	for (k = size - 4; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
+		;
+	memcpy(buf, s, k);
+	memcpy(buf + k, "\xe2\x80\xa6", 4);
 }
 
 /*

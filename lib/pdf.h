@@ -96,7 +96,7 @@ void hoso_pdf_info_update_free(struct hoso_pdf_info_update *u);
 
 /* One signature field with a value (12.7.4.5, 12.8.1). */
 struct hoso_pdf_sig {
-	char name[128];			/* /T, UTF-8 (cut to fit: a label only) */
+	char name[128];			/* /T, UTF-8, a label only: a longer one cut, ending in "…" */
 	long long range[4];		/* /ByteRange */
 	int n_range;			/* its length as written (4 is right) */
 	unsigned char *contents;	/* /Contents, decoded (zero padding kept) */
