@@ -964,8 +964,10 @@ handle(void *ctx, const struct hoso_http_req *req, struct hoso_http_resp *resp)
 			/* A dossier ocr-extract is reading: say so rather than hang the page. */
 			d->lock_wait = 10;
 			r = save(a, d, page, req, resp, &err);
-			if (r == HOSO_EIO)
+			if (r == HOSO_EIO) {
+				hoso_store_close(d);
 				return text_answer(resp, 503, err.msg, &err);
+			}
 		}
 	} else if ((rest = path_code(path, "/crop/", code)) != NULL && get && *rest == '/' &&
 	    page_number(rest + 1, &rest, &page) && *rest == '/') {
