@@ -759,6 +759,39 @@ out:
 	return r;
 }
 
+/* The record of STORE/<code>, its directory named (and, unless create, there). */
+static int
+dossier_at(const char *store, const char *code, bool create, struct hoso_dossier **out,
+    struct hoso_err *err)
+{
+	struct hoso_buf path = HOSO_BUF_INIT(0);
+	struct hoso_dossier *d = NULL;
+	struct stat st;
+	int r;
+
+	*out = NULL;
+	if ((r = hoso_store_code_check(code, err)) != 0)
+		return r;
+	if ((d = calloc(1, sizeof(*d))) == NULL || (d->code = strdup(code)) == NULL) {
+		free(d);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	d->lock_fd = -1;
+	if ((r = hoso_file_join(&path, store, code, err)) != 0)
+		goto out;
+	d->dir = hoso_buf_detach(&path, NULL);
+	if (!create && (stat(d->dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no such dossier"), d->dir);
+		goto out;
+	}
+	*out = d;
+	d = NULL;
+out:
+	hoso_store_close(d);
+	hoso_buf_free(&path);
+	return r;
+}
+
 int
 hoso_store_open(const char *store, const char *code, bool create, struct hoso_dossier **dp,
     struct hoso_err *err)
@@ -770,20 +803,8 @@ hoso_store_open(const char *store, const char *code, bool create, struct hoso_do
 	int r;
 
 	*dp = NULL;
-	if ((r = hoso_store_code_check(code, err)) != 0)
+	if ((r = dossier_at(store, code, create, &d, err)) != 0)
 		goto out;
-	if ((d = calloc(1, sizeof(*d))) == NULL || (d->code = strdup(code)) == NULL) {
-		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		goto out;
-	}
-	d->lock_fd = -1;
-	if ((r = hoso_file_join(&path, store, code, err)) != 0)
-		goto out;
-	d->dir = hoso_buf_detach(&path, NULL);
-	if (!create && (stat(d->dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no such dossier"), d->dir);
-		goto out;
-	}
 	/* Checked before anything is created in it (the lock file, pages/). */
 	if (stat(d->dir, &st) == 0 && (r = check_foreign(d, err)) != 0)
 		goto out;
@@ -820,24 +841,11 @@ hoso_store_read(const char *store, const char *code, struct hoso_dossier **dp,
 {
 	struct hoso_buf path = HOSO_BUF_INIT(0);
 	struct hoso_dossier *d = NULL;
-	struct stat st;
 	int r;
 
 	*dp = NULL;
-	if ((r = hoso_store_code_check(code, err)) != 0)
+	if ((r = dossier_at(store, code, false, &d, err)) != 0)
 		goto out;
-	if ((d = calloc(1, sizeof(*d))) == NULL || (d->code = strdup(code)) == NULL) {
-		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		goto out;
-	}
-	d->lock_fd = -1;
-	if ((r = hoso_file_join(&path, store, code, err)) != 0)
-		goto out;
-	d->dir = hoso_buf_detach(&path, NULL);
-	if (stat(d->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no such dossier"), d->dir);
-		goto out;
-	}
 	/* The lock file, for updates later; a store read-only to us has none to create. */
 	if ((r = hoso_file_join(&path, d->dir, ".lock", err)) != 0)
 		goto out;
