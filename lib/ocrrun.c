@@ -936,27 +936,6 @@ hoso_ocrrun_is_dossier(const char *path)
 	return hoso_store_is_dossier(path);
 }
 
-/* Split "STORE/CODE/" into store and code. */
-static int
-split_dossier_path(const char *dir, struct hoso_buf *store, struct hoso_buf *code,
-    struct hoso_err *err)
-{
-	size_t n = strlen(dir), start;
-	int r;
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	start = n;
-	while (start > 0 && dir[start - 1] != '/')
-		start--;
-	hoso_buf_reset(store);
-	hoso_buf_reset(code);
-	if ((r = hoso_buf_add(code, dir + start, n - start, err)) != 0)
-		return r;
-	if (start == 0)
-		return hoso_buf_adds(store, ".", err);
-	return hoso_buf_add(store, dir, start > 1 ? start - 1 : 1, err);
-}
 
 /* Under the lock, what a killed run left in ocr/ is garbage: our temporary files. */
 static int
@@ -1275,7 +1254,7 @@ do_dossier(struct batch *b, const char *dir, size_t input)
 	int r;
 
 	hoso_err_clear(&e);
-	if ((r = split_dossier_path(dir, &store, &code, &b->fatal)) != 0)
+	if ((r = hoso_store_split(dir, &store, &code, &b->fatal)) != 0)
 		goto out;
 	if (hoso_store_open(store.data, code.data, false, &b->cur, &e) != 0) {
 		r = e.code == HOSO_EINPUT ? dossier_failed(b, dir, &e) : (b->fatal = e, e.code);

@@ -349,7 +349,7 @@ apply_one(struct hoso_review_doc *doc, const struct hoso_template_set *set,
 	int r = 0;
 
 	e->status = 0;
-	e->message[0] = e->tag_now[0] = '\0';
+	e->message[0] = '\0';
 	if (e->field == NULL || (k = hoso_review_find(doc, e->page, e->field)) < 0) {
 		e->status = HOSO_EINPUT;
 		snprintf(e->message, sizeof(e->message), _("page %d has no field '%s'"), e->page,
@@ -399,7 +399,6 @@ apply_one(struct hoso_review_doc *doc, const struct hoso_template_set *set,
 		goto out;
 	f->review = false;
 	set_tag(f);
-	memcpy(e->tag_now, f->tag, sizeof(e->tag_now));
 	*changed = true;
 out:
 	hoso_buf_free(&nfc);
@@ -410,7 +409,7 @@ out:
 int
 hoso_review_apply(struct hoso_dossier *d, const struct hoso_template_set *set,
     struct hoso_review_edit *edits, size_t n, const char *by, const char *at, size_t *saved,
-    struct hoso_err *err)
+    struct hoso_review_doc **after, struct hoso_err *err)
 {
 	struct hoso_review_doc *doc = NULL;
 	struct hoso_buf xml = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0);
@@ -419,6 +418,8 @@ hoso_review_apply(struct hoso_dossier *d, const struct hoso_template_set *set,
 	int r;
 
 	*saved = 0;
+	if (after != NULL)
+		*after = NULL;
 	if (by == NULL || *by == '\0' || at == NULL || *at == '\0' || hoso_utf8_has_control(by))
 		return hoso_err_set(err, HOSO_EUSAGE, _("a review needs who and when"));
 	if ((r = hoso_store_lock(d, err)) != 0)
@@ -446,6 +447,11 @@ hoso_review_apply(struct hoso_dossier *d, const struct hoso_template_set *set,
 	r = hoso_store_set_review(d, by, at, (long)hoso_review_left(doc), err);
 out:
 	hoso_store_unlock(d);
+	/* What the caller shows next is what was read and written under the lock. */
+	if (r == 0 && after != NULL) {
+		*after = doc;
+		doc = NULL;
+	}
 	hoso_review_doc_free(doc);
 	hoso_buf_free(&xml);
 	hoso_buf_free(&path);

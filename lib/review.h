@@ -73,7 +73,6 @@ struct hoso_review_edit {
 	/* Out: 0 saved (or nothing to change), HOSO_ENO stale, HOSO_EINPUT refused. */
 	int status;
 	char message[256];		/* why not saved; "" when saved */
-	char tag_now[17];		/* the field's tag after the save */
 };
 
 /*
@@ -85,12 +84,13 @@ struct hoso_review_edit {
  * for that edit. The fields saved get review="false", by, at, and ocr (the
  * first machine reading) when the value changed; fields.xml is replaced
  * atomically and dossier.xml records the review (hoso_store_set_review).
- * *saved counts the edits saved. Errors (the return) are only those that
- * stop everything: I/O, a damaged fields document, no fields.
+ * *saved counts the edits saved; *after (when not NULL) is the document as
+ * it stands after them, read under the lock. Errors (the return) are only
+ * those that stop everything: I/O, a damaged fields document, no fields.
  */
 int hoso_review_apply(struct hoso_dossier *d, const struct hoso_template_set *set,
     struct hoso_review_edit *edits, size_t n, const char *by, const char *at, size_t *saved,
-    struct hoso_err *err);
+    struct hoso_review_doc **after, struct hoso_err *err);
 
 /*
  * The person's reviews of old into new, for a dossier read again: a field of

@@ -116,7 +116,7 @@ names(const char *value, const char *const *words)
 /* A string option set to the first of its values that one of words names. */
 static int
 set_choice(SANE_Handle h, const char *opt, const char *what, const char *const *words,
-    const char **chosen, struct hoso_err *err)
+    struct hoso_err *err)
 {
 	const SANE_Option_Descriptor *d;
 	const SANE_String_Const *v;
@@ -141,7 +141,6 @@ set_choice(SANE_Handle h, const char *opt, const char *what, const char *const *
 	if (st != SANE_STATUS_GOOD)
 		return hoso_err_set(err, HOSO_EIO, _("the scanner refuses %s '%s': %s"), what, *v,
 		    sane_strstatus(st));
-	*chosen = *v;
 	return 0;
 }
 
@@ -176,7 +175,7 @@ hoso_scanner_open(const struct hoso_scanner_opts *o, struct hoso_scanner **out,
 	static const char *const lineart[] = { "lineart", "binary", "halftone", NULL };
 	struct hoso_scanner_dev *devs = NULL;
 	struct hoso_scanner *s;
-	const char *device = o->device, *chosen = NULL;
+	const char *device = o->device;
 	SANE_Status st;
 	size_t n = 0;
 	int r;
@@ -207,7 +206,7 @@ hoso_scanner_open(const struct hoso_scanner_opts *o, struct hoso_scanner **out,
 	if (o->source != NULL) {
 		const char *const *w = strcmp(o->source, "adf") == 0 ? adf :
 		    strcmp(o->source, "duplex") == 0 ? duplex : flatbed;
-		if ((r = set_choice(s->h, SANE_NAME_SCAN_SOURCE, _("source"), w, &chosen, err)) != 0)
+		if ((r = set_choice(s->h, SANE_NAME_SCAN_SOURCE, _("source"), w, err)) != 0)
 			goto out;
 		s->adf = w != flatbed;
 	} else {
@@ -222,7 +221,7 @@ hoso_scanner_open(const struct hoso_scanner_opts *o, struct hoso_scanner **out,
 	}
 	if ((r = set_choice(s->h, SANE_NAME_SCAN_MODE, _("mode"),
 	    o->mode == NULL || strcmp(o->mode, "color") == 0 ? color :
-	    strcmp(o->mode, "gray") == 0 ? gray : lineart, &chosen, err)) != 0 ||
+	    strcmp(o->mode, "gray") == 0 ? gray : lineart, err)) != 0 ||
 	    (r = set_resolution(s, s->dpi, err)) != 0)
 		goto out;
 	*out = s;

@@ -1295,3 +1295,24 @@ out:
 	*out = list;
 	return r;
 }
+
+int
+hoso_store_split(const char *dir, struct hoso_buf *store, struct hoso_buf *code,
+    struct hoso_err *err)
+{
+	size_t n = strlen(dir), start;
+	int r;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	start = n;
+	while (start > 0 && dir[start - 1] != '/')
+		start--;
+	hoso_buf_reset(store);
+	hoso_buf_reset(code);
+	if ((r = hoso_buf_add(code, dir + start, n - start, err)) != 0)
+		return r;
+	if (start == 0)
+		return hoso_buf_adds(store, ".", err);
+	return hoso_buf_add(store, dir, start > 1 ? start - 1 : 1, err);
+}

@@ -177,6 +177,10 @@ int hoso_store_set_review(struct hoso_dossier *d, const char *by, const char *at
 int hoso_store_list(const char *store, char ***codes, size_t *n, struct hoso_err *err);
 void hoso_store_codes_free(char **codes, size_t n);
 
+/* "STORE/CODE/" into store ("." when none) and code (both reset first). */
+int hoso_store_split(const char *dir, struct hoso_buf *store, struct hoso_buf *code,
+    struct hoso_err *err);
+
 /* True when dir holds a dossier.xml: a dossier of a store, not a store. */
 bool hoso_store_is_dossier(const char *dir);
 

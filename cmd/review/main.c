@@ -136,22 +136,15 @@ on_signal(int sig)
 static int
 split_dossier(const char *dir, struct target *t, struct hoso_err *err)
 {
-	struct hoso_buf s = HOSO_BUF_INIT(0);
-	size_t n = strlen(dir), start;
-	int r = 0;
+	struct hoso_buf store = HOSO_BUF_INIT(0), code = HOSO_BUF_INIT(0);
+	int r;
 
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	start = n;
-	while (start > 0 && dir[start - 1] != '/')
-		start--;
-	if ((t->code = strndup(dir + start, n - start)) == NULL)
-		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-	r = start == 0 ? hoso_buf_adds(&s, ".", err) :
-	    hoso_buf_add(&s, dir, start > 1 ? start - 1 : 1, err);
-	if (r == 0)
-		t->store = hoso_buf_detach(&s, NULL);
-	hoso_buf_free(&s);
+	if ((r = hoso_store_split(dir, &store, &code, err)) == 0) {
+		t->store = hoso_buf_detach(&store, NULL);
+		t->code = hoso_buf_detach(&code, NULL);
+	}
+	hoso_buf_free(&store);
+	hoso_buf_free(&code);
 	return r;
 }
 
@@ -208,24 +201,35 @@ targets_release(struct target *t, size_t n)
 	free(t);
 }
 
-/* Open the dossier code of the operands; HOSO_ENO when none has it. */
+/*
+ * Open the dossier code of the operands (the first that has it); HOSO_ENO when
+ * none has. Looked up by name in each operand, not by listing the stores:
+ * every request of the page comes here.
+ */
 static int
 open_code(const struct app *a, const char *code, struct hoso_dossier **d, struct hoso_err *err)
 {
-	struct target *t;
-	size_t n, i;
-	int r;
+	struct hoso_buf path = HOSO_BUF_INIT(0), store = HOSO_BUF_INIT(0), name = HOSO_BUF_INIT(0);
+	size_t i;
+	int r = HOSO_ENO;
 
 	*d = NULL;
 	if (!hoso_store_code_ok(code))
 		return HOSO_ENO;
-	if ((r = list_targets(a, &t, &n, err)) != 0)
-		return r;
-	r = HOSO_ENO;
-	for (i = 0; i < n && r == HOSO_ENO; i++)
-		if (strcmp(t[i].code, code) == 0)
-			r = hoso_store_read(t[i].store, t[i].code, d, err);
-	targets_release(t, n);
+	for (i = 0; i < a->n_operands && r == HOSO_ENO; i++) {
+		const char *op = a->operands[i];
+		if (hoso_store_is_dossier(op)) {
+			if ((r = hoso_store_split(op, &store, &name, err)) == 0)
+				r = strcmp(name.data, code) == 0 ?
+				    hoso_store_read(store.data, code, d, err) : HOSO_ENO;
+		} else if ((r = hoso_file_join(&path, op, code, err)) == 0) {
+			r = hoso_store_is_dossier(path.data) ? hoso_store_read(op, code, d, err) :
+			    HOSO_ENO;
+		}
+	}
+	hoso_buf_free(&path);
+	hoso_buf_free(&store);
+	hoso_buf_free(&name);
 	return r;
 }
 
@@ -721,6 +725,7 @@ save(struct app *a, struct hoso_dossier *d, int page, const struct hoso_http_req
     struct hoso_http_resp *resp, struct hoso_err *err)
 {
 	struct hoso_review_doc *doc = NULL, *after = NULL;
+	const struct hoso_review_doc *now;
 	struct hoso_review_edit *edits = NULL;
 	char left_text[96];
 	size_t left;
@@ -770,7 +775,7 @@ save(struct app *a, struct hoso_dossier *d, int page, const struct hoso_http_req
 	}
 	now_iso(at);
 	if (n > 0 && (r = hoso_review_apply(d, a->have_templates ? &a->templates : NULL, edits, n,
-	    a->user, at, &saved, err)) != 0)
+	    a->user, at, &saved, &after, err)) != 0)
 		goto out;
 	if (!a->c->quiet && a->c->verbose > 0)
 		cli_info(a->c, _("%s page %d: %zu of %zu values saved"), d->code, page, saved, n);
@@ -786,11 +791,11 @@ save(struct app *a, struct hoso_dossier *d, int page, const struct hoso_http_req
 		goto out;
 	}
 	resp->type = "application/json";
-	if ((r = hoso_review_load(d, &after, err)) != 0 ||
-	    (r = hoso_buf_adds(b, "{\"fields\":[", err)) != 0)
+	now = after != NULL ? after : doc;	/* nothing posted: the document as read */
+	if ((r = hoso_buf_adds(b, "{\"fields\":[", err)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		long k = hoso_review_find(after, page, edits[i].field);
+		long k = hoso_review_find(now, page, edits[i].field);
 		/* The stored value after the save (normalized), for the page to show. */
 		if ((r = hoso_buf_adds(b, i ? ",{\"field\":" : "{\"field\":", err)) != 0 ||
 		    (r = json_str(b, edits[i].field, err)) != 0 ||
@@ -799,13 +804,13 @@ save(struct app *a, struct hoso_dossier *d, int page, const struct hoso_http_req
 		    "refused")) != 0 ||
 		    (r = json_str(b, edits[i].message, err)) != 0 ||
 		    (r = hoso_buf_adds(b, ",\"tag\":", err)) != 0 ||
-		    (r = json_str(b, k >= 0 ? after->fields[k].tag : "", err)) != 0 ||
+		    (r = json_str(b, k >= 0 ? now->fields[k].tag : "", err)) != 0 ||
 		    (r = hoso_buf_adds(b, ",\"value\":", err)) != 0 ||
-		    (r = json_str(b, k >= 0 ? after->fields[k].value : "", err)) != 0 ||
+		    (r = json_str(b, k >= 0 ? now->fields[k].value : "", err)) != 0 ||
 		    (r = hoso_buf_addc(b, '}', err)) != 0)
 			goto out;
 	}
-	left = hoso_review_left(after);
+	left = hoso_review_left(now);
 	snprintf(left_text, sizeof(left_text), ngettext("%zu value left to review",
 	    "%zu values left to review", left), left);
 	if ((r = hoso_buf_addf(b, err, "],\"left\":%zu,\"left_text\":", left)) != 0 ||
@@ -1372,7 +1377,7 @@ do_import(struct app *a, const char *file)
 				r = hoso_err_set(&err, HOSO_EIO, _("out of memory"));
 			else
 				r = hoso_review_apply(d, a->have_templates ? &a->templates : NULL,
-				    edits, m, a->user, at, &saved, &err);
+				    edits, m, a->user, at, &saved, NULL, &err);
 			for (k = 0; r == 0 && k < m; k++)
 				if (edits[k].status != 0)
 					cli_error(a->c, "%s:%ld: %s %s: %s", file, lines[k],

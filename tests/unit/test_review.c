@@ -178,7 +178,11 @@ corrections_saved_by_rule(void **state)
 	e[3] = (struct hoso_review_edit){ .page = 2, .field = "nguoi_nop", .value = NULL,
 	    .expect = "Lê Thi Hoa" };
 	assert_int_equal(hoso_review_apply(d, &set, e, 4, "Chị Lan", "2026-12-08T09:14:03+07:00",
-	    &saved, &err), 0);
+	    &saved, &doc, &err), 0);
+	/* The document after the saves, as written under the lock. */
+	assert_string_equal(doc->fields[hoso_review_find(doc, 1, "ho_ten")].value, "Hoàng Thu Hùng");
+	hoso_review_doc_free(doc);
+	doc = NULL;
 	assert_int_equal(saved, 2);
 	assert_int_equal(e[0].status, 0);
 	assert_int_equal(e[1].status, HOSO_EINPUT);
@@ -217,7 +221,7 @@ corrections_saved_by_rule(void **state)
 	e[1] = (struct hoso_review_edit){ .page = 2, .field = "nguoi_nop", .value = "X",
 	    .expect = "Lê Thi Hoa (old)" };
 	assert_int_equal(hoso_review_apply(d, &set, e, 2, "B", "2026-12-08T10:00:00+07:00",
-	    &saved, &err), 0);
+	    &saved, NULL, &err), 0);
 	assert_int_equal(saved, 0);
 	assert_int_equal(e[0].status, HOSO_ENO);
 	assert_non_null(strstr(e[0].message, "Chị Lan"));
@@ -230,7 +234,7 @@ corrections_saved_by_rule(void **state)
 	/* Control characters are not a value. */
 	e[0] = (struct hoso_review_edit){ .page = 1, .field = "dan_toc", .value = "Ki\x1bnh" };
 	assert_int_equal(hoso_review_apply(d, &set, e, 1, "B", "2026-12-08T10:00:00+07:00",
-	    &saved, &err), 0);
+	    &saved, NULL, &err), 0);
 	assert_int_equal(e[0].status, HOSO_EINPUT);
 	hoso_store_close(d);
 }
@@ -252,7 +256,7 @@ no_fields_no_review(void **state)
 	assert_int_equal(hoso_file_write_atomic(path, xml, strlen(xml), &err), 0);
 	assert_int_equal(hoso_store_open(top, "E", false, &d, &err), 0);
 	assert_int_equal(hoso_review_apply(d, &set, &e, 1, "B", "2026-12-08T10:00:00+07:00",
-	    &saved, &err), HOSO_EINPUT);
+	    &saved, NULL, &err), HOSO_EINPUT);
 	assert_int_equal(hoso_store_set_review(d, "B", "2026-12-08T10:00:00+07:00", 0, &err),
 	    HOSO_EINPUT);
 	hoso_store_close(d);
