@@ -2008,6 +2008,8 @@ hoso_fields_xml(const struct hoso_fields_page *pages, size_t n, struct hoso_buf 
 			const struct hoso_fields_value *v = &p->values[k];
 			if ((r = hoso_xmlw_start(w, "field", err)) != 0 ||
 			    (r = hoso_xmlw_attr(w, "name", v->field->name, err)) != 0 ||
+			    (r = hoso_xmlw_attr(w, "type", hoso_validate_type_name(v->field->type),
+			    err)) != 0 ||
 			    (r = hoso_xmlw_attrf(w, err, "confidence", "%.1f", v->confidence)) != 0 ||
 			    (r = hoso_xmlw_attr(w, "review", v->review ? "true" : "false", err)) != 0 ||
 			    (r = hoso_xmlw_attr(w, "raw", v->raw ? v->raw : "", err)) != 0 ||

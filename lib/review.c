@@ -26,6 +26,7 @@ hoso_review_doc_free(struct hoso_review_doc *doc)
 	for (i = 0; i < doc->n_fields; i++) {
 		struct hoso_review_field *f = &doc->fields[i];
 		free(f->name);
+		free(f->type);
 		free(f->value);
 		free(f->raw);
 		free(f->reason);
@@ -105,6 +106,7 @@ read_field(const struct hoso_xml_node *e, const char *label, size_t form,
 	memset(f, 0, sizeof(*f));
 	f->form = form;
 	f->name = hoso_xml_attr(e, "name");
+	f->type = hoso_xml_attr(e, "type");
 	f->value = hoso_xml_text(e);
 	f->raw = hoso_xml_attr(e, "raw");
 	f->reason = hoso_xml_attr(e, "reason");
@@ -249,6 +251,7 @@ hoso_review_to_xml(const struct hoso_review_doc *doc, struct hoso_buf *out, stru
 			break;
 		if ((r = hoso_xmlw_start(w, "field", err)) != 0 ||
 		    (r = hoso_xmlw_attr(w, "name", f->name, err)) != 0 ||
+		    (f->type != NULL && (r = hoso_xmlw_attr(w, "type", f->type, err)) != 0) ||
 		    (r = hoso_xmlw_attrf(w, err, "confidence", "%.1f", f->confidence)) != 0 ||
 		    (r = hoso_xmlw_attr(w, "review", f->review ? "true" : "false", err)) != 0 ||
 		    (r = hoso_xmlw_attr(w, "raw", f->raw, err)) != 0 ||

@@ -21,6 +21,7 @@
 struct hoso_review_field {
 	size_t form;			/* index into the document's forms */
 	char *name;
+	char *type;			/* the template's type ("name", "cccd", ...); NULL: not said */
 	char *value;			/* "" when none */
 	char *raw;
 	char *reason;			/* NULL: none */

@@ -339,7 +339,7 @@ ct01(void **state)
 	/* The document validates against its schema. */
 	pg.page = 1;
 	assert_int_equal(hoso_fields_xml(&pg, 1, &xml, &err), 0);
-	assert_non_null(strstr(xml.data, "<field name=\"ngay_sinh\" confidence=\"95.0\" "
+	assert_non_null(strstr(xml.data, "<field name=\"ngay_sinh\" type=\"date\" confidence=\"95.0\" "
 	    "review=\"false\" raw=\"ngày 9 tháng 12 năm 1990\" bbox=\""));
 	/* Where it was read: after the label on its row (y 500-546), inside the page. */
 	{

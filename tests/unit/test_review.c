@@ -24,7 +24,8 @@ static const char fields_xml[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<fields version=\"1\">\n"
     "  <form name=\"khai-sinh\" page=\"1\" source=\"a.png\">\n"
-    "    <field name=\"ho_ten\" confidence=\"61.0\" review=\"true\" raw=\"Ffoàng T.hu.Hùng\" "
+    "    <field name=\"ho_ten\" type=\"name\" confidence=\"61.0\" review=\"true\" "
+    "raw=\"Ffoàng T.hu.Hùng\" "
     "reason=\"handwritten\" bbox=\"10 20 300 60\">Ffoàng Thu Hùng</field>\n"
     "    <field name=\"ngay_sinh\" confidence=\"90.0\" review=\"true\" raw=\"12/03/2O24\" "
     "reason=\"not a date\" bbox=\"10 70 300 110\">12/03/2O24</field>\n"
@@ -100,6 +101,9 @@ parse_and_write_back(void **state)
 	assert_string_equal(doc->fields[3].value, "");
 	assert_int_equal(doc->fields[0].x1, 300);
 	assert_int_equal(hoso_review_left(doc), 4);
+	/* The template's type, when the document names it (older ones do not). */
+	assert_string_equal(doc->fields[0].type, "name");
+	assert_null(doc->fields[1].type);
 	assert_int_equal(hoso_review_find(doc, 2, "nguoi_nop"), 4);
 	assert_int_equal(hoso_review_find(doc, 1, "nguoi_nop"), -1);
 	assert_int_equal(hoso_review_to_xml(doc, &out, &err), 0);
@@ -110,7 +114,9 @@ parse_and_write_back(void **state)
 		assert_string_equal(again->fields[i].raw, doc->fields[i].raw);
 		assert_string_equal(again->fields[i].tag, doc->fields[i].tag);
 		assert_int_equal(again->fields[i].form, doc->fields[i].form);
+		assert_true((again->fields[i].type == NULL) == (doc->fields[i].type == NULL));
 	}
+	assert_string_equal(again->fields[0].type, "name");
 	hoso_review_doc_free(doc);
 	hoso_review_doc_free(again);
 	hoso_buf_free(&out);
