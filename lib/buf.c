@@ -126,3 +126,39 @@ hoso_buf_str(const struct hoso_buf *b)
 {
 	return b->data != NULL ? b->data : "";
 }
+
+int
+hoso_buf_json_str(struct hoso_buf *b, const char *s, struct hoso_err *err)
+{
+	int r = hoso_buf_addc(b, '"', err);
+
+	for (; r == 0 && *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			r = hoso_buf_addf(b, err, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f || ch == '<' || ch == '>' || ch == '&')
+			r = hoso_buf_addf(b, err, "\\u%04x", ch);
+		else
+			r = hoso_buf_addc(b, (char)ch, err);
+	}
+	return r != 0 ? r : hoso_buf_addc(b, '"', err);
+}
+
+int
+hoso_buf_csv_cell(struct hoso_buf *b, const char *s, bool last, struct hoso_err *err)
+{
+	bool formula = s[0] != '\0' && strchr("=+-@", s[0]) != NULL;
+	int r = 0;
+
+	if (formula || strpbrk(s, ",\"\r\n;\t") != NULL) {
+		r = hoso_buf_adds(b, formula ? "\"'" : "\"", err);
+		for (; r == 0 && *s != '\0'; s++)
+			r = *s == '"' ? hoso_buf_adds(b, "\"\"", err) : hoso_buf_addc(b, *s, err);
+		if (r == 0)
+			r = hoso_buf_addc(b, '"', err);
+	} else {
+		r = hoso_buf_adds(b, s, err);
+	}
+	return r != 0 ? r : hoso_buf_adds(b, last ? "\r\n" : ",", err);
+}

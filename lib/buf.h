@@ -2,6 +2,7 @@
 #ifndef HOSO_BUF_H
 #define HOSO_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -30,5 +31,18 @@ char *hoso_buf_detach(struct hoso_buf *b, size_t *len);
 void hoso_buf_free(struct hoso_buf *b);
 /* The contents as a C string ("" when empty). */
 const char *hoso_buf_str(const struct hoso_buf *b);
+
+/*
+ * Append s as a JSON string: quotes, backslash and control characters
+ * escaped, and < > & too, so the text is also safe inside an HTML page.
+ */
+int hoso_buf_json_str(struct hoso_buf *b, const char *s, struct hoso_err *err);
+
+/*
+ * Append s as one CSV cell (RFC 4180) and then ',' or, for the last of a
+ * row, CRLF. A cell led by = + - @ is a formula to a spreadsheet: it is
+ * quoted with a leading ' so it stays text.
+ */
+int hoso_buf_csv_cell(struct hoso_buf *b, const char *s, bool last, struct hoso_err *err);
 
 #endif

@@ -341,26 +341,6 @@ write_csv(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 /* ---- JSON ---- */
 
 static int
-json_str(struct hoso_buf *out, const char *s, struct hoso_err *err)
-{
-	int r;
-
-	if ((r = hoso_buf_addc(out, '"', err)) != 0)
-		return r;
-	for (; *s != '\0' && r == 0; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			r = hoso_buf_addf(out, err, "\\%c", c);
-		else if (c < 0x20)
-			r = hoso_buf_addf(out, err, "\\u%04x", c);
-		else
-			r = hoso_buf_addc(out, (char)c, err);
-	}
-	return r != 0 ? r : hoso_buf_addc(out, '"', err);
-}
-
-static int
 json_row(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, bool total,
     struct hoso_buf *out, struct hoso_err *err)
 {
@@ -375,7 +355,7 @@ json_row(const struct hoso_report_opts *o, const struct hoso_kpi_row *row, bool 
 		if ((r = hoso_report_group_cell(row, total, g, &cell, err)) != 0 ||
 		    (r = hoso_buf_addf(out, err, "%s\"%s\": ", sep, group_names[g])) != 0)
 			break;
-		r = json_str(out, hoso_buf_str(&cell), err);
+		r = hoso_buf_json_str(out, hoso_buf_str(&cell), err);
 		sep = ", ";
 	}
 	for (i = 0; i < HOSO_KPI_N_COUNTS && r == 0; i++) {

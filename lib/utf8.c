@@ -1,4 +1,5 @@
 /* utf8.c - the only file that includes libunistring headers. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,81 @@ hoso_utf8_base_letter(uint32_t c)
 	    d[0] != lower)
 		lower = d[0];
 	return lower;
+}
+
+static bool
+word_char(ucs4_t c)
+{
+	return uc_is_alnum(c) || uc_is_general_category(c, UC_CATEGORY_M);
+}
+
+int
+hoso_utf8_word(const char *s, size_t n, size_t *pos, size_t *start, size_t *end,
+    struct hoso_buf *fold, struct hoso_buf *lower, struct hoso_err *err)
+{
+	size_t i = *pos, b;
+	ucs4_t c;
+	int len, r;
+
+	hoso_buf_reset(fold);
+	if (lower != NULL)
+		hoso_buf_reset(lower);
+	/* Skip to a word; a lone combining mark does not start one. */
+	for (;;) {
+		if (i >= n) {
+			*pos = n;
+			return 0;
+		}
+		len = u8_mbtouc(&c, (const uint8_t *)s + i, n - i);
+		if (len > 0 && uc_is_alnum(c))
+			break;
+		i += len > 0 ? (size_t)len : 1;
+	}
+	b = i;
+	while (i < n) {
+		len = u8_mbtouc(&c, (const uint8_t *)s + i, n - i);
+		if (len <= 0 || c == 0xfffd || !word_char(c))
+			break;
+		if (!uc_is_general_category(c, UC_CATEGORY_M)) {
+			uint8_t enc[6];
+			int k = u8_uctomb(enc, hoso_utf8_base_letter(c), (int)sizeof enc);
+
+			if (k > 0 && (r = hoso_buf_add(fold, enc, (size_t)k, err)) != 0)
+				return r;
+		}
+		i += (size_t)len;
+	}
+	*start = b;
+	*end = i;
+	*pos = i;
+	if (lower != NULL) {
+		size_t ln = 0;
+		uint8_t *l = u8_tolower((const uint8_t *)s + b, i - b, NULL, UNINORM_NFC, NULL, &ln);
+
+		if (l == NULL)
+			return hoso_err_sys(err, errno, "%s", _("cannot fold a word to lower case"));
+		r = hoso_buf_add(lower, l, ln, err);
+		free(l);
+		if (r != 0)
+			return r;
+	}
+	return 1;
+}
+
+int
+hoso_utf8_fold_words(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err)
+{
+	struct hoso_buf w = HOSO_BUF_INIT(0);
+	size_t pos = 0, a, b;
+	int r;
+
+	while ((r = hoso_utf8_word(s, n, &pos, &a, &b, &w, NULL, err)) > 0) {
+		if ((out->len > 0 && (r = hoso_buf_addc(out, ' ', err)) != 0) ||
+		    (r = hoso_buf_add(out, w.data, w.len, err)) != 0)
+			break;
+	}
+	hoso_buf_free(&w);
+	return r < 0 ? r : 0;
 }
 
 bool

@@ -59,4 +59,19 @@ bool hoso_utf8_is_lower(uint32_t c);
  */
 uint32_t hoso_utf8_base_letter(uint32_t c);
 
+/*
+ * The next word of s[0..n) from *pos, for searching text as people type it:
+ * a run of letters, digits and combining marks. Returns 0 when there is
+ * none, a negative code on failure (memory); else 1 and sets [*start, *end) to its bytes in s, moves *pos past it and
+ * puts in fold (reset first) its letters lower case without diacritics
+ * (hoso_utf8_base_letter: "Nguyễn" and "NGUYÊ\u0303N" both give "nguyen")
+ * and, when lower is not NULL, in lower its lower case, NFC ("nguyễn"), so
+ * typed diacritics can count. Invalid bytes separate words.
+ */
+int hoso_utf8_word(const char *s, size_t n, size_t *pos, size_t *start, size_t *end,
+    struct hoso_buf *fold, struct hoso_buf *lower, struct hoso_err *err);
+
+/* Append the words of s[0..n) folded as hoso_utf8_word does, one space between them. */
+int hoso_utf8_fold_words(const char *s, size_t n, struct hoso_buf *out, struct hoso_err *err);
+
 #endif

@@ -206,6 +206,55 @@ mkdirs_and_join(void **state)
 	hoso_buf_free(&p);
 }
 
+static void
+utf8_words_fold_as_people_type(void **state)
+{
+	/* "Đỗ  NGUYỄN-văn" with the ễ decomposed, a stray combining mark and an invalid byte. */
+	const char *s = "\xcc\x81\xc4\x90\xe1\xbb\x97  NGUYE\xcc\x82\xcc\x83N-v\xc4\x83n\xff" "12a";
+	struct hoso_buf f = HOSO_BUF_INIT(0), l = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+	size_t pos = 0, a, b, n = strlen(s);
+
+	(void)state;
+	hoso_err_clear(&e);
+	assert_int_equal(hoso_utf8_word(s, n, &pos, &a, &b, &f, &l, &e), 1);
+	assert_string_equal(f.data, "do");
+	assert_string_equal(l.data, "\xc4\x91\xe1\xbb\x97");	/* đỗ */
+	assert_int_equal(a, 2);		/* the lone mark before it is not a word */
+	assert_int_equal(hoso_utf8_word(s, n, &pos, &a, &b, &f, &l, &e), 1);
+	assert_string_equal(f.data, "nguyen");
+	assert_string_equal(l.data, "nguy\xe1\xbb\x85n");	/* nguyễn, NFC */
+	assert_int_equal(hoso_utf8_word(s, n, &pos, &a, &b, &f, NULL, &e), 1);
+	assert_string_equal(f.data, "van");
+	assert_int_equal(hoso_utf8_word(s, n, &pos, &a, &b, &f, NULL, &e), 1);
+	assert_string_equal(f.data, "12a");	/* the invalid byte ends a word */
+	assert_int_equal(hoso_utf8_word(s, n, &pos, &a, &b, &f, NULL, &e), 0);
+	hoso_buf_reset(&f);
+	assert_int_equal(hoso_utf8_fold_words("Hạ Long, ĐỐNG Đa!", strlen("Hạ Long, ĐỐNG Đa!"), &f,
+	    &e), 0);
+	assert_string_equal(f.data, "ha long dong da");
+	hoso_buf_free(&f);
+	hoso_buf_free(&l);
+}
+
+static void
+buf_json_and_csv_quote_what_they_must(void **state)
+{
+	struct hoso_buf b = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+
+	(void)state;
+	hoso_err_clear(&e);
+	assert_int_equal(hoso_buf_json_str(&b, "a\"b\\c\n<\x01>Hà", &e), 0);
+	assert_string_equal(b.data, "\"a\\\"b\\\\c\\u000a\\u003c\\u0001\\u003eHà\"");
+	hoso_buf_reset(&b);
+	assert_int_equal(hoso_buf_csv_cell(&b, "plain", false, &e), 0);
+	assert_int_equal(hoso_buf_csv_cell(&b, "a,\"b\"", false, &e), 0);
+	assert_int_equal(hoso_buf_csv_cell(&b, "=1+1", true, &e), 0);
+	assert_string_equal(b.data, "plain,\"a,\"\"b\"\"\",\"'=1+1\"\r\n");
+	hoso_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -218,6 +267,8 @@ main(void)
 		cmocka_unit_test(utf8_casefold_matches_what_file_systems_merge),
 		cmocka_unit_test(atomic_write_replaces_whole_file),
 		cmocka_unit_test(mkdirs_and_join),
+		cmocka_unit_test(utf8_words_fold_as_people_type),
+		cmocka_unit_test(buf_json_and_csv_quote_what_they_must),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
