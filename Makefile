@@ -12,7 +12,7 @@ SYSTEMDDIR = $(PREFIX)/lib/systemd/system
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS       = libmicrohttpd sane-backends lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf tesseract \
+PKGS       = sqlite3 libpq libmicrohttpd sane-backends lept libpng libjpeg libtiff-4 libxml-2.0 libarchive zbar libqrencode openssl zlib libqpdf tesseract \
              harfbuzz-subset
 
 WARN       = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -127,7 +127,7 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBHOSO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS)
 
-bench: all $(BUILD)/bench/norm-bench
+bench: all $(BUILD)/bench/norm-bench $(BUILD)/bench/index-gen
 	HOSO_BUILD=$(BUILD) bench/run
 
 # Field accuracy of ocr-extract --form on the generated form set, and CER (minutes; not in check).

@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "img.h"
 #include "ingest.h"
+#include "index.h"
 #include "input.h"
 #include "pdf.h"
 #include "qr.h"
@@ -55,6 +56,7 @@ struct batch {
 	size_t cur_index;		/* its entry in sum->dossiers */
 	char *sep_code;			/* code of the last separator sheet */
 	size_t files_done, files_total, pages_seen;
+	struct hoso_index_writer index;	/* the search index, told of each dossier written */
 	struct hoso_err fatal;
 };
 
@@ -237,6 +239,16 @@ out:
  * unwritable, not a directory, a damaged dossier.xml. That stops the batch
  * (exit 4) rather than turning every later page into a "bad input".
  */
+/* Done with the current dossier: the search index learns what it holds now. */
+static void
+leave_dossier(struct batch *b)
+{
+	if (b->cur != NULL)
+		hoso_index_writer_dossier(&b->index, b->cur->code);
+	hoso_store_close(b->cur);
+	b->cur = NULL;
+}
+
 static int
 switch_to(struct batch *b, const char *code)
 {
@@ -246,8 +258,7 @@ switch_to(struct batch *b, const char *code)
 	size_t i;
 	int r;
 
-	hoso_store_close(b->cur);
-	b->cur = NULL;
+	leave_dossier(b);
 	hoso_err_clear(&e);
 	if ((r = hoso_store_open(b->opts->store, code, true, &b->cur, &e)) != 0 ||
 	    (r = defaults_for(b, b->cur)) != 0) {
@@ -587,6 +598,7 @@ hoso_ingest_run(const struct hoso_ingest_opts *opts, const char *const *inputs, 
 	memset(&b, 0, sizeof(b));
 	b.opts = opts;
 	b.sum = sum;
+	hoso_index_writer_init(&b.index, opts->store, NULL, opts->no_index, opts->log);
 	b.cap = 2 * (size_t)(opts->jobs > 0 ? opts->jobs : 1) + 2;
 	ops.ctx = &b;
 	pthread_mutex_init(&b.mu, NULL);
@@ -629,7 +641,8 @@ hoso_ingest_run(const struct hoso_ingest_opts *opts, const char *const *inputs, 
 	if (r == 0 && b.cur_code != NULL && (sum->next_dossier = strdup(b.cur_code)) == NULL)
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 out:
-	hoso_store_close(b.cur);
+	leave_dossier(&b);
+	hoso_index_writer_close(&b.index);
 	free(b.sep_code);
 	free(b.ring);
 	free(threads);

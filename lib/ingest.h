@@ -29,6 +29,7 @@ struct hoso_ingest_opts {
 	struct hoso_dossier_meta meta;	/* given by the user: replaces what a dossier has */
 	const char *now;		/* UTC time stamp for ingested="" (YYYY-MM-DDTHH:MM:SSZ) */
 	const char *today;		/* YYYY-MM-DD, when the code carries no date */
+	bool no_index;			/* leave the search index to catch up (lookup) */
 	const struct hoso_log *log;
 	void (*progress)(void *ctx, const struct hoso_ingest_progress *p);
 	void *progress_ctx;

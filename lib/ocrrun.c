@@ -34,6 +34,7 @@
 #include "file.h"
 #include "i18n.h"
 #include "img.h"
+#include "index.h"
 #include "ocr.h"
 #include "ocrrun.h"
 #include "review.h"
@@ -111,8 +112,34 @@ struct batch {
 	size_t file_pages, file_ok;
 	struct hoso_fields_page *fpages;	/* fields of the dossier, file or run so far */
 	size_t n_fpages;
+	/* The search index of the store of the dossiers written (one store at a time). */
+	struct hoso_index_writer index;
+	char *index_store;
 	struct hoso_err fatal;
 };
+
+/* The dossier's outputs are listed: the search index learns what it holds now. */
+static void
+index_dossier(struct batch *b)
+{
+	struct hoso_buf store = HOSO_BUF_INIT(0), code = HOSO_BUF_INIT(0);
+	struct hoso_err e;
+
+	hoso_err_clear(&e);
+	if (b->cur == NULL || hoso_store_split(b->cur->dir, &store, &code, &e) != 0)
+		goto out;
+	if (b->index_store == NULL || strcmp(b->index_store, hoso_buf_str(&store)) != 0) {
+		hoso_index_writer_close(&b->index);
+		free(b->index_store);
+		b->index_store = hoso_buf_detach(&store, NULL);
+		hoso_index_writer_init(&b->index, b->index_store, b->opts->templates,
+		    b->opts->no_index, b->opts->log);
+	}
+	hoso_index_writer_dossier(&b->index, hoso_buf_str(&code));
+out:
+	hoso_buf_free(&store);
+	hoso_buf_free(&code);
+}
 
 static void
 group_free(struct group *g)
@@ -899,6 +926,8 @@ batch_finish(struct batch *b, int r, struct hoso_err *err)
 		*err = b->fatal;
 	free(b->ring);
 	free(b->workers);
+	hoso_index_writer_close(&b->index);
+	free(b->index_store);
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->work);
 	pthread_cond_destroy(&b->done);
@@ -1141,6 +1170,8 @@ list_done(struct batch *b)
 		r = hoso_store_set_ocr_files(b->cur, b->outcomes, b->n_outcomes,
 		    "ocr/dossier.pdf", &b->fatal);
 	}
+	if (r == 0)
+		index_dossier(b);
 out:
 	outcomes_free(b);
 	return r;
@@ -1332,6 +1363,8 @@ do_dossier(struct batch *b, const char *dir, size_t input)
 		r = hoso_store_set_ocr_files(b->cur, b->outcomes, b->n_outcomes,
 		    made ? "ocr/dossier.pdf" : NULL, &b->fatal);
 	}
+	if (r == 0)
+		index_dossier(b);
 out:
 	fpages_free(b);
 	hoso_buf_free(&fkey);

@@ -52,6 +52,7 @@ struct hoso_ocrrun_opts {
 	const struct hoso_template_set *templates;	/* NULL: no fields */
 	const struct hoso_template *form;	/* NULL: --form auto */
 	const char *form_name;		/* "auto" or the form's name, recorded in fields.key */
+	bool no_index;			/* leave the search index to catch up (lookup) */
 	const struct hoso_log *log;
 	void (*progress)(void *ctx, const struct hoso_ocrrun_progress *p);
 	void (*on_page)(void *ctx, const struct hoso_ocrrun_page *p);

@@ -1248,6 +1248,31 @@ hoso_store_is_dossier(const char *dir)
 	return yes;
 }
 
+bool
+hoso_store_own_file(const char *path)
+{
+	static const char *const own[] = { HOSO_STORE_INDEX, HOSO_STORE_INDEX "-wal",
+	    HOSO_STORE_INDEX "-shm", HOSO_STORE_INDEX "-journal", HOSO_STORE_INDEX_STALE,
+	    HOSO_STORE_INDEX_DB };
+	const char *base = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+	size_t i, n;
+
+	base = base != NULL ? base + 1 : path;
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (strcmp(base, own[i]) == 0)
+			break;
+	if (i == sizeof(own) / sizeof(own[0]) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	n = (size_t)(base - path);
+	if (n >= sizeof(dir))
+		return false;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return !hoso_store_is_dossier(n > 0 ? dir : ".");
+}
+
 int
 hoso_store_expand(char *const *in, size_t n, char ***out, size_t *n_out, struct hoso_err *err)
 {
@@ -1260,6 +1285,8 @@ hoso_store_expand(char *const *in, size_t n, char ***out, size_t *n_out, struct 
 	*out = NULL;
 	*n_out = 0;
 	for (i = 0; i < n; i++) {
+		if (hoso_store_own_file(in[i]))
+			continue;
 		/* A store: a directory that is no dossier itself and holds dossiers. */
 		n_codes = 0;
 		codes = NULL;

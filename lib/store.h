@@ -12,6 +12,17 @@
 
 #define HOSO_CODE_MAX 128
 
+/* The store's own files beside its dossiers: the search index of lookup(1) (index.h). */
+#define HOSO_STORE_INDEX "index.sqlite"	/* and its -wal, -shm, -journal */
+#define HOSO_STORE_INDEX_STALE "index.stale"
+#define HOSO_STORE_INDEX_DB "index.db"
+
+/*
+ * True when path is one of those files of a store (not of a dossier): a
+ * glob such as STORE/ * names them too, and tools that take dossiers skip them.
+ */
+bool hoso_store_own_file(const char *path);
+
 /* One <page> of dossier.xml. Strings are owned by the dossier. */
 struct hoso_page {
 	int n;				/* 1-based page number */
@@ -187,7 +198,8 @@ bool hoso_store_is_dossier(const char *dir);
 /*
  * Operands as a clerk types them, one way for every tool: a store (a
  * directory that is no dossier and holds dossiers) becomes its dossiers,
- * STORE/CODE in code order; anything else stays as given. Free *out with
+ * STORE/CODE in code order; the store's own files (hoso_store_own_file) are
+ * left out; anything else stays as given. Free *out with
  * hoso_store_codes_free(*out, *n_out).
  */
 int hoso_store_expand(char *const *in, size_t n, char ***out, size_t *n_out,

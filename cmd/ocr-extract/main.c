@@ -31,6 +31,7 @@ usage_text(void)
 	    "      --tessdata DIR     directory of the .traineddata files\n"
 	    "      --page-timeout SEC give up a page after SEC seconds (default 60; 0: never)\n"
 	    "      --force            recognize pages again even when done\n"
+	    "      --no-index         leave the search index for lookup to catch up\n"
 	    "      --text FILE|-      images: the text of all pages, joined by form feeds\n"
 	    "      --hocr FILE        images: one hOCR document of all pages\n"
 	    "      --pdf FILE         images: one searchable PDF of all pages, in order\n"
@@ -54,7 +55,7 @@ usage_text(void)
 
 enum {
 	OPT_TESSDATA = 256, OPT_TIMEOUT, OPT_FORCE, OPT_TEXT, OPT_HOCR, OPT_PDF, OPT_OUTDIR,
-	OPT_FORM, OPT_TEMPLATES, OPT_FIELDS,
+	OPT_FORM, OPT_TEMPLATES, OPT_FIELDS, OPT_NO_INDEX,
 	OPT_SHARD = 300,
 };
 
@@ -64,6 +65,7 @@ static const struct option longopts[] = {
 	{ "tessdata", required_argument, NULL, OPT_TESSDATA },
 	{ "page-timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "no-index", no_argument, NULL, OPT_NO_INDEX },
 	{ "text", required_argument, NULL, OPT_TEXT },
 	{ "hocr", required_argument, NULL, OPT_HOCR },
 	{ "pdf", required_argument, NULL, OPT_PDF },
@@ -282,6 +284,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_FORCE:
 			o.force = true;
+			break;
+		case OPT_NO_INDEX:
+			o.no_index = true;
 			break;
 		case OPT_TEXT:
 			text = optarg;

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "file.h"
 #include "http.h"
+#include "index.h"
 #include "img.h"
 #include "pdf.h"
 #include "register.h"
@@ -341,21 +342,23 @@ esc(struct hoso_buf *b, const char *s, struct hoso_err *err)
 	return r;
 }
 
-static int
-json_str(struct hoso_buf *b, const char *s, struct hoso_err *err)
+/* Corrections saved: the store's search index learns them (lookup marks them reviewed). */
+static void
+index_saved(const struct app *a, const struct hoso_dossier *d)
 {
-	int r = hoso_buf_addc(b, '"', err);
+	struct hoso_buf store = HOSO_BUF_INIT(0), code = HOSO_BUF_INIT(0);
+	struct hoso_index_writer w;
+	struct hoso_err e;
 
-	for (; r == 0 && *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			r = hoso_buf_addf(b, err, "\\%c", ch);
-		else if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&')
-			r = hoso_buf_addf(b, err, "\\u%04x", ch);
-		else
-			r = hoso_buf_addc(b, (char)ch, err);
+	hoso_err_clear(&e);
+	if (hoso_store_split(d->dir, &store, &code, &e) == 0) {
+		hoso_index_writer_init(&w, hoso_buf_str(&store),
+		    a->have_templates ? &a->templates : NULL, false, &a->c->log);
+		hoso_index_writer_dossier(&w, hoso_buf_str(&code));
+		hoso_index_writer_close(&w);
 	}
-	return r != 0 ? r : hoso_buf_addc(b, '"', err);
+	hoso_buf_free(&store);
+	hoso_buf_free(&code);
 }
 
 static int
@@ -777,6 +780,8 @@ save(struct app *a, struct hoso_dossier *d, int page, const struct hoso_http_req
 	if (n > 0 && (r = hoso_review_apply(d, a->have_templates ? &a->templates : NULL, edits, n,
 	    a->user, at, &saved, &after, err)) != 0)
 		goto out;
+	if (saved > 0)
+		index_saved(a, d);
 	if (!a->c->quiet && a->c->verbose > 0)
 		cli_info(a->c, _("%s page %d: %zu of %zu values saved"), d->code, page, saved, n);
 	if (!json) {
@@ -798,15 +803,15 @@ save(struct app *a, struct hoso_dossier *d, int page, const struct hoso_http_req
 		long k = hoso_review_find(now, page, edits[i].field);
 		/* The stored value after the save (normalized), for the page to show. */
 		if ((r = hoso_buf_adds(b, i ? ",{\"field\":" : "{\"field\":", err)) != 0 ||
-		    (r = json_str(b, edits[i].field, err)) != 0 ||
+		    (r = hoso_buf_json_str(b, edits[i].field, err)) != 0 ||
 		    (r = hoso_buf_addf(b, err, ",\"status\":\"%s\",\"message\":",
 		    edits[i].status == 0 ? "saved" : edits[i].status == HOSO_ENO ? "stale" :
 		    "refused")) != 0 ||
-		    (r = json_str(b, edits[i].message, err)) != 0 ||
+		    (r = hoso_buf_json_str(b, edits[i].message, err)) != 0 ||
 		    (r = hoso_buf_adds(b, ",\"tag\":", err)) != 0 ||
-		    (r = json_str(b, k >= 0 ? now->fields[k].tag : "", err)) != 0 ||
+		    (r = hoso_buf_json_str(b, k >= 0 ? now->fields[k].tag : "", err)) != 0 ||
 		    (r = hoso_buf_adds(b, ",\"value\":", err)) != 0 ||
-		    (r = json_str(b, k >= 0 ? now->fields[k].value : "", err)) != 0 ||
+		    (r = hoso_buf_json_str(b, k >= 0 ? now->fields[k].value : "", err)) != 0 ||
 		    (r = hoso_buf_addc(b, '}', err)) != 0)
 			goto out;
 	}
@@ -814,7 +819,7 @@ save(struct app *a, struct hoso_dossier *d, int page, const struct hoso_http_req
 	snprintf(left_text, sizeof(left_text), ngettext("%zu value left to review",
 	    "%zu values left to review", left), left);
 	if ((r = hoso_buf_addf(b, err, "],\"left\":%zu,\"left_text\":", left)) != 0 ||
-	    (r = json_str(b, left_text, err)) != 0)
+	    (r = hoso_buf_json_str(b, left_text, err)) != 0)
 		goto out;
 	if (r == 0)
 		r = hoso_buf_adds(b, "}\n", err);
@@ -1088,28 +1093,6 @@ do_list(struct app *a)
 	return left > 0 ? CLI_EXIT_NO : CLI_EXIT_OK;
 }
 
-static int
-csv_cell(struct hoso_buf *b, const char *s, bool last, struct hoso_err *err)
-{
-	int r = 0;
-
-	/* RFC 4180 quoting; a leading = + - @ is a formula to a spreadsheet: quote it as text. */
-	bool formula = s[0] != '\0' && strchr("=+-@", s[0]) != NULL;
-
-	if (formula || strpbrk(s, ",\"\r\n;\t") != NULL) {
-		if (formula)
-			r = hoso_buf_adds(b, "\"'", err);
-		else
-			r = hoso_buf_addc(b, '"', err);
-		for (; r == 0 && *s != '\0'; s++)
-			r = *s == '"' ? hoso_buf_adds(b, "\"\"", err) : hoso_buf_addc(b, *s, err);
-		if (r == 0)
-			r = hoso_buf_addc(b, '"', err);
-	} else
-		r = hoso_buf_adds(b, s, err);
-	return r != 0 ? r : hoso_buf_adds(b, last ? "\r\n" : ",", err);
-}
-
 static const char *const export_cols[] = { "dossier", "page", "field", "label", "reading",
     "reason", "value" };
 #define N_EXPORT_COLS (sizeof(export_cols) / sizeof(export_cols[0]))
@@ -1210,7 +1193,7 @@ do_export(struct app *a, const char *file)
 			goto fail;
 	} else {
 		for (i = 0; i < tab.n; i++)
-			if ((r = csv_cell(&b, tab.cells[i], (i + 1) % N_EXPORT_COLS == 0, &err)) != 0)
+			if ((r = hoso_buf_csv_cell(&b, tab.cells[i], (i + 1) % N_EXPORT_COLS == 0, &err)) != 0)
 				goto fail;
 		if ((r = cli_write_output(a->c, file, &b)) != 0)
 			goto out;
@@ -1378,6 +1361,8 @@ do_import(struct app *a, const char *file)
 			else
 				r = hoso_review_apply(d, a->have_templates ? &a->templates : NULL,
 				    edits, m, a->user, at, &saved, NULL, &err);
+			if (r == 0 && saved > 0)
+				index_saved(a, d);
 			for (k = 0; r == 0 && k < m; k++)
 				if (edits[k].status != 0)
 					cli_error(a->c, "%s:%ld: %s %s: %s", file, lines[k],

@@ -38,6 +38,7 @@ usage_text(void)
 	    "      --drop-blank       do not store blank pages\n"
 	    "      --no-deskew        do not straighten pages\n"
 	    "      --no-orient        do not turn pages upright\n"
+	    "      --no-index         leave the search index for lookup to catch up\n"
 	    "      --max-pixels N     refuse pages larger than N pixels (default 100000000)\n"
 	    "      --xml FILE         write the summary as XML ('-' for standard output)\n"
 	    "      --title TEXT       dossier title (tieu_de)\n"
@@ -70,7 +71,7 @@ enum {
 	OPT_DOSSIER = 256, OPT_SPLIT, OPT_DPI, OPT_KEEP_BLANK, OPT_DROP_BLANK, OPT_NO_DESKEW,
 	OPT_NO_ORIENT, OPT_MAX_PIXELS, OPT_XML, OPT_TITLE, OPT_UNIT, OPT_CHANNEL, OPT_RECEIVED,
 	OPT_RETENTION, OPT_SEPARATOR, OPT_WATCH, OPT_SETTLE, OPT_SCAN, OPT_SOURCE, OPT_RESOLUTION,
-	OPT_MODE, OPT_LIST_SCANNERS,
+	OPT_MODE, OPT_LIST_SCANNERS, OPT_NO_INDEX,
 };
 
 static const struct option longopts[] = {
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
 	{ "drop-blank", no_argument, NULL, OPT_DROP_BLANK },
 	{ "no-deskew", no_argument, NULL, OPT_NO_DESKEW },
 	{ "no-orient", no_argument, NULL, OPT_NO_ORIENT },
+	{ "no-index", no_argument, NULL, OPT_NO_INDEX },
 	{ "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
 	{ "xml", required_argument, NULL, OPT_XML },
 	{ "title", required_argument, NULL, OPT_TITLE },
@@ -450,6 +452,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_NO_ORIENT:
 			o.orient = false;
+			break;
+		case OPT_NO_INDEX:
+			o.no_index = true;
 			break;
 		case OPT_MAX_PIXELS:
 			if (!cli_parse_long(optarg, 1, 2000000000L, &v))

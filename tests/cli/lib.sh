@@ -16,6 +16,13 @@ fail() {
 	for line in "$@"; do echo "#   $line"; done
 }
 
+# fingerprint STORE: the sha256 of every file of a store, in name order; not the lock files, nor
+# the search index (index.sqlite*, index.stale): a cache, rebuilt from the store (lookup(1)).
+fingerprint() {
+	(cd "$1" && find . -type f ! -name .lock ! -name 'index.sqlite*' ! -name index.stale |
+	    LC_ALL=C sort | xargs sha256sum)
+}
+
 # run CMD...: runs it, keeps stdout in $out, stderr in $errout and status in $rc.
 run() {
 	"$@" >"$HOSO_WORK/.out" 2>"$HOSO_WORK/.err"

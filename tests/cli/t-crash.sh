@@ -6,7 +6,6 @@
 need_fixtures
 FX=$FIXTURES
 export SOURCE_DATE_EPOCH=1790000000
-fingerprint() { (cd "$1" && find . -type f ! -name .lock | LC_ALL=C sort | xargs sha256sum); }
 inputs="$FX/batch $FX/multi.tif $FX/rot90.png $FX/skew3.png $FX/ct01.jpg"
 
 # consistent STORE: every listed page's files exist and the original has the listed sha256.

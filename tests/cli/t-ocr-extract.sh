@@ -8,7 +8,6 @@ XSD=$HOSO_TOP/data/schema
 TD=$HOSO_TOP/testdata/tesseract
 
 attr() { xmllint --xpath "string(/dossier/pages/page[@n=$2]/@$3)" "$1/dossier.xml"; }
-fingerprint() { (cd "$1" && find . -type f ! -name .lock | LC_ALL=C sort | xargs sha256sum); }
 # nfc FILE: the file is UTF-8 in NFC (python3's unicodedata is independent of libunistring)
 nfc() { python3 -c 'import sys, unicodedata as u; t = open(sys.argv[1], encoding="utf-8").read(); sys.exit(u.normalize("NFC", t) != t)' "$1"; }
 

@@ -12,7 +12,6 @@ attr() {
 }
 npages() { xmllint --xpath "count(/dossier/pages/page)" "$1/$2/dossier.xml"; }
 # A store's content, minus the lock file: what a re-run must leave the same.
-fingerprint() { (cd "$1" && find . -type f ! -name .lock | LC_ALL=C sort | xargs sha256sum); }
 
 # --- the command line ---
 expect_exit 0 "--help exits 0" scan-ingest --help
@@ -42,7 +41,7 @@ check "nothing written for an unsafe code" [ ! -e bad.png ]
 expect_exit 0 "a batch with separators is ingested" scan-ingest -q -o st "$FX/batch"
 check "the first separator starts dossier ...0001" [ -f st/000.17.22.H56-210531-0001/dossier.xml ]
 check "the second separator starts dossier ...0002" [ -f st/000.17.22.H56-210531-0002/dossier.xml ]
-check "only two dossiers were made" [ "$(find st -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
+check "only two dossiers were made" [ "$(find st -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 2 ]
 check "dossier 1 has the two pages after its sheet" [ "$(npages st 000.17.22.H56-210531-0001)" = 2 ]
 check "dossier 2 has the two pages after its sheet" [ "$(npages st 000.17.22.H56-210531-0002)" = 2 ]
 check "dossier.xml validates against the XSD" \
@@ -98,7 +97,7 @@ check "PDF pages remember their page number" [ "$(attr pdf P 2 source_page)" = 2
 # --- archives, read in place ---
 for a in scans.zip scans.tar.gz scans.7z; do
 	expect_exit 0 "$a is read in place" scan-ingest -q -o "ar-$a" "$FX/$a"
-	check "$a gives the same two dossiers" [ "$(find "ar-$a" -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
+	check "$a gives the same two dossiers" [ "$(find "ar-$a" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 2 ]
 	check "$a members are named archive:member" [ "$(attr "ar-$a" 000.17.22.H56-210531-0001 1 source)" = "$FX/$a:scans/002-form-khai-sinh.png" ]
 done
 mkdir hz && cd hz || exit 1
