@@ -119,7 +119,7 @@ check-fast: check-layers
 	HOSO_BUILD=$(BUILD) tests/run --fast
 
 # No lib/ file includes a header of a higher layer, or of cmd/; every header has a layer
-# (lib/LAYERS, DESIGN.md "Layers").
+# (lib/LAYERS says which and why).
 check-layers:
 	scripts/check-layers
 
