@@ -52,7 +52,7 @@ MO_FILES   = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hoso.mo)
 SCRIPTS    = $(shell grep -lE '^(\#!.*sh$$|\# shellcheck shell=)' $(sort $(wildcard scripts/*)) \
              .ci/run tests/run bench/run $(wildcard tests/cli/*.sh bench/*.sh))
 
-.PHONY: all tools tests check check-fast demo bench eval install uninstall clean fuzz lint po FORCE
+.PHONY: all tools tests check check-fast check-layers demo bench eval install uninstall clean fuzz lint po FORCE
 .SUFFIXES:
 # Objects of tools and tests are intermediate to make: keep them, or every make relinks.
 .SECONDARY:
@@ -108,14 +108,20 @@ tests/node_modules/.package-lock.json: tests/package-lock.json tests/package.jso
 	else echo "make: npm not found: the PKI.js test will fail (scripts/install-deps installs it)"; fi
 
 # make check always builds with -Werror; the runner's last line is "N passed, N failed".
-check:
+# It starts with check-layers: a second, before the build.
+check: check-layers
 	$(MAKE) DEVELOPER=1 tests
 	HOSO_BUILD=$(BUILD) tests/run
 
 # The quick subset (.ci/run repeats it under the sanitizers).
-check-fast:
+check-fast: check-layers
 	$(MAKE) DEVELOPER=1 tests
 	HOSO_BUILD=$(BUILD) tests/run --fast
+
+# No lib/ file includes a header of a higher layer, or of cmd/; every header has a layer
+# (lib/LAYERS says which and why).
+check-layers:
+	scripts/check-layers
 
 demo:
 	scripts/install-deps
