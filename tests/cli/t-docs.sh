@@ -11,7 +11,7 @@ OTHER_PROGRAMS=" lp cron crontab flock pdfsig openssl unzip mkdir cd cat sha256s
  xmllint sqlite3 systemctl systemd-escape "
 # What hoso(7) and README.md may call "planned" (or "dự kiến"): a line holding the word must also
 # hold one of these. A name here that becomes a tool (in build/bin) is refused: say it exists.
-PLANNED_OK="lookup"
+PLANNED_OK="hoso-renew-timestamps"
 
 # --- the tools and their options ---
 # A tool is a program of build/bin, or a script that make install installs into BINDIR under
@@ -388,7 +388,7 @@ report "README.md: nothing is \"planned\" but what is allowed ($PLANNED_OK)" "$(
 cp "$MAN7" bad.7
 cat >>bad.7 <<'EOF'
 .Pp
-.Xr lookup 1
+.Xr findall 1
 finds a dossier
 .Pq Fl \-code .
 .Bd -literal -offset indent
@@ -397,7 +397,7 @@ verify --no-such-option x.asice
 Search is planned.
 EOF
 out=$(problems bad.7 extract_man)
-contains "a broken hoso(7): a tool that does not exist is found" "$out" "names lookup"
+contains "a broken hoso(7): a tool that does not exist is found" "$out" "names findall"
 contains "a broken hoso(7): an example's unknown option is found" "$out" "--no-such-option is not in the --help of: verify"
 contains "a broken hoso(7): an option no tool has is found" "$out" "--code is in the --help of none of"
 contains "a broken hoso(7): \"planned\" is found" "$(planned bad.7)" "Search is planned."
