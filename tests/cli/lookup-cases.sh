@@ -1,4 +1,6 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2086,SC2154,SC2016
+# (sourced after lib.sh, which sets $out and $errout; $DBOPT is empty or "--db URL", two words;
+# the sh -c scripts are single-quoted on purpose)
 # lookup-cases.sh - the query cases of lookup, the same for every database: sourced by
 # t-lookup.sh (SQLite, STORE/index.sqlite) and t-lookup-pg.sh (a PostgreSQL server of its own),
 # with $DBOPT empty or "--db URL". Dossiers are written by hand (dossier.xml, a page text,

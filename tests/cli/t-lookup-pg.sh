@@ -6,7 +6,8 @@
 # database searched together, a database of another schema made again.
 . "$HOSO_TOP/tests/cli/lib.sh"
 
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+pgbin=
+for d in /usr/lib/postgresql/*/bin; do pgbin=$d; done	# the newest (Debian 12 has one: 15)
 if [ ! -x "$pgbin/initdb" ]; then
 	fail "PostgreSQL's server is installed (scripts/install-deps installs postgresql)"
 	exit 1
