@@ -127,6 +127,14 @@ struct store_rec {
 	uint64_t v[HOSO_KPI_N_STORE];
 };
 
+/* A page of the store: its original's sha256, when it was ingested, its dossier's record. */
+struct seen_page {
+	unsigned char sha[32];
+	uint64_t when;			/* YYYYMMDDhhmmss, UTC */
+	int64_t rec;			/* index into store; -1: a dossier in no row */
+	uint32_t dossier;		/* tells dossiers apart */
+};
+
 struct groups {
 	struct group *v;
 	size_t n, cap;
@@ -156,6 +164,8 @@ struct hoso_kpi {
 	/* the dossier store */
 	struct store_rec *store;
 	size_t n_store, cap_store;
+	struct seen_page *seen;		/* every page of the store: who had which paper first */
+	size_t n_seen, cap_seen;
 	bool has_store;
 	uint64_t store_dossiers, store_matched, store_unplaced, store_bad;
 	unsigned jobs;		/* threads of hoso_kpi_add_fds, for the counting too */
@@ -285,6 +295,7 @@ hoso_kpi_free(struct hoso_kpi *k)
 	free(k->fields);
 	free(k->field_slots);
 	free(k->store);
+	free(k->seen);
 	hoso_buf_free(&k->nfc);
 	hoso_units_free(k->own_units);
 	free(k);
@@ -1556,7 +1567,7 @@ out:
 
 static const char *const store_columns[HOSO_KPI_N_STORE_COLUMNS] = {
 	"scanned", "pages", "blank_pages", "ocr_pages", "ocr_confidence", "review_fields",
-	"archives_signed",
+	"archives_signed", "reused", "reuse_rate",
 };
 
 const char *
@@ -1564,7 +1575,7 @@ hoso_kpi_store_column(int i, const uint64_t v[HOSO_KPI_N_STORE], char out[32])
 {
 	static const int count_of[HOSO_KPI_N_STORE_COLUMNS] = {
 		HOSO_KPI_SCANNED, HOSO_KPI_PAGES, HOSO_KPI_BLANK_PAGES, HOSO_KPI_OCR_PAGES, -1,
-		HOSO_KPI_REVIEW_FIELDS, HOSO_KPI_ARCHIVES_SIGNED,
+		HOSO_KPI_REVIEW_FIELDS, HOSO_KPI_ARCHIVES_SIGNED, HOSO_KPI_REUSED, -2,
 	};
 	uint64_t n, tenths;
 
@@ -1573,6 +1584,13 @@ hoso_kpi_store_column(int i, const uint64_t v[HOSO_KPI_N_STORE], char out[32])
 		return "?";
 	if (count_of[i] >= 0) {
 		snprintf(out, 32, "%llu", (unsigned long long)v[count_of[i]]);
+	} else if (count_of[i] == -2) {
+		/* Dossiers that reused a paper, per 100 dossiers scanned; one decimal, half up. */
+		if ((n = v[HOSO_KPI_SCANNED]) > 0) {
+			tenths = (v[HOSO_KPI_REUSED] * 2000 + n) / (2 * n);
+			snprintf(out, 32, "%llu.%llu", (unsigned long long)(tenths / 10),
+			    (unsigned long long)(tenths % 10));
+		}
 	} else if ((n = v[HOSO_KPI_OCR_CONFIDENCE_PAGES]) > 0) {
 		/* The mean word confidence of the pages, one decimal, rounded half up. */
 		tenths = (v[HOSO_KPI_OCR_CONFIDENCE_SUM] * 20 + n) / (2 * n);
@@ -1642,6 +1660,91 @@ store_day(const struct hoso_dossier *d, const char *code_date, uint16_t *day, in
 	return true;
 }
 
+static int
+hex_val(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Remember the dossier's pages (sha256, time ingested) to tell reused papers. */
+static int
+see_pages(struct hoso_kpi *k, const struct hoso_dossier *d, struct hoso_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->n_pages; i++) {
+		const struct hoso_page *p = &d->pages[i];
+		struct seen_page *s;
+		const char *t = p->ingested;
+		uint64_t when = 0;
+
+		if (k->n_seen == k->cap_seen) {
+			size_t cap = k->cap_seen ? k->cap_seen * 2 : 256;
+			struct seen_page *nv = realloc(k->seen, cap * sizeof(*nv));
+
+			if (nv == NULL)
+				return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+			k->seen = nv;
+			k->cap_seen = cap;
+		}
+		s = &k->seen[k->n_seen];
+		for (j = 0; j < 32; j++) {
+			int hi = hex_val(p->sha256[2 * j]), lo = hex_val(p->sha256[2 * j + 1]);
+
+			if (hi < 0 || lo < 0)
+				break;
+			s->sha[j] = (unsigned char)(hi << 4 | lo);
+		}
+		if (j < 32)
+			continue;	/* no sha256: nothing to compare */
+		/* "YYYY-MM-DDTHH:MM:SSZ": its digits, in order, compare as the times do. */
+		for (; *t != '\0'; t++)
+			if (*t >= '0' && *t <= '9')
+				when = when * 10 + (uint64_t)(*t - '0');
+		s->when = when;
+		s->rec = -1;
+		s->dossier = (uint32_t)k->store_dossiers;
+		k->n_seen++;
+	}
+	return 0;
+}
+
+static int
+by_sha_when(const void *a, const void *b)
+{
+	const struct seen_page *x = a, *y = b;
+	int c = memcmp(x->sha, y->sha, sizeof(x->sha));
+
+	if (c != 0)
+		return c;
+	return (x->when > y->when) - (x->when < y->when);
+}
+
+/*
+ * A dossier reused a paper when one of its pages is the very file (sha256)
+ * that another dossier had ingested before it: taken from the store, not
+ * scanned again (a new scan of a paper is never the same file).
+ */
+static void
+mark_reused(struct hoso_kpi *k)
+{
+	size_t i, j;
+
+	qsort(k->seen, k->n_seen, sizeof(*k->seen), by_sha_when);
+	for (i = 0; i < k->n_seen; i = j) {
+		for (j = i + 1; j < k->n_seen &&
+		    memcmp(k->seen[j].sha, k->seen[i].sha, sizeof(k->seen[i].sha)) == 0; j++) {
+			const struct seen_page *s = &k->seen[j];
+
+			if (s->when > k->seen[i].when && s->dossier != k->seen[i].dossier && s->rec >= 0)
+				k->store[s->rec].v[HOSO_KPI_REUSED] = 1;
+		}
+	}
+	free(k->seen);
+	k->seen = NULL;
+	k->n_seen = k->cap_seen = 0;
+}
+
 /* One dossier of the store: what it adds, and where. */
 static int
 store_one(struct hoso_kpi *k, const char *store, const char *code, const char *archives,
@@ -1657,7 +1760,7 @@ store_one(struct hoso_kpi *k, const char *store, const char *code, const char *a
 	char date[11];
 	const char *ucode, *cdate = NULL;
 	int32_t abs_day;
-	size_t i;
+	size_t i, first_seen = 0;
 	int r = 0;
 
 	memset(&x, 0, sizeof(x));
@@ -1678,6 +1781,9 @@ store_one(struct hoso_kpi *k, const char *store, const char *code, const char *a
 		goto out;
 	}
 	k->store_dossiers++;
+	first_seen = k->n_seen;
+	if ((r = see_pages(k, d, err)) != 0)
+		goto out;
 	x.v[HOSO_KPI_SCANNED] = d->n_pages > 0;
 	x.v[HOSO_KPI_PAGES] = d->n_pages;
 	for (i = 0; i < d->n_pages; i++) {
@@ -1750,6 +1856,8 @@ store_one(struct hoso_kpi *k, const char *store, const char *code, const char *a
 		k->store = nv;
 		k->cap_store = cap;
 	}
+	for (i = first_seen; i < k->n_seen; i++)
+		k->seen[i].rec = (int64_t)k->n_store;
 	k->store[k->n_store++] = x;
 out:
 	hoso_xml_free(doc);
@@ -1779,6 +1887,8 @@ hoso_kpi_add_store(struct hoso_kpi *k, const char *store, const char *archives,
 		r = store_one(k, store, de->d_name, archives, err);
 	}
 	closedir(dir);
+	if (r == 0)
+		mark_reused(k);
 	return r;
 }
 

@@ -34,11 +34,15 @@ enum hoso_kpi_rate {
 enum hoso_kpi_store_count {
 	HOSO_KPI_SCANNED, HOSO_KPI_PAGES, HOSO_KPI_BLANK_PAGES, HOSO_KPI_OCR_PAGES,
 	HOSO_KPI_OCR_CONFIDENCE_SUM, HOSO_KPI_OCR_CONFIDENCE_PAGES, HOSO_KPI_REVIEW_FIELDS,
-	HOSO_KPI_ARCHIVES_SIGNED, HOSO_KPI_N_STORE
+	HOSO_KPI_ARCHIVES_SIGNED,
+	/* A dossier that reused a paper digitized earlier: a page whose original (sha256) a
+	 * dossier of the store had before (ingested earlier), not scanned again. */
+	HOSO_KPI_REUSED,
+	HOSO_KPI_N_STORE
 };
 
-/* The store's output columns: scanned ... archives_signed (7 of them). */
-#define HOSO_KPI_N_STORE_COLUMNS 7
+/* The store's output columns: scanned ... archives_signed, reused, reuse_rate (9 of them). */
+#define HOSO_KPI_N_STORE_COLUMNS 9
 
 /* Grouping dimensions (--by), combinable. */
 enum {

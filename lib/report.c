@@ -568,7 +568,7 @@ static const char *const target_headers[HOSO_KPI_N_RATES] = {
 
 static const char *const store_headers[HOSO_KPI_N_STORE_COLUMNS] = {
 	N_("Scanned"), N_("Pages"), N_("Blank pages"), N_("OCR pages"), N_("OCR confidence"),
-	N_("Fields to review"), N_("Archives signed"),
+	N_("Fields to review"), N_("Archives signed"), N_("Reused papers"), N_("Reuse rate"),
 };
 
 const char *

@@ -39,7 +39,7 @@ expect_exit 0 "--store with a register" stats -r r.csv -u "$UNITS" --month 2025-
 contains "a dossier with no unit or date is reported, not counted" "$errout" "1 store dossiers have no unit or date"
 contains "the matched dossiers are counted" "$errout" "4 store dossiers read, 1 of them matched in a register"
 check "the store's columns come after the rates" \
-	[ "$(head -n 1 s.csv | sed 's/.*signed_rate,//')" = "scanned,pages,blank_pages,ocr_pages,ocr_confidence,review_fields,archives_signed" ]
+	[ "$(head -n 1 s.csv | sed 's/.*signed_rate,//')" = "scanned,pages,blank_pages,ocr_pages,ocr_confidence,review_fields,archives_signed,reused,reuse_rate" ]
 check "unit and date from the code: 1 dossier, 2 pages, 1 blank" \
 	[ "$(col s.csv 08707 scanned),$(col s.csv 08707 pages),$(col s.csv 08707 blank_pages)" = "1,2,1" ]
 check "OCR'd pages and their mean confidence" [ "$(col s.csv 08707 ocr_pages),$(col s.csv 08707 ocr_confidence)" = "1,80.0" ]
@@ -91,4 +91,22 @@ contains "the broken file is named" "$errout" "st/BROKEN/dossier.xml"
 check "the others are still counted" [ "$(col b.csv TOTAL pages)" = 3 ]
 expect_exit 3 "a missing store is bad input" stats -r r.csv --month 2025-03 --store nothere
 expect_exit 2 "--archives without --store is a usage error" stats -r r.csv --month 2025-03 --archives arch
+
+# Reuse: a dossier whose page is the very file (sha256) another dossier ingested before it
+# reused that paper (lookup found it, scan-ingest took it from the store); a new scan is not.
+SOURCE_DATE_EPOCH=1741000000 scan-ingest -q -o ru --dossier 08707-250301-0001 "$FX/form-ct01.png" &&
+	SOURCE_DATE_EPOCH=1741100000 scan-ingest -q -o ru --dossier 08707-250302-0002 \
+	    ru/08707-250301-0001/pages/0001.png "$FX/form-tiep-nhan.png" &&
+	SOURCE_DATE_EPOCH=1741200000 scan-ingest -q -o ru --dossier 08707-250303-0003 "$FX/skew3.png" &&
+	SOURCE_DATE_EPOCH=1741300000 scan-ingest -q -o ru --dossier 08707-250304-0004 "$FX/skew3.png"
+check "a store with a paper taken again from it" [ -f ru/08707-250304-0004/dossier.xml ]
+expect_exit 0 "--store counts the dossiers that reused a paper" stats -q -u "$UNITS" --month 2025-03 --store ru -f csv -o ru.csv
+check "...two of four: the copy from the store, and the same file given again" [ "$(col ru.csv TOTAL reused)" = 2 ]
+check "...the reuse rate per 100 dossiers scanned" [ "$(col ru.csv TOTAL reuse_rate)" = 50.0 ]
+SOURCE_DATE_EPOCH=1741000000 scan-ingest -q -o ru2 --dossier 08707-250301-0001 "$FX/form-ct01.png" &&
+	SOURCE_DATE_EPOCH=1741000000 scan-ingest -q -o ru2 --dossier 08707-250302-0002 "$FX/form-ct01.png"
+expect_exit 0 "the same file in two dossiers of the same moment" stats -q -u "$UNITS" --month 2025-03 --store ru2 -f csv -o ru2.csv
+check "...is no reuse (neither was there before)" [ "$(col ru2.csv TOTAL reused)" = 0 ]
+expect_exit 0 "reuse in XML" stats -q -u "$UNITS" --month 2025-03 --store ru -f xml -o ru.xml
+check "...valid by stats.xsd, with reused and reuse_rate" sh -c 'xmllint --noout --schema "$1" ru.xml 2>/dev/null && grep -q "reused=\"2\" reuse_rate=\"50.0\"" ru.xml' - "$XSD/stats.xsd"
 echo "# $n_case cases"
