@@ -1256,7 +1256,8 @@ hoso_index_search(struct hoso_index *ix, const struct hoso_index_query *q,
 	if (r != 0)
 		goto out;
 	/* Rank; the database's order (newest first, or best text match) breaks ties. */
-	qsort(res->hits, res->n_hits, sizeof(*res->hits), by_rank);
+	if (res->n_hits > 1)
+		qsort(res->hits, res->n_hits, sizeof(*res->hits), by_rank);
 	if (res->n_hits > limit) {
 		for (i = limit; i < res->n_hits; i++)
 			hit_free(&res->hits[i]);

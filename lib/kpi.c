@@ -1730,7 +1730,8 @@ mark_reused(struct hoso_kpi *k)
 {
 	size_t i, j;
 
-	qsort(k->seen, k->n_seen, sizeof(*k->seen), by_sha_when);
+	if (k->n_seen > 1)
+		qsort(k->seen, k->n_seen, sizeof(*k->seen), by_sha_when);
 	for (i = 0; i < k->n_seen; i = j) {
 		for (j = i + 1; j < k->n_seen &&
 		    memcmp(k->seen[j].sha, k->seen[i].sha, sizeof(k->seen[i].sha)) == 0; j++) {
