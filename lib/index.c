@@ -22,6 +22,7 @@
 
 #define PAGE_TEXT_MAX	(4u << 20)	/* bytes of one page's text that are indexed */
 #define SYNC_BATCH	256		/* dossiers per transaction when catching up */
+#define QUERY_MAX	1024		/* bytes of a name or phrase typed */
 
 struct hoso_index {
 	char *store;
@@ -688,11 +689,16 @@ qwords_free(struct qwords *q)
 static int
 qwords_of(const char *s, struct qwords *q, struct hoso_err *err)
 {
-	struct hoso_buf f = HOSO_BUF_INIT(256), l = HOSO_BUF_INIT(256);
+	struct hoso_buf f = HOSO_BUF_INIT(0), l = HOSO_BUF_INIT(0);
 	size_t pos = 0, a, b, len = strlen(s);
 	int r;
 
 	memset(q, 0, sizeof(*q));
+	if (len > QUERY_MAX) {
+		r = hoso_err_set(err, HOSO_EUSAGE, _("the query is longer than %u bytes"),
+		    (unsigned)QUERY_MAX);
+		goto out;
+	}
 	if (!hoso_utf8_valid(s, len)) {
 		r = hoso_err_set(err, HOSO_EUSAGE, _("the query is not UTF-8 text"));
 		goto out;

@@ -93,6 +93,10 @@ expect_exit 0 "đ in a phrase" lookup $DBOPT -o st --text "dong da"
 contains "...found" "$out" "[Đống Đa]"
 expect_exit 1 "FTS query syntax typed by a user is text, not an error" lookup $DBOPT -o st --text '"AND (OR* NEAR:x ^'
 check "...no error message" [ -z "$errout" ]
+long=$(printf '%0300d' 7)
+expect_exit 1 "a word of 300 digits is searched (found by the fuzzer: it was an error)" lookup $DBOPT -o st --text "$long"
+expect_exit 2 "a query longer than 1024 bytes is a usage error" lookup $DBOPT -o st --name "$long$long$long$long"
+contains "...saying so" "$errout" "longer than 1024 bytes"
 expect_exit 2 "a phrase of common words only is a usage error" lookup $DBOPT -o st --text "của và là"
 contains "...saying why" "$errout" "common words"
 expect_exit 2 "a phrase of punctuation only is a usage error" lookup $DBOPT -o st --text "... --- !!"
