@@ -9,16 +9,9 @@ bin=$build/bin
 "$top/scripts/make-fixtures" "$build/fixtures" >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/hoso-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/pages"
-# 16 different pages (a duplicate would be skipped, not normalized): each a little rotated.
-i=0
-for f in form-khai-sinh form-ct01 form-tiep-nhan noisy; do
-	for a in 0.5 1.5 -2 4; do
-		i=$((i + 1))
-		convert "$build/fixtures/$f.png" -background white -rotate "$a" -gravity center \
-		    -extent 2480x3508 "$work/pages/$(printf %02d $i).png"
-	done
-done
+# shellcheck source=bench/pages.sh
+. "$top/bench/pages.sh"
+sixteen_pages "$work/pages"
 
 best() { # best wall time in seconds of 3 runs of: scan-ingest -j $1
 	b=""

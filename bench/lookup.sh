@@ -54,15 +54,9 @@ done
 
 # --- the writers, with the index and with --no-index ---
 "$top/scripts/make-fixtures" "$build/fixtures" >/dev/null
-mkdir "$work/pages"
-i=0
-for f in form-khai-sinh form-ct01 form-tiep-nhan noisy; do
-	for a in 0.5 1.5 -2 4; do
-		i=$((i + 1))
-		convert "$build/fixtures/$f.png" -background white -rotate "$a" -gravity center \
-		    -extent 2480x3508 "$work/pages/$(printf %02d $i).png"
-	done
-done
+# shellcheck source=bench/pages.sh
+. "$top/bench/pages.sh"
+sixteen_pages "$work/pages"
 ingest() { # $1: "" or --no-index; 4 dossiers of 4 pages
 	rm -rf "$work/w"
 	for d in 1 2 3 4; do

@@ -93,7 +93,12 @@ connect(struct hoso_idb *db, struct hoso_err *err)
 	/* Writers of a batch and a lookup share the file: wait for each other, not fail. */
 	sqlite3_busy_timeout(db->db, 30000);
 	(void)sqlite3_file_control(db->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
-	return exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+	/*
+	 * A checkpoint leaves the WAL file empty (not removed: see above). A WAL left
+	 * full would be read whole and copied back again by every later connection.
+	 */
+	return exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	    " PRAGMA journal_size_limit=0;", err);
 }
 
 /* 1: of this schema; 0: empty (new); -1: something else, with why. */
@@ -298,6 +303,20 @@ out:
 }
 
 static int
+delete_by(struct hoso_idb *db, const char *sql, sqlite3_int64 id, struct hoso_err *err)
+{
+	sqlite3_stmt *st;
+	int r, rc;
+
+	if ((r = prepare(db, sql, &st, err)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(db, db->db, rc, err);
+}
+
+static int
 sq_remove(struct hoso_idb *db, const char *code, struct hoso_err *err)
 {
 	sqlite3_stmt *st;
@@ -319,26 +338,10 @@ sq_remove(struct hoso_idb *db, const char *code, struct hoso_err *err)
 	    (r = fts_forget(db, "SELECT id, value FROM fields WHERE dossier = ?1 AND type = 'name'",
 	    "INSERT INTO names_fts(names_fts, rowid, fold) VALUES('delete', ?1, ?2)", id, err)) != 0)
 		return r;
-	if ((r = prepare(db, "DELETE FROM pages WHERE dossier = ?1", &st, err)) != 0)
+	if ((r = delete_by(db, "DELETE FROM pages WHERE dossier = ?1", id, err)) != 0 ||
+	    (r = delete_by(db, "DELETE FROM fields WHERE dossier = ?1", id, err)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return fail(db, db->db, rc, err);
-	if ((r = prepare(db, "DELETE FROM fields WHERE dossier = ?1", &st, err)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return fail(db, db->db, rc, err);
-	if ((r = prepare(db, "DELETE FROM dossiers WHERE id = ?1", &st, err)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : fail(db, db->db, rc, err);
+	return delete_by(db, "DELETE FROM dossiers WHERE id = ?1", id, err);
 }
 
 static int
