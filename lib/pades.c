@@ -864,7 +864,8 @@ hoso_pades_parse_date(const char *s, time_t *t)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
-	if ((*t = timegm(&tm)) == (time_t)-1)
+	/* two_digits let day 31 through in every month, and timegm would roll 31 April into May */
+	if ((*t = timegm(&tm)) == (time_t)-1 || tm.tm_mday != d)
 		return false;
 	*t -= (time_t)sign * (oh * 3600 + om * 60);
 	return true;

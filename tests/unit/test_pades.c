@@ -198,6 +198,9 @@ test_parse_date(void **state)
 	assert_true(hoso_pades_parse_date("D:20261101", &t));
 	assert_false(hoso_pades_parse_date("2026-11-01", &t));
 	assert_false(hoso_pades_parse_date("D:20261301", &t));
+	assert_false(hoso_pades_parse_date("D:20260431", &t));
+	assert_false(hoso_pades_parse_date("D:20250229120000Z", &t));
+	assert_true(hoso_pades_parse_date("D:20240229120000Z", &t));
 	assert_false(hoso_pades_parse_date("D:2026", &t));
 }
 
