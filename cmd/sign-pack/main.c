@@ -107,6 +107,10 @@ parse_time(const char *s, time_t *out)
 	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec,
 	    &n) != 6 || n != 20)
 		return false;
+	/* %d takes a sign or a space too: "2026-+1-01T 8:00:00Z" is not the form */
+	for (n = 0; n < 19; n++)
+		if ((s[n] < '0' || s[n] > '9') && n != 4 && n != 7 && n != 10 && n != 13 && n != 16)
+			return false;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
