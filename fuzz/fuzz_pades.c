@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "pades.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -104,7 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(out);
 	}
 	snprintf(date, sizeof(date), "%.*s", (int)(size < 40 ? size : 40), (const char *)data);
-	(void)hoso_pades_parse_date(date, &t);
+	(void)hoso_date_parse_pdf(date, &t);
 	/* the whole path over a file */
 	if (path[0] == '\0') {
 		snprintf(path, sizeof(path), "/tmp/fuzz-pades-XXXXXX");

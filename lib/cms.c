@@ -26,6 +26,7 @@
 #include <openssl/x509v3.h>
 
 #include "cms.h"
+#include "date.h"
 #include "digest.h"
 #include "i18n.h"
 #include "tsp.h"
@@ -443,8 +444,6 @@ add_signing_cert_v2(CMS_SignerInfo *si, X509 *cert)
 	return ok;
 }
 
-static bool time_of(const ASN1_TIME *t, time_t *out, char *iso, size_t n);
-
 /* EN 319 122-1 5.3: signature-time-stamp-token (RFC 3161) over the signature value. */
 static int
 add_timestamp(CMS_SignerInfo *si, const EVP_MD *md, const char *url, struct hoso_err *err)
@@ -470,15 +469,14 @@ int
 hoso_cms_signer_check_time(const struct hoso_cms_signer *s, time_t when, struct hoso_err *err)
 {
 	char subj[256], from[24], to[24], at[24];
-	struct tm tm;
 	time_t t;
 
 	name_of(X509_get_subject_name(s->cert), subj, sizeof(subj));
-	if (!time_of(X509_get0_notBefore(s->cert), &t, from, sizeof(from)) ||
-	    !time_of(X509_get0_notAfter(s->cert), &t, to, sizeof(to)))
+	if (!hoso_tsp_time(X509_get0_notBefore(s->cert), &t, from) ||
+	    !hoso_tsp_time(X509_get0_notAfter(s->cert), &t, to))
 		return hoso_err_set(err, HOSO_EINPUT, _("the certificate of %s has unreadable "
 		    "validity dates"), subj);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&when, &tm));
+	hoso_date_iso(when, at);
 	if (X509_cmp_time(X509_get0_notBefore(s->cert), &when) >= 0 ||
 	    X509_cmp_time(X509_get0_notAfter(s->cert), &when) <= 0)
 		return hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign: the certificate of %s is "
@@ -803,18 +801,6 @@ mismatch:
 	return why;
 }
 
-static bool
-time_of(const ASN1_TIME *t, time_t *out, char *iso, size_t n)
-{
-	struct tm tm;
-
-	if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
-		return false;
-	*out = timegm(&tm);
-	strftime(iso, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return true;
-}
-
 /*
  * EN 319 142-1 5.4: a PAdES signature carries no signing-time attribute; the
  * time it claims is the signature dictionary's /M, and without a timestamp
@@ -824,11 +810,9 @@ time_of(const ASN1_TIME *t, time_t *out, char *iso, size_t n)
 static void
 pades_time(const struct hoso_cms_content *content, time_t *when, struct hoso_cms_result *res)
 {
-	struct tm tm;
-
 	*when = content->claimed_time != 0 ? content->claimed_time : time(NULL);
-	if (content->claimed_time != 0 && gmtime_r(when, &tm) != NULL)
-		strftime(res->signing_time, sizeof(res->signing_time), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (content->claimed_time != 0)
+		hoso_date_iso(*when, res->signing_time);
 }
 
 /* The signed attributes and the signature itself (RFC 5652 5.4, 5.6; RFC 5035). */
@@ -879,7 +863,7 @@ check_signature(CMS_SignerInfo *si, X509 *signer, const struct hoso_cms_content 
 		    V_ASN1_GENERALIZEDTIME);
 	if (content->pades)
 		pades_time(content, when, res);
-	else if (!time_of(st, when, res->signing_time, sizeof(res->signing_time))) {
+	else if (!hoso_tsp_time(st, when, res->signing_time)) {
 		SIG_FAIL(_("signed attribute signing-time missing or unreadable"));
 		goto out;
 	}
@@ -967,7 +951,7 @@ crl_lookup(const struct hoso_cms_trust *t, X509 *c, X509 *issuer, struct rev_ans
 		}
 		a->answered = true;
 		if (X509_CRL_get0_by_cert(crl, &rev, c) == 1) {
-			known = time_of(X509_REVOKED_get0_revocationDate(rev), &rt, iso, sizeof(iso));
+			known = hoso_tsp_time(X509_REVOKED_get0_revocationDate(rev), &rt, iso);
 			rev_revoked(a, known, rt);
 		}
 	}
@@ -991,7 +975,6 @@ check_revocation(const struct hoso_cms_trust *t, STACK_OF(X509) *chain, STACK_OF
 	struct rev_answer a;
 	X509 *c, *issuer;
 	char subj[256], iso[24];
-	struct tm tm;
 	int i;
 
 	note[0] = '\0';
@@ -1013,7 +996,7 @@ check_revocation(const struct hoso_cms_trust *t, STACK_OF(X509) *chain, STACK_OF
 				CERT_SET(HOSO_CMS_INVALID, _("%s is revoked"), subj);
 				return false;
 			}
-			strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&a.at, &tm));
+			hoso_date_iso(a.at, iso);
 			if (a.at <= when) {
 				CERT_SET(HOSO_CMS_INVALID, poe ? _("%s was revoked on %s, before the "
 				    "time of the signature's timestamp") : _("%s was revoked on %s, "

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "file.h"
 #include "i18n.h"
 #include "index.h"
@@ -1213,8 +1214,8 @@ hoso_index_search(struct hoso_index *ix, const struct hoso_index_query *q,
 	if (q->id == NULL && q->name == NULL && q->text == NULL && q->form == NULL &&
 	    q->unit == NULL && q->from == NULL && q->to == NULL)
 		return hoso_err_set(err, HOSO_EUSAGE, _("nothing to search for"));
-	if ((q->from != NULL && !hoso_store_date_ok(q->from)) ||
-	    (q->to != NULL && !hoso_store_date_ok(q->to)))
+	if ((q->from != NULL && !hoso_date_parse_ymd(q->from, NULL)) ||
+	    (q->to != NULL && !hoso_date_parse_ymd(q->to, NULL)))
 		return hoso_err_set(err, HOSO_EUSAGE, _("a date is written YYYY-MM-DD"));
 	if (q->id != NULL && (r = clean_id(q->id, id, err)) != 0)
 		return r;

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "date.h"
 #include "file.h"
 #include "i18n.h"
 #include "kpi.h"
@@ -36,7 +37,7 @@
 #include "xml.h"
 
 /* Dates in records: days after 1999-12-31, so 1 is 2000-01-01 and 65535 is 2179-06-05; 0 = none. */
-#define DAY_BASE 10956	/* hoso_register_day(2000, 1, 1) - 1, a constant on the hot path */
+#define DAY_BASE 10956	/* hoso_date_day(2000, 1, 1) - 1, a constant on the hot path */
 #define REC_NONE 0
 
 #define REC_CHUNK_BITS 16
@@ -592,7 +593,7 @@ compact_date(struct hoso_kpi *k, const char *label, const struct hoso_register_r
 		return 0;
 	}
 	if (day <= DAY_BASE || day > DAY_BASE + 0xffff) {
-		hoso_register_date_str(day, d);
+		hoso_date_ymd(day, d);
 		hoso_err_set(err, HOSO_EINPUT, _("%s:%ld: %s: %s is outside 2000-01-01 to 2179-06-05"),
 		    label, row->line, column, d);
 		return kpi_row_error(k, HOSO_REG_SKIP_DATE, err);
@@ -706,7 +707,7 @@ prepare_row(struct hoso_kpi *k, const char *label, const struct hoso_register_ro
 		struct hoso_err e;
 
 		hoso_utf8_label(row->unit, strlen(row->unit), &lab, &e);
-		hoso_register_date_str(row->recv, d);
+		hoso_date_ymd(row->recv, d);
 		hoso_err_set(err, HOSO_EINPUT,
 		    _("%s:%ld: ma_don_vi: unit '%s' is not in the units file on %s (ngay_tiep_nhan)"),
 		    label, row->line, hoso_buf_str(&lab), d);
@@ -2008,14 +2009,14 @@ month_of(uint16_t day)
 {
 	int y, m, d;
 
-	hoso_register_civil(DAY_BASE + day, &y, &m, &d);
+	hoso_date_civil(DAY_BASE + day, &y, &m, &d);
 	return (unsigned)((y - 2000) * 12 + m - 1);
 }
 
 static uint16_t
 month_first(unsigned month)
 {
-	return (uint16_t)(hoso_register_day(2000 + (int)month / 12, (int)month % 12 + 1, 1) - DAY_BASE);
+	return (uint16_t)(hoso_date_day(2000 + (int)month / 12, (int)month % 12 + 1, 1) - DAY_BASE);
 }
 
 static int
@@ -2257,8 +2258,8 @@ trend_add(struct trend *t, const struct rec *x, uint16_t from, uint16_t to, unsi
 	if (x->recv > to)
 		return;
 	for (m = m > t->first ? m : t->first; m <= last; m++) {
-		lo = hoso_register_day(2000 + (int)m / 12, (int)m % 12 + 1, 1) - DAY_BASE;
-		hi = hoso_register_day(2000 + (int)(m + 1) / 12, (int)(m + 1) % 12 + 1, 1) - DAY_BASE - 1;
+		lo = hoso_date_day(2000 + (int)m / 12, (int)m % 12 + 1, 1) - DAY_BASE;
+		hi = hoso_date_day(2000 + (int)(m + 1) / 12, (int)(m + 1) % 12 + 1, 1) - DAY_BASE - 1;
 		if (m >= m_first && lo < from)
 			lo = from;
 		if (hi > to)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "date.h"
 #include "digest.h"
 #include "font.h"
 #include "file.h"
@@ -115,14 +116,11 @@ static int
 sig_object(struct update *u, const struct hoso_pades_sign_opts *o, long long id, size_t cms_room,
     struct hoso_err *err)
 {
-	struct tm tm;
-	char when[32];
-	time_t t = o->signing_time;
+	char when[HOSO_DATE_PDF_SIZE];
 	size_t i;
 	int r;
 
-	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "D:%Y%m%d%H%M%S+00'00'",
-	    &tm) == 0)
+	if (!hoso_date_pdf(o->signing_time, when))
 		return hoso_err_set(err, HOSO_EUSAGE, _("signing time out of range"));
 	if ((r = obj_begin(u, id, 0, err)) != 0 ||
 	    (r = hoso_buf_adds(&u->text, "<< /Type /Sig /Filter /Adobe.PPKLite "
@@ -819,57 +817,6 @@ hoso_pades_der_len(const unsigned char *p, size_t n)
 	return 2 + k + len;
 }
 
-static int
-two_digits(const char *s, int lo, int hi, int *v)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return 0;
-	*v = (s[0] - '0') * 10 + (s[1] - '0');
-	return *v >= lo && *v <= hi;
-}
-
-bool
-hoso_pades_parse_date(const char *s, time_t *t)
-{
-	struct tm tm;
-	int cent, yy, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
-	size_t n;
-
-	/* 7.9.4: D:YYYYMMDDHHmmSSOHH'mm' with everything after the year optional */
-	if (s == NULL || strncmp(s, "D:", 2) != 0)
-		return false;
-	s += 2;
-	n = strlen(s);
-	if (n < 8 || !two_digits(s, 0, 99, &cent) || !two_digits(s + 2, 0, 99, &yy) ||
-	    !two_digits(s + 4, 1, 12, &mo) || !two_digits(s + 6, 1, 31, &d))
-		return false;
-	s += 8;
-	if (*s != '\0' && *s != 'Z' && *s != '+' && *s != '-') {
-		if (!two_digits(s, 0, 23, &h) || !two_digits(s + 2, 0, 59, &mi) ||
-		    !two_digits(s + 4, 0, 59, &sec))
-			return false;
-		s += 6;
-	}
-	if (*s == '+' || *s == '-') {
-		sign = *s == '+' ? 1 : -1;
-		if (!two_digits(s + 1, 0, 23, &oh))
-			return false;
-		if (s[3] == '\'' && !two_digits(s + 4, 0, 59, &om))
-			return false;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = cent * 100 + yy - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if ((*t = timegm(&tm)) == (time_t)-1)
-		return false;
-	*t -= (time_t)sign * (oh * 3600 + om * 60);
-	return true;
-}
-
 bool
 hoso_pades_gap_hex(const unsigned char *gap, size_t n, unsigned char *out, size_t *out_len)
 {
@@ -1047,7 +994,7 @@ check_cms(const char *path, int fd, const struct hoso_pdf_sig *sig,
 	content.feed = feed_ranges;
 	content.arg = &rg;
 	content.pades = true;
-	if (!hoso_pades_parse_date(sig->m, &content.claimed_time))
+	if (!hoso_date_parse_pdf(sig->m, &content.claimed_time))
 		content.claimed_time = 0;
 	der_len = hoso_pades_der_len(sig->contents, sig->contents_len);
 	hoso_err_clear(&e);

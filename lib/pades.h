@@ -97,8 +97,6 @@ int hoso_pades_text_string(struct hoso_buf *out, const char *s, struct hoso_err 
 
 /* The length of the DER value at the start of p (tag, length, contents), 0 if not DER. */
 size_t hoso_pades_der_len(const unsigned char *p, size_t n);
-/* /M ("D:YYYYMMDDHHmmSS+HH'mm'", 7.9.4) as a time; false when it is not one. */
-bool hoso_pades_parse_date(const char *s, time_t *t);
 /* Decode a gap "<hex>" of the file (exactly that: no spaces) into out; false if not one. */
 bool hoso_pades_gap_hex(const unsigned char *gap, size_t n, unsigned char *out, size_t *out_len);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "date.h"
 #include "file.h"
 #include "i18n.h"
 #include "register.h"
@@ -91,77 +92,6 @@ struct hoso_register {
 
 /* ---- dates ---- */
 
-/* Days since 1970-01-01 (H. Hinnant's days_from_civil). */
-int32_t
-hoso_register_day(int year, int month, int mday)
-{
-	long y = year - (month <= 2);
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (month + (month > 2 ? -3 : 9)) + 2) / 5 + mday - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return (int32_t)(era * 146097 + doe - 719468);
-}
-
-void
-hoso_register_civil(int32_t day, int *year, int *month, int *mday)
-{
-	long z = (long)day + 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	long d = doy - (153 * mp + 2) / 5 + 1;
-	long m = mp < 10 ? mp + 3 : mp - 9;
-
-	*year = (int)(yoe + era * 400 + (m <= 2));
-	*month = (int)m;
-	*mday = (int)d;
-}
-
-void
-hoso_register_date_str(int32_t day, char out[static 11])
-{
-	int y, m, d, i;
-
-	hoso_register_civil(day, &y, &m, &d);
-	if (y < 0)
-		y = 0;
-	if (y > 9999)
-		y = 9999;
-	/* Digits by hand: no sprintf, and the buffer is exactly "YYYY-MM-DD". */
-	for (i = 3; i >= 0; i--, y /= 10)
-		out[i] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
-}
-
-/*
- * hoso_register_day for years from 1 on (all a date cell can hold): the eras of
- * the general formula fold into y / 4 - y / 100 + y / 400 when y is not negative.
- */
-static int32_t
-day_ad(int year, int month, int mday)
-{
-	unsigned y = (unsigned)(year - (month <= 2));
-	unsigned doy = (153u * (unsigned)(month + (month > 2 ? -3 : 9)) + 2) / 5 + (unsigned)mday - 1;
-
-	return (int32_t)((long)y * 365 + y / 4 - y / 100 + y / 400 + doy - 719468);
-}
-
-static bool
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /*
  * The cells are read eight bytes at a time: a word's bytes XOR '0' are 0..9
  * exactly where they were digits. lanes has 0xff in the bytes that must be.
@@ -224,7 +154,6 @@ time_ok(const char *s, size_t n)
 bool
 hoso_register_parse_date(const char *s, size_t n, int32_t *day)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	uint64_t x;
 	int y, m, d, t;
 
@@ -251,10 +180,9 @@ hoso_register_parse_date(const char *s, size_t n, int32_t *day)
 	} else {
 		return false;
 	}
-	if (y < 1 || m < 1 || m > 12 || d < 1 ||
-	    d > mdays[m - 1] + (m == 2 && leap(y) ? 1 : 0))
+	if (y < 1 || !hoso_date_valid(y, m, d))
 		return false;
-	*day = day_ad(y, m, d);
+	*day = hoso_date_day(y, m, d);
 	return true;
 }
 
@@ -1994,7 +1922,7 @@ parse_row(struct hoso_register *reg, char **cells, size_t *lens, size_t n, long 
 	if (row->done != HOSO_DATE_NONE && row->done < row->recv) {
 		char d[11];
 
-		hoso_register_date_str(row->recv, d);
+		hoso_date_ymd(row->recv, d);
 		r = row_error(reg, HOSO_REG_SKIP_ORDER, err, line, "ngay_ket_thuc",
 		    _("before ngay_tiep_nhan (%s)"), d);
 		goto out;

@@ -6,10 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "date.h"
 #include "err.h"
-
-/* Dates are day numbers (days since 1970-01-01, proleptic Gregorian); this one is "no date". */
-#define HOSO_DATE_NONE INT32_MIN
 
 enum hoso_kenh {
 	HOSO_KENH_NONE = 0,
@@ -145,11 +143,6 @@ void hoso_register_csv_close(struct hoso_register_csv *csv);
  * it is none of them. The time of day is checked, then dropped.
  */
 bool hoso_register_parse_date(const char *s, size_t n, int32_t *day);
-/* Day number <-> civil date. */
-int32_t hoso_register_day(int year, int month, int mday);
-void hoso_register_civil(int32_t day, int *year, int *month, int *mday);
-/* "YYYY-MM-DD" into out (at least 11 bytes; years beyond 9999 are clamped). */
-void hoso_register_date_str(int32_t day, char out[static 11]);
 
 /* A short English name of a skip reason, for messages and machine output. */
 const char *hoso_register_skip_name(int reason);

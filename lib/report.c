@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "i18n.h"
 #include "register.h"
 #include "report.h"
@@ -406,9 +407,9 @@ write_json(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 	size_t i;
 	int g, r;
 
-	hoso_register_date_str(o->from, from);
-	hoso_register_date_str(o->to, to);
-	hoso_register_date_str(o->as_of, asof);
+	hoso_date_ymd(o->from, from);
+	hoso_date_ymd(o->to, to);
+	hoso_date_ymd(o->as_of, asof);
 	r = hoso_buf_addf(out, err, "{\n  \"from\": \"%s\",\n  \"to\": \"%s\",\n  \"as_of\": %s%s%s,\n"
 	    "  \"direct\": %s,\n  \"by\": [", from, to, o->has_as_of ? "\"" : "",
 	    o->has_as_of ? asof : "null", o->has_as_of ? "\"" : "", o->direct ? "true" : "false");
@@ -510,13 +511,13 @@ write_xml(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 			goto out;
 	if ((r = hoso_xmlw_new(&w, err)) != 0 || (r = hoso_xmlw_start(w, "stats", err)) != 0)
 		goto out;
-	hoso_register_date_str(o->from, d);
+	hoso_date_ymd(o->from, d);
 	if ((r = hoso_xmlw_attr(w, "from", d, err)) != 0)
 		goto out;
-	hoso_register_date_str(o->to, d);
+	hoso_date_ymd(o->to, d);
 	if ((r = hoso_xmlw_attr(w, "to", d, err)) != 0)
 		goto out;
-	hoso_register_date_str(o->as_of, d);
+	hoso_date_ymd(o->as_of, d);
 	if ((o->has_as_of && (r = hoso_xmlw_attr(w, "as_of", d, err)) != 0) ||
 	    (r = hoso_xmlw_attr(w, "by", hoso_buf_str(&by), err)) != 0 ||
 	    (r = hoso_xmlw_attr(w, "direct", o->direct ? "true" : "false", err)) != 0 ||
@@ -730,12 +731,12 @@ write_text(const struct hoso_kpi_result *res, const struct hoso_report_opts *o,
 		for (j = 0; j < t.n_cols; j++)
 			if ((cw = hoso_utf8_width(t.cells[i * t.n_cols + j])) > w[j])
 				w[j] = cw;
-	hoso_register_date_str(o->from, from);
-	hoso_register_date_str(o->to, to);
+	hoso_date_ymd(o->from, from);
+	hoso_date_ymd(o->to, to);
 	if ((r = hoso_buf_addf(out, err, _("Period: %s to %s"), from, to)) != 0)
 		goto out;
 	if (o->has_as_of) {
-		hoso_register_date_str(o->as_of, from);
+		hoso_date_ymd(o->as_of, from);
 		if ((r = hoso_buf_addf(out, err, _(", units as of %s"), from)) != 0)
 			goto out;
 	}

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "date.h"
 #include "i18n.h"
 #include "register.h"
 #include "report_html.h"
@@ -867,11 +868,11 @@ hoso_report_html_write(const struct hoso_kpi_result *res, const struct hoso_repo
 	p->res = res;
 	hoso_buf_init(&p->tmp, 0);
 	hoso_buf_init(&p->label, 0);
-	hoso_register_civil(o->from, &y, &m, &d);
+	hoso_date_civil(o->from, &y, &m, &d);
 	p->period_month = y * 12 + m - 1;
-	hoso_register_date_str(o->from, from);
-	hoso_register_date_str(o->to, to);
-	hoso_register_date_str(o->as_of, asof);
+	hoso_date_ymd(o->from, from);
+	hoso_date_ymd(o->to, to);
+	hoso_date_ymd(o->as_of, asof);
 
 	put(p, "<!DOCTYPE html>\n<html lang=\"");
 	esc(p, o->lang != NULL && *o->lang != '\0' ? o->lang : "en");

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "file.h"
 #include "i18n.h"
 #include "store.h"
@@ -56,29 +57,6 @@ all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
-static bool
-real_date(int y, int m, int d)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int max;
-
-	if (m < 1 || m > 12 || d < 1)
-		return false;
-	max = days[m - 1];
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		max = 29;
-	return d <= max;
-}
-
-bool
-hoso_store_date_ok(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
-	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
-		return false;
-	return real_date(atoi(s), atoi(s + 5), atoi(s + 8));
-}
-
 bool
 hoso_store_code_parts(const char *code, struct hoso_buf *unit, char date[11])
 {
@@ -96,15 +74,9 @@ hoso_store_code_parts(const char *code, struct hoso_buf *unit, char date[11])
 	y = 2000 + (mid[1] - '0') * 10 + (mid[2] - '0');
 	m = (mid[3] - '0') * 10 + (mid[4] - '0');
 	d = (mid[5] - '0') * 10 + (mid[6] - '0');
-	if (!real_date(y, m, d))
+	if (!hoso_date_valid(y, m, d))
 		return false;
-	memcpy(date, "20", 2);
-	memcpy(date + 2, mid + 1, 2);
-	date[4] = '-';
-	memcpy(date + 5, mid + 3, 2);
-	date[7] = '-';
-	memcpy(date + 8, mid + 5, 2);
-	date[10] = '\0';
+	hoso_date_ymd(hoso_date_day(y, m, d), date);
 	hoso_buf_reset(unit);
 	return hoso_buf_add(unit, code, (size_t)(mid - code), NULL) == 0;
 }

@@ -79,9 +79,6 @@ bool hoso_store_code_ok(const char *code);
 /* The same test, as bad input with a message that says what a code may hold. */
 int hoso_store_code_check(const char *code, struct hoso_err *err);
 
-/* True for a real calendar date written YYYY-MM-DD (ngay_tiep_nhan, xs:date). */
-bool hoso_store_date_ok(const char *ymd);
-
 /*
  * If code has the shape {unit}-{yyMMdd}-{NNNN} with a real date, fill unit
  * (the part before the date) and date (YYYY-MM-DD, 20yy) and return true.

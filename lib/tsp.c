@@ -22,22 +22,22 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "date.h"
 #include "i18n.h"
 #include "tsp.h"
 
 /* A time-stamp reply or an OCSP response is a few kB; refuse what is far larger. */
 #define MAX_REPLY (1024 * 1024)
 
-static bool
-time_of(const ASN1_TIME *t, time_t *out, char *iso, size_t n)
+bool
+hoso_tsp_time(const ASN1_TIME *t, time_t *out, char iso[static HOSO_DATE_ISO_SIZE])
 {
 	struct tm tm;
 
 	if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
 		return false;
-	*out = timegm(&tm);
-	if (iso != NULL)
-		strftime(iso, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	*out = hoso_date_timegm(&tm);
+	hoso_date_iso(*out, iso);
 	return true;
 }
 
@@ -303,8 +303,7 @@ hoso_tsp_check(const unsigned char *der, size_t len, const void *data, size_t da
 		tk_set(tk, HOSO_CMS_INVALID, _("the timestamp is not an RFC 3161 time-stamp token"));
 		goto out;
 	}
-	if (!time_of(TS_TST_INFO_get_time(ti), &tk->gen_time, tk->gen_time_iso,
-	    sizeof(tk->gen_time_iso))) {
+	if (!hoso_tsp_time(TS_TST_INFO_get_time(ti), &tk->gen_time, tk->gen_time_iso)) {
 		tk_set(tk, HOSO_CMS_INVALID, _("the timestamp's genTime cannot be read"));
 		goto out;
 	}
@@ -457,7 +456,7 @@ hoso_tsp_ocsp_ask(const char *url, X509 *cert, X509 *issuer, STACK_OF(X509) *unt
 		ocsp_set(res, HOSO_OCSP_GOOD, _("OCSP %s: good"), url);
 		break;
 	case V_OCSP_CERTSTATUS_REVOKED:
-		if (!time_of(rev, &res->revoked_at, iso, sizeof(iso))) {
+		if (!hoso_tsp_time(rev, &res->revoked_at, iso)) {
 			ocsp_set(res, HOSO_OCSP_NO_ANSWER, _("the OCSP response from %s has an "
 			    "unreadable revocation time"), url);
 			break;

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "cms.h"
+#include "date.h"
 #include "err.h"
 
 /* Seconds a TSA or an OCSP responder has to answer, connection included. */
@@ -28,6 +29,9 @@
  */
 int hoso_tsp_stamp(const char *url, const EVP_MD *md, const void *data, size_t len,
     struct hoso_buf *token, struct hoso_err *err);
+
+/* An ASN.1 UTCTime or GeneralizedTime (RFC 5280 4.1.2.5) as a time and as YYYY-MM-DDTHH:MM:SSZ. */
+bool hoso_tsp_time(const ASN1_TIME *t, time_t *out, char iso[static HOSO_DATE_ISO_SIZE]);
 
 struct hoso_tsp_token {
 	int status;			/* enum hoso_cms_status */

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "date.h"
 #include "i18n.h"
 #include "register.h"
 #include "units.h"
@@ -409,7 +410,7 @@ resolve(struct hoso_units *u, struct hoso_err *err)
 				    _("%s:%ld: successor '%s' given but no valid_to"),
 				    u->label, x->line, u->succ_code[i]);
 			if (!hoso_units_find(u, u->succ_code[i], x->to + 1, &x->successor)) {
-				hoso_register_date_str(x->to + 1, d);
+				hoso_date_ymd(x->to + 1, d);
 				return hoso_err_set(err, HOSO_EINPUT,
 				    _("%s:%ld: successor '%s' is not a unit valid on %s"),
 				    u->label, x->line, u->succ_code[i], d);
@@ -489,7 +490,7 @@ make_spans(struct hoso_units *u, uint32_t i, unsigned char *state, struct hoso_e
 				return hoso_err_set(err, HOSO_EINPUT,
 				    _("%s:%ld: parent '%s' has a valid_from, '%s' has none"),
 				    u->label, x->line, pc, x->code);
-			hoso_register_date_str(next, d);
+			hoso_date_ymd(next, d);
 			return hoso_err_set(err, HOSO_EINPUT,
 			    _("%s:%ld: parent '%s' is not a unit valid on %s, when '%s' is"),
 			    u->label, x->line, pc, d, x->code);
@@ -614,7 +615,7 @@ hoso_units_as_of(const struct hoso_units *u, uint32_t idx, int32_t day, uint32_t
 			if (u->v[a].to >= day || u->v[a].successor != HOSO_UNIT_NONE)
 				break;
 		if (a == HOSO_UNIT_NONE) {
-			hoso_register_date_str(day, d);
+			hoso_date_ymd(day, d);
 			return hoso_err_set(err, HOSO_EINPUT,
 			    _("%s:%ld: unit '%s' ended with no successor valid on %s, nor an "
 			    "ancestor that has one"), u->label != NULL ? u->label : "-",

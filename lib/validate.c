@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "i18n.h"
 #include "store.h"
 #include "utf8.h"
@@ -821,12 +822,10 @@ date_shape(struct toks *tk, long *y, long *m, long *d)
 	return take_word(tk, "nam") && take_num(tk, 4, 4, y);
 }
 
-/* A real date, year 1900-2100; the calendar is the store's (hoso_store_date_ok). */
+/* A real date, year 1900-2100. */
 static bool
 date_ok(long y, long m, long d, struct hoso_validate_result *res)
 {
-	char ymd[16];
-
 	if (y < 1900 || y > 2100) {
 		why(res, "year %ld is not 1900-2100", y);
 		return false;
@@ -835,8 +834,7 @@ date_ok(long y, long m, long d, struct hoso_validate_result *res)
 		why(res, "month %ld is not 1-12", m);
 		return false;
 	}
-	snprintf(ymd, sizeof(ymd), "%04ld-%02ld-%02ld", y, m, d);
-	if (!hoso_store_date_ok(ymd)) {
+	if (!hoso_date_valid((int)y, (int)m, (int)d)) {
 		if (m == 2 && d == 29)
 			why(res, "no 29 February in %ld, not a leap year", y);
 		else

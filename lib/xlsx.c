@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "date.h"
 #include "i18n.h"
 #include "input.h"
-#include "register.h"
 #include "utf8.h"
 #include "xlsx.h"
 #include "xml.h"
@@ -95,7 +95,7 @@ hoso_xlsx_serial_day(const char *s, size_t n, int32_t *day)
 	/* Serial 60 is 1900-02-29, which Lotus 1-2-3 had and Excel kept; it never was. */
 	if (serial < 1 || serial == 60 || serial > 2958465)	/* 9999-12-31 */
 		return false;
-	*day = hoso_register_day(1899, 12, 31) + (int32_t)serial - (serial > 60 ? 1 : 0);
+	*day = hoso_date_day(1899, 12, 31) + (int32_t)serial - (serial > 60 ? 1 : 0);
 	return true;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "i18n.h"
 #include "pades.h"
 #include "pdf.h"
@@ -77,8 +78,7 @@ hoso_xmp_add(const char *path, const char *code, const char *title, struct hoso_
 	struct hoso_buf trailer = HOSO_BUF_INIT(0);
 	struct hoso_pades_obj objs[3];
 	const char *producer;
-	char when[24];
-	struct tm tm;
+	char when[HOSO_DATE_ISO_SIZE];
 	time_t t;
 	long long info_id;
 	int info_gen, r;
@@ -95,9 +95,8 @@ hoso_xmp_add(const char *path, const char *code, const char *title, struct hoso_
 	pdf = NULL;
 	producer = u.producer[0] != '\0' ? u.producer : creator.data;
 	/* xmp:CreateDate is /CreationDate (ISO 32000-1 14.3.3 and 16684-1 agree on it) */
-	when[0] = '\0';
-	if (hoso_pades_parse_date(u.creation_date, &t) && gmtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!hoso_date_parse_pdf(u.creation_date, &t) || !hoso_date_iso(t, when))
+		when[0] = '\0';
 	if ((r = hoso_xmp_packet(full.data, creator.data, when[0] != '\0' ? when : NULL, producer,
 	    &xmp, err)) != 0)
 		goto out;

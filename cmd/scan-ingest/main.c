@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "date.h"
 #include "file.h"
 #include "ingest.h"
 #include "scanner.h"
@@ -479,7 +480,7 @@ main(int argc, char **argv)
 			o.meta.kenh = optarg;
 			break;
 		case OPT_RECEIVED:
-			if (!hoso_store_date_ok(optarg))
+			if (!hoso_date_parse_ymd(optarg, NULL))
 				cli_usage_error(&c, _("--received wants a date YYYY-MM-DD, not '%s'"),
 				    optarg);
 			o.meta.ngay_tiep_nhan = optarg;

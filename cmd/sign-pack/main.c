@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cms.h"
+#include "date.h"
 #include "file.h"
 #include "pack.h"
 #include "pades.h"
@@ -96,31 +97,16 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* ISO 8601 in UTC, the one form archive.md allows: YYYY-MM-DDTHH:MM:SSZ. */
+/*
+ * ISO 8601 in UTC, the one form archive.md allows: YYYY-MM-DDTHH:MM:SSZ (no
+ * offset), in the years a ZIP entry's date can hold (1980 to 2107).
+ */
 static bool
 parse_time(const char *s, time_t *out)
 {
-	struct tm tm, back;
-	int y, mo, d, h, mi, sec, n = 0;
-	time_t t;
-
-	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec,
-	    &n) != 6 || n != 20)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if (y < 1980 || y > 2107 || (t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &back) == NULL)
-		return false;
-	if (back.tm_year != y - 1900 || back.tm_mon != mo - 1 || back.tm_mday != d ||
-	    back.tm_hour != h || back.tm_min != mi || back.tm_sec != sec)
-		return false;
-	*out = t;
-	return true;
+	return strlen(s) == 20 && hoso_date_parse_iso(s, out) &&
+	    *out >= (time_t)hoso_date_day(1980, 1, 1) * 86400 &&
+	    *out < (time_t)hoso_date_day(2108, 1, 1) * 86400;
 }
 
 /* A password from env:VAR, file:PATH (first line) or fd:N (first line); NULL when unusable. */

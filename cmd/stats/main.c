@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "date.h"
 #include "file.h"
 #include "kpi.h"
 #include "legacy.h"
@@ -254,8 +255,8 @@ main(int argc, char **argv)
 			if (strlen(optarg) != 7 || sscanf(optarg, "%4d-%2d%c", &y, &m, &tail) != 2 ||
 			    optarg[4] != '-' || m < 1 || m > 12)
 				cli_usage_error(&c, _("--month wants YYYY-MM, not '%s'"), optarg);
-			ko.from = hoso_register_day(y, m, 1);
-			ko.to = hoso_register_day(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+			ko.from = hoso_date_day(y, m, 1);
+			ko.to = hoso_date_day(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
 			break;
 		case OPT_FROM:
 			from_s = optarg;

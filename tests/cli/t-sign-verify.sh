@@ -44,6 +44,8 @@ expect_exit 2 "--digest sha1 is refused" sign -o w.asice rsa2048 --digest sha1
 expect_exit 2 "--digest md5 is refused" sign rsa2048 w.asice --digest md5
 expect_exit 2 "a signing time that is not ISO 8601 UTC is a usage error" sign rsa2048 w.asice --signing-time 2026-11-01
 expect_exit 2 "an impossible signing time is a usage error" sign rsa2048 w.asice --signing-time 2026-02-30T08:00:00Z
+expect_exit 2 "a signing time with a sign or a space in a field is a usage error" sign rsa2048 w.asice --signing-time 2026-+1-01T08:00:00Z
+expect_exit 2 "a signing time with a space for a zero is a usage error" sign rsa2048 w.asice --signing-time "2026-11-01T 8:00:00Z"
 expect_exit 2 "a password on the command line is refused" sign-pack --pkcs12 "$PKI/rsa2048.p12" --pass hoso-test-pass "$D"
 expect_exit 2 "verify without an archive is a usage error" verify
 expect_exit 2 "--extract with two archives is a usage error" verify --extract x a b

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "kpi.h"
 #include "units.h"
 
@@ -261,10 +262,10 @@ rollup_and_as_of(void **state)
 	hoso_kpi_result_free(&res);
 	hoso_kpi_free(k);
 	/* --as-of a day before the reorganization changes nothing. */
-	assert_true(hoso_units_find(u, "08707", hoso_register_day(2025, 6, 30), &idx));
-	assert_int_equal(hoso_units_as_of(u, idx, hoso_register_day(2025, 6, 30), &to, &err), 0);
+	assert_true(hoso_units_find(u, "08707", hoso_date_day(2025, 6, 30), &idx));
+	assert_int_equal(hoso_units_as_of(u, idx, hoso_date_day(2025, 6, 30), &to, &err), 0);
 	assert_int_equal(to, idx);
-	assert_int_equal(hoso_units_as_of(u, idx, hoso_register_day(2025, 7, 1), &to, &err), 0);
+	assert_int_equal(hoso_units_as_of(u, idx, hoso_date_day(2025, 7, 1), &to, &err), 0);
 	assert_string_equal(hoso_units_get(u, to)->code, "25");
 	/* By level, a unit's own level; by field, NFC names, sorted. */
 	count(&reg, 1, "2025-06-01", "2025-07-31", HOSO_KPI_BY_LEVEL | HOSO_KPI_BY_FIELD, u, NULL,
@@ -278,7 +279,7 @@ rollup_and_as_of(void **state)
 	hoso_kpi_free(k);
 	/* A commune code after it ended is unknown on that date: the error names row and date. */
 	memset(&o, 0, sizeof(o));
-	o.from = hoso_register_day(2025, 7, 1);
+	o.from = hoso_date_day(2025, 7, 1);
 	o.to = o.from;
 	assert_int_equal(hoso_kpi_new(&k, &o, u, &err), 0);
 	fd = text_fd(late);

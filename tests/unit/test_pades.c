@@ -184,24 +184,6 @@ test_der_len(void **state)
 }
 
 static void
-test_parse_date(void **state)
-{
-	time_t t;
-
-	(void)state;
-	assert_true(hoso_pades_parse_date("D:20261101080000+00'00'", &t));
-	assert_int_equal(t, when);
-	assert_true(hoso_pades_parse_date("D:20261101150000+07'00'", &t));
-	assert_int_equal(t, when);
-	assert_true(hoso_pades_parse_date("D:20261101080000Z", &t));
-	assert_int_equal(t, when);
-	assert_true(hoso_pades_parse_date("D:20261101", &t));
-	assert_false(hoso_pades_parse_date("2026-11-01", &t));
-	assert_false(hoso_pades_parse_date("D:20261301", &t));
-	assert_false(hoso_pades_parse_date("D:2026", &t));
-}
-
-static void
 test_gap_hex(void **state)
 {
 	unsigned char out[8];
@@ -221,7 +203,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_der_len),
-		cmocka_unit_test(test_parse_date),
 		cmocka_unit_test(test_gap_hex),
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_tamper),

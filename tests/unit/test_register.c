@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "register.h"
 
 /* A file holding text, as an fd positioned at its start. */
@@ -107,7 +108,7 @@ ref_date(const char *s, size_t n, int32_t *day)
 	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] +
 	    (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
 		return false;
-	*day = hoso_register_day(y, m, d);
+	*day = hoso_date_day(y, m, d);
 	return true;
 }
 
@@ -146,7 +147,7 @@ dates_every_byte(void **state)
 static void
 dates(void **state)
 {
-	int32_t d, want = hoso_register_day(2025, 7, 1);
+	int32_t d, want = hoso_date_day(2025, 7, 1);
 	char s[11];
 
 	(void)state;
@@ -163,8 +164,8 @@ dates(void **state)
 	assert_false(hoso_register_parse_date("1/7/2025", 8, &d));
 	assert_false(hoso_register_parse_date("01/07/2025T08:30", 16, &d));
 	assert_false(hoso_register_parse_date("2025-07-01Z", 11, &d));
-	assert_int_equal(hoso_register_day(1970, 1, 1), 0);
-	hoso_register_date_str(want, s);
+	assert_int_equal(hoso_date_day(1970, 1, 1), 0);
+	hoso_date_ymd(want, s);
 	assert_string_equal(s, "2025-07-01");
 }
 
@@ -191,7 +192,7 @@ quoting_bom_crlf_and_blocks(void **state)
 		assert_string_equal(rows[1].code, "B");
 		assert_int_equal(rows[1].kenh, HOSO_KENH_TRUC_TUYEN);
 		assert_int_equal(rows[1].line, 5);	/* a quoted newline and a blank line before */
-		assert_int_equal(rows[1].recv, hoso_register_day(2025, 1, 2));
+		assert_int_equal(rows[1].recv, hoso_date_day(2025, 1, 2));
 		assert_null(rows[1].field);
 		assert_int_equal(rows[2].kenh, HOSO_KENH_BUU_CHINH);
 		assert_int_equal(rows[2].line, 6);

@@ -428,18 +428,6 @@ new_files_never_reuse_listed_names(void **state)
 	hoso_buf_free(&got);
 }
 
-static void
-dates(void **state)
-{
-	(void)state;
-	assert_true(hoso_store_date_ok("2024-02-29"));
-	assert_false(hoso_store_date_ok("2023-02-29"));
-	assert_false(hoso_store_date_ok("2024-02-31"));
-	assert_false(hoso_store_date_ok("2024-13-01"));
-	assert_false(hoso_store_date_ok("2024-1-01"));
-	assert_false(hoso_store_date_ok("24-01-01xx"));
-}
-
 int
 main(void)
 {
@@ -453,7 +441,6 @@ main(void)
 		cmocka_unit_test(foreign_folder_is_left_alone),
 		cmocka_unit_test(sweep_spares_other_names),
 		cmocka_unit_test(new_files_never_reuse_listed_names),
-		cmocka_unit_test(dates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
