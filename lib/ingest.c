@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "digest.h"
 #include "i18n.h"
@@ -240,13 +241,19 @@ out:
  * (exit 4) rather than turning every later page into a "bad input".
  */
 /* Done with the current dossier: the search index learns what it holds now. */
-static void
+static int
 leave_dossier(struct batch *b)
 {
-	if (b->cur != NULL)
-		hoso_index_writer_dossier(&b->index, b->cur->code);
+	int r = 0;
+
+	if (b->cur != NULL) {
+		/* The pages still unlisted (hoso_store_defer) first: then they exist. */
+		if ((r = hoso_store_flush(b->cur, 0, &b->fatal)) == 0)
+			hoso_index_writer_dossier(&b->index, b->cur->code);
+	}
 	hoso_store_close(b->cur);
 	b->cur = NULL;
+	return r;
 }
 
 static int
@@ -258,7 +265,8 @@ switch_to(struct batch *b, const char *code)
 	size_t i;
 	int r;
 
-	leave_dossier(b);
+	if ((r = leave_dossier(b)) != 0)
+		return r;
 	hoso_err_clear(&e);
 	if ((r = hoso_store_open(b->opts->store, code, true, &b->cur, &e)) != 0 ||
 	    (r = defaults_for(b, b->cur)) != 0) {
@@ -270,6 +278,8 @@ switch_to(struct batch *b, const char *code)
 		b->cur = NULL;
 		return b->fatal.code;
 	}
+	/* A batch lists its pages in dossier.xml now and then, not one by one (linear cost). */
+	hoso_store_defer(b->cur, true);
 	for (i = 0; i < s->n_dossiers; i++) {
 		if (strcmp(s->dossiers[i].code, code) == 0) {
 			b->cur_index = i;
@@ -410,7 +420,30 @@ drain(struct batch *b, bool wait_one)
 		if (j->state != JOB_DONE) {
 			if (!wait_one)
 				break;
-			pthread_cond_wait(&b->done, &b->mu);
+			/* Pages left unlisted a while are listed before a wait keeps others out. */
+			if (b->cur != NULL && b->cur->unlisted > 0) {
+				pthread_mutex_unlock(&b->mu);
+				r = hoso_store_flush(b->cur, 0.5, &b->fatal);
+				pthread_mutex_lock(&b->mu);
+				if (r != 0)
+					break;
+				if (j->state == JOB_DONE)
+					continue;
+			}
+			if (b->cur != NULL && b->cur->unlisted > 0) {
+				/* Not longer than that: then they are listed and the lock let go. */
+				struct timespec until;
+
+				clock_gettime(CLOCK_REALTIME, &until);
+				until.tv_nsec += 500 * 1000 * 1000;
+				if (until.tv_nsec >= 1000 * 1000 * 1000) {
+					until.tv_sec++;
+					until.tv_nsec -= 1000 * 1000 * 1000;
+				}
+				pthread_cond_timedwait(&b->done, &b->mu, &until);
+			} else {
+				pthread_cond_wait(&b->done, &b->mu);
+			}
 			continue;
 		}
 		pthread_mutex_unlock(&b->mu);
@@ -641,7 +674,11 @@ hoso_ingest_run(const struct hoso_ingest_opts *opts, const char *const *inputs, 
 	if (r == 0 && b.cur_code != NULL && (sum->next_dossier = strdup(b.cur_code)) == NULL)
 		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
 out:
-	leave_dossier(&b);
+	if (leave_dossier(&b) != 0 && r == 0) {
+		r = b.fatal.code;
+		if (err != NULL)
+			*err = b.fatal;
+	}
 	hoso_index_writer_close(&b.index);
 	free(b.sep_code);
 	free(b.ring);

@@ -137,6 +137,11 @@ hoso_store_close(struct hoso_dossier *d)
 {
 	if (d == NULL)
 		return;
+	if (d->unlisted > 0) {
+		struct hoso_err ignore;
+
+		(void)hoso_store_flush(d, 0, &ignore);
+	}
 	if (d->lock_fd >= 0)
 		close(d->lock_fd);
 	pages_free(d);
@@ -529,26 +534,54 @@ path_in(const struct hoso_dossier *d, const char *rel, struct hoso_buf *out, str
 	return hoso_file_join(out, d->dir, rel, err);
 }
 
+/* What tells one dossier.xml from the next: inode, size, mtime to the nanosecond. */
+static void
+stamp_of(const struct stat *st, char out[80])
+{
+	snprintf(out, 80, "%llu:%lld:%lld.%09ld", (unsigned long long)st->st_ino,
+	    (long long)st->st_size, (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+}
+
+static double
+mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static int
 reload(struct hoso_dossier *d, bool *exists, struct hoso_err *err)
 {
 	struct hoso_buf path = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(DOSSIER_XML_MAX);
 	struct stat st;
+	char stamp[80];
 	int r;
 
 	if (exists != NULL)
 		*exists = true;
+	/* Pages not yet listed: the lock was held since dossier.xml was last written. */
+	if (d->unlisted > 0)
+		return 0;
 	if ((r = path_in(d, DOSSIER_XML, &path, err)) != 0)
 		goto out;
 	if (stat(path.data, &st) != 0 && errno == ENOENT) {
 		pages_free(d);
+		d->xml_stamp[0] = '\0';
 		if (exists != NULL)
 			*exists = false;
 		goto out;
 	}
+	/* The version this process read or wrote last is what it holds already. */
+	stamp_of(&st, stamp);
+	if (d->xml_stamp[0] != '\0' && strcmp(stamp, d->xml_stamp) == 0)
+		goto out;
 	if ((r = hoso_file_read(path.data, DOSSIER_XML_MAX, &xml, err)) != 0)
 		goto out;
-	r = hoso_store_from_xml(d, xml.data, xml.len, path.data, err);
+	d->xml_stamp[0] = '\0';
+	if ((r = hoso_store_from_xml(d, xml.data, xml.len, path.data, err)) == 0)
+		memcpy(d->xml_stamp, stamp, sizeof(stamp));
 out:
 	hoso_buf_free(&path);
 	hoso_buf_free(&xml);
@@ -559,13 +592,43 @@ static int
 save(struct hoso_dossier *d, struct hoso_err *err)
 {
 	struct hoso_buf path = HOSO_BUF_INIT(0), xml = HOSO_BUF_INIT(DOSSIER_XML_MAX);
+	struct stat st;
 	int r;
 
+	d->xml_stamp[0] = '\0';
 	if ((r = hoso_store_to_xml(d, &xml, err)) == 0 &&
 	    (r = path_in(d, DOSSIER_XML, &path, err)) == 0)
 		r = hoso_file_write_atomic(path.data, xml.data, xml.len, err);
+	if (r == 0 && stat(path.data, &st) == 0)
+		stamp_of(&st, d->xml_stamp);
+	/* Every page is listed now: the hold hoso_store_defer kept goes. */
+	if (r == 0 && d->unlisted > 0) {
+		d->unlisted = 0;
+		unlock(d);
+	}
 	hoso_buf_free(&path);
 	hoso_buf_free(&xml);
+	return r;
+}
+
+void
+hoso_store_defer(struct hoso_dossier *d, bool on)
+{
+	d->defer = on;
+}
+
+int
+hoso_store_flush(struct hoso_dossier *d, double max_age, struct hoso_err *err)
+{
+	int r;
+
+	if (d == NULL || d->unlisted == 0 ||
+	    (max_age > 0 && mono_now() - d->unlisted_since < max_age))
+		return 0;
+	if ((r = lock(d, err)) != 0)
+		return r;
+	r = save(d, err);
+	unlock(d);
 	return r;
 }
 
@@ -931,7 +994,22 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	free(d->ocr_fields);
 	d->ocr_fields = NULL;
 	review_free(d);
-	/* The index last: until it is written the new files do not exist for anyone. */
+	/*
+	 * The index last: until it is written the new files do not exist for
+	 * anyone. Deferred, while fewer than an eighth of the pages wait: the
+	 * lock is held on for them (one more hold, let go by save).
+	 */
+	if (d->defer && (d->unlisted + 1) * 8 < d->n_pages) {
+		if (d->unlisted == 0) {
+			d->unlisted_since = mono_now();
+			d->lock_depth++;
+		}
+		d->unlisted++;
+		free(stale_pdf);
+		stale_pdf = NULL;
+		*added = true;
+		goto out;
+	}
 	if ((r = save(d, err)) != 0) {
 		page_free(&d->pages[--d->n_pages]);
 		d->ocr_pdf = stale_pdf;

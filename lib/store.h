@@ -71,6 +71,12 @@ struct hoso_dossier {
 	int lock_depth;			/* nested holds of the lock by this process */
 	/* Seconds to wait for the lock, then HOSO_EIO "busy"; 0: as long as it takes. */
 	double lock_wait;
+	/* dossier.xml as this process last read or wrote it: unchanged, it is not parsed again. */
+	char xml_stamp[80];
+	/* hoso_store_defer: pages added and not yet listed, and since when (monotonic s). */
+	bool defer;
+	size_t unlisted;
+	double unlisted_since;
 };
 
 /* A dossier code that is safe as one file name: 1-128 of [A-Za-z0-9._-], not led by '.' or '-'. */
@@ -126,6 +132,22 @@ int hoso_store_set_meta(struct hoso_dossier *d, const struct hoso_dossier_meta *
 int hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const char *ext,
     const void *orig, size_t orig_len, const void *norm, size_t norm_len, bool *added,
     struct hoso_err *err);
+
+/*
+ * A long batch of pages into one dossier (scan-ingest): with defer on,
+ * hoso_store_add_page does not write dossier.xml for every page, which costs
+ * the size of the dossier each time (quadratic in a 5 000-page dossier), but
+ * when the pages not yet listed reach an eighth of the dossier (linear in
+ * all). Meanwhile the dossier's lock stays held, as for one long update; the
+ * pages not yet listed do not exist for the other tools, and a writer killed
+ * before listing them leaves them to be removed, as if it had died before
+ * the dossier.xml of each. hoso_store_flush lists them (max_age > 0: only
+ * when the oldest has waited that many seconds) and lets the lock go; call
+ * it before closing and before waiting long (hoso_store_close lists them too,
+ * without a word on failure).
+ */
+void hoso_store_defer(struct hoso_dossier *d, bool on);
+int hoso_store_flush(struct hoso_dossier *d, double max_age, struct hoso_err *err);
 
 /*
  * Hold the dossier's lock across several steps (an OCR run of the dossier),
