@@ -2138,7 +2138,7 @@ add_zero_units(const struct hoso_kpi *k, struct groups *out, struct hoso_err *er
 		root_used[root_of(k->units, (uint32_t)(out->v[j].key >> 48))] = true;
 	for (i = 0; i < n; i++) {
 		const struct hoso_unit *x = hoso_units_get(k->units, (uint32_t)i);
-		int32_t f = DAY_BASE + k->o.from, t = DAY_BASE + k->o.to;
+		int32_t f = k->o.from, t = k->o.to;
 		bool valid;
 
 		if (k->o.has_as_of)
@@ -2174,7 +2174,8 @@ struct count_part {
 	const struct hoso_kpi *k;
 	const uint32_t *map;		/* unit -> the unit it is counted under */
 	size_t n_units;
-	size_t from, to;
+	uint16_t day_from, day_to;	/* the period, record days */
+	size_t from, to;		/* the records of this part */
 	struct groups g;
 	int r;
 	struct hoso_err err;
@@ -2185,7 +2186,7 @@ count_part(void *arg)
 {
 	struct count_part *cp = arg;
 	const struct hoso_kpi *k = cp->k;
-	uint16_t from = (uint16_t)k->o.from, to = (uint16_t)k->o.to;
+	uint16_t from = cp->day_from, to = cp->day_to;
 	unsigned by = k->o.by;
 	uint32_t *unit_group = NULL;	/* unit index -> group + 1, by unit alone */
 	size_t i;
@@ -2296,162 +2297,202 @@ trend_fill(const struct trend *t, unsigned m_first, struct hoso_kpi_result *res,
 	return 0;
 }
 
-int
-hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err *err)
-{
-	struct groups base = { NULL, 0, 0, NULL, 0 }, out = { NULL, 0, 0, NULL, 0 };
-	size_t n_units = hoso_units_count(k->units), i;
-	uint32_t *map = NULL;
-	uint16_t from, to, *by_rank = NULL;
-	unsigned by = k->o.by, m, m_first, m_last;
-	uint64_t c[N_ALL];
-	struct trend trend = { 0, 0, NULL };
+/* One count: the period in record days, the unit map, the groups as they are made. */
+struct counting {
+	struct hoso_kpi *k;
+	uint16_t from, to;		/* the period, record days */
+	unsigned by, m_first, m_last;
+	uint32_t *map;			/* unit -> the unit it counts under (--as-of) */
+	size_t n_units;
+	struct groups base;		/* attributed unit, and field and month when grouped so */
+	struct groups out;		/* the report's rows: rolled up, direct or by level */
 	struct count_part cp[MERGE_THREADS_MAX];
-	unsigned t;
+};
+
+/* Each unit counts under itself, or under the unit it was on --as-of. */
+static int
+unit_map(struct counting *c, struct hoso_err *err)
+{
+	size_t i;
 	int r;
 
-	memset(res, 0, sizeof(*res));
-	memset(cp, 0, sizeof(cp));
-	/* Options hold absolute days; records and the loops below use record days. */
-	from = (uint16_t)(k->o.from - DAY_BASE);
-	to = (uint16_t)(k->o.to - DAY_BASE);
-	k->o.from = from;
-	k->o.to = to;
-	m_first = month_of(from);
-	m_last = month_of(to);
-	/* The HTML report's trend: every dossier, in its own pass (the counting below has two). */
-	if (k->o.trend_months > 0) {
-		if ((r = trend_init(k, m_first, m_last, &trend, err)) != 0)
-			goto out;
-		for (i = 0; i < k->n_recs; i++)
-			if (!(rec_at(k, (uint32_t)i)->flags & F_DEAD))
-				trend_add(&trend, rec_at(k, (uint32_t)i), from, to, m_first);
+	if ((c->map = malloc((c->n_units ? c->n_units : 1) * sizeof(*c->map))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	for (i = 0; i < c->n_units; i++) {
+		c->map[i] = (uint32_t)i;
+		if (c->k->o.has_as_of && (r = hoso_units_as_of(c->k->units, (uint32_t)i,
+		    c->k->o.as_of, &c->map[i], err)) != 0)
+			return r;
 	}
-	if ((map = malloc((n_units ? n_units : 1) * sizeof(*map))) == NULL) {
-		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		goto out;
-	}
-	for (i = 0; i < n_units; i++) {
-		map[i] = (uint32_t)i;
-		if (k->o.has_as_of && (r = hoso_units_as_of(k->units, (uint32_t)i, k->o.as_of, &map[i],
-		    err)) != 0)
-			goto out;
-	}
-	/*
-	 * Base groups: the attributed unit, and the field and month when grouped by them.
-	 * Without months a dossier counts straight into its group (when it counts at
-	 * all: no group is made for none), on as many threads as the reading had, and
-	 * the total is the sum of the groups.
-	 */
-	if (!(by & HOSO_KPI_BY_MONTH)) {
-		unsigned n = k->jobs < 1 ? 1 : k->jobs > MERGE_THREADS_MAX ? MERGE_THREADS_MAX : k->jobs;
-		/* A thread for 64 Ki records at least (for part_size records in tests). */
-		size_t least = k->o.part_size ? k->o.part_size : 65536;
+	return 0;
+}
 
-		if (n > k->n_recs / least + 1)
-			n = (unsigned)(k->n_recs / least + 1);
-		for (t = 0; t < n; t++) {
-			cp[t].k = k;
-			cp[t].map = map;
-			cp[t].n_units = n_units;
-			cp[t].from = k->n_recs * t / n;
-			cp[t].to = k->n_recs * (t + 1) / n;
-		}
-		run_threads(count_part, cp, sizeof(cp[0]), n);
-		for (t = 0; t < n; t++) {
-			if (cp[t].r != 0) {
-				*err = cp[t].err;
-				r = cp[t].r;
-				goto out;
-			}
-			for (i = 0; i < cp[t].g.n; i++)
-				if ((r = group_add(&base, cp[t].g.v[i].key, cp[t].g.v[i].counts, err)) != 0)
-					goto out;
-		}
-		for (i = 0; i < base.n; i++)
-			for (m = 0; m < HOSO_KPI_N_COUNTS; m++)
-				res->total.counts[m] += base.v[i].counts[m];
+/*
+ * Without months a dossier counts straight into its group (when it counts at
+ * all: no group is made for none), on as many threads as the reading had, and
+ * the total is the sum of the groups.
+ */
+static int
+count_by_group(struct counting *c, struct hoso_kpi_result *res, struct hoso_err *err)
+{
+	const struct hoso_kpi *k = c->k;
+	unsigned n = k->jobs < 1 ? 1 : k->jobs > MERGE_THREADS_MAX ? MERGE_THREADS_MAX : k->jobs, t;
+	/* A thread for 64 Ki records at least (for part_size records in tests). */
+	size_t least = k->o.part_size ? k->o.part_size : 65536, i;
+	int m, r;
+
+	if (n > k->n_recs / least + 1)
+		n = (unsigned)(k->n_recs / least + 1);
+	for (t = 0; t < n; t++) {
+		c->cp[t].k = k;
+		c->cp[t].map = c->map;
+		c->cp[t].n_units = c->n_units;
+		c->cp[t].day_from = c->from;
+		c->cp[t].day_to = c->to;
+		c->cp[t].from = k->n_recs * t / n;
+		c->cp[t].to = k->n_recs * (t + 1) / n;
 	}
-	for (i = 0; (by & HOSO_KPI_BY_MONTH) && i < k->n_recs; i++) {
+	run_threads(count_part, c->cp, sizeof(c->cp[0]), n);
+	for (t = 0; t < n; t++) {
+		if (c->cp[t].r != 0) {
+			*err = c->cp[t].err;
+			return c->cp[t].r;
+		}
+		for (i = 0; i < c->cp[t].g.n; i++)
+			if ((r = group_add(&c->base, c->cp[t].g.v[i].key, c->cp[t].g.v[i].counts,
+			    err)) != 0)
+				return r;
+	}
+	for (i = 0; i < c->base.n; i++)
+		for (m = 0; m < HOSO_KPI_N_COUNTS; m++)
+			res->total.counts[m] += c->base.v[i].counts[m];
+	return 0;
+}
+
+/*
+ * --by month: each month is its own period cut to [from, to], so received
+ * goes by the month of recv, resolved by the month of done, and carried over
+ * and pending are those of the month (spec, "Grouping").
+ */
+static int
+count_by_month(struct counting *c, struct hoso_kpi_result *res, struct hoso_err *err)
+{
+	const struct hoso_kpi *k = c->k;
+	uint64_t v[N_ALL];
+	unsigned m;
+	size_t i;
+	int r;
+
+	for (i = 0; i < k->n_recs; i++) {
 		const struct rec *x = rec_at(k, (uint32_t)i);
-		unsigned unit = map[x->unit];
-		unsigned field = by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE;
+		unsigned unit = c->map[x->unit];
+		unsigned field = c->by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE;
 
-		memset(c, 0, sizeof(c));
-		if ((x->flags & F_DEAD) || !count_one(x, from, to, c))
+		memset(v, 0, sizeof(v));
+		if ((x->flags & F_DEAD) || !count_one(x, c->from, c->to, v))
 			continue;
 		for (m = 0; m < HOSO_KPI_N_COUNTS; m++)
-			res->total.counts[m] += c[m];
-		/*
-		 * --by month: each month is its own period cut to [from, to], so received
-		 * goes by the month of recv, resolved by the month of done, and carried
-		 * over and pending are those of the month (spec, "Grouping").
-		 */
-		for (m = month_of(x->recv) > m_first ? month_of(x->recv) : m_first; m <= m_last; m++) {
+			res->total.counts[m] += v[m];
+		for (m = month_of(x->recv) > c->m_first ? month_of(x->recv) : c->m_first;
+		    m <= c->m_last; m++) {
 			uint16_t mf = month_first(m), ml = (uint16_t)(month_first(m + 1) - 1);
+			uint16_t lo = mf > c->from ? mf : c->from, hi = ml < c->to ? ml : c->to;
 
-			if (x->done != REC_NONE && x->done < (mf > from ? mf : from))
+			if (x->done != REC_NONE && x->done < lo)
 				break;
-			memset(c, 0, sizeof(c));
-			if (count_one(x, mf > from ? mf : from, ml < to ? ml : to, c) &&
-			    (r = group_add(&base, make_key(unit, span_of(k, unit, x->recv), field, m), c,
-			    err)) != 0)
-				goto out;
+			memset(v, 0, sizeof(v));
+			if (count_one(x, lo, hi, v) && (r = group_add(&c->base, make_key(unit,
+			    span_of(k, unit, x->recv), field, m), v, err)) != 0)
+				return r;
 		}
 	}
-	/* The store's dossiers, by the month of their date received (--store). */
+	return 0;
+}
+
+/* The store's dossiers (--store), by the month of their date received. */
+static int
+count_store(struct counting *c, struct hoso_kpi_result *res, struct hoso_err *err)
+{
+	const struct hoso_kpi *k = c->k;
+	uint64_t v[N_ALL];
+	size_t i, m;
+	int r;
+
 	for (i = 0; i < k->n_store; i++) {
 		const struct store_rec *x = &k->store[i];
+		uint32_t unit = c->map[x->unit];
 
-		if (x->day < from || x->day > to)
+		if (x->day < c->from || x->day > c->to)
 			continue;
-		memset(c, 0, sizeof(c));
-		memcpy(c + HOSO_KPI_N_COUNTS, x->v, sizeof(x->v));
+		memset(v, 0, sizeof(v));
+		memcpy(v + HOSO_KPI_N_COUNTS, x->v, sizeof(x->v));
 		for (m = 0; m < HOSO_KPI_N_STORE; m++)
 			res->total.store[m] += x->v[m];
-		if ((r = group_add(&base, make_key(map[x->unit], span_of(k, map[x->unit], x->day),
-		    by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE,
-		    by & HOSO_KPI_BY_MONTH ? month_of(x->day) : KEY_NONE), c, err)) != 0)
-			goto out;
+		if ((r = group_add(&c->base, make_key(unit, span_of(k, unit, x->day),
+		    c->by & HOSO_KPI_BY_FIELD ? x->field : KEY_NONE,
+		    c->by & HOSO_KPI_BY_MONTH ? month_of(x->day) : KEY_NONE), v, err)) != 0)
+			return r;
 	}
-	/* Output groups: roll-up along parents, or direct, or by level. */
-	for (i = 0; i < base.n; i++) {
-		const struct group *g = &base.v[i];
+	return 0;
+}
+
+/* Output groups: rolled up along the units' parents, or direct, or by level. */
+static int
+roll_up(struct counting *c, struct hoso_err *err)
+{
+	const struct hoso_kpi *k = c->k;
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->base.n; i++) {
+		const struct group *g = &c->base.v[i];
 		uint32_t unit = (uint32_t)(g->key >> 48);
 		uint64_t rest = g->key & 0xffffffffULL;
 		uint64_t lev = (uint64_t)KEY_NONE << 32;
 
-		if (by & HOSO_KPI_BY_UNIT) {
+		if (c->by & HOSO_KPI_BY_UNIT) {
 			uint32_t span = (uint32_t)(g->key >> 32) & 0xffff;
 
 			for (;;) {
-				if ((r = group_add(&out, (uint64_t)unit << 48 | lev | rest, g->counts, err)) != 0)
-					goto out;
+				if ((r = group_add(&c->out, (uint64_t)unit << 48 | lev | rest, g->counts,
+				    err)) != 0)
+					return r;
 				/* Up along the parents valid over the dossiers' span. */
 				if (k->o.direct || !hoso_units_up(k->units, &unit, &span))
 					break;
 			}
 			continue;
 		}
-		if (by & HOSO_KPI_BY_LEVEL)
+		if (c->by & HOSO_KPI_BY_LEVEL)
 			lev = (uint64_t)hoso_units_get(k->units, unit)->level << 32;
-		if ((r = group_add(&out, (uint64_t)KEY_NONE << 48 | lev | rest, g->counts, err)) != 0)
-			goto out;
+		if ((r = group_add(&c->out, (uint64_t)KEY_NONE << 48 | lev | rest, g->counts,
+		    err)) != 0)
+			return r;
 	}
-	if (by == HOSO_KPI_BY_UNIT && !k->o.direct && hoso_units_from_file(k->units) &&
-	    (r = add_zero_units(k, &out, err)) != 0)
-		goto out;
-	if ((r = sort_groups(k, &out, &by_rank, err)) != 0)
-		goto out;
-	if ((res->rows = calloc(out.n ? out.n : 1, sizeof(*res->rows))) == NULL) {
-		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		goto out;
+	if (c->by == HOSO_KPI_BY_UNIT && !k->o.direct && hoso_units_from_file(k->units))
+		return add_zero_units(k, &c->out, err);
+	return 0;
+}
+
+/* The rows in report order, and what the reading and the store add to the result. */
+static int
+make_rows(struct counting *c, struct hoso_kpi_result *res, struct hoso_err *err)
+{
+	const struct hoso_kpi *k = c->k;
+	uint16_t *by_rank = NULL;
+	size_t i;
+	int r;
+
+	if ((r = sort_groups(k, &c->out, &by_rank, err)) != 0)
+		return r;
+	if ((res->rows = calloc(c->out.n ? c->out.n : 1, sizeof(*res->rows))) == NULL) {
+		free(by_rank);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	}
-	for (i = 0; i < out.n; i++)
-		fill_row(k, &out.v[i], by_rank, &res->rows[i]);
-	if (trend.c != NULL && (r = trend_fill(&trend, m_first, res, err)) != 0)
-		goto out;
-	res->n_rows = out.n;
+	for (i = 0; i < c->out.n; i++)
+		fill_row(k, &c->out.v[i], by_rank, &res->rows[i]);
+	free(by_rank);
+	res->n_rows = c->out.n;
 	res->total.month = -1;
 	res->rows_read = k->rows_read;
 	res->dossiers = k->n_recs - k->n_dead;
@@ -2466,17 +2507,50 @@ hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err 
 	res->dossier_bytes = k->n_rec_chunks * REC_CHUNK * sizeof(struct rec) +
 	    k->n_slots * sizeof(uint32_t) + k->n_arena * ARENA_CHUNK +
 	    (k->n_rec_chunks + k->n_arena) * sizeof(void *);
-	r = 0;
+	return 0;
+}
+
+int
+hoso_kpi_count(struct hoso_kpi *k, struct hoso_kpi_result *res, struct hoso_err *err)
+{
+	struct counting c;
+	struct trend trend = { 0, 0, NULL };
+	unsigned t;
+	size_t i;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	memset(&c, 0, sizeof(c));
+	c.k = k;
+	c.by = k->o.by;
+	/* Options hold absolute days; records hold days from DAY_BASE. */
+	c.from = (uint16_t)(k->o.from - DAY_BASE);
+	c.to = (uint16_t)(k->o.to - DAY_BASE);
+	c.m_first = month_of(c.from);
+	c.m_last = month_of(c.to);
+	c.n_units = hoso_units_count(k->units);
+	/* The HTML report's trend: every dossier, in its own pass. */
+	if (k->o.trend_months > 0) {
+		if ((r = trend_init(k, c.m_first, c.m_last, &trend, err)) != 0)
+			goto out;
+		for (i = 0; i < k->n_recs; i++)
+			if (!(rec_at(k, (uint32_t)i)->flags & F_DEAD))
+				trend_add(&trend, rec_at(k, (uint32_t)i), c.from, c.to, c.m_first);
+	}
+	if ((r = unit_map(&c, err)) != 0 ||
+	    (r = (c.by & HOSO_KPI_BY_MONTH) ? count_by_month(&c, res, err) :
+	    count_by_group(&c, res, err)) != 0 ||
+	    (r = count_store(&c, res, err)) != 0 || (r = roll_up(&c, err)) != 0 ||
+	    (r = make_rows(&c, res, err)) != 0 ||
+	    (trend.c != NULL && (r = trend_fill(&trend, c.m_first, res, err)) != 0))
+		goto out;
 out:
-	k->o.from = DAY_BASE + from;
-	k->o.to = DAY_BASE + to;
-	free(map);
+	free(c.map);
 	for (t = 0; t < MERGE_THREADS_MAX; t++)
-		groups_free(&cp[t].g);
-	free(by_rank);
+		groups_free(&c.cp[t].g);
 	free(trend.c);
-	groups_free(&base);
-	groups_free(&out);
+	groups_free(&c.base);
+	groups_free(&c.out);
 	if (r != 0)
 		hoso_kpi_result_free(res);
 	return r;
