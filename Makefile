@@ -169,8 +169,9 @@ install: all
 	install -m 644 data/schema/*.xsd $(DESTDIR)$(DATADIR)/schema/
 	install -m 644 data/templates/*.xml $(DESTDIR)$(DATADIR)/templates/
 	install -d $(DESTDIR)$(SYSTEMDDIR)
-	sed 's|/usr/bin/|$(BINDIR)/|' data/systemd/hoso-scan-watch@.service \
-	    >$(DESTDIR)$(SYSTEMDDIR)/hoso-scan-watch@.service
+	for u in hoso-scan-watch@.service hoso-monthly-report.service hoso-monthly-report.timer; do \
+	    sed 's|/usr/bin/|$(BINDIR)/|' data/systemd/$$u >$(DESTDIR)$(SYSTEMDDIR)/$$u || exit 1; \
+	done
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/; done
 	for l in $(PO_FILES:po/%.po=%); do \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
@@ -180,7 +181,9 @@ install: all
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/hoso-monthly-report
 	rm -rf $(DESTDIR)$(DATADIR)
-	rm -f $(DESTDIR)$(SYSTEMDDIR)/hoso-scan-watch@.service
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/hoso-scan-watch@.service \
+	    $(DESTDIR)$(SYSTEMDDIR)/hoso-monthly-report.service \
+	    $(DESTDIR)$(SYSTEMDDIR)/hoso-monthly-report.timer
 	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/$$(basename $$m); done
 	for l in $(PO_FILES:po/%.po=%); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/hoso.mo; done
 
