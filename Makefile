@@ -8,6 +8,7 @@ DATADIR    = $(PREFIX)/share/hoso
 MANDIR     = $(PREFIX)/share/man
 LOCALEDIR  = $(PREFIX)/share/locale
 SYSTEMDDIR = $(PREFIX)/lib/systemd/system
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -159,6 +160,7 @@ fuzz:
 lint:
 	mandoc -Tlint -Wwarning $(MAN_PAGES)
 	shellcheck -x $(SCRIPTS)
+	shellcheck -s bash data/bash-completion/hoso
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/templates \
@@ -172,6 +174,9 @@ install: all
 	for u in hoso-scan-watch@.service hoso-monthly-report.service hoso-monthly-report.timer; do \
 	    sed 's|/usr/bin/|$(BINDIR)/|' data/systemd/$$u >$(DESTDIR)$(SYSTEMDDIR)/$$u || exit 1; \
 	done
+	install -d $(DESTDIR)$(COMPLETIONDIR)
+	sed 's|@DATADIR@|$(DATADIR)|' data/bash-completion/hoso >$(DESTDIR)$(COMPLETIONDIR)/hoso
+	for t in $(TOOLS) hoso-monthly-report; do ln -sf hoso $(DESTDIR)$(COMPLETIONDIR)/$$t; done
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/; done
 	for l in $(PO_FILES:po/%.po=%); do \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
@@ -181,6 +186,8 @@ install: all
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/hoso-monthly-report
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/hoso $(TOOLS:%=$(DESTDIR)$(COMPLETIONDIR)/%) \
+	    $(DESTDIR)$(COMPLETIONDIR)/hoso-monthly-report
 	rm -f $(DESTDIR)$(SYSTEMDDIR)/hoso-scan-watch@.service \
 	    $(DESTDIR)$(SYSTEMDDIR)/hoso-monthly-report.service \
 	    $(DESTDIR)$(SYSTEMDDIR)/hoso-monthly-report.timer
