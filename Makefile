@@ -9,6 +9,11 @@ MANDIR     = $(PREFIX)/share/man
 LOCALEDIR  = $(PREFIX)/share/locale
 SYSTEMDDIR = $(PREFIX)/lib/systemd/system
 COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
+PKGCONFIGDIR = $(LIBDIR)/pkgconfig
+# libhoso.so.ABI_VERSION: bump it (and the node of lib/libhoso.map) when the ABI changes.
+ABI_VERSION = 0
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -39,6 +44,13 @@ ALL_LDFLAGS = $(SANFLAGS) $(CFLAGS) $(LDFLAGS)
 LIB_SRC    = $(sort $(wildcard lib/*.c))
 LIB_OBJ    = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBHOSO    = $(BUILD)/libhoso.a
+LIBHOSO_SO = $(BUILD)/libhoso.so.$(VERSION)
+# What a program includes (hoso.h and these, installed in INCLUDEDIR/hoso/) and what the
+# shared library exports (lib/libhoso.map, made from them by scripts/libhoso-symbols).
+PUBLIC_HEADERS = lib/err.h lib/buf.h lib/log.h lib/version.h lib/store.h lib/ingest.h \
+             lib/ocrrun.h lib/review.h lib/index.h lib/pack.h lib/verify.h lib/kpi.h lib/report.h \
+             lib/digest.h lib/ocr.h lib/img.h lib/qr.h lib/template.h lib/validate.h lib/cms.h \
+             lib/zip.h lib/register.h lib/date.h lib/units.h
 COMMON_SRC = $(sort $(wildcard cmd/common/*.c))
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 TOOLS      = $(notdir $(filter-out cmd/common,$(patsubst %/,%,$(sort $(dir $(wildcard cmd/*/main.c))))))
@@ -53,12 +65,12 @@ MO_FILES   = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hoso.mo)
 SCRIPTS    = $(shell grep -lE '^(\#!.*sh$$|\# shellcheck shell=)' $(sort $(wildcard scripts/*)) \
              .ci/run tests/run bench/run $(wildcard tests/cli/*.sh bench/*.sh))
 
-.PHONY: all tools tests check check-fast check-layers demo bench eval install uninstall clean fuzz lint po FORCE
+.PHONY: all tools tests check check-fast check-layers check-abi update-abi install-lib demo bench eval install uninstall clean fuzz lint po FORCE
 .SUFFIXES:
 # Objects of tools and tests are intermediate to make: keep them, or every make relinks.
 .SECONDARY:
 
-all: tools $(MO_FILES)
+all: tools $(MO_FILES) $(LIBHOSO_SO) $(BUILD)/include/hoso.h $(BUILD)/hoso.pc
 
 tools: $(BINS)
 
@@ -79,6 +91,28 @@ $(LIBHOSO): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# One set of objects, position-independent, for the static and the shared library.
+$(LIB_OBJ): ALL_CFLAGS += -fPIC
+
+# The shared library exports the public functions only (lib/libhoso.map), and says its
+# dependencies (the package's shlibs are computed from them).
+$(LIBHOSO_SO): $(LIB_OBJ) lib/libhoso.map
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libhoso.so.$(ABI_VERSION) -Wl,--version-script=lib/libhoso.map \
+	    -Wl,--no-undefined $(ALL_LDFLAGS) -o $@ $(LIB_OBJ) $(DEPLIBS)
+	ln -sf $(@F) $(BUILD)/libhoso.so.$(ABI_VERSION)
+	ln -sf $(@F) $(BUILD)/libhoso.so
+
+$(BUILD)/include/hoso.h: include/hoso.h.in Makefile $(PUBLIC_HEADERS)
+	@mkdir -p $(@D)/hoso
+	sed -e 's/@MAJOR@/$(word 1,$(subst ., ,$(VERSION)))/' -e 's/@MINOR@/$(word 2,$(subst ., ,$(VERSION)))/' \
+	    -e 's/@PATCH@/$(word 3,$(subst ., ,$(VERSION)))/' include/hoso.h.in >$@.tmp
+	cp $(PUBLIC_HEADERS) $(@D)/hoso/
+	mv $@.tmp $@
+
+$(BUILD)/hoso.pc: hoso.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS_PRIVATE@|$(strip $(DEPLIBS))|' hoso.pc.in >$@
 $(BUILD)/bin/%: $(BUILD)/cmd/%/main.o $(COMMON_OBJ) $(LIBHOSO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS)
@@ -112,6 +146,7 @@ tests/node_modules/.package-lock.json: tests/package-lock.json tests/package.jso
 # It starts with check-layers: a second, before the build.
 check: check-layers
 	$(MAKE) DEVELOPER=1 tests
+	$(MAKE) DEVELOPER=1 check-abi
 	HOSO_BUILD=$(BUILD) tests/run
 
 # The quick subset (.ci/run repeats it under the sanitizers).
@@ -123,6 +158,23 @@ check-fast: check-layers
 # (lib/LAYERS says which and why).
 check-layers:
 	scripts/check-layers
+
+# The exported functions are lib/libhoso.map's: the public headers still declare exactly
+# those, and the built library exports exactly those. A change is an ABI change: regenerate
+# the map (scripts/libhoso-symbols $(PUBLIC_HEADERS) > lib/libhoso.map) and, when a function
+# disappears or changes, bump ABI_VERSION.
+check-abi: $(LIBHOSO_SO)
+	@scripts/libhoso-symbols $(PUBLIC_HEADERS) | diff -u lib/libhoso.map - || \
+	    { echo "check-abi: the public headers declare other functions than lib/libhoso.map"; exit 1; }
+	@nm -D --defined-only $(LIBHOSO_SO) | awk '$$2 == "T" { print $$3 }' | sed 's/@.*//' | \
+	    LC_ALL=C sort >$(BUILD)/exported.txt
+	@grep -o 'hoso_[a-z0-9_]*' lib/libhoso.map | LC_ALL=C sort | diff -u - $(BUILD)/exported.txt || \
+	    { echo "check-abi: libhoso.so exports other functions than lib/libhoso.map"; exit 1; }
+	@echo "check-abi: $$(wc -l <$(BUILD)/exported.txt) functions exported, as lib/libhoso.map says"
+
+# After a deliberate change of the public functions (see check-abi).
+update-abi:
+	scripts/libhoso-symbols $(PUBLIC_HEADERS) >lib/libhoso.map
 
 demo:
 	scripts/install-deps
@@ -162,7 +214,7 @@ lint:
 	shellcheck -x $(SCRIPTS)
 	shellcheck -s bash data/bash-completion/hoso
 
-install: all
+install: all install-lib
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/templates \
 	    $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
@@ -183,7 +235,22 @@ install: all
 	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/hoso.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
 	done
 
+# The library for programs: libhoso.so.VERSION with its SONAME link and the link to build
+# with, the static library, hoso.h and the public headers (only those), hoso.pc.
+install-lib: $(LIBHOSO_SO) $(LIBHOSO) $(BUILD)/include/hoso.h $(BUILD)/hoso.pc
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/hoso $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 $(LIBHOSO_SO) $(LIBHOSO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libhoso.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhoso.so.$(ABI_VERSION)
+	ln -sf libhoso.so.$(ABI_VERSION) $(DESTDIR)$(LIBDIR)/libhoso.so
+	install -m 644 $(BUILD)/include/hoso.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/hoso/
+	install -m 644 $(BUILD)/hoso.pc $(DESTDIR)$(PKGCONFIGDIR)/
+
 uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libhoso.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhoso.so.$(ABI_VERSION) \
+	    $(DESTDIR)$(LIBDIR)/libhoso.so $(DESTDIR)$(LIBDIR)/libhoso.a \
+	    $(DESTDIR)$(INCLUDEDIR)/hoso.h $(DESTDIR)$(PKGCONFIGDIR)/hoso.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/hoso
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/hoso-monthly-report
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(COMPLETIONDIR)/hoso $(TOOLS:%=$(DESTDIR)$(COMPLETIONDIR)/%) \

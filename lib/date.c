@@ -110,7 +110,7 @@ hoso_date_parse_ymd(const char *s, int32_t *day)
 }
 
 void
-hoso_date_ymd(int32_t day, char out[static 11])
+hoso_date_ymd(int32_t day, char out[11])
 {
 	int y, m, d;
 
@@ -175,7 +175,7 @@ civil_time(time_t t, int *y, int *m, int *d, int *secs)
 }
 
 bool
-hoso_date_iso(time_t t, char out[static HOSO_DATE_ISO_SIZE])
+hoso_date_iso(time_t t, char out[HOSO_DATE_ISO_SIZE])
 {
 	int y, m, d, secs;
 
@@ -237,7 +237,7 @@ hoso_date_parse_pdf(const char *s, time_t *t)
 }
 
 bool
-hoso_date_pdf(time_t t, char out[static HOSO_DATE_PDF_SIZE])
+hoso_date_pdf(time_t t, char out[HOSO_DATE_PDF_SIZE])
 {
 	int y, m, d, secs;
 

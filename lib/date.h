@@ -28,7 +28,7 @@ void hoso_date_civil(int32_t day, int *year, int *month, int *mday);
 /* Exactly "YYYY-MM-DD", a real date; *day (may be NULL) its day number. */
 bool hoso_date_parse_ymd(const char *s, int32_t *day);
 /* "YYYY-MM-DD" into out (years outside 0-9999 are clamped). */
-void hoso_date_ymd(int32_t day, char out[static 11]);
+void hoso_date_ymd(int32_t day, char out[11]);
 
 /*
  * Exactly "YYYY-MM-DDTHH:MM:SS" then "Z" or an offset "+HH:MM" / "-HH:MM"
@@ -36,7 +36,7 @@ void hoso_date_ymd(int32_t day, char out[static 11]);
  */
 bool hoso_date_parse_iso(const char *s, time_t *t);
 /* t as "YYYY-MM-DDTHH:MM:SSZ"; false (and out "") when its year is not 0-9999. */
-bool hoso_date_iso(time_t t, char out[static HOSO_DATE_ISO_SIZE]);
+bool hoso_date_iso(time_t t, char out[HOSO_DATE_ISO_SIZE]);
 /* timegm(3) for a struct tm whose fields are in their ranges (as ASN1_TIME_to_tm fills it). */
 time_t hoso_date_timegm(const struct tm *tm);
 
@@ -46,6 +46,6 @@ time_t hoso_date_timegm(const struct tm *tm);
  */
 bool hoso_date_parse_pdf(const char *s, time_t *t);
 /* t as "D:YYYYMMDDHHmmSS+00'00'"; false (and out "") when its year is not 0-9999. */
-bool hoso_date_pdf(time_t t, char out[static HOSO_DATE_PDF_SIZE]);
+bool hoso_date_pdf(time_t t, char out[HOSO_DATE_PDF_SIZE]);
 
 #endif
