@@ -38,7 +38,7 @@ DEPLIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lunistring -lpth
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DHOSO_NLS -DHOSO_VERSION='"$(VERSION)"' \
              -DHOSO_LOCALEDIR='"$(LOCALEDIR)"' -DHOSO_DATADIR='"$(DATADIR)"' \
-             -Ilib -Icmd/common $(DEPCFLAGS) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP
+             -Ilib -Icmd/common $(DEPCFLAGS) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP -fPIC  # PIC: one set of objects for libhoso.a and libhoso.so
 ALL_LDFLAGS = $(SANFLAGS) $(CFLAGS) $(LDFLAGS)
 
 LIB_SRC    = $(sort $(wildcard lib/*.c))
@@ -90,9 +90,6 @@ $(LIBHOSO): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
-
-# One set of objects, position-independent, for the static and the shared library.
-$(LIB_OBJ): ALL_CFLAGS += -fPIC
 
 # The shared library exports the public functions only (lib/libhoso.map), and says its
 # dependencies (the package's shlibs are computed from them).
