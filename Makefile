@@ -59,6 +59,8 @@ UNIT_SRC   = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC   = $(sort $(wildcard fuzz/fuzz_*.c))
 MAN_PAGES  = $(sort $(wildcard man/man*/*.[0-9]))
+# man 3 hoso_store_open ... opens hoso(3), which documents them all.
+MAN3_LINKS = $(shell sed -n 's/^\.Nm \(hoso_[a-z_]*\).*/\1/p' man/man3/hoso.3)
 PO_FILES   = $(sort $(wildcard po/*.po))
 MO_FILES   = $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hoso.mo)
 # Shell scripts only (scripts/ also holds python3 ones), for shellcheck.
@@ -213,7 +215,7 @@ lint:
 
 install: all install-lib
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(DATADIR)/templates \
-	    $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 755 scripts/monthly-report $(DESTDIR)$(BINDIR)/hoso-monthly-report
@@ -227,6 +229,7 @@ install: all install-lib
 	sed 's|@DATADIR@|$(DATADIR)|' data/bash-completion/hoso >$(DESTDIR)$(COMPLETIONDIR)/hoso
 	for t in $(TOOLS) hoso-monthly-report; do ln -sf hoso $(DESTDIR)$(COMPLETIONDIR)/$$t; done
 	for m in $(MAN_PAGES); do install -m 644 $$m $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/; done
+	for f in $(MAN3_LINKS); do ln -sf hoso.3 $(DESTDIR)$(MANDIR)/man3/$$f.3; done
 	for l in $(PO_FILES:po/%.po=%); do \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
 	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/hoso.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
@@ -256,6 +259,7 @@ uninstall:
 	    $(DESTDIR)$(SYSTEMDDIR)/hoso-monthly-report.service \
 	    $(DESTDIR)$(SYSTEMDDIR)/hoso-monthly-report.timer
 	for m in $(MAN_PAGES); do rm -f $(DESTDIR)$(MANDIR)/$$(basename $$(dirname $$m))/$$(basename $$m); done
+	for f in $(MAN3_LINKS); do rm -f $(DESTDIR)$(MANDIR)/man3/$$f.3; done
 	for l in $(PO_FILES:po/%.po=%); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/hoso.mo; done
 
 clean:
