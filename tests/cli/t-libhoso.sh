@@ -53,8 +53,8 @@ contains "...counts the register" "$out" "register: 3 dossier(s), 2 received in 
 check "...using the installed library, not a copy inside it" \
     sh -c "LD_LIBRARY_PATH='$lib' ldd ./example | grep -q '$lib/libhoso.so.0'"
 # hoso(3) documents the calls a program uses: each one it names is exported.
-missing=
-for f in $(sed -n 's/^\.Fn \(hoso_[a-z_]*\).*/\1/p; s/^\.Nm \(hoso_[a-z_]*\).*/\1/p' "$HOSO_TOP/man/man3/hoso.3" | sort -u); do
-	printf '%s\n' "$exported" | grep -qx "$f" || missing="$missing $f"
-done
+sed -n 's/^\.Fn \(hoso_[a-z_]*\).*/\1/p; s/^\.Nm \(hoso_[a-z_]*\).*/\1/p' "$HOSO_TOP/man/man3/hoso.3" |
+    sort -u >documented
+printf '%s\n' "$exported" | sort -u >exported
+missing=$(comm -23 documented exported | tr '\n' ' ')
 check "every function hoso(3) names is one libhoso.so exports ($missing)" [ -z "$missing" ]
