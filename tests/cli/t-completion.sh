@@ -16,7 +16,7 @@ c() {
 	    - "$comp" "$@"
 }
 
-for t in scan-ingest ocr-extract review lookup sign-pack verify stats; do
+for t in scan-ingest ocr-extract review lookup sign-pack verify stats hoso; do
 	want=$("$HOSO_BIN/$t" --help | grep -o -- '--[a-z0-9][a-z0-9-]*' | sort -u | tr '\n' ' ')
 	got=$(c "$t" --)
 	check "$t: -- offers every long option of its --help ($(echo "$want" | wc -w))" [ "$got" = "$want" ]
@@ -31,3 +31,8 @@ check "-o: directories only" [ "$(c lookup -o w/)" = "w/dir-a " ]
 check "an operand: files and directories" [ "$(c verify w/)" = "w/dir-a w/file-a " ]
 check "a value typed by the user is left alone (--id)" [ -z "$(c lookup --id '')" ]
 check "hoso-monthly-report completes its options too" [ "$(c hoso-monthly-report --mo)" = "--month " ]
+check "hoso: the tools first" [ "$(c hoso lo)" = "lookup " ]
+check "hoso TOOL: then the tool's options" [ "$(c hoso lookup --na)" = "--name " ]
+check "hoso TOOL: the tool's values" [ "$(c hoso stats --format j)" = "json " ]
+check "hoso help: the tools" [ "$(c hoso help ver)" = "verify " ]
+check "hoso monthly-report: hoso-monthly-report's options" [ "$(c hoso monthly-report --mo)" = "--month " ]

@@ -60,7 +60,7 @@ function flush(   i, scope) {
 	blk_tools = ""
 }
 function named(t) {
-	if (t == "hoso" || t == "")
+	if (t == "")
 		return
 	print "name " t " " FILENAME ":" FNR
 	if (index(blk_tools ",", "," t ",") == 0)

@@ -39,6 +39,17 @@ wide=$(printf '%s\n' "$out" | while IFS= read -r line; do
 done)
 if [ -z "$wide" ]; then pass "--help lines fit in 80 columns under $VI"
 else fail "--help lines fit in 80 columns under $VI" "too wide: $wide"; fi
+# And so do every other tool's, the front door's among them.
+for t in "$HOSO_BIN"/*; do
+	name=$(basename "$t")
+	help=$(LC_ALL=$VI "$t" --help 2>&1)
+	wide=$(printf '%s\n' "$help" | while IFS= read -r line; do
+		[ "$(printf '%s' "$line" | LC_ALL=$VI wc -m)" -le 80 ] || printf '%s\n' "$line"
+	done)
+	english=
+	case $help in *Usage:*) english="English left" ;; esac
+	check "$name --help: Vietnamese, in 80 columns ($wide$english)" [ -z "$wide$english" ]
+done
 
 expect_exit 2 "no input is a usage error under $VI" env LC_ALL=$VI scan-ingest -o s0
 contains "no input says 'chưa có đầu vào'" "$errout" "chưa có đầu vào"
