@@ -158,11 +158,13 @@ check-fast: check-layers
 check-layers:
 	scripts/check-layers
 
-# The exported functions are lib/libhoso.map's: the public headers still declare exactly
-# those, and the built library exports exactly those. A change is an ABI change: regenerate
-# the map (scripts/libhoso-symbols $(PUBLIC_HEADERS) > lib/libhoso.map) and, when a function
-# disappears or changes, bump ABI_VERSION.
-check-abi: $(LIBHOSO_SO)
+# The ABI is what lib/libhoso.map and lib/libhoso.abi record: the public headers still declare
+# exactly the map's functions, the built library exports exactly those, and abidiff (abigail)
+# finds no incompatible change of their types against lib/libhoso.abi unless the SONAME was
+# bumped (ABI_VERSION). After a deliberate change: make update-abi (and, when a function
+# disappears or a type changes incompatibly, bump ABI_VERSION first).
+ABIDW_OPTS = --no-show-locs --no-corpus-path --drop-private-types --headers-dir $(BUILD)/include/hoso
+check-abi: $(LIBHOSO_SO) $(BUILD)/include/hoso.h
 	@scripts/libhoso-symbols $(PUBLIC_HEADERS) | diff -u lib/libhoso.map - || \
 	    { echo "check-abi: the public headers declare other functions than lib/libhoso.map"; exit 1; }
 	@nm -D --defined-only $(LIBHOSO_SO) | awk '$$2 == "T" { print $$3 }' | sed 's/@.*//' | \
@@ -170,10 +172,23 @@ check-abi: $(LIBHOSO_SO)
 	@grep -o 'hoso_[a-z0-9_]*' lib/libhoso.map | LC_ALL=C sort | diff -u - $(BUILD)/exported.txt || \
 	    { echo "check-abi: libhoso.so exports other functions than lib/libhoso.map"; exit 1; }
 	@echo "check-abi: $$(wc -l <$(BUILD)/exported.txt) functions exported, as lib/libhoso.map says"
+	@abidw $(ABIDW_OPTS) $(LIBHOSO_SO) >$(BUILD)/libhoso.abi
+	@s=0; abidiff --no-show-locs lib/libhoso.abi $(BUILD)/libhoso.abi >$(BUILD)/abidiff.txt || s=$$?; \
+	if [ $$((s & 3)) -ne 0 ]; then cat $(BUILD)/abidiff.txt; echo "check-abi: abidiff failed ($$s)"; exit 1; fi; \
+	old=$$(sed -n "s/.*soname='\([^']*\)'.*/\1/p" lib/libhoso.abi | head -n 1); \
+	broken=$$(grep -c '^[A-Z][a-z]* changes summary: \([1-9][0-9]* Removed\|[0-9]* Removed, [1-9][0-9]* Changed\)' \
+	    $(BUILD)/abidiff.txt); \
+	if { [ $$((s & 8)) -ne 0 ] || [ "$$broken" -gt 0 ]; } && [ "$$old" = libhoso.so.$(ABI_VERSION) ]; then \
+	    cat $(BUILD)/abidiff.txt; \
+	    echo "check-abi: a function or variable removed or changed with the SONAME still $$old: bump ABI_VERSION, then make update-abi"; \
+	    exit 1; fi; \
+	if [ $$((s & 4)) -ne 0 ]; then echo "check-abi: compatible ABI changes since lib/libhoso.abi (make update-abi records them)"; \
+	else echo "check-abi: the types of the public functions are those of lib/libhoso.abi"; fi
 
-# After a deliberate change of the public functions (see check-abi).
-update-abi:
+# After a deliberate change of the public functions or their types (see check-abi).
+update-abi: $(LIBHOSO_SO) $(BUILD)/include/hoso.h
 	scripts/libhoso-symbols $(PUBLIC_HEADERS) >lib/libhoso.map
+	abidw $(ABIDW_OPTS) $(LIBHOSO_SO) >lib/libhoso.abi
 
 demo:
 	scripts/install-deps
