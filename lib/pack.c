@@ -475,7 +475,7 @@ check_signed(const char *archive, struct hoso_err *err)
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s: refusing to countersign an archive "
 			    "that does not verify: %s"), rep.archive != NULL ? rep.archive : archive,
 			    rep.checks[i].status == HOSO_CHECK_FAILED ? rep.checks[i].detail :
-			    rep.reason != NULL ? rep.reason : "?");
+			    hoso_verify_reason(&rep) != NULL ? hoso_verify_reason(&rep) : "?");
 			goto out;
 		}
 out:

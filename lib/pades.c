@@ -853,20 +853,8 @@ conclude(struct hoso_verify_report *rep)
 	    (rep->checks[HOSO_CHECK_SIGNATURE].status != HOSO_CHECK_PASSED ||
 	    rep->checks[HOSO_CHECK_CERTIFICATE].status != HOSO_CHECK_PASSED)) {
 		rep->result = HOSO_VERIFY_INVALID;
-		rep->reason = rep->checks[HOSO_CHECK_SIGNATURE].detail;
+		rep->reason = HOSO_VERIFY_REASON_CHECK(HOSO_CHECK_SIGNATURE);
 	}
-}
-
-void
-hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n)
-{
-	size_t i;
-
-	for (i = 0; reps != NULL && i < n; i++) {
-		free(reps[i].archive);
-		free(reps[i].changes);
-	}
-	free(reps);
 }
 
 /* The label of report i: "file.pdf: Signature1". */
@@ -987,7 +975,7 @@ done:
 	reps = NULL;
 	r = 0;
 out:
-	hoso_pades_reports_free(reps, n);
+	hoso_verify_reports_free(reps, n);
 	hoso_pdfxref_free(&xn);
 	free(run.dsigs);
 	if (map != MAP_FAILED)
@@ -1031,22 +1019,39 @@ take_reports(struct hoso_verify_report **all, size_t *n_all, struct hoso_verify_
     size_t n, struct hoso_err *err)
 {
 	struct hoso_verify_report *grown;
-	size_t i;
 
 	if ((grown = realloc(*all, (*n_all + n) * sizeof(*grown))) == NULL) {
-		hoso_pades_reports_free(src, n);
+		hoso_verify_reports_free(src, n);
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	}
 	*all = grown;
-	for (i = 0; i < n; i++) {
-		/* reason points into the report itself: move it with the report */
-		grown[*n_all] = src[i];
-		if (src[i].reason != NULL)
-			grown[*n_all].reason = (const char *)&grown[*n_all] +
-			    (src[i].reason - (const char *)&src[i]);
-		(*n_all)++;
-	}
+	memcpy(grown + *n_all, src, n * sizeof(*src));
+	*n_all += n;
 	free(src);
+	return 0;
+}
+
+int
+hoso_pades_verify_or_error(const char *path, const char *name, const struct hoso_cms_trust *trust,
+    struct hoso_verify_report **reps, size_t *n, struct hoso_err *err)
+{
+	struct hoso_verify_report *one;
+	struct hoso_err ve;
+
+	hoso_err_clear(&ve);
+	if (hoso_pades_verify(path, name, trust, reps, n, &ve) == 0)
+		return 0;
+	if ((one = calloc(1, sizeof(*one))) == NULL ||
+	    (one->archive = strdup(name != NULL ? name : path)) == NULL) {
+		free(one);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	one->kind = "pdf-signature";
+	one->result = HOSO_VERIFY_ERROR;
+	one->err = ve;
+	one->reason = HOSO_VERIFY_REASON_ERR;
+	*reps = one;
+	*n = 1;
 	return 0;
 }
 
@@ -1055,7 +1060,7 @@ hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim
     const struct hoso_cms_trust *trust, const char *tmp_dir, struct hoso_verify_report **repsp,
     size_t *np, struct hoso_err *err)
 {
-	struct hoso_verify_report *all = NULL, *got, one;
+	struct hoso_verify_report *all = NULL, *got;
 	struct hoso_zipr *zr = NULL;
 	const struct hoso_zip_entry *e;
 	struct hoso_buf tmp = HOSO_BUF_INIT(0), prefix = HOSO_BUF_INIT(0);
@@ -1089,25 +1094,9 @@ hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim
 		r = hoso_zipr_read(zr, i, spill_write, &sp, &ve);
 		close(sp.fd);
 		if (r == 0 && sp.n == sizeof(sp.head) && memcmp(sp.head, "%PDF-", 5) == 0) {
-			got = NULL;
-			n_got = 0;
-			if (hoso_pades_verify(tmp.data, prefix.data, trust, &got, &n_got, &ve) != 0) {
-				memset(&one, 0, sizeof(one));
-				one.kind = "pdf-signature";
-				one.result = HOSO_VERIFY_ERROR;
-				one.err = ve;
-				if ((got = malloc(sizeof(*got))) == NULL ||
-				    (one.archive = strdup(prefix.data)) == NULL) {
-					free(got);
-					unlink(tmp.data);
-					r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-					goto out;
-				}
-				*got = one;
-				got->reason = got->err.msg;
-				n_got = 1;
-			}
-			r = take_reports(&all, &n_all, got, n_got, err);
+			if ((r = hoso_pades_verify_or_error(tmp.data, prefix.data, trust, &got,
+			    &n_got, err)) == 0)
+				r = take_reports(&all, &n_all, got, n_got, err);
 		} else {
 			r = 0;	/* not a PDF (or not readable: the archive checks say so) */
 		}
@@ -1121,7 +1110,7 @@ hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim
 	n_all = 0;
 	r = 0;
 out:
-	hoso_pades_reports_free(all, n_all);
+	hoso_verify_reports_free(all, n_all);
 	hoso_zipr_free(zr);
 	hoso_buf_free(&tmp);
 	hoso_buf_free(&prefix);

@@ -58,13 +58,19 @@ int hoso_pades_sign_dossier(const char *dossier_dir, const struct hoso_pades_sig
  * messages (NULL: path): one report per signature ("file.pdf: Signature1"), with the checks of verify.h read for a PDF:
  * CONTAINER = the byte range, MANIFESTS = the document unchanged since
  * signing, SIGNATURE, CERTIFICATE, TIMESTAMP as for archives, BAGIT skipped.
- * A PDF without a signature gets one invalid report. *reps is NULL-free'd by
- * hoso_pades_reports_free. Returns non-zero (and sets err) when the file is
+ * A PDF without a signature gets one invalid report. Free *reps with
+ * hoso_verify_reports_free. Returns non-zero (and sets err) when the file is
  * not a readable PDF (HOSO_EINPUT) or cannot be read.
  */
 int hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trust *trust,
     struct hoso_verify_report **reps, size_t *n, struct hoso_err *err);
-void hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n);
+/*
+ * The same, but a file that cannot be verified at all gets one report with
+ * HOSO_VERIFY_ERROR and why; non-zero only when even that cannot be made.
+ */
+int hoso_pades_verify_or_error(const char *path, const char *name,
+    const struct hoso_cms_trust *trust, struct hoso_verify_report **reps, size_t *n,
+    struct hoso_err *err);
 
 /*
  * The same for every PDF (by content, not name) under data/ of an archive:

@@ -1,4 +1,7 @@
-/* verify.h - verify: every check of hoso-archive(5) on a signed dossier archive, in order. */
+/*
+ * verify.h - verify: every check of hoso-archive(5) on a signed dossier archive, in order,
+ * and of every signature of a PDF (pades.h), each input taken for what its content is.
+ */
 #ifndef HOSO_VERIFY_H
 #define HOSO_VERIFY_H
 
@@ -54,10 +57,14 @@ struct hoso_verify_change {
 	char detail[256];
 };
 
+/*
+ * A report holds no pointer into itself: it may be copied and moved
+ * (realloc) as it is. Its one owner frees archive and changes.
+ */
 struct hoso_verify_report {
 	char *archive;			/* printable label */
 	int result;
-	const char *reason;		/* the first failed (or indeterminate) check's detail */
+	int reason;			/* why not valid: HOSO_VERIFY_REASON_*; see hoso_verify_reason */
 	struct hoso_verify_check checks[HOSO_VERIFY_N_CHECKS];
 	char signer[HOSO_CMS_NAME_MAX];
 	char signing_time[24];
@@ -66,13 +73,21 @@ struct hoso_verify_report {
 	const char *kind;		/* NULL: an archive; "pdf-signature": see pades.h */
 	struct hoso_verify_change *changes;	/* a PDF signature's, malloc'd */
 	size_t n_changes;
+	size_t input;			/* hoso_verify_run: the index of its path */
 };
+
+/* What reason says: none (0), the detail of check i, or err.msg. */
+#define HOSO_VERIFY_REASON_NONE		0
+#define HOSO_VERIFY_REASON_CHECK(i)	(1 + (i))
+#define HOSO_VERIFY_REASON_ERR		(1 + HOSO_VERIFY_N_CHECKS)
+/* The text of rep->reason (the first failed or indeterminate check's detail), NULL for none. */
+const char *hoso_verify_reason(const struct hoso_verify_report *rep);
 
 struct hoso_verify_opts {
 	const struct hoso_cms_trust *trust;	/* NULL: chains are indeterminate */
 	struct hoso_zip_limits limits;
 	const char *extract_dir;		/* write the archive out here once valid */
-	int jobs;				/* worker threads for hoso_verify_run */
+	int jobs;				/* inputs hoso_verify_run checks at once */
 };
 
 /* The stable name of check i ("container", ...) and its title for people (translated). */
@@ -88,11 +103,22 @@ const char *hoso_verify_result_id(int result);
 int hoso_verify_archive(const char *path, const struct hoso_verify_opts *o,
     struct hoso_verify_report *rep, struct hoso_err *err);
 
-/* The same over many archives with o->jobs threads; reps[i] for paths[i]. */
+/*
+ * Verify paths[0..n), o->jobs at once, each as what it holds (not as its
+ * name says): a PDF ("%PDF-", hoso_pdf_is) gets one report per signature
+ * (hoso_pades_verify; one HOSO_VERIFY_ERROR report when it cannot be
+ * read), anything else is an archive (hoso_verify_archive; extracted with
+ * o->extract_dir, one at a time). *reps (*n_reps of them) come in the order
+ * of paths, each with input set to its path's index; free them with
+ * hoso_verify_reports_free. Returns non-zero only for failures of the run
+ * itself (memory, threads), with nothing in *reps.
+ */
 int hoso_verify_run(const char *const *paths, size_t n, const struct hoso_verify_opts *o,
-    struct hoso_verify_report *reps, struct hoso_err *err);
+    struct hoso_verify_report **reps, size_t *n_reps, struct hoso_err *err);
 
 void hoso_verify_report_free(struct hoso_verify_report *rep);
+/* Free reps[0..n) and the array itself. */
+void hoso_verify_reports_free(struct hoso_verify_report *reps, size_t n);
 
 /* Set rep->result and rep->reason from its checks, as for an archive (used for PDFs too). */
 void hoso_verify_decide(struct hoso_verify_report *rep);
