@@ -15,7 +15,7 @@
 
 #include "cms.h"
 #include "err.h"
-#include "verify.h"
+#include "verdict.h"
 #include "zip.h"
 
 struct hoso_pades_sign_opts {
@@ -55,7 +55,8 @@ int hoso_pades_sign_dossier(const char *dossier_dir, const struct hoso_pades_sig
 
 /*
  * Verify every signature of the PDF at path, called name in reports and
- * messages (NULL: path): one report per signature ("file.pdf: Signature1"), with the checks of verify.h read for a PDF:
+ * messages (NULL: path): one report per signature ("file.pdf: Signature1"),
+ * with the checks of verdict.h read for a PDF:
  * CONTAINER = the byte range, MANIFESTS = the document unchanged since
  * signing, SIGNATURE, CERTIFICATE, TIMESTAMP as for archives, BAGIT skipped.
  * A PDF without a signature gets one invalid report. Free *reps with
