@@ -81,7 +81,7 @@ check_file(const char *path)
 	for (i = 0; i < n; i++)
 		if (reps[i].result == HOSO_VERIFY_VALID)
 			abort();
-	hoso_pades_reports_free(reps, n);
+	hoso_verify_reports_free(reps, n);
 }
 
 int

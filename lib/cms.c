@@ -1,7 +1,8 @@
 /*
- * cms.c - the only file that includes OpenSSL's CMS, X.509, PKCS#12 and ESS
- * headers: CAdES-B-B signing (EN 319 122-1 5.2) and its verification with
- * the certificate chain at the signing time (EN 319 102-1 5.2.6).
+ * cms.c - the only file that includes OpenSSL's CMS, PKCS#12 and ESS headers
+ * (X.509 also in tsp.c and ossl.c): CAdES-B-B signing (EN 319 122-1 5.2) and
+ * its verification with the certificate chain at the signing time (EN 319
+ * 102-1 5.2.6). Time-stamps and OCSP are tsp.c's; the helpers both use, ossl.c's.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,7 +30,14 @@
 #include "date.h"
 #include "digest.h"
 #include "i18n.h"
+#include "ossl.h"
 #include "tsp.h"
+
+/* A token's verdict and TSA name are taken over as they are. */
+_Static_assert((int)HOSO_TSP_VALID == (int)HOSO_CMS_VALID &&
+    (int)HOSO_TSP_INVALID == (int)HOSO_CMS_INVALID &&
+    (int)HOSO_TSP_INDETERMINATE == (int)HOSO_CMS_INDETERMINATE, "tsp.h and cms.h verdicts differ");
+_Static_assert(HOSO_TSP_NAME_MAX == HOSO_CMS_NAME_MAX, "tsp.h and cms.h name sizes differ");
 
 struct hoso_cms_signer {
 	EVP_PKEY *key;
@@ -45,57 +53,6 @@ struct hoso_cms_trust {
 	bool ocsp;			/* ask OCSP about the signer's certificate */
 	char *ocsp_url;			/* NULL: the certificate's AIA */
 };
-
-/* The last OpenSSL error as text, for messages; clears the queue. */
-static const char *
-ossl_why(char *buf, size_t n)
-{
-	unsigned long e = ERR_peek_last_error();
-
-	if (e == 0)
-		snprintf(buf, n, "?");
-	else
-		ERR_error_string_n(e, buf, n);
-	ERR_clear_error();
-	return buf;
-}
-
-static int
-name_of(const X509_NAME *nm, char *out, size_t n)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p;
-	long len;
-
-	out[0] = '\0';
-	if (b == NULL)
-		return -1;
-	X509_NAME_print_ex(b, nm, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-	len = BIO_get_mem_data(b, &p);
-	if (len > 0 && (size_t)len < n) {
-		memcpy(out, p, (size_t)len);
-		out[len] = '\0';
-	} else if (len > 0 && n > 8) {
-		/*
-		 * A name longer than any real one (HOSO_CMS_NAME_MAX): never cut
-		 * silently, nor inside a character; what is left out is marked.
-		 */
-		size_t k = n - 4;
-		while (k > 0 && ((unsigned char)p[k] & 0xc0) == 0x80)
-			k--;
-		memcpy(out, p, k);
-		memcpy(out + k, "\xe2\x80\xa6", 4);	/* "…" and the NUL */
-	}
-	BIO_free(b);
-	return 0;
-}
-
-/* Allowed digests (spec "What verify checks" 3): SHA-256/384/512. */
-static bool
-digest_ok(int nid)
-{
-	return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
-}
 
 static const char *
 digest_label(int nid)
@@ -136,7 +93,7 @@ cert_sig_weak(X509 *c, char *buf, size_t n)
 	uint32_t flags = 0;
 
 	if (!X509_get_signature_info(c, &md, &pk, &bits, &flags) ||
-	    (md != NID_undef && !digest_ok(md)) || (md == NID_undef && bits < 112)) {
+	    (md != NID_undef && !hoso_ossl_digest_ok(md)) || (md == NID_undef && bits < 112)) {
 		snprintf(buf, n, "%s", md != NID_undef ? OBJ_nid2sn(md) : "?");
 		ERR_clear_error();
 		return true;
@@ -178,7 +135,7 @@ load_chain(const char *path, struct hoso_cms_signer *s, struct hoso_err *err)
 
 	if ((b = BIO_new_file(path, "rb")) == NULL)
 		return hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the chain: %s"), path,
-		    ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 	while ((c = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
 		if (!sk_X509_push(s->chain, c)) {
 			X509_free(c);
@@ -206,14 +163,14 @@ load_pem(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct ho
 	    (s->key = PEM_read_bio_PrivateKey(b, NULL, pem_pass, (void *)(uintptr_t)o->password))
 	    == NULL) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the private key (wrong or "
-		    "missing password?): %s"), o->key_file, ossl_why(why, sizeof(why)));
+		    "missing password?): %s"), o->key_file, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	BIO_free(b);
 	if ((b = BIO_new_file(o->cert_file, "rb")) == NULL ||
 	    (s->cert = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the certificate: %s"),
-		    o->cert_file, ossl_why(why, sizeof(why)));
+		    o->cert_file, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	if (o->chain_file != NULL)
@@ -235,13 +192,13 @@ load_p12(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct ho
 	if ((b = BIO_new_file(o->pkcs12_file, "rb")) == NULL ||
 	    (p12 = d2i_PKCS12_bio(b, NULL)) == NULL) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read PKCS#12: %s"), o->pkcs12_file,
-		    ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	if (!PKCS12_parse(p12, o->password != NULL ? o->password : "", &s->key, &s->cert, &ca) ||
 	    s->key == NULL || s->cert == NULL) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot open PKCS#12 (wrong password, or no "
-		    "key and certificate in it): %s"), o->pkcs12_file, ossl_why(why, sizeof(why)));
+		    "key and certificate in it): %s"), o->pkcs12_file, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	while (ca != NULL && sk_X509_num(ca) > 0)
@@ -315,14 +272,14 @@ load_p11(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct ho
 	    !ENGINE_ctrl_cmd_string(e, "MODULE_PATH", o->pkcs11_module, 0)) || !ENGINE_init(e)) {
 		r = hoso_err_set(err, HOSO_EENGINE, _("%s: the pkcs11 engine cannot use this module: "
 		    "%s"), o->pkcs11_module != NULL ? o->pkcs11_module : "pkcs11",
-		    ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 		ENGINE_free(e);
 		goto out;
 	}
 	s->engine = e;
 	if (o->password != NULL && !ENGINE_ctrl_cmd_string(e, "PIN", o->password, 0)) {
 		r = hoso_err_set(err, HOSO_EENGINE, _("the pkcs11 engine does not take a PIN: %s"),
-		    ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	/* UI_null: never prompt; the PIN comes from --pass or not at all. */
@@ -332,19 +289,19 @@ load_p11(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *s, struct ho
 		    _("%s: the token gave no private key (a wrong PIN, no such key, or a module "
 		    "that does not load): %s") :
 		    _("%s: no such private key on the token (without a PIN, given with --pass, "
-		    "private keys stay hidden): %s"), o->pkcs11_uri, ossl_why(why, sizeof(why)));
+		    "private keys stay hidden): %s"), o->pkcs11_uri, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	if (o->cert_file != NULL) {
 		if ((b = BIO_new_file(o->cert_file, "rb")) == NULL ||
 		    (s->cert = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read the certificate: %s"),
-			    o->cert_file, ossl_why(why, sizeof(why)));
+			    o->cert_file, hoso_ossl_why(why, sizeof(why)));
 			goto out;
 		}
 	} else if (!ENGINE_ctrl_cmd(e, "LOAD_CERT_CTRL", 0, &want, NULL, 0) || want.cert == NULL) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: no certificate for the key on the token "
-		    "(give it with --cert): %s"), o->pkcs11_uri, ossl_why(why, sizeof(why)));
+		    "(give it with --cert): %s"), o->pkcs11_uri, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	} else {
 		s->cert = want.cert;
@@ -377,7 +334,7 @@ hoso_cms_signer_load(const struct hoso_cms_key_opts *o, struct hoso_cms_signer *
 	if ((r = o->pkcs11_uri != NULL ? load_p11(o, s, err) : o->pkcs12_file != NULL ?
 	    load_p12(o, s, err) : load_pem(o, s, err)) != 0)
 		goto out;
-	name_of(X509_get_subject_name(s->cert), subj, sizeof(subj));
+	hoso_ossl_name(X509_get_subject_name(s->cert), subj, sizeof(subj));
 	if (!X509_check_private_key(s->cert, s->key)) {
 		ERR_clear_error();
 		r = hoso_err_set(err, HOSO_EINPUT, _("the private key does not match the "
@@ -422,7 +379,7 @@ hoso_cms_signer_name(const struct hoso_cms_signer *s, struct hoso_buf *out, stru
 {
 	char subj[256];
 
-	name_of(X509_get_subject_name(s->cert), subj, sizeof(subj));
+	hoso_ossl_name(X509_get_subject_name(s->cert), subj, sizeof(subj));
 	return hoso_buf_adds(out, subj, err);
 }
 
@@ -453,13 +410,13 @@ add_timestamp(CMS_SignerInfo *si, const EVP_MD *md, const char *url, struct hoso
 	char why[256];
 	int r;
 
-	if ((r = hoso_tsp_stamp(url, md, ASN1_STRING_get0_data(value),
+	if ((r = hoso_tsp_stamp(url, EVP_MD_get_type(md), ASN1_STRING_get0_data(value),
 	    (size_t)ASN1_STRING_length(value), &token, err)) != 0)
 		goto out;
 	if (token.len > 0x7fffffff || !CMS_unsigned_add1_attr_by_NID(si,
 	    NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token.data, (int)token.len))
 		r = hoso_err_set(err, HOSO_EENGINE, _("%s: cannot add the time-stamp token: %s"), url,
-		    ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 out:
 	hoso_buf_free(&token);
 	return r;
@@ -471,9 +428,9 @@ hoso_cms_signer_check_time(const struct hoso_cms_signer *s, time_t when, struct 
 	char subj[256], from[24], to[24], at[24];
 	time_t t;
 
-	name_of(X509_get_subject_name(s->cert), subj, sizeof(subj));
-	if (!hoso_tsp_time(X509_get0_notBefore(s->cert), &t, from) ||
-	    !hoso_tsp_time(X509_get0_notAfter(s->cert), &t, to))
+	hoso_ossl_name(X509_get_subject_name(s->cert), subj, sizeof(subj));
+	if (!hoso_ossl_time(X509_get0_notBefore(s->cert), &t, from) ||
+	    !hoso_ossl_time(X509_get0_notAfter(s->cert), &t, to))
 		return hoso_err_set(err, HOSO_EINPUT, _("the certificate of %s has unreadable "
 		    "validity dates"), subj);
 	hoso_date_iso(when, at);
@@ -512,7 +469,7 @@ sign_begin(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
 
 	ERR_clear_error();
 	*cmsp = NULL;
-	if ((*md = EVP_get_digestbyname(dname)) == NULL || !digest_ok(EVP_MD_get_type(*md))) {
+	if ((*md = EVP_get_digestbyname(dname)) == NULL || !hoso_ossl_digest_ok(EVP_MD_get_type(*md))) {
 		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with digest %s (SHA256, "
 		    "SHA384 or SHA512)"), dname);
 		goto out;
@@ -535,7 +492,7 @@ sign_begin(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *o,
 	*sip = si;
 	return 0;
 engine:
-	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
+	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), hoso_ossl_why(why, sizeof(why)));
 out:
 	CMS_ContentInfo_free(cms);
 	return r;
@@ -558,7 +515,7 @@ sign_finish(CMS_ContentInfo *cms, CMS_SignerInfo *si, const EVP_MD *md,
 		return r;
 	if ((n = i2d_CMS_ContentInfo(cms, &out)) <= 0)
 		return hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"),
-		    ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 	r = hoso_buf_add(der, out, (size_t)n, err);
 	OPENSSL_free(out);
 	return r;
@@ -589,7 +546,7 @@ hoso_cms_sign(const struct hoso_cms_signer *s, const struct hoso_cms_sign_opts *
 	r = sign_finish(cms, si, md, o, der, err);
 	goto out;
 engine:
-	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
+	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), hoso_ossl_why(why, sizeof(why)));
 out:
 	BIO_free(in);
 	ASN1_TIME_free(t);
@@ -617,19 +574,19 @@ hoso_cms_trust_load(const char *ca_file, const char *ca_path, const char *const 
 	}
 	if (ca_file != NULL && !X509_STORE_load_file(t->store, ca_file)) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot load trust anchors: %s"), ca_file,
-		    ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	if (ca_path != NULL && !X509_STORE_load_path(t->store, ca_path)) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot use as a directory of trust "
-		    "anchors: %s"), ca_path, ossl_why(why, sizeof(why)));
+		    "anchors: %s"), ca_path, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	t->anchors = ca_file != NULL || ca_path != NULL;
 	for (i = 0; i < n_crls; i++) {
 		if ((b = BIO_new_file(crl_files[i], "rb")) == NULL) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s: cannot read CRL: %s"), crl_files[i],
-			    ossl_why(why, sizeof(why)));
+			    hoso_ossl_why(why, sizeof(why)));
 			goto out;
 		}
 		got = 0;
@@ -723,12 +680,12 @@ pss_ok(const X509_ALGOR *alg)
 	if (alg->parameter == NULL ||
 	    (p = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS), alg->parameter)) == NULL)
 		return false;
-	if (p->hashAlgorithm != NULL && digest_ok(OBJ_obj2nid(p->hashAlgorithm->algorithm)) &&
+	if (p->hashAlgorithm != NULL && hoso_ossl_digest_ok(OBJ_obj2nid(p->hashAlgorithm->algorithm)) &&
 	    p->maskGenAlgorithm != NULL &&
 	    OBJ_obj2nid(p->maskGenAlgorithm->algorithm) == NID_mgf1 &&
 	    p->maskGenAlgorithm->parameter != NULL &&
 	    (mh = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
-	    p->maskGenAlgorithm->parameter)) != NULL && digest_ok(OBJ_obj2nid(mh->algorithm)))
+	    p->maskGenAlgorithm->parameter)) != NULL && hoso_ossl_digest_ok(OBJ_obj2nid(mh->algorithm)))
 		ok = true;
 	X509_ALGOR_free(mh);
 	RSA_PSS_PARAMS_free(p);
@@ -744,7 +701,7 @@ check_algorithms(const X509_ALGOR *dig, const X509_ALGOR *sig, EVP_PKEY *pk, cha
 	int kid = EVP_PKEY_get_base_id(pk), bits = EVP_PKEY_get_bits(pk);
 	const char *w, *scheme;
 
-	if (!digest_ok(dnid)) {
+	if (!hoso_ossl_digest_ok(dnid)) {
 		snprintf(why, wn, _("digest algorithm %s is refused (SHA-256, SHA-384 or SHA-512 "
 		    "wanted)"), OBJ_nid2sn(dnid));
 		return why;
@@ -863,7 +820,7 @@ check_signature(CMS_SignerInfo *si, X509 *signer, const struct hoso_cms_content 
 		    V_ASN1_GENERALIZEDTIME);
 	if (content->pades)
 		pades_time(content, when, res);
-	else if (!hoso_tsp_time(st, when, res->signing_time)) {
+	else if (!hoso_ossl_time(st, when, res->signing_time)) {
 		SIG_FAIL(_("signed attribute signing-time missing or unreadable"));
 		goto out;
 	}
@@ -900,7 +857,7 @@ check_signature(CMS_SignerInfo *si, X509 *signer, const struct hoso_cms_content 
 		goto out;
 	}
 	if (CMS_SignerInfo_verify(si) != 1) {
-		SIG_FAIL(_("the signature value does not verify: %s"), ossl_why(why, sizeof(why)));
+		SIG_FAIL(_("the signature value does not verify: %s"), hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	res->sig_status = HOSO_CMS_VALID;
@@ -951,7 +908,7 @@ crl_lookup(const struct hoso_cms_trust *t, X509 *c, X509 *issuer, struct rev_ans
 		}
 		a->answered = true;
 		if (X509_CRL_get0_by_cert(crl, &rev, c) == 1) {
-			known = hoso_tsp_time(X509_REVOKED_get0_revocationDate(rev), &rt, iso);
+			known = hoso_ossl_time(X509_REVOKED_get0_revocationDate(rev), &rt, iso);
 			rev_revoked(a, known, rt);
 		}
 	}
@@ -971,6 +928,7 @@ static bool
 check_revocation(const struct hoso_cms_trust *t, STACK_OF(X509) *chain, STACK_OF(X509) *untrusted,
     time_t when, bool poe, char *note, size_t nn, struct hoso_cms_result *res)
 {
+	struct hoso_ossl_certs oc_certs = { t->store, untrusted, NULL, NULL };
 	struct hoso_tsp_ocsp oc;
 	struct rev_answer a;
 	X509 *c, *issuer;
@@ -981,11 +939,13 @@ check_revocation(const struct hoso_cms_trust *t, STACK_OF(X509) *chain, STACK_OF
 	for (i = 0; i + 1 < sk_X509_num(chain); i++) {
 		c = sk_X509_value(chain, i);
 		issuer = sk_X509_value(chain, i + 1);
-		name_of(X509_get_subject_name(c), subj, sizeof(subj));
+		hoso_ossl_name(X509_get_subject_name(c), subj, sizeof(subj));
 		memset(&a, 0, sizeof(a));
 		crl_lookup(t, c, issuer, &a);
 		if (i == 0 && t->ocsp) {
-			hoso_tsp_ocsp_ask(t->ocsp_url, c, issuer, untrusted, t->store, &oc);
+			oc_certs.cert = c;
+			oc_certs.issuer = issuer;
+			hoso_tsp_ocsp_ask(t->ocsp_url, &oc_certs, &oc);
 			if (oc.state == HOSO_OCSP_GOOD)
 				a.answered = true;
 			else if (oc.state == HOSO_OCSP_REVOKED)
@@ -1039,7 +999,7 @@ check_certificate(const struct hoso_cms_trust *t, X509 *signer, STACK_OF(X509) *
 	const char *at = poe ? _("the time of the signature's timestamp") : _("the signing time");
 	int i, e;
 
-	name_of(X509_get_subject_name(signer), subj, sizeof(subj));
+	hoso_ossl_name(X509_get_subject_name(signer), subj, sizeof(subj));
 	if (t == NULL || !t->anchors) {
 		CERT_SET(HOSO_CMS_INDETERMINATE, _("no trust anchor given (--ca-file or --ca-path)"));
 		goto out;
@@ -1053,7 +1013,7 @@ check_certificate(const struct hoso_cms_trust *t, X509 *signer, STACK_OF(X509) *
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), when);
 	if (X509_verify_cert(ctx) != 1) {
 		e = X509_STORE_CTX_get_error(ctx);
-		name_of(X509_get_subject_name(X509_STORE_CTX_get_current_cert(ctx) != NULL ?
+		hoso_ossl_name(X509_get_subject_name(X509_STORE_CTX_get_current_cert(ctx) != NULL ?
 		    X509_STORE_CTX_get_current_cert(ctx) : signer), root, sizeof(root));
 		CERT_SET(HOSO_CMS_INDETERMINATE, _("certificate chain of %s not valid at %s: %s "
 		    "(%s)"), subj, at, X509_verify_cert_error_string(e), root);
@@ -1062,7 +1022,7 @@ check_certificate(const struct hoso_cms_trust *t, X509 *signer, STACK_OF(X509) *
 	chain = X509_STORE_CTX_get1_chain(ctx);
 	for (i = 0; i + 1 < sk_X509_num(chain); i++)
 		if (cert_sig_weak(sk_X509_value(chain, i), why, sizeof(why))) {
-			name_of(X509_get_subject_name(sk_X509_value(chain, i)), root, sizeof(root));
+			hoso_ossl_name(X509_get_subject_name(sk_X509_value(chain, i)), root, sizeof(root));
 			CERT_SET(HOSO_CMS_INVALID, _("certificate %s is signed with %s, which is "
 			    "refused"), root, why);
 			goto out;
@@ -1072,7 +1032,7 @@ check_certificate(const struct hoso_cms_trust *t, X509 *signer, STACK_OF(X509) *
 		    "nor nonRepudiation"), subj);
 		goto out;
 	}
-	name_of(X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)), root,
+	hoso_ossl_name(X509_get_subject_name(sk_X509_value(chain, sk_X509_num(chain) - 1)), root,
 	    sizeof(root));
 	CERT_SET(HOSO_CMS_VALID, _("%s, chain to %s valid at %s"), subj, root, at);
 	if ((sk_X509_CRL_num(t->crls) > 0 || t->ocsp) &&
@@ -1101,6 +1061,7 @@ check_timestamps(CMS_SignerInfo *si, STACK_OF(X509) *certs, const struct hoso_cm
     time_t signing_time, time_t *proven, struct hoso_cms_result *res)
 {
 	const ASN1_OCTET_STRING *value = CMS_SignerInfo_get0_signature(si);
+	struct hoso_ossl_certs tc = { t != NULL && t->anchors ? t->store : NULL, certs, NULL, NULL };
 	struct hoso_tsp_token tk;
 	X509_ATTRIBUTE *attr;
 	ASN1_TYPE *ty;
@@ -1119,8 +1080,7 @@ check_timestamps(CMS_SignerInfo *si, STACK_OF(X509) *certs, const struct hoso_cm
 		} else {
 			hoso_tsp_check(ASN1_STRING_get0_data(ty->value.sequence),
 			    (size_t)ASN1_STRING_length(ty->value.sequence), ASN1_STRING_get0_data(value),
-			    (size_t)ASN1_STRING_length(value), t != NULL && t->anchors ? t->store : NULL,
-			    certs, &tk);
+			    (size_t)ASN1_STRING_length(value), &tc, &tk);
 		}
 		/* EN 319 102-1 5.6.2.4 b): the claimed signing time is not after the timestamp. */
 		if (tk.status == HOSO_CMS_VALID && signing_time > tk.gen_time) {
@@ -1190,7 +1150,7 @@ verify_content(const void *sig, size_t sig_len, const struct hoso_cms_content *c
 		SIG_FAIL(_("the signer's certificate is not in the signature"));
 		goto out;
 	}
-	name_of(X509_get_subject_name(signer), res->signer, sizeof(res->signer));
+	hoso_ossl_name(X509_get_subject_name(signer), res->signer, sizeof(res->signer));
 	res->has_timestamp = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1) >= 0;
 	check_signature(si, signer, content, &when, res);
 	if (res->sig_status == HOSO_CMS_VALID) {
@@ -1202,25 +1162,6 @@ out:
 	sk_X509_pop_free(certs, X509_free);
 	CMS_ContentInfo_free(cms);
 	return 0;
-}
-
-/* For tsp.c (tsp.h): helpers it shares with this file. */
-const char *
-hoso_cms_ossl_why(char *buf, size_t n)
-{
-	return ossl_why(buf, n);
-}
-
-void
-hoso_cms_name_of(const X509_NAME *nm, char *out, size_t n)
-{
-	name_of(nm, out, n);
-}
-
-bool
-hoso_cms_digest_ok(int nid)
-{
-	return digest_ok(nid);
 }
 
 int
@@ -1364,7 +1305,7 @@ hoso_cms_sign_digest(const struct hoso_cms_signer *s, const struct hoso_cms_sign
 	r = sign_finish(cms, si, md, o, der, err);
 	goto out;
 engine:
-	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), ossl_why(why, sizeof(why)));
+	r = hoso_err_set(err, HOSO_EENGINE, _("signing failed: %s"), hoso_ossl_why(why, sizeof(why)));
 out:
 	CMS_ContentInfo_free(cms);
 	return r;

@@ -444,7 +444,16 @@ digest_sink_fn(void *ctx, const void *p, size_t n, struct hoso_err *err)
 	return hoso_digest_update(((struct digest_sink *)ctx)->d, p, n, err);
 }
 
-/* Refuse what verify would call invalid; an untrusted chain is not ours to judge here. */
+/*
+ * Refuse what verify would call invalid. A countersignature covers every
+ * data file again: added to a tampered archive it would lend the tampering
+ * a new, good signature, so the archive is checked first, by verify's own
+ * checks (one operation calling another, so that what sign-pack accepts is
+ * exactly what verify accepts: no second reading of manifests and CMS to
+ * drift apart). Without trust anchors: whether the first signer's chain is
+ * trusted is the reader's decision, not the countersigner's.
+ * t-sign-keys "an archive that does not verify is not countersigned".
+ */
 static int
 check_signed(const char *archive, struct hoso_err *err)
 {
@@ -466,7 +475,7 @@ check_signed(const char *archive, struct hoso_err *err)
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s: refusing to countersign an archive "
 			    "that does not verify: %s"), rep.archive != NULL ? rep.archive : archive,
 			    rep.checks[i].status == HOSO_CHECK_FAILED ? rep.checks[i].detail :
-			    rep.reason != NULL ? rep.reason : "?");
+			    hoso_verify_reason(&rep) != NULL ? hoso_verify_reason(&rep) : "?");
 			goto out;
 		}
 out:

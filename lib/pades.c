@@ -1,10 +1,10 @@
 /*
  * pades.c - PAdES baselines B-B and B-T (ETSI EN 319 142-1) signing by incremental
  * update (ISO 32000-1 7.5.6) and the verification of every signature of a
- * PDF (12.8.1, 12.8.3.4). The input's structure comes from pdf.c; the update
- * is written here; the bytes of the input are copied, never rewritten. The
- * file is hashed while it is copied (or read, to verify), in blocks: memory
- * stays flat in the file's size.
+ * PDF (12.8.1, 12.8.3.4). The input's structure comes from pdf.c, the
+ * update is written by pdfupdate.c; what is here is the signature's
+ * objects, its byte range and CMS. The file is hashed while it is copied
+ * (or read, to verify), in blocks: memory stays flat in the file's size.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,96 +25,29 @@
 #include "pades.h"
 #include "pdf.h"
 #include "pdfdiff.h"
+#include "pdfupdate.h"
 #include "pdfxref.h"
 #include "store.h"
 #include "utf8.h"
 
 #define PADES_BLOCK		(256 * 1024)
-#define PADES_TAIL		1024	/* "startxref" is this close to the end (7.5.5) */
 #define PADES_MAX_CMS		65536	/* bytes we reserve for our /Contents at most */
 #define PADES_MARGIN		512	/* room over a trial signature (ECDSA varies) */
 #define PADES_TS_MARGIN		1024	/* and over its token (serial, nonce, TSA signature vary) */
 #define PADES_MAX_GAP		(4 << 20)	/* a /Contents string of other signers, at most */
 #define PADES_RANGE_WIDTH	10	/* digits reserved for each /ByteRange number */
 
-/* One new or rewritten object of the update, and where it starts. */
-struct upd_obj {
-	long long id;
-	int gen;
-	long long offset;
-};
-
-struct update {
-	struct hoso_buf text;		/* everything after the input's last byte */
-	struct upd_obj objs[16];
-	int n_objs;
-	long long base;			/* the input's size: text starts there */
-	size_t range_at;		/* offset in text of the /ByteRange numbers */
-	size_t contents_at;		/* offset in text of '<' of /Contents */
+/* Where the signature dictionary left room in the update, filled in once the rest is written. */
+struct sig_slots {
+	size_t range_at;		/* offset of the /ByteRange numbers */
+	size_t contents_at;		/* offset of '<' of /Contents */
 	size_t contents_hex;		/* hex digits reserved */
 };
 
-static int
-obj_begin(struct update *u, long long id, int gen, struct hoso_err *err)
-{
-	u->objs[u->n_objs].id = id;
-	u->objs[u->n_objs].gen = gen;
-	u->objs[u->n_objs].offset = u->base + (long long)u->text.len;
-	u->n_objs++;
-	return hoso_buf_addf(&u->text, err, "%lld %d obj\n", id, gen);
-}
-
-/* The code point at *p of valid UTF-8, and *p moved past it. */
-static unsigned long
-utf8_next(const unsigned char **pp)
-{
-	const unsigned char *p = *pp;
-	unsigned long cp;
-	int k;
-
-	if (*p < 0x80) {
-		cp = *p++;
-	} else {
-		k = *p >= 0xf0 ? 3 : *p >= 0xe0 ? 2 : 1;
-		cp = *p++ & (0x3f >> k);
-		while (k-- > 0 && *p != '\0')
-			cp = cp << 6 | (*p++ & 0x3f);
-	}
-	*pp = p;
-	return cp;
-}
-
-/* A PDF text string (7.9.2.2) in UTF-16BE with its byte order mark, as hex. */
-static int
-text_string(struct hoso_buf *out, const char *s, struct hoso_err *err)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
-	int r;
-
-	if (!hoso_utf8_valid(s, strlen(s)))
-		return hoso_err_set(err, HOSO_EUSAGE, _("'%s' is not UTF-8 text"), s);
-	if ((r = hoso_buf_adds(out, "<FEFF", err)) != 0)
-		return r;
-	while (*p != '\0') {
-		cp = utf8_next(&p);
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			r = hoso_buf_addf(out, err, "%04lX%04lX", 0xd800 | (cp >> 10),
-			    0xdc00 | (cp & 0x3ff));
-		} else {
-			r = hoso_buf_addf(out, err, "%04lX", cp);
-		}
-		if (r != 0)
-			return r;
-	}
-	return hoso_buf_adds(out, ">", err);
-}
-
 /* The signature dictionary (12.8.1, EN 319 142-1 5.3) with room for its own ByteRange and CMS. */
 static int
-sig_object(struct update *u, const struct hoso_pades_sign_opts *o, long long id, size_t cms_room,
-    struct hoso_err *err)
+sig_object(struct hoso_pdfupdate *u, struct sig_slots *slots,
+    const struct hoso_pades_sign_opts *o, long long id, size_t cms_room, struct hoso_err *err)
 {
 	char when[HOSO_DATE_PDF_SIZE];
 	size_t i;
@@ -122,142 +55,32 @@ sig_object(struct update *u, const struct hoso_pades_sign_opts *o, long long id,
 
 	if (!hoso_date_pdf(o->signing_time, when))
 		return hoso_err_set(err, HOSO_EUSAGE, _("signing time out of range"));
-	if ((r = obj_begin(u, id, 0, err)) != 0 ||
+	if ((r = hoso_pdfupdate_obj(u, id, 0, err)) != 0 ||
 	    (r = hoso_buf_adds(&u->text, "<< /Type /Sig /Filter /Adobe.PPKLite "
 	    "/SubFilter /ETSI.CAdES.detached /ByteRange [0 ", err)) != 0)
 		return r;
-	u->range_at = u->text.len;
+	slots->range_at = u->text.len;
 	for (i = 0; i < 3 * (PADES_RANGE_WIDTH + 1); i++)
 		if ((r = hoso_buf_addc(&u->text, ' ', err)) != 0)
 			return r;
 	if ((r = hoso_buf_adds(&u->text, "] /Contents ", err)) != 0)
 		return r;
-	u->contents_at = u->text.len;
-	u->contents_hex = 2 * cms_room;
+	slots->contents_at = u->text.len;
+	slots->contents_hex = 2 * cms_room;
 	if ((r = hoso_buf_addc(&u->text, '<', err)) != 0)
 		return r;
-	for (i = 0; i < u->contents_hex; i++)
+	for (i = 0; i < slots->contents_hex; i++)
 		if ((r = hoso_buf_addc(&u->text, '0', err)) != 0)
 			return r;
 	if ((r = hoso_buf_addf(&u->text, err, "> /M (%s)", when)) != 0)
 		return r;
 	if (o->reason != NULL && ((r = hoso_buf_adds(&u->text, " /Reason ", err)) != 0 ||
-	    (r = text_string(&u->text, o->reason, err)) != 0))
+	    (r = hoso_pdfupdate_text_string(&u->text, o->reason, err)) != 0))
 		return r;
 	if (o->location != NULL && ((r = hoso_buf_adds(&u->text, " /Location ", err)) != 0 ||
-	    (r = text_string(&u->text, o->location, err)) != 0))
+	    (r = hoso_pdfupdate_text_string(&u->text, o->location, err)) != 0))
 		return r;
 	return hoso_buf_adds(&u->text, " >>\nendobj\n", err);
-}
-
-static int
-cmp_obj(const void *a, const void *b)
-{
-	const struct upd_obj *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* 7.5.4: a cross-reference table and trailer for the objects of the update. */
-static int
-xref_table(struct update *u, const char *trailer, long long prev, long long new_size,
-    struct hoso_err *err)
-{
-	long long xref_at = u->base + (long long)u->text.len;
-	int i, j, r;
-
-	qsort(u->objs, (size_t)u->n_objs, sizeof(u->objs[0]), cmp_obj);
-	if ((r = hoso_buf_adds(&u->text, "xref\n", err)) != 0)
-		return r;
-	for (i = 0; i < u->n_objs; i = j) {
-		for (j = i + 1; j < u->n_objs && u->objs[j].id == u->objs[j - 1].id + 1; j++)
-			;
-		if ((r = hoso_buf_addf(&u->text, err, "%lld %d\n", u->objs[i].id, j - i)) != 0)
-			return r;
-		for (; i < j; i++)
-			if ((r = hoso_buf_addf(&u->text, err, "%010lld %05d n\r\n",
-			    u->objs[i].offset, u->objs[i].gen)) != 0)
-				return r;
-	}
-	return hoso_buf_addf(&u->text, err, "trailer\n<< /Size %lld /Prev %lld %s >>\n"
-	    "startxref\n%lld\n%%%%EOF\n", new_size, prev, trailer, xref_at);
-}
-
-/* 7.5.8: the same as a cross-reference stream (for an input that uses them), not filtered. */
-static int
-xref_stream(struct update *u, const char *trailer, long long prev, long long id,
-    struct hoso_err *err)
-{
-	struct hoso_buf index = HOSO_BUF_INIT(0);
-	unsigned char row[1 + 8 + 2];
-	long long xref_at;
-	int i, j, k, r, w_off;
-
-	/* the stream lists itself; its header is written below, after /Index is known */
-	xref_at = u->base + (long long)u->text.len;
-	u->objs[u->n_objs].id = id;
-	u->objs[u->n_objs].gen = 0;
-	u->objs[u->n_objs].offset = xref_at;
-	u->n_objs++;
-	qsort(u->objs, (size_t)u->n_objs, sizeof(u->objs[0]), cmp_obj);
-	for (w_off = 4; w_off < 8 && (xref_at >> (8 * w_off)) != 0; w_off++)
-		;
-	for (i = 0; i < u->n_objs; i = j) {
-		for (j = i + 1; j < u->n_objs && u->objs[j].id == u->objs[j - 1].id + 1; j++)
-			;
-		if ((r = hoso_buf_addf(&index, err, "%lld %d ", u->objs[i].id, j - i)) != 0)
-			goto out;
-	}
-	if ((r = hoso_buf_addf(&u->text, err, "%lld 0 obj\n<< /Type /XRef /Size %lld /Index [ %s] "
-	    "/W [1 %d 2] /Prev %lld %s /Length %d >>\nstream\n", id, id + 1, hoso_buf_str(&index),
-	    w_off, prev, trailer, u->n_objs * (3 + w_off))) != 0)
-		goto out;
-	for (i = 0; i < u->n_objs; i++) {
-		row[0] = 1;
-		for (k = 0; k < w_off; k++)
-			row[1 + k] = (unsigned char)(u->objs[i].offset >> (8 * (w_off - 1 - k)));
-		row[1 + w_off] = (unsigned char)(u->objs[i].gen >> 8);
-		row[2 + w_off] = (unsigned char)u->objs[i].gen;
-		if ((r = hoso_buf_add(&u->text, row, (size_t)(3 + w_off), err)) != 0)
-			goto out;
-	}
-	r = hoso_buf_addf(&u->text, err, "\nendstream\nendobj\nstartxref\n%lld\n%%%%EOF\n",
-	    xref_at);
-out:
-	hoso_buf_free(&index);
-	return r;
-}
-
-/* 7.5.5: the last "startxref" of the file, and whether that section is a table. */
-static int
-find_startxref(int fd, long long size, const char *label, long long *prev, bool *table,
-    struct hoso_err *err)
-{
-	char tail[PADES_TAIL + 1], head[8];
-	long long from = size > PADES_TAIL ? size - PADES_TAIL : 0, v = -1;
-	ssize_t got;
-	char *p, *last = NULL;
-	size_t i;
-
-	if ((got = pread(fd, tail, (size_t)(size - from), (off_t)from)) != size - from)
-		return hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot read"), label);
-	tail[got] = '\0';
-	for (i = 0; i + 9 <= (size_t)got; i++)
-		if (memcmp(tail + i, "startxref", 9) == 0)
-			last = tail + i;
-	if (last != NULL) {
-		for (p = last + 9; *p == ' ' || *p == '\r' || *p == '\n'; p++)
-			;
-		for (v = 0; *p >= '0' && *p <= '9' && v < size; p++)
-			v = v * 10 + (*p - '0');
-	}
-	if (last == NULL || v <= 0 || v >= size ||
-	    pread(fd, head, 4, (off_t)v) != 4)
-		return hoso_err_set(err, HOSO_EINPUT, _("%s: no usable startxref at the end of "
-		    "the file"), label);
-	*prev = v;
-	*table = memcmp(head, "xref", 4) == 0;
-	return 0;
 }
 
 #define VIS_LINES	4
@@ -337,12 +160,13 @@ out:
 static size_t
 vis_shape(struct hoso_font *f, const char *text, struct vis_glyph *g)
 {
-	const unsigned char *p = (const unsigned char *)text;
-	size_t n = 0;
+	size_t len = strlen(text), at = 0, n = 0;
+	uint32_t cp;
 
-	while (*p != '\0' && n < VIS_MAX_CHARS) {
-		g[n].cp = utf8_next(&p);
-		if (!hoso_font_glyph(f, (uint32_t)g[n].cp, &g[n].gid, &g[n].width)) {
+	while (at < len && n < VIS_MAX_CHARS) {
+		at += (size_t)hoso_utf8_decode(text + at, len - at, &cp);
+		g[n].cp = cp;
+		if (!hoso_font_glyph(f, cp, &g[n].gid, &g[n].width)) {
 			g[n].cp = '?';
 			if (!hoso_font_glyph(f, '?', &g[n].gid, &g[n].width))
 				continue;
@@ -368,7 +192,7 @@ cmp_glyph(const void *a, const void *b)
  * id .. id + 5; *w, *h: the box in points.
  */
 static int
-vis_objects(struct update *u, const struct hoso_pades_sign_opts *o, long long id, double *w,
+vis_objects(struct hoso_pdfupdate *u, const struct hoso_pades_sign_opts *o, long long id, double *w,
     double *h, struct hoso_err *err)
 {
 	struct hoso_buf lines[VIS_LINES], content = HOSO_BUF_INIT(0), ttf = HOSO_BUF_INIT(0);
@@ -453,32 +277,32 @@ vis_objects(struct update *u, const struct hoso_pades_sign_opts *o, long long id
 	for (i = 0; i < n_used; i++)
 		if ((r = hoso_buf_addf(&widths, err, "%u [%d] ", used[i].gid, used[i].width)) != 0)
 			goto out;
-	if ((r = obj_begin(u, id, 0, err)) != 0 ||
+	if ((r = hoso_pdfupdate_obj(u, id, 0, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f "
 	    "%.2f] /Resources << /Font << /F1 %lld 0 R >> >> /Length %zu >>\nstream\n", *w, *h,
 	    id + 1, content.len)) != 0 ||
 	    (r = hoso_buf_add(&u->text, content.data, content.len, err)) != 0 ||
 	    (r = hoso_buf_adds(&u->text, "\nendstream\nendobj\n", err)) != 0 ||
-	    (r = obj_begin(u, id + 1, 0, err)) != 0 ||
+	    (r = hoso_pdfupdate_obj(u, id + 1, 0, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Font /Subtype /Type0 /BaseFont "
 	    "/%s+%s /Encoding /Identity-H /DescendantFonts [%lld 0 R] /ToUnicode "
 	    "%lld 0 R >>\nendobj\n", tag, fname, id + 2, id + 5)) != 0 ||
-	    (r = obj_begin(u, id + 2, 0, err)) != 0 ||
+	    (r = hoso_pdfupdate_obj(u, id + 2, 0, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont "
 	    "/%s+%s /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement "
 	    "0 >> /FontDescriptor %lld 0 R /CIDToGIDMap /Identity /DW 1000 /W [ %s] >>\nendobj\n",
 	    tag, fname, id + 3, hoso_buf_str(&widths))) != 0 ||
-	    (r = obj_begin(u, id + 3, 0, err)) != 0 ||
+	    (r = hoso_pdfupdate_obj(u, id + 3, 0, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "<< /Type /FontDescriptor /FontName /%s+%s "
 	    "/Flags 32 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight "
 	    "%d /StemV 80 /FontFile2 %lld 0 R >>\nendobj\n", tag, fname, bbox[0], bbox[1], bbox[2],
 	    bbox[3], ascent, descent, ascent, id + 4)) != 0 ||
-	    (r = obj_begin(u, id + 4, 0, err)) != 0 ||
+	    (r = hoso_pdfupdate_obj(u, id + 4, 0, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "<< /Length %zu /Length1 %zu >>\nstream\n",
 	    ttf.len, ttf.len)) != 0 ||
 	    (r = hoso_buf_add(&u->text, ttf.data, ttf.len, err)) != 0 ||
 	    (r = hoso_buf_adds(&u->text, "\nendstream\nendobj\n", err)) != 0 ||
-	    (r = obj_begin(u, id + 5, 0, err)) != 0 ||
+	    (r = hoso_pdfupdate_obj(u, id + 5, 0, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "<< /Length %zu >>\nstream\n", cmap.len)) != 0 ||
 	    (r = hoso_buf_add(&u->text, cmap.data, cmap.len, err)) != 0)
 		goto out;
@@ -497,29 +321,20 @@ out:
 /* Build the whole update; the ByteRange and /Contents are filled in later. */
 static int
 build_update(int fd, long long size, const struct hoso_pades_sign_opts *o, size_t cms_room,
-    struct hoso_pdf *pdf, struct update *u, struct hoso_err *err)
+    struct hoso_pdf *pdf, struct hoso_pdfupdate *u, struct sig_slots *slots, struct hoso_err *err)
 {
 	struct hoso_pdf_sig_update su;
-	char last;
-	long long prev = 0, next;
-	bool table = true;
+	long long next;
 	char widget[160];
 	double w = 0, h = 0;
 	int r;
 
 	memset(&su, 0, sizeof(su));
-	u->base = size;
-	if ((r = find_startxref(fd, size, o->in, &prev, &table, err)) != 0 ||
+	if ((r = hoso_pdfupdate_begin(u, fd, size, o->in, err)) != 0 ||
 	    (r = hoso_pdf_sig_update(pdf, &su, err)) != 0)
 		goto out;
-	if (pread(fd, &last, 1, (off_t)(size - 1)) != 1) {
-		r = hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot read"), o->in);
-		goto out;
-	}
-	if (last != '\n' && last != '\r' && (r = hoso_buf_addc(&u->text, '\n', err)) != 0)
-		goto out;
 	next = su.form_id == su.size + 2 ? su.size + 3 : su.size + 2;
-	if ((r = sig_object(u, o, su.size, cms_room, err)) != 0)
+	if ((r = sig_object(u, slots, o, su.size, cms_room, err)) != 0)
 		goto out;
 	/* 12.5.6.19: field and widget in one; invisible: zero /Rect, Print|Locked */
 	snprintf(widget, sizeof(widget), "/Rect [0 0 0 0] /F 132");
@@ -532,49 +347,20 @@ build_update(int fd, long long size, const struct hoso_pades_sign_opts *o, size_
 		    su.media[1] + 36 + h, next);
 		next += 6;
 	}
-	if ((r = obj_begin(u, su.size + 1, 0, err)) != 0 ||
+	if ((r = hoso_pdfupdate_obj(u, su.size + 1, 0, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "<< /Type /Annot /Subtype /Widget /FT /Sig "
 	    "/T (%s) /V %lld 0 R %s /P %d %d R >>\nendobj\n", su.field_name, su.size, widget,
 	    su.page_id, su.page_gen)) != 0 ||
-	    (r = obj_begin(u, su.form_id, su.form_gen, err)) != 0 ||
+	    (r = hoso_pdfupdate_obj(u, su.form_id, su.form_gen, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.form))) != 0 ||
-	    (r = obj_begin(u, su.root_id, su.root_gen, err)) != 0 ||
+	    (r = hoso_pdfupdate_obj(u, su.root_id, su.root_gen, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.catalog))) != 0 ||
-	    (r = obj_begin(u, su.page_id, su.page_gen, err)) != 0 ||
+	    (r = hoso_pdfupdate_obj(u, su.page_id, su.page_gen, err)) != 0 ||
 	    (r = hoso_buf_addf(&u->text, err, "%s\nendobj\n", hoso_buf_str(&su.page))) != 0)
 		goto out;
-	r = table ? xref_table(u, hoso_buf_str(&su.trailer), prev, next, err) :
-	    xref_stream(u, hoso_buf_str(&su.trailer), prev, next, err);
+	r = hoso_pdfupdate_end(u, hoso_buf_str(&su.trailer), next, err);
 out:
 	hoso_pdf_sig_update_free(&su);
-	return r;
-}
-
-/* Copy the input to the output, hashing it (d not NULL), in blocks. */
-static int
-copy_hash(int fd, long long size, struct hoso_afile *af, struct hoso_digest *d, const char *label,
-    struct hoso_err *err)
-{
-	unsigned char *block = NULL;
-	long long done = 0;
-	ssize_t got;
-	int r = 0;
-
-	if ((block = malloc(PADES_BLOCK)) == NULL)
-		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
-	while (done < size) {
-		got = pread(fd, block, (size_t)(size - done < PADES_BLOCK ? size - done :
-		    PADES_BLOCK), (off_t)done);
-		if (got <= 0) {
-			r = hoso_err_sys(err, got < 0 ? errno : EIO, _("%s: cannot read"), label);
-			break;
-		}
-		if ((r = hoso_afile_write(af, block, (size_t)got, err)) != 0 ||
-		    (d != NULL && (r = hoso_digest_update(d, block, (size_t)got, err)) != 0))
-			break;
-		done += got;
-	}
-	free(block);
 	return r;
 }
 
@@ -586,16 +372,18 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	struct hoso_afile af = { .fd = -1 };
 	struct hoso_digest *d = NULL;
 	struct hoso_buf der = HOSO_BUF_INIT(0);
-	struct update u;
+	struct hoso_pdfupdate u;
+	struct sig_slots slots;
 	unsigned char md[64], zero[64];
 	char range[3 * (PADES_RANGE_WIDTH + 1) + 1];
 	long long size, total, after;
-	size_t md_len, room;
+	size_t md_len, cms_room;
 	struct stat st;
 	char *hex = NULL;
 	int fd = -1, n, r;
 
 	memset(&u, 0, sizeof(u));
+	memset(&slots, 0, sizeof(slots));
 	memset(&so, 0, sizeof(so));
 	memset(zero, 0, sizeof(zero));
 	so.digest = o->digest != NULL ? o->digest : "SHA256";
@@ -624,33 +412,33 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 		goto out;
 	hoso_digest_free(d);
 	d = NULL;
-	room = der.len + PADES_MARGIN + (o->tsa_url != NULL ? PADES_TS_MARGIN : 0);
-	if (room > PADES_MAX_CMS) {
+	cms_room = der.len + PADES_MARGIN + (o->tsa_url != NULL ? PADES_TS_MARGIN : 0);
+	if (cms_room > PADES_MAX_CMS) {
 		r = hoso_err_set(err, HOSO_EUSAGE, _("the signature would be %zu bytes, more than "
 		    "%d"), der.len, PADES_MAX_CMS);
 		goto out;
 	}
-	if ((r = build_update(fd, size, o, room, pdf, &u, err)) != 0)
+	if ((r = build_update(fd, size, o, cms_room, pdf, &u, &slots, err)) != 0)
 		goto out;
 	hoso_pdf_close(pdf);
 	pdf = NULL;
 	/* 12.8.1: ByteRange = everything but the /Contents string, '<' and '>' included */
 	total = size + (long long)u.text.len;
-	after = size + (long long)(u.contents_at + u.contents_hex + 2);
-	n = snprintf(range, sizeof(range), "%lld %lld %lld]", size + (long long)u.contents_at,
+	after = size + (long long)(slots.contents_at + slots.contents_hex + 2);
+	n = snprintf(range, sizeof(range), "%lld %lld %lld]", size + (long long)slots.contents_at,
 	    after, total - after);
 	if (n < 0 || (size_t)n > sizeof(range) - 1) {
 		r = hoso_err_set(err, HOSO_EINPUT, _("%s: too large to sign"), o->in);
 		goto out;
 	}
-	memcpy(u.text.data + u.range_at, range, (size_t)n);
+	memcpy(u.text.data + slots.range_at, range, (size_t)n);
 	/* the "]" written after the reserved room becomes a space */
-	u.text.data[u.range_at + 3 * (PADES_RANGE_WIDTH + 1)] = ' ';
+	u.text.data[slots.range_at + 3 * (PADES_RANGE_WIDTH + 1)] = ' ';
 	if ((r = hoso_digest_new(so.digest, &d, err)) != 0 ||
 	    (r = hoso_afile_open(&af, o->out, err)) != 0 ||
-	    (r = copy_hash(fd, size, &af, d, o->in, err)) != 0 ||
+	    (r = hoso_pdfupdate_copy(fd, size, &af, d, o->in, err)) != 0 ||
 	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0 ||
-	    (r = hoso_digest_update(d, u.text.data, u.contents_at, err)) != 0 ||
+	    (r = hoso_digest_update(d, u.text.data, slots.contents_at, err)) != 0 ||
 	    (r = hoso_digest_update(d, u.text.data + (after - size), (size_t)(total - after),
 	    err)) != 0 ||
 	    (r = hoso_digest_final(d, md, &md_len, err)) != 0)
@@ -658,7 +446,7 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	hoso_buf_reset(&der);
 	if ((r = hoso_cms_sign_digest(o->signer, &so, md, md_len, &der, err)) != 0)
 		goto out;
-	if (2 * der.len > u.contents_hex) {
+	if (2 * der.len > slots.contents_hex) {
 		r = hoso_err_set(err, HOSO_EENGINE, _("the signature (%zu bytes) outgrew the room "
 		    "kept for it"), der.len);
 		goto out;
@@ -669,7 +457,7 @@ hoso_pades_sign(const struct hoso_pades_sign_opts *o, struct hoso_err *err)
 	}
 	/* 7.3.4.3: hex strings may use either case */
 	hoso_digest_hex((const unsigned char *)der.data, der.len, hex);
-	if (pwrite(af.fd, hex, 2 * der.len, (off_t)(size + (long long)u.contents_at + 1)) !=
+	if (pwrite(af.fd, hex, 2 * der.len, (off_t)(size + (long long)slots.contents_at + 1)) !=
 	    (ssize_t)(2 * der.len)) {
 		r = hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot write"), o->out);
 		goto out;
@@ -680,68 +468,9 @@ out:
 		hoso_afile_abort(&af);
 	free(hex);
 	hoso_buf_free(&der);
-	hoso_buf_free(&u.text);
+	hoso_pdfupdate_free(&u);
 	hoso_digest_free(d);
 	hoso_pdf_close(pdf);
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
-int
-hoso_pades_text_string(struct hoso_buf *out, const char *s, struct hoso_err *err)
-{
-	return text_string(out, s, err);
-}
-
-int
-hoso_pades_append(const char *in, const char *out, const struct hoso_pades_obj *objs, int n,
-    long long new_size, const char *trailer, struct hoso_err *err)
-{
-	struct hoso_afile af = { .fd = -1 };
-	struct update u;
-	struct stat st;
-	long long prev = 0;
-	bool table = true;
-	char last;
-	int fd = -1, i, r;
-
-	memset(&u, 0, sizeof(u));
-	if (n < 0 || n > (int)(sizeof(u.objs) / sizeof(u.objs[0])) - 1)
-		return hoso_err_set(err, HOSO_EUSAGE, _("%d objects in one PDF update"), n);
-	if ((fd = open(in, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
-		r = hoso_err_sys(err, errno, _("%s: cannot open"), in);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size < 16) {
-		r = hoso_err_set(err, HOSO_EINPUT, _("%s: not a PDF file"), in);
-		goto out;
-	}
-	u.base = (long long)st.st_size;
-	if ((r = find_startxref(fd, u.base, in, &prev, &table, err)) != 0)
-		goto out;
-	if (pread(fd, &last, 1, (off_t)(u.base - 1)) != 1) {
-		r = hoso_err_sys(err, errno != 0 ? errno : EIO, _("%s: cannot read"), in);
-		goto out;
-	}
-	if (last != '\n' && last != '\r' && (r = hoso_buf_addc(&u.text, '\n', err)) != 0)
-		goto out;
-	for (i = 0; i < n; i++)
-		if ((r = obj_begin(&u, objs[i].id, objs[i].gen, err)) != 0 ||
-		    (r = hoso_buf_add(&u.text, objs[i].body, objs[i].len, err)) != 0 ||
-		    (r = hoso_buf_adds(&u.text, "\nendobj\n", err)) != 0)
-			goto out;
-	if ((r = table ? xref_table(&u, trailer, prev, new_size, err) :
-	    xref_stream(&u, trailer, prev, new_size, err)) != 0 ||
-	    (r = hoso_afile_open(&af, out, err)) != 0 ||
-	    (r = copy_hash(fd, u.base, &af, NULL, in, err)) != 0 ||
-	    (r = hoso_afile_write(&af, u.text.data, u.text.len, err)) != 0)
-		goto out;
-	r = hoso_afile_commit(&af, err);
-out:
-	if (r != 0)
-		hoso_afile_abort(&af);
-	hoso_buf_free(&u.text);
 	if (fd >= 0)
 		close(fd);
 	return r;
@@ -1124,20 +853,8 @@ conclude(struct hoso_verify_report *rep)
 	    (rep->checks[HOSO_CHECK_SIGNATURE].status != HOSO_CHECK_PASSED ||
 	    rep->checks[HOSO_CHECK_CERTIFICATE].status != HOSO_CHECK_PASSED)) {
 		rep->result = HOSO_VERIFY_INVALID;
-		rep->reason = rep->checks[HOSO_CHECK_SIGNATURE].detail;
+		rep->reason = HOSO_VERIFY_REASON_CHECK(HOSO_CHECK_SIGNATURE);
 	}
-}
-
-void
-hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n)
-{
-	size_t i;
-
-	for (i = 0; reps != NULL && i < n; i++) {
-		free(reps[i].archive);
-		free(reps[i].changes);
-	}
-	free(reps);
 }
 
 /* The label of report i: "file.pdf: Signature1". */
@@ -1258,7 +975,7 @@ done:
 	reps = NULL;
 	r = 0;
 out:
-	hoso_pades_reports_free(reps, n);
+	hoso_verify_reports_free(reps, n);
 	hoso_pdfxref_free(&xn);
 	free(run.dsigs);
 	if (map != MAP_FAILED)
@@ -1302,22 +1019,39 @@ take_reports(struct hoso_verify_report **all, size_t *n_all, struct hoso_verify_
     size_t n, struct hoso_err *err)
 {
 	struct hoso_verify_report *grown;
-	size_t i;
 
 	if ((grown = realloc(*all, (*n_all + n) * sizeof(*grown))) == NULL) {
-		hoso_pades_reports_free(src, n);
+		hoso_verify_reports_free(src, n);
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	}
 	*all = grown;
-	for (i = 0; i < n; i++) {
-		/* reason points into the report itself: move it with the report */
-		grown[*n_all] = src[i];
-		if (src[i].reason != NULL)
-			grown[*n_all].reason = (const char *)&grown[*n_all] +
-			    (src[i].reason - (const char *)&src[i]);
-		(*n_all)++;
-	}
+	memcpy(grown + *n_all, src, n * sizeof(*src));
+	*n_all += n;
 	free(src);
+	return 0;
+}
+
+int
+hoso_pades_verify_or_error(const char *path, const char *name, const struct hoso_cms_trust *trust,
+    struct hoso_verify_report **reps, size_t *n, struct hoso_err *err)
+{
+	struct hoso_verify_report *one;
+	struct hoso_err ve;
+
+	hoso_err_clear(&ve);
+	if (hoso_pades_verify(path, name, trust, reps, n, &ve) == 0)
+		return 0;
+	if ((one = calloc(1, sizeof(*one))) == NULL ||
+	    (one->archive = strdup(name != NULL ? name : path)) == NULL) {
+		free(one);
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	}
+	one->kind = "pdf-signature";
+	one->result = HOSO_VERIFY_ERROR;
+	one->err = ve;
+	one->reason = HOSO_VERIFY_REASON_ERR;
+	*reps = one;
+	*n = 1;
 	return 0;
 }
 
@@ -1326,7 +1060,7 @@ hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim
     const struct hoso_cms_trust *trust, const char *tmp_dir, struct hoso_verify_report **repsp,
     size_t *np, struct hoso_err *err)
 {
-	struct hoso_verify_report *all = NULL, *got, one;
+	struct hoso_verify_report *all = NULL, *got;
 	struct hoso_zipr *zr = NULL;
 	const struct hoso_zip_entry *e;
 	struct hoso_buf tmp = HOSO_BUF_INIT(0), prefix = HOSO_BUF_INIT(0);
@@ -1360,25 +1094,9 @@ hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim
 		r = hoso_zipr_read(zr, i, spill_write, &sp, &ve);
 		close(sp.fd);
 		if (r == 0 && sp.n == sizeof(sp.head) && memcmp(sp.head, "%PDF-", 5) == 0) {
-			got = NULL;
-			n_got = 0;
-			if (hoso_pades_verify(tmp.data, prefix.data, trust, &got, &n_got, &ve) != 0) {
-				memset(&one, 0, sizeof(one));
-				one.kind = "pdf-signature";
-				one.result = HOSO_VERIFY_ERROR;
-				one.err = ve;
-				if ((got = malloc(sizeof(*got))) == NULL ||
-				    (one.archive = strdup(prefix.data)) == NULL) {
-					free(got);
-					unlink(tmp.data);
-					r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-					goto out;
-				}
-				*got = one;
-				got->reason = got->err.msg;
-				n_got = 1;
-			}
-			r = take_reports(&all, &n_all, got, n_got, err);
+			if ((r = hoso_pades_verify_or_error(tmp.data, prefix.data, trust, &got,
+			    &n_got, err)) == 0)
+				r = take_reports(&all, &n_all, got, n_got, err);
 		} else {
 			r = 0;	/* not a PDF (or not readable: the archive checks say so) */
 		}
@@ -1392,7 +1110,7 @@ hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim
 	n_all = 0;
 	r = 0;
 out:
-	hoso_pades_reports_free(all, n_all);
+	hoso_verify_reports_free(all, n_all);
 	hoso_zipr_free(zr);
 	hoso_buf_free(&tmp);
 	hoso_buf_free(&prefix);

@@ -1,9 +1,10 @@
 /*
  * pades.h - PAdES signatures (ETSI EN 319 142-1, baselines B-B and B-T) in PDF files:
  * signing by an incremental update (ISO 32000-1 7.5.6, 12.8) and verifying
- * every signature of a file. The parsing goes through pdf.c (qpdf), the CMS
- * through cms.c; what is here is the update we write, the byte ranges and
- * the checks that tie them to the CMS.
+ * every signature of a file. The parsing goes through pdf.c (qpdf), the
+ * update is written by pdfupdate.c, the CMS goes through cms.c; what is here
+ * is the signature we add, the byte ranges and the checks that tie them to
+ * the CMS.
  */
 #ifndef HOSO_PADES_H
 #define HOSO_PADES_H
@@ -14,7 +15,7 @@
 
 #include "cms.h"
 #include "err.h"
-#include "verify.h"
+#include "verdict.h"
 #include "zip.h"
 
 struct hoso_pades_sign_opts {
@@ -54,16 +55,23 @@ int hoso_pades_sign_dossier(const char *dossier_dir, const struct hoso_pades_sig
 
 /*
  * Verify every signature of the PDF at path, called name in reports and
- * messages (NULL: path): one report per signature ("file.pdf: Signature1"), with the checks of verify.h read for a PDF:
+ * messages (NULL: path): one report per signature ("file.pdf: Signature1"),
+ * with the checks of verdict.h read for a PDF:
  * CONTAINER = the byte range, MANIFESTS = the document unchanged since
  * signing, SIGNATURE, CERTIFICATE, TIMESTAMP as for archives, BAGIT skipped.
- * A PDF without a signature gets one invalid report. *reps is NULL-free'd by
- * hoso_pades_reports_free. Returns non-zero (and sets err) when the file is
+ * A PDF without a signature gets one invalid report. Free *reps with
+ * hoso_verify_reports_free. Returns non-zero (and sets err) when the file is
  * not a readable PDF (HOSO_EINPUT) or cannot be read.
  */
 int hoso_pades_verify(const char *path, const char *name, const struct hoso_cms_trust *trust,
     struct hoso_verify_report **reps, size_t *n, struct hoso_err *err);
-void hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n);
+/*
+ * The same, but a file that cannot be verified at all gets one report with
+ * HOSO_VERIFY_ERROR and why; non-zero only when even that cannot be made.
+ */
+int hoso_pades_verify_or_error(const char *path, const char *name,
+    const struct hoso_cms_trust *trust, struct hoso_verify_report **reps, size_t *n,
+    struct hoso_err *err);
 
 /*
  * The same for every PDF (by content, not name) under data/ of an archive:
@@ -75,25 +83,6 @@ void hoso_pades_reports_free(struct hoso_verify_report *reps, size_t n);
 int hoso_pades_verify_archive(const char *archive, const struct hoso_zip_limits *lim,
     const struct hoso_cms_trust *trust, const char *tmp_dir, struct hoso_verify_report **reps,
     size_t *n, struct hoso_err *err);
-
-/*
- * The incremental-update writer signing uses, for other updates (xmp.c):
- * append to in the objects (each body is what goes between "ID GEN obj" and
- * "endobj") and a cross-reference section of the kind in uses, whose
- * trailer is /Size new_size, /Prev and the entries in trailer ("/Root 1 0
- * R /Info 9 0 R /ID [...]"); an xref stream takes number new_size itself.
- * Written to out atomically (out may be in). At most 15 objects.
- */
-struct hoso_pades_obj {
-	long long id;
-	int gen;
-	const char *body;
-	size_t len;
-};
-int hoso_pades_append(const char *in, const char *out, const struct hoso_pades_obj *objs, int n,
-    long long new_size, const char *trailer, struct hoso_err *err);
-/* s (UTF-8) as a PDF text string (7.9.2.2): UTF-16BE hex with its byte order mark. */
-int hoso_pades_text_string(struct hoso_buf *out, const char *s, struct hoso_err *err);
 
 /* The length of the DER value at the start of p (tag, length, contents), 0 if not DER. */
 size_t hoso_pades_der_len(const unsigned char *p, size_t n);

@@ -31,7 +31,6 @@
 #include "pdf.h"
 #include "pdfdiff.h"
 #include "pdfxref.h"
-#include "verify.h"
 
 #define MAX_NEST	64	/* direct arrays and dictionaries inside one object */
 #define MAX_FAILS	32

@@ -19,7 +19,7 @@
 #include "err.h"
 #include "pdf.h"
 #include "pdfxref.h"
-#include "verify.h"
+#include "verdict.h"
 
 #define HOSO_PDFDIFF_MAX_WALK		2000000	/* objects of the document walked */
 #define HOSO_PDFDIFF_MAX_CHANGES	48	/* changes kept for the report */

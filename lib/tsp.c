@@ -1,9 +1,10 @@
 /*
  * tsp.c - the on-line services of a PKI, through OpenSSL only: RFC 3161
  * time-stamps (request, reply, token check) and RFC 6960 OCSP, both over
- * OpenSSL's own HTTP client (OSSL_HTTP_transfer). With cms.c the only file
- * that includes OpenSSL's X.509 headers: it is apart from cms.c because it
- * talks to the network and to two more protocols, and cms.c only calls it.
+ * OpenSSL's own HTTP client (OSSL_HTTP_transfer). With cms.c and ossl.c the
+ * only files that include OpenSSL's X.509 headers: it is apart from cms.c
+ * because it talks to the network and to two more protocols, and cms.c only
+ * calls it; what both need is in ossl.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,22 +25,11 @@
 
 #include "date.h"
 #include "i18n.h"
+#include "ossl.h"
 #include "tsp.h"
 
 /* A time-stamp reply or an OCSP response is a few kB; refuse what is far larger. */
 #define MAX_REPLY (1024 * 1024)
-
-bool
-hoso_tsp_time(const ASN1_TIME *t, time_t *out, char iso[static HOSO_DATE_ISO_SIZE])
-{
-	struct tm tm;
-
-	if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
-		return false;
-	*out = hoso_date_timegm(&tm);
-	hoso_date_iso(*out, iso);
-	return true;
-}
 
 /* The last OpenSSL error with its data (an HTTP status, a host), for messages. */
 static const char *
@@ -112,7 +102,7 @@ http_post(const char *url, const char *ctype, const char *want, BIO *req, bool *
 	*bad_url = false;
 	if (!OSSL_HTTP_parse_url(url, &ssl, NULL, &host, &port, NULL, &path, &query, NULL)) {
 		*bad_url = true;
-		snprintf(why, wn, _("not a URL: %s"), hoso_cms_ossl_why(e, sizeof(e)));
+		snprintf(why, wn, _("not a URL: %s"), hoso_ossl_why(e, sizeof(e)));
 		goto out;
 	}
 	if (ssl) {
@@ -183,9 +173,10 @@ out:
 }
 
 int
-hoso_tsp_stamp(const char *url, const EVP_MD *md, const void *data, size_t len,
+hoso_tsp_stamp(const char *url, int md_nid, const void *data, size_t len,
     struct hoso_buf *token, struct hoso_err *err)
 {
+	const EVP_MD *md = EVP_get_digestbynid(md_nid);
 	unsigned char hash[EVP_MAX_MD_SIZE], *der = NULL;
 	unsigned int hlen = 0;
 	TS_REQ *req = NULL;
@@ -200,7 +191,7 @@ hoso_tsp_stamp(const char *url, const EVP_MD *md, const void *data, size_t len,
 	if (!EVP_Digest(data, len, hash, &hlen, md, NULL) || (req = ts_request(md, hash, hlen)) == NULL ||
 	    (rb = BIO_new(BIO_s_mem())) == NULL || !i2d_TS_REQ_bio(rb, req)) {
 		r = hoso_err_set(err, HOSO_EENGINE, _("%s: cannot make the time-stamp request: %s"),
-		    url, hoso_cms_ossl_why(why, sizeof(why)));
+		    url, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	if ((answer = http_post(url, "application/timestamp-query", "application/timestamp-reply",
@@ -215,12 +206,12 @@ hoso_tsp_stamp(const char *url, const EVP_MD *md, const void *data, size_t len,
 	    (vc = TS_REQ_to_TS_VERIFY_CTX(req, NULL)) == NULL || TS_RESP_verify_response(vc, resp) != 1 ||
 	    TS_RESP_get_token(resp) == NULL) {
 		r = hoso_err_set(err, HOSO_EENGINE, _("%s: the time-stamp authority's reply is refused: "
-		    "%s"), url, hoso_cms_ossl_why(why, sizeof(why)));
+		    "%s"), url, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	if ((n = i2d_PKCS7(TS_RESP_get_token(resp), &der)) <= 0) {
 		r = hoso_err_set(err, HOSO_EENGINE, _("%s: cannot encode the time-stamp token: %s"),
-		    url, hoso_cms_ossl_why(why, sizeof(why)));
+		    url, hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	r = hoso_buf_add(token, der, (size_t)n, err);
@@ -266,15 +257,15 @@ imprint_ok(TS_TST_INFO *ti, const void *data, size_t len, struct hoso_tsp_token 
 	unsigned int hlen = 0;
 	int nid = OBJ_obj2nid(alg->algorithm);
 
-	if (!hoso_cms_digest_ok(nid)) {
-		tk_set(tk, HOSO_CMS_INVALID, _("the timestamp's imprint is made with %s, which is "
+	if (!hoso_ossl_digest_ok(nid)) {
+		tk_set(tk, HOSO_TSP_INVALID, _("the timestamp's imprint is made with %s, which is "
 		    "refused"), OBJ_nid2sn(nid));
 		return false;
 	}
 	if (!EVP_Digest(data, len, hash, &hlen, EVP_get_digestbynid(nid), NULL) ||
 	    (unsigned int)ASN1_STRING_length(want) != hlen ||
 	    memcmp(ASN1_STRING_get0_data(want), hash, hlen) != 0) {
-		tk_set(tk, HOSO_CMS_INVALID, _("the timestamp's imprint is not the hash of the "
+		tk_set(tk, HOSO_TSP_INVALID, _("the timestamp's imprint is not the hash of the "
 		    "signature value (the timestamp belongs to something else)"));
 		return false;
 	}
@@ -283,8 +274,10 @@ imprint_ok(TS_TST_INFO *ti, const void *data, size_t len, struct hoso_tsp_token 
 
 void
 hoso_tsp_check(const unsigned char *der, size_t len, const void *data, size_t data_len,
-    X509_STORE *store, STACK_OF(X509) *untrusted, struct hoso_tsp_token *tk)
+    const struct hoso_ossl_certs *certs, struct hoso_tsp_token *tk)
 {
+	X509_STORE *store = certs != NULL ? certs->store : NULL;
+	STACK_OF(X509) *untrusted = certs != NULL ? certs->untrusted : NULL;
 	const unsigned char *p = der;
 	PKCS7 *p7 = NULL;
 	TS_TST_INFO *ti = NULL;
@@ -300,43 +293,43 @@ hoso_tsp_check(const unsigned char *der, size_t len, const void *data, size_t da
 	ERR_clear_error();
 	if (len > 0x7fffffff || (p7 = d2i_PKCS7(NULL, &p, (long)len)) == NULL || p != der + len ||
 	    (ti = PKCS7_to_TS_TST_INFO(p7)) == NULL) {
-		tk_set(tk, HOSO_CMS_INVALID, _("the timestamp is not an RFC 3161 time-stamp token"));
+		tk_set(tk, HOSO_TSP_INVALID, _("the timestamp is not an RFC 3161 time-stamp token"));
 		goto out;
 	}
-	if (!hoso_tsp_time(TS_TST_INFO_get_time(ti), &tk->gen_time, tk->gen_time_iso)) {
-		tk_set(tk, HOSO_CMS_INVALID, _("the timestamp's genTime cannot be read"));
+	if (!hoso_ossl_time(TS_TST_INFO_get_time(ti), &tk->gen_time, tk->gen_time_iso)) {
+		tk_set(tk, HOSO_TSP_INVALID, _("the timestamp's genTime cannot be read"));
 		goto out;
 	}
 	if (!imprint_ok(ti, data, data_len, tk))
 		goto out;
 	sis = PKCS7_get_signer_info(p7);
 	if (sk_PKCS7_SIGNER_INFO_num(sis) != 1) {
-		tk_set(tk, HOSO_CMS_INVALID, _("the timestamp has %d signers (one wanted)"),
+		tk_set(tk, HOSO_TSP_INVALID, _("the timestamp has %d signers (one wanted)"),
 		    sk_PKCS7_SIGNER_INFO_num(sis));
 		goto out;
 	}
 	PKCS7_SIGNER_INFO_get0_algs(sk_PKCS7_SIGNER_INFO_value(sis, 0), NULL, &dalg, NULL);
-	if (dalg == NULL || !hoso_cms_digest_ok(OBJ_obj2nid(dalg->algorithm))) {
-		tk_set(tk, HOSO_CMS_INVALID, _("the timestamp is signed with digest %s, which is "
+	if (dalg == NULL || !hoso_ossl_digest_ok(OBJ_obj2nid(dalg->algorithm))) {
+		tk_set(tk, HOSO_TSP_INVALID, _("the timestamp is signed with digest %s, which is "
 		    "refused"), dalg != NULL ? OBJ_nid2sn(OBJ_obj2nid(dalg->algorithm)) : "?");
 		goto out;
 	}
 	if ((signers = PKCS7_get0_signers(p7, untrusted, 0)) == NULL ||
 	    (tsa = sk_X509_value(signers, 0)) == NULL) {
-		tk_set(tk, HOSO_CMS_INDETERMINATE, _("the certificate of the time-stamp authority is "
+		tk_set(tk, HOSO_TSP_INDETERMINATE, _("the certificate of the time-stamp authority is "
 		    "not in the timestamp"));
 		goto out;
 	}
-	hoso_cms_name_of(X509_get_subject_name(tsa), tk->tsa, sizeof(tk->tsa));
+	hoso_ossl_name(X509_get_subject_name(tsa), tk->tsa, sizeof(tk->tsa));
 	/* RFC 3161 2.3: the TSA's certificate has the one extended key usage timeStamping. */
 	if ((X509_get_extension_flags(tsa) & EXFLAG_XKUSAGE) == 0 ||
 	    X509_get_extended_key_usage(tsa) != XKU_TIMESTAMP) {
-		tk_set(tk, HOSO_CMS_INVALID, _("the certificate of %s is not a time-stamping "
+		tk_set(tk, HOSO_TSP_INVALID, _("the certificate of %s is not a time-stamping "
 		    "certificate (extended key usage timeStamping only)"), tk->tsa);
 		goto out;
 	}
 	if (store == NULL) {
-		tk_set(tk, HOSO_CMS_INDETERMINATE, _("no trust anchor given (--ca-file or --ca-path) "
+		tk_set(tk, HOSO_TSP_INDETERMINATE, _("no trust anchor given (--ca-file or --ca-path) "
 		    "for the time-stamp authority %s"), tk->tsa);
 		goto out;
 	}
@@ -345,21 +338,21 @@ hoso_tsp_check(const unsigned char *der, size_t len, const void *data, size_t da
 	    TS_VERIFY_CTX_set_store(vc, store) == NULL ||
 	    (untrusted != NULL && ((extra = X509_chain_up_ref(untrusted)) == NULL ||
 	    TS_VERIFY_CTX_set_certs(vc, extra) == NULL))) {
-		tk_set(tk, HOSO_CMS_INDETERMINATE, _("out of memory"));
+		tk_set(tk, HOSO_TSP_INDETERMINATE, _("out of memory"));
 		goto out;
 	}
 	TS_VERIFY_CTX_set_flags(vc, TS_VFY_VERSION | TS_VFY_SIGNATURE);
 	if (TS_RESP_verify_token(vc, p7) != 1) {
 		e = ERR_peek_last_error();
 		if (ERR_GET_LIB(e) == ERR_LIB_TS && ERR_GET_REASON(e) == TS_R_CERTIFICATE_VERIFY_ERROR)
-			tk_set(tk, HOSO_CMS_INDETERMINATE, _("the time-stamp authority %s is not "
+			tk_set(tk, HOSO_TSP_INDETERMINATE, _("the time-stamp authority %s is not "
 			    "trusted: %s"), tk->tsa, why_data(why, sizeof(why)));
 		else
-			tk_set(tk, HOSO_CMS_INVALID, _("the timestamp's signature by %s does not "
+			tk_set(tk, HOSO_TSP_INVALID, _("the timestamp's signature by %s does not "
 			    "verify: %s"), tk->tsa, why_data(why, sizeof(why)));
 		goto out;
 	}
-	tk_set(tk, HOSO_CMS_VALID, _("signature time-stamped %s by %s"), tk->gen_time_iso, tk->tsa);
+	tk_set(tk, HOSO_TSP_VALID, _("signature time-stamped %s by %s"), tk->gen_time_iso, tk->tsa);
 out:
 	ERR_clear_error();
 	TS_VERIFY_CTX_free(vc);
@@ -372,9 +365,12 @@ out:
 #define OCSP_SKEW 300
 
 void
-hoso_tsp_ocsp_ask(const char *url, X509 *cert, X509 *issuer, STACK_OF(X509) *untrusted,
-    X509_STORE *store, struct hoso_tsp_ocsp *res)
+hoso_tsp_ocsp_ask(const char *url, const struct hoso_ossl_certs *certs,
+    struct hoso_tsp_ocsp *res)
 {
+	X509 *cert = certs->cert, *issuer = certs->issuer;
+	STACK_OF(X509) *untrusted = certs->untrusted;
+	X509_STORE *store = certs->store;
 	STACK_OF(OPENSSL_STRING) *aia = NULL;
 	OCSP_REQUEST *req = NULL;
 	OCSP_RESPONSE *resp = NULL;
@@ -402,13 +398,13 @@ hoso_tsp_ocsp_ask(const char *url, X509 *cert, X509 *issuer, STACK_OF(X509) *unt
 	    (req = OCSP_REQUEST_new()) == NULL || OCSP_request_add0_id(req, id2) == NULL) {
 		OCSP_CERTID_free(id2);
 		ocsp_set(res, HOSO_OCSP_NO_ANSWER, _("cannot make the OCSP request: %s"),
-		    hoso_cms_ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	if (!OCSP_request_add1_nonce(req, NULL, -1) || (rb = BIO_new(BIO_s_mem())) == NULL ||
 	    !i2d_OCSP_REQUEST_bio(rb, req)) {
 		ocsp_set(res, HOSO_OCSP_NO_ANSWER, _("cannot make the OCSP request: %s"),
-		    hoso_cms_ossl_why(why, sizeof(why)));
+		    hoso_ossl_why(why, sizeof(why)));
 		goto out;
 	}
 	if ((answer = http_post(url, "application/ocsp-request", "application/ocsp-response", rb,
@@ -456,7 +452,7 @@ hoso_tsp_ocsp_ask(const char *url, X509 *cert, X509 *issuer, STACK_OF(X509) *unt
 		ocsp_set(res, HOSO_OCSP_GOOD, _("OCSP %s: good"), url);
 		break;
 	case V_OCSP_CERTSTATUS_REVOKED:
-		if (!hoso_tsp_time(rev, &res->revoked_at, iso)) {
+		if (!hoso_ossl_time(rev, &res->revoked_at, iso)) {
 			ocsp_set(res, HOSO_OCSP_NO_ANSWER, _("the OCSP response from %s has an "
 			    "unreadable revocation time"), url);
 			break;

@@ -20,6 +20,8 @@
 #include "digest.h"
 #include "file.h"
 #include "i18n.h"
+#include "pades.h"
+#include "pdf.h"
 #include "utf8.h"
 #include "verify.h"
 #include "xml.h"
@@ -690,36 +692,6 @@ out:
 	return r;
 }
 
-static void
-decide(struct hoso_verify_report *rep)
-{
-	int i;
-
-	if (rep->result == HOSO_VERIFY_NOT_CONTAINER || rep->result == HOSO_VERIFY_ERROR) {
-		rep->reason = rep->checks[HOSO_CHECK_CONTAINER].detail;
-		return;
-	}
-	rep->result = HOSO_VERIFY_VALID;
-	for (i = 0; i < HOSO_VERIFY_N_CHECKS; i++)
-		if (rep->checks[i].status == HOSO_CHECK_FAILED) {
-			rep->result = HOSO_VERIFY_INVALID;
-			rep->reason = rep->checks[i].detail;
-			return;
-		}
-	for (i = 0; i < HOSO_VERIFY_N_CHECKS; i++)
-		if (rep->checks[i].status == HOSO_CHECK_INDETERMINATE) {
-			rep->result = HOSO_VERIFY_INDETERMINATE;
-			rep->reason = rep->checks[i].detail;
-			return;
-		}
-}
-
-void
-hoso_verify_decide(struct hoso_verify_report *rep)
-{
-	decide(rep);
-}
-
 static bool
 starts_like_zip(const char *path)
 {
@@ -817,7 +789,7 @@ hoso_verify_archive(const char *path, const struct hoso_verify_opts *o,
 	/* 6. BagIt. */
 	check_bagit(&v);
 done:
-	decide(rep);
+	hoso_verify_decide(rep);
 	if (rep->result == HOSO_VERIFY_VALID && o->extract_dir != NULL &&
 	    (r = extract(&v, o->extract_dir, err)) != 0)
 		rep->err = *err;
@@ -825,7 +797,7 @@ out:
 	if (r != 0 && rep->err.code == 0) {
 		rep->err = *err;
 		rep->result = HOSO_VERIFY_ERROR;
-		rep->reason = rep->err.msg;
+		rep->reason = HOSO_VERIFY_REASON_ERR;
 	}
 	for (i = 0; i < v.n_man; i++) {
 		hoso_buf_free(&v.man[i].bytes);
@@ -840,19 +812,63 @@ out:
 	return r;
 }
 
+/* What one input gave: an archive one report, a PDF one per signature. */
+struct input {
+	struct hoso_verify_report *reps;
+	size_t n;
+	int r;				/* a failure of the run itself */
+	struct hoso_err err;
+};
+
 struct pool {
 	const char *const *paths;
 	size_t n, next;
 	const struct hoso_verify_opts *o;
-	struct hoso_verify_report *reps;
+	struct input *in;
 	pthread_mutex_t lock;
 };
+
+/* True when the file at path starts like a PDF (ISO 32000-1 7.5.2, as hoso_pdf_is reads it). */
+static bool
+starts_like_pdf(const char *path)
+{
+	unsigned char head[1024];
+	ssize_t got;
+	bool yes;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	got = read(fd, head, sizeof(head));
+	yes = got > 0 && hoso_pdf_is(head, (size_t)got);
+	close(fd);
+	return yes;
+}
+
+static void
+verify_input(const char *path, const struct hoso_verify_opts *o, struct input *in)
+{
+	struct hoso_err e;
+
+	if (starts_like_pdf(path)) {
+		in->r = hoso_pades_verify_or_error(path, NULL, o->trust, &in->reps, &in->n,
+		    &in->err);
+		return;
+	}
+	if ((in->reps = calloc(1, sizeof(*in->reps))) == NULL) {
+		in->r = hoso_err_set(&in->err, HOSO_EIO, _("out of memory"));
+		return;
+	}
+	in->n = 1;
+	/* what went wrong is the report's (HOSO_VERIFY_ERROR and its err) */
+	hoso_err_clear(&e);
+	hoso_verify_archive(path, o, in->reps, &e);
+}
 
 static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
-	struct hoso_err e;
 	size_t i;
 
 	for (;;) {
@@ -861,55 +877,88 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->n)
 			return NULL;
-		hoso_err_clear(&e);
-		hoso_verify_archive(p->paths[i], p->o, &p->reps[i], &e);
+		verify_input(p->paths[i], p->o, &p->in[i]);
 	}
 }
 
-int
-hoso_verify_run(const char *const *paths, size_t n, const struct hoso_verify_opts *o,
-    struct hoso_verify_report *reps, struct hoso_err *err)
+/* Run the pool over p's inputs with up to jobs threads (one: in this thread). */
+static int
+run_pool(struct pool *p, size_t jobs, struct hoso_err *err)
 {
-	struct pool p = { paths, n, 0, o, reps, PTHREAD_MUTEX_INITIALIZER };
 	pthread_t *th = NULL;
-	size_t jobs = o->jobs > 1 ? (size_t)o->jobs : 1, i, started = 0;
+	size_t i, started = 0;
 	int r = 0;
 
-	if (jobs > n)
-		jobs = n;
-	/* Extraction writes: keep it to one archive at a time, in order. */
-	if (jobs <= 1 || o->extract_dir != NULL) {
-		worker(&p);
+	if (jobs > p->n)
+		jobs = p->n;
+	if (jobs <= 1) {
+		worker(p);
 		return 0;
 	}
 	hoso_xml_init();
 	if ((th = calloc(jobs, sizeof(*th))) == NULL)
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	for (i = 0; i < jobs; i++) {
-		if (pthread_create(&th[i], NULL, worker, &p) != 0) {
+		if (pthread_create(&th[i], NULL, worker, p) != 0) {
 			r = hoso_err_set(err, HOSO_EIO, _("cannot start a worker thread"));
 			break;
 		}
 		started++;
 	}
 	if (started == 0)
-		worker(&p);
+		worker(p);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	free(th);
 	return started > 0 || r == 0 ? 0 : r;
 }
 
-void
-hoso_verify_report_free(struct hoso_verify_report *rep)
+int
+hoso_verify_run(const char *const *paths, size_t n, const struct hoso_verify_opts *o,
+    struct hoso_verify_report **repsp, size_t *n_repsp, struct hoso_err *err)
 {
-	if (rep == NULL)
-		return;
-	free(rep->archive);
-	rep->archive = NULL;
-	free(rep->changes);
-	rep->changes = NULL;
-	rep->n_changes = 0;
+	struct pool p = { paths, n, 0, o, NULL, PTHREAD_MUTEX_INITIALIZER };
+	struct hoso_verify_report *reps = NULL;
+	size_t n_reps = 0, i, k;
+	int r;
+
+	*repsp = NULL;
+	*n_repsp = 0;
+	if ((p.in = calloc(n > 0 ? n : 1, sizeof(*p.in))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	/* Extraction writes: keep it to one archive at a time, in order. */
+	if ((r = run_pool(&p, o->extract_dir != NULL || o->jobs < 1 ? 1 : (size_t)o->jobs,
+	    err)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (p.in[i].r != 0) {
+			*err = p.in[i].err;
+			r = p.in[i].r;
+			goto out;
+		}
+		n_reps += p.in[i].n;
+	}
+	if ((reps = calloc(n_reps > 0 ? n_reps : 1, sizeof(*reps))) == NULL) {
+		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
+		goto out;
+	}
+	/* in the order of paths; a report moves as it is (it points nowhere into itself) */
+	for (i = 0, n_reps = 0; i < n; i++) {
+		for (k = 0; k < p.in[i].n; k++) {
+			reps[n_reps] = p.in[i].reps[k];
+			reps[n_reps++].input = i;
+		}
+		free(p.in[i].reps);
+		p.in[i].reps = NULL;
+		p.in[i].n = 0;
+	}
+	*repsp = reps;
+	*n_repsp = n_reps;
+out:
+	for (i = 0; i < n; i++)
+		hoso_verify_reports_free(p.in[i].reps, p.in[i].n);
+	free(p.in);
+	return r;
 }
 
 static const char *
@@ -962,8 +1011,8 @@ hoso_verify_report_xml(const struct hoso_verify_report *reps, size_t n, struct h
 		if ((r = hoso_xmlw_start(w, "archive", err)) != 0 ||
 		    (r = hoso_xmlw_attr(w, "path", rep->archive ? rep->archive : "", err)) != 0 ||
 		    (r = hoso_xmlw_attr(w, "result", hoso_verify_result_id(rep->result), err)) != 0 ||
-		    (rep->reason != NULL && rep->result != HOSO_VERIFY_VALID &&
-		    (r = hoso_xmlw_attr(w, "reason", rep->reason, err)) != 0) ||
+		    (hoso_verify_reason(rep) != NULL && rep->result != HOSO_VERIFY_VALID &&
+		    (r = hoso_xmlw_attr(w, "reason", hoso_verify_reason(rep), err)) != 0) ||
 		    (rep->signer[0] != '\0' &&
 		    (r = hoso_xmlw_attr(w, "signer", rep->signer, err)) != 0) ||
 		    (rep->signing_time[0] != '\0' &&

@@ -1,4 +1,7 @@
-/* verify.h - verify: every check of hoso-archive(5) on a signed dossier archive, in order. */
+/*
+ * verify.h - verify: every check of hoso-archive(5) on a signed dossier archive, in order,
+ * and of every signature of a PDF (pades.h), each input taken for what its content is.
+ */
 #ifndef HOSO_VERIFY_H
 #define HOSO_VERIFY_H
 
@@ -8,71 +11,14 @@
 #include "buf.h"
 #include "cms.h"
 #include "err.h"
+#include "verdict.h"
 #include "zip.h"
-
-enum hoso_verify_result {
-	HOSO_VERIFY_VALID,
-	HOSO_VERIFY_INVALID,		/* something is proven wrong */
-	HOSO_VERIFY_INDETERMINATE,	/* cannot be proven right: trust, time, revocation */
-	HOSO_VERIFY_NOT_CONTAINER,	/* not an ASiC-E container at all */
-	HOSO_VERIFY_ERROR,		/* could not be read (I/O, memory) */
-};
-
-enum hoso_check_status {
-	HOSO_CHECK_PASSED,
-	HOSO_CHECK_FAILED,
-	HOSO_CHECK_INDETERMINATE,
-	HOSO_CHECK_SKIPPED,
-};
-
-/* The checks, in the order archive.md "What verify checks" lists them. */
-enum {
-	HOSO_CHECK_CONTAINER,
-	HOSO_CHECK_MANIFESTS,
-	HOSO_CHECK_SIGNATURE,
-	HOSO_CHECK_CERTIFICATE,
-	HOSO_CHECK_TIMESTAMP,
-	HOSO_CHECK_BAGIT,
-	HOSO_VERIFY_N_CHECKS
-};
-
-struct hoso_verify_check {
-	int status;
-	char detail[512];
-};
-
-/*
- * One change a PDF's later revisions made after a signature (pdfdiff.c):
- * the kind ("page", "signature-added", ...: verify(1) lists them), whether
- * the policy permits it, the object it concerns and the page it is on.
- */
-struct hoso_verify_change {
-	const char *kind;		/* a static string */
-	bool permitted;
-	int id, gen;			/* 0 0: no one object */
-	int page;			/* 1-based; 0: none */
-	char detail[256];
-};
-
-struct hoso_verify_report {
-	char *archive;			/* printable label */
-	int result;
-	const char *reason;		/* the first failed (or indeterminate) check's detail */
-	struct hoso_verify_check checks[HOSO_VERIFY_N_CHECKS];
-	char signer[HOSO_CMS_NAME_MAX];
-	char signing_time[24];
-	size_t n_entries;
-	struct hoso_err err;		/* with HOSO_VERIFY_ERROR, or a failed extraction */
-	const char *kind;		/* NULL: an archive; "pdf-signature": see pades.h */
-	struct hoso_verify_change *changes;	/* a PDF signature's, malloc'd */
-	size_t n_changes;
-};
 
 struct hoso_verify_opts {
 	const struct hoso_cms_trust *trust;	/* NULL: chains are indeterminate */
 	struct hoso_zip_limits limits;
 	const char *extract_dir;		/* write the archive out here once valid */
-	int jobs;				/* worker threads for hoso_verify_run */
+	int jobs;				/* inputs hoso_verify_run checks at once */
 };
 
 /* The stable name of check i ("container", ...) and its title for people (translated). */
@@ -88,14 +34,18 @@ const char *hoso_verify_result_id(int result);
 int hoso_verify_archive(const char *path, const struct hoso_verify_opts *o,
     struct hoso_verify_report *rep, struct hoso_err *err);
 
-/* The same over many archives with o->jobs threads; reps[i] for paths[i]. */
+/*
+ * Verify paths[0..n), o->jobs at once, each as what it holds (not as its
+ * name says): a PDF ("%PDF-", hoso_pdf_is) gets one report per signature
+ * (hoso_pades_verify; one HOSO_VERIFY_ERROR report when it cannot be
+ * read), anything else is an archive (hoso_verify_archive; extracted with
+ * o->extract_dir, one at a time). *reps (*n_reps of them) come in the order
+ * of paths, each with input set to its path's index; free them with
+ * hoso_verify_reports_free. Returns non-zero only for failures of the run
+ * itself (memory, threads), with nothing in *reps.
+ */
 int hoso_verify_run(const char *const *paths, size_t n, const struct hoso_verify_opts *o,
-    struct hoso_verify_report *reps, struct hoso_err *err);
-
-void hoso_verify_report_free(struct hoso_verify_report *rep);
-
-/* Set rep->result and rep->reason from its checks, as for an archive (used for PDFs too). */
-void hoso_verify_decide(struct hoso_verify_report *rep);
+    struct hoso_verify_report **reps, size_t *n_reps, struct hoso_err *err);
 
 /* The reports as XML (data/schema/verify-report.xsd). */
 int hoso_verify_report_xml(const struct hoso_verify_report *reps, size_t n, struct hoso_buf *out,

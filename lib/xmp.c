@@ -1,15 +1,15 @@
 /*
  * xmp.c - XMP metadata (ISO 16684-1; ISO 32000-1 14.3.2) and a matching
  * document information dictionary (14.3.3) for a searchable PDF, written as
- * an incremental update (7.5.6) by pades.c's writer; pdf.c reads the file.
+ * an incremental update (7.5.6) by pdfupdate.c; pdf.c reads the file.
  */
 #include <string.h>
 #include <time.h>
 
 #include "date.h"
 #include "i18n.h"
-#include "pades.h"
 #include "pdf.h"
+#include "pdfupdate.h"
 #include "xml.h"
 #include "xmp.h"
 
@@ -76,7 +76,7 @@ hoso_xmp_add(const char *path, const char *code, const char *title, struct hoso_
 	struct hoso_buf xmp = HOSO_BUF_INIT(0), meta = HOSO_BUF_INIT(0);
 	struct hoso_buf cat = HOSO_BUF_INIT(0), info = HOSO_BUF_INIT(0);
 	struct hoso_buf trailer = HOSO_BUF_INIT(0);
-	struct hoso_pades_obj objs[3];
+	struct hoso_pdfupdate_obj objs[3];
 	const char *producer;
 	char when[HOSO_DATE_ISO_SIZE];
 	time_t t;
@@ -110,19 +110,19 @@ hoso_xmp_add(const char *path, const char *code, const char *title, struct hoso_
 	    (r = hoso_buf_addf(&cat, err, "<<%s /Metadata %lld 0 R >>", hoso_buf_str(&u.catalog),
 	    u.size)) != 0 ||
 	    (r = hoso_buf_addf(&info, err, "<<%s /Title ", hoso_buf_str(&u.info))) != 0 ||
-	    (r = hoso_pades_text_string(&info, full.data, err)) != 0 ||
+	    (r = hoso_pdfupdate_text_string(&info, full.data, err)) != 0 ||
 	    (r = hoso_buf_adds(&info, " /Creator ", err)) != 0 ||
-	    (r = hoso_pades_text_string(&info, creator.data, err)) != 0 ||
+	    (r = hoso_pdfupdate_text_string(&info, creator.data, err)) != 0 ||
 	    (r = hoso_buf_adds(&info, " /Producer ", err)) != 0 ||
-	    (r = hoso_pades_text_string(&info, producer, err)) != 0 ||
+	    (r = hoso_pdfupdate_text_string(&info, producer, err)) != 0 ||
 	    (r = hoso_buf_adds(&info, " >>", err)) != 0 ||
 	    (r = hoso_buf_addf(&trailer, err, "%s /Info %lld %d R", hoso_buf_str(&u.trailer),
 	    info_id, info_gen)) != 0)
 		goto out;
-	objs[0] = (struct hoso_pades_obj){ u.size, 0, meta.data, meta.len };
-	objs[1] = (struct hoso_pades_obj){ u.root_id, u.root_gen, cat.data, cat.len };
-	objs[2] = (struct hoso_pades_obj){ info_id, info_gen, info.data, info.len };
-	r = hoso_pades_append(path, path, objs, 3, u.info_id != 0 ? u.size + 1 : u.size + 2,
+	objs[0] = (struct hoso_pdfupdate_obj){ u.size, 0, meta.data, meta.len };
+	objs[1] = (struct hoso_pdfupdate_obj){ u.root_id, u.root_gen, cat.data, cat.len };
+	objs[2] = (struct hoso_pdfupdate_obj){ info_id, info_gen, info.data, info.len };
+	r = hoso_pdfupdate_append(path, path, objs, 3, u.info_id != 0 ? u.size + 1 : u.size + 2,
 	    trailer.data, err);
 out:
 	hoso_pdf_info_update_free(&u);

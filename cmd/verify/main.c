@@ -10,7 +10,6 @@
 #include "cms.h"
 #include "file.h"
 #include "pades.h"
-#include "pdf.h"
 #include "verify.h"
 
 static const char *
@@ -123,13 +122,14 @@ pdf_check_title(int k)
 static void
 print_report(const struct cli *c, const struct hoso_verify_report *rep, bool pdf)
 {
+	const char *reason = hoso_verify_reason(rep);
 	size_t i;
 	int k;
 
-	if (rep->result == HOSO_VERIFY_VALID || rep->reason == NULL)
+	if (rep->result == HOSO_VERIFY_VALID || reason == NULL)
 		printf("%s: %s\n", rep->archive, result_text(rep->result));
 	else
-		printf("%s: %s: %s\n", rep->archive, result_text(rep->result), rep->reason);
+		printf("%s: %s: %s\n", rep->archive, result_text(rep->result), reason);
 	if (c->verbose == 0)
 		return;
 	for (k = 0; k < HOSO_VERIFY_N_CHECKS; k++)
@@ -190,68 +190,7 @@ print_inner_pdfs(const struct cli *c, const char *path, const struct hoso_verify
 		printf("  PDF ");
 		print_report(c, &inner[i], true);
 	}
-	hoso_pades_reports_free(inner, n);
-}
-
-/* True when path starts like a PDF (it is then verified as one, not as an archive). */
-static bool
-looks_like_pdf(const char *path)
-{
-	unsigned char head[1024];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (f == NULL)
-		return false;
-	n = fread(head, 1, sizeof(head), f);
-	fclose(f);
-	return hoso_pdf_is(head, n);
-}
-
-/* Append the reports of the PDF at path to *reps (n, cap), one per signature. */
-static int
-verify_pdf(struct cli *c, const char *path, const struct hoso_cms_trust *trust,
-    struct hoso_verify_report **reps, bool **pdf, size_t *n, size_t *cap)
-{
-	struct hoso_verify_report *got = NULL, *grown;
-	struct hoso_err err;
-	size_t n_got = 0, i, want;
-	bool *grown_pdf;
-
-	hoso_err_clear(&err);
-	if (hoso_pades_verify(path, NULL, trust, &got, &n_got, &err) != 0) {
-		if ((got = calloc(1, sizeof(*got))) == NULL || (got->archive = strdup(path)) == NULL) {
-			free(got);
-			cli_error(c, _("out of memory"));
-			return CLI_EXIT_IO;
-		}
-		n_got = 1;
-		got->kind = "pdf-signature";
-		got->result = HOSO_VERIFY_ERROR;
-		got->err = err;
-		got->reason = got->err.msg;
-	}
-	want = *n + n_got;
-	if (want > *cap) {
-		if ((grown = realloc(*reps, want * sizeof(**reps))) == NULL ||
-		    (*reps = grown, (grown_pdf = realloc(*pdf, want * sizeof(**pdf))) == NULL)) {
-			hoso_pades_reports_free(got, n_got);
-			cli_error(c, _("out of memory"));
-			return CLI_EXIT_IO;
-		}
-		*pdf = grown_pdf;
-		*cap = want;
-	}
-	for (i = 0; i < n_got; i++) {
-		/* reason points into the report itself: move it with the report */
-		(*reps)[*n] = got[i];
-		if (got[i].reason != NULL)
-			(*reps)[*n].reason = (const char *)&(*reps)[*n] +
-			    (got[i].reason - (const char *)&got[i]);
-		(*pdf)[(*n)++] = true;
-	}
-	free(got);		/* the labels moved into *reps */
-	return CLI_EXIT_OK;
+	hoso_verify_reports_free(inner, n);
 }
 
 /*
@@ -323,9 +262,6 @@ main(int argc, char **argv)
 	bool ocsp = false;
 	size_t n_crls = 0, n = 0, i, n_ops = 0;
 	char **ops = NULL;
-	const char **archives = NULL;
-	size_t cap, k, n_archives = 0;
-	bool *pdf = NULL;
 	int opt, status = CLI_EXIT_OK, s;
 
 	cli_init(&c, "verify", argv);
@@ -373,8 +309,7 @@ main(int argc, char **argv)
 		cli_usage_error(&c, _("no archive to verify"));
 	if ((status = collect_operands(&c, argc - optind, argv + optind, &ops, &n_ops)) != 0)
 		goto out;
-	n = n_ops;
-	if (o.extract_dir != NULL && n != 1)
+	if (o.extract_dir != NULL && n_ops != 1)
 		cli_usage_error(&c, _("--extract takes exactly one archive"));
 	hoso_err_clear(&err);
 	if (hoso_cms_trust_load(ca_file, ca_path, crls, n_crls, &trust, &err) != 0 ||
@@ -384,37 +319,17 @@ main(int argc, char **argv)
 	}
 	o.trust = trust;
 	o.jobs = c.jobs;
-	/* archives first, all at once (-j); then each PDF, one report per signature */
-	if ((archives = calloc(n, sizeof(*archives))) == NULL ||
-	    (reps = calloc(n, sizeof(*reps))) == NULL || (pdf = calloc(n, sizeof(*pdf))) == NULL) {
-		cli_error(&c, _("out of memory"));
-		status = CLI_EXIT_IO;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		if (!looks_like_pdf(ops[i]))
-			archives[n_archives++] = ops[i];
-	if (o.extract_dir != NULL && n_archives != n)
-		cli_usage_error(&c, _("--extract takes an archive, not a PDF"));
-	if (hoso_verify_run(archives, n_archives, &o, reps, &err) != 0) {
+	/* archives and PDFs alike (-j), told apart by the library; one report per PDF signature */
+	if (hoso_verify_run((const char *const *)ops, n_ops, &o, &reps, &n, &err) != 0) {
 		status = cli_fail(&c, &err);
-		n = n_archives;
 		goto out;
 	}
-	cap = n;
-	k = n_archives;
-	for (i = 0; i < n; i++)
-		if (looks_like_pdf(ops[i]) &&
-		    (s = verify_pdf(&c, ops[i], trust, &reps, &pdf, &k, &cap)) != 0) {
-			status = s;
-			n = k;
-			goto out;
-		}
-	n = k;
+	if (o.extract_dir != NULL && reps[0].kind != NULL)
+		cli_usage_error(&c, _("--extract takes an archive, not a PDF"));
 	for (i = 0; i < n; i++) {
-		print_report(&c, &reps[i], pdf[i]);
-		if (!pdf[i])
-			print_inner_pdfs(&c, archives[i], &reps[i], &o);
+		print_report(&c, &reps[i], reps[i].kind != NULL);
+		if (reps[i].kind == NULL)
+			print_inner_pdfs(&c, ops[reps[i].input], &reps[i], &o);
 		if (reps[i].err.code != 0 && reps[i].result == HOSO_VERIFY_VALID) {
 			/* Verified, but the extraction failed. */
 			cli_error(&c, "%s", reps[i].err.msg);
@@ -433,11 +348,7 @@ main(int argc, char **argv)
 		status = s;
 	fflush(stdout);
 out:
-	for (i = 0; reps != NULL && i < n; i++)
-		hoso_verify_report_free(&reps[i]);
-	free(reps);
-	free(pdf);
-	free(archives);
+	hoso_verify_reports_free(reps, n);
 	free(crls);
 	for (i = 0; i < n_ops; i++)
 		free(ops[i]);

@@ -214,6 +214,17 @@ contains "the signed PDF in the archive is named and valid" "$out" \
     "PDF D.asice!data/ocr/dossier.pdf: Signature1: valid"
 mkdir x && (cd x && unzip -q ../D.asice data/ocr/dossier.pdf)
 check "the PDF in the archive is the signed one" cmp x/data/ocr/dossier.pdf st/D/ocr/dossier.pdf
+
+# --- archives and PDFs in one run: each told by its content, all under -j, in input order ---
+mkdir mix && cp two.pdf mix/a.pdf && cp D.asice mix/b.asice && cp table.pdf mix/c.pdf &&
+    cp table-s.pdf mix/d.asice
+expect_exit 1 "verify -j 2 of a directory of archives and PDFs" verify -j 2 "$CA" mix
+check "...one line per archive and per PDF signature, in name order; d.asice is a PDF" \
+    [ "$out" = "$(printf '%s\n' "mix/a.pdf: Signature1: valid" "mix/a.pdf: Signature2: valid" \
+    "mix/b.asice: valid" "mix/c.pdf: no signature: invalid: the PDF has no signed signature field" \
+    "mix/d.asice: Signature1: valid")" ]
+expect_exit 2 "--extract of a PDF is a usage error" verify "$CA" --extract xd mix/a.pdf
+check "...and writes nothing" [ ! -e xd ]
 scan-ingest -q -o st --dossier E "$HOSO_TOP/testdata/tesseract/phototest.tif"
 expect_exit 3 "a dossier without ocr/dossier.pdf is refused" sign-pack -q --pades \
     --key "$PKI/rsa2048.key" --cert "$PKI/rsa2048.pem" -o E.asice st/E

@@ -119,7 +119,7 @@ verify(const char *path, size_t want_n, int want_result)
 	assert_int_equal(n, want_n);
 	for (i = 0; i < n; i++)
 		assert_int_equal(reps[i].result, want_result);
-	hoso_pades_reports_free(reps, n);
+	hoso_verify_reports_free(reps, n);
 	hoso_cms_trust_free(t);
 }
 
