@@ -50,7 +50,7 @@ LIBHOSO_SO = $(BUILD)/libhoso.so.$(VERSION)
 PUBLIC_HEADERS = lib/err.h lib/buf.h lib/log.h lib/version.h lib/store.h lib/ingest.h \
              lib/ocrrun.h lib/review.h lib/index.h lib/pack.h lib/verify.h lib/kpi.h lib/report.h \
              lib/digest.h lib/ocr.h lib/img.h lib/qr.h lib/template.h lib/validate.h lib/cms.h \
-             lib/zip.h lib/register.h lib/date.h lib/units.h
+             lib/zip.h lib/register.h lib/date.h lib/units.h lib/verdict.h
 COMMON_SRC = $(sort $(wildcard cmd/common/*.c))
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 TOOLS      = $(notdir $(filter-out cmd/common,$(patsubst %/,%,$(sort $(dir $(wildcard cmd/*/main.c))))))
@@ -186,8 +186,10 @@ check-abi: $(LIBHOSO_SO) $(BUILD)/include/hoso.h
 	else echo "check-abi: the types of the public functions are those of lib/libhoso.abi"; fi
 
 # After a deliberate change of the public functions or their types (see check-abi).
-update-abi: $(LIBHOSO_SO) $(BUILD)/include/hoso.h
+# The map first: the library is linked with it, then described.
+update-abi:
 	scripts/libhoso-symbols $(PUBLIC_HEADERS) >lib/libhoso.map
+	$(MAKE) $(LIBHOSO_SO) $(BUILD)/include/hoso.h
 	abidw $(ABIDW_OPTS) $(LIBHOSO_SO) >lib/libhoso.abi
 
 demo:
