@@ -264,171 +264,237 @@ add_ref(struct hoso_asic_ref *refs, size_t *n, const char *name, const char *alg
 	return digest_of(alg, p, len, ref->digest, &ref->digest_len, err);
 }
 
+/* One archive being made, phase by phase (hoso_pack_dossier). */
+struct packing {
+	const struct hoso_pack_opts *o;
+	const char *alg;			/* the ASiC manifest's digest */
+	struct hoso_buf dir, code, xml;		/* the dossier, its code, its dossier.xml */
+	int dirfd;
+	struct item *items;			/* the payload, in archive order */
+	size_t n;
+	unsigned char *buf;			/* CHUNK bytes for streaming */
+	struct hoso_buf decl, info, man, tag;	/* the BagIt tag files */
+	size_t man_len, tag_len, man_idx, tag_idx;	/* the manifests' reserved entries */
+	struct hoso_zipw *zw;
+	struct hoso_asic_ref *refs;
+	size_t n_refs;
+	struct hoso_buf amf, sig;		/* ASiC manifest and its CAdES signature */
+};
+
+static void
+packing_free(struct packing *p)
+{
+	size_t i;
+
+	hoso_zipw_free(p->zw);
+	if (p->dirfd >= 0)
+		close(p->dirfd);
+	for (i = 0; i < p->n; i++) {
+		free(p->items[i].rel);
+		free(p->items[i].name);
+	}
+	free(p->items);
+	free(p->refs);
+	free(p->buf);
+	hoso_buf_free(&p->xml);
+	hoso_buf_free(&p->dir);
+	hoso_buf_free(&p->code);
+	hoso_buf_free(&p->info);
+	hoso_buf_free(&p->man);
+	hoso_buf_free(&p->tag);
+	hoso_buf_free(&p->amf);
+	hoso_buf_free(&p->sig);
+	hoso_buf_free(&p->decl);
+}
+
+/* The dossier: its code (the directory's name, hoso-store(5)), dossier.xml and payload. */
+static int
+open_dossier(struct packing *p, struct hoso_err *err)
+{
+	size_t len = strlen(p->o->dossier_dir);
+	const char *base;
+	int r;
+
+	while (len > 1 && p->o->dossier_dir[len - 1] == '/')
+		len--;
+	if ((r = hoso_buf_add(&p->dir, p->o->dossier_dir, len, err)) != 0)
+		return r;
+	base = strrchr(hoso_buf_str(&p->dir), '/');
+	base = base != NULL ? base + 1 : hoso_buf_str(&p->dir);
+	if ((r = hoso_buf_adds(&p->code, base, err)) != 0 ||
+	    (r = hoso_store_code_check(hoso_buf_str(&p->code), err)) != 0)
+		return r;
+	if ((p->dirfd = open(hoso_buf_str(&p->dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return hoso_err_sys(err, errno, _("%s: cannot open the dossier"), hoso_buf_str(&p->dir));
+	if ((r = hoso_buf_adds(&p->dir, "/dossier.xml", err)) != 0 ||
+	    (r = hoso_file_read(hoso_buf_str(&p->dir), MAX_DOSSIER_XML, &p->xml, err)) != 0)
+		return r;
+	p->dir.len -= strlen("/dossier.xml");
+	p->dir.data[p->dir.len] = '\0';
+	if ((r = list_payload(hoso_buf_str(&p->dir), hoso_buf_str(&p->code), &p->xml, &p->items,
+	    &p->n, err)) != 0)
+		return r;
+	if ((p->buf = malloc(CHUNK)) == NULL || (p->refs = calloc(p->n + 4, sizeof(*p->refs))) == NULL)
+		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
+	return 0;
+}
+
+/* Sizes for Payload-Oxum and the reserved manifests, taken before the one pass; the tag files. */
+static int
+size_payload(struct packing *p, struct hoso_pack_result *res, struct hoso_err *err)
+{
+	char date[11];
+	struct tm tm;
+	size_t i;
+	int r;
+
+	for (i = 0; i < p->n; i++) {
+		struct stat st;
+
+		if (fstatat(p->dirfd, p->items[i].rel, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			return hoso_err_sys(err, errno, _("%s/%s: listed in dossier.xml but missing"),
+			    hoso_buf_str(&p->dir), p->items[i].rel);
+		if (!S_ISREG(st.st_mode))
+			return hoso_err_set(err, HOSO_EINPUT, _("%s/%s: not a regular file"),
+			    hoso_buf_str(&p->dir), p->items[i].rel);
+		p->items[i].size = (uint64_t)st.st_size;
+		res->octets += p->items[i].size;
+		p->man_len += hoso_bagit_line_len(2 * HOSO_SHA256_LEN, p->items[i].name);
+	}
+	res->n_files = p->n;
+	p->tag_len = hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "bagit.txt") +
+	    hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "bag-info.txt") +
+	    hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "manifest-sha256.txt");
+	gmtime_r(&p->o->signing_time, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	if ((r = hoso_buf_adds(&p->decl, HOSO_BAGIT_DECLARATION, err)) != 0)
+		return r;
+	return hoso_bagit_info(date, res->octets, p->n, hoso_buf_str(&p->code), &p->info, err);
+}
+
+/* The archive up to its payload, streamed: each file read once, hashed and deflated. */
+static int
+write_bag(struct packing *p, struct hoso_err *err)
+{
+	size_t i;
+	int r;
+
+	/* EN 319 162-1 A.1: mimetype first, STORED, no extra field (our writer adds none). */
+	if ((r = hoso_zipw_open(p->o->out, p->o->signing_time, &p->zw, err)) != 0 ||
+	    (r = hoso_zipw_begin(p->zw, "mimetype", HOSO_ZIP_STORED, strlen(HOSO_ASIC_MIMETYPE),
+	    NULL, err)) != 0 ||
+	    (r = hoso_zipw_write(p->zw, HOSO_ASIC_MIMETYPE, strlen(HOSO_ASIC_MIMETYPE), err)) != 0 ||
+	    (r = hoso_zipw_end(p->zw, err)) != 0 ||
+	    (r = add_small(p->zw, "bagit.txt", HOSO_ZIP_DEFLATED, &p->decl, err)) != 0 ||
+	    (r = add_small(p->zw, "bag-info.txt", HOSO_ZIP_DEFLATED, &p->info, err)) != 0 ||
+	    (r = reserve(p->zw, "manifest-sha256.txt", p->man_len, &p->man_idx, err)) != 0 ||
+	    (r = reserve(p->zw, "tagmanifest-sha256.txt", p->tag_len, &p->tag_idx, err)) != 0)
+		return r;
+	for (i = 0; i < p->n; i++)
+		if ((r = pack_file(p->zw, p->dirfd, hoso_buf_str(&p->dir), &p->items[i], p->alg,
+		    p->buf, err)) != 0)
+			return r;
+	return 0;
+}
+
+/* One line of the tag manifest: the SHA-256 of a tag file. */
+static int
+tag_line(struct hoso_buf *tag, const char *name, const struct hoso_buf *b, struct hoso_err *err)
+{
+	unsigned char d[HOSO_SHA256_LEN];
+	char hex[2 * HOSO_SHA256_LEN + 1];
+	size_t len;
+	int r;
+
+	if ((r = digest_of("SHA256", b->data, b->len, d, &len, err)) != 0)
+		return r;
+	hoso_digest_hex(d, len, hex);
+	return hoso_bagit_line(tag, hex, name, err);
+}
+
+/* RFC 8493 2.1.3 and 2.2.1, now that every digest is known: into their reserved places. */
+static int
+fill_manifests(struct packing *p, struct hoso_err *err)
+{
+	char hex[2 * HOSO_SHA256_LEN + 1];
+	size_t i;
+	int r;
+
+	for (i = 0; i < p->n; i++) {
+		hoso_digest_hex(p->items[i].sha256, HOSO_SHA256_LEN, hex);
+		if ((r = hoso_bagit_line(&p->man, hex, p->items[i].name, err)) != 0)
+			return r;
+	}
+	if (p->man.len != p->man_len)
+		return hoso_err_set(err, HOSO_EIO, "pack: manifest length %zu, reserved %zu",
+		    p->man.len, p->man_len);
+	if ((r = tag_line(&p->tag, "bagit.txt", &p->decl, err)) != 0 ||
+	    (r = tag_line(&p->tag, "bag-info.txt", &p->info, err)) != 0 ||
+	    (r = tag_line(&p->tag, "manifest-sha256.txt", &p->man, err)) != 0 ||
+	    (r = hoso_zipw_patch(p->zw, p->man_idx, p->man.data, p->man.len, err)) != 0)
+		return r;
+	return hoso_zipw_patch(p->zw, p->tag_idx, p->tag.data, p->tag.len, err);
+}
+
+/* The ASiC manifest over every file outside META-INF/ but mimetype, signed (CAdES). */
+static int
+sign_manifest(struct packing *p, struct hoso_err *err)
+{
+	struct hoso_cms_sign_opts so;
+	size_t i;
+	int r;
+
+	/* EN 319 162-1 4.4.1: in archive order. */
+	if ((r = add_ref(p->refs, &p->n_refs, "bagit.txt", p->alg, p->decl.data, p->decl.len,
+	    err)) != 0 ||
+	    (r = add_ref(p->refs, &p->n_refs, "bag-info.txt", p->alg, p->info.data, p->info.len,
+	    err)) != 0 ||
+	    (r = add_ref(p->refs, &p->n_refs, "manifest-sha256.txt", p->alg, p->man.data,
+	    p->man.len, err)) != 0 ||
+	    (r = add_ref(p->refs, &p->n_refs, "tagmanifest-sha256.txt", p->alg, p->tag.data,
+	    p->tag.len, err)) != 0)
+		return r;
+	for (i = 0; i < p->n; i++) {
+		struct hoso_asic_ref *ref = &p->refs[p->n_refs++];
+
+		ref->name = p->items[i].name;
+		snprintf(ref->alg, sizeof(ref->alg), "%s", p->alg);
+		memcpy(ref->digest, p->items[i].md, p->items[i].md_len);
+		ref->digest_len = p->items[i].md_len;
+	}
+	memset(&so, 0, sizeof(so));
+	so.digest = p->alg;
+	so.pss = p->o->pss;
+	so.signing_time = p->o->signing_time;
+	so.tsa_url = p->o->tsa_url;
+	if ((r = hoso_asic_manifest_write(HOSO_ASIC_SIGNATURE, p->refs, p->n_refs, &p->amf,
+	    err)) != 0 ||
+	    (r = hoso_cms_sign(p->o->signer, &so, p->amf.data, p->amf.len, &p->sig, err)) != 0 ||
+	    (r = add_small(p->zw, HOSO_ASIC_MANIFEST, HOSO_ZIP_DEFLATED, &p->amf, err)) != 0 ||
+	    (r = add_small(p->zw, HOSO_ASIC_SIGNATURE, HOSO_ZIP_STORED, &p->sig, err)) != 0)
+		return r;
+	return hoso_zipw_commit(p->zw, err);
+}
+
 int
 hoso_pack_dossier(const struct hoso_pack_opts *o, struct hoso_pack_result *res,
     struct hoso_err *err)
 {
-	struct hoso_buf xml = HOSO_BUF_INIT(0), path = HOSO_BUF_INIT(0), code = HOSO_BUF_INIT(0);
-	struct hoso_buf info = HOSO_BUF_INIT(0), man = HOSO_BUF_INIT(0), tag = HOSO_BUF_INIT(0);
-	struct hoso_buf amf = HOSO_BUF_INIT(0), sig = HOSO_BUF_INIT(0), decl = HOSO_BUF_INIT(0);
-	struct hoso_cms_sign_opts so;
-	struct hoso_asic_ref *refs = NULL;
-	struct hoso_zipw *zw = NULL;
-	struct item *items = NULL;
-	const char *alg = o->digest != NULL ? o->digest : "SHA256", *base;
-	unsigned char *buf = NULL, d[HOSO_SHA256_LEN];
-	char hex[2 * HOSO_ASIC_MAX_DIGEST + 1], date[11];
-	size_t n = 0, i, len, man_len, tag_len, man_idx, tag_idx, n_refs = 0;
-	struct tm tm;
-	int dirfd = -1, r;
+	struct packing p;
+	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (hoso_asic_digest_uri(alg) == NULL) {
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	p.dirfd = -1;
+	p.alg = o->digest != NULL ? o->digest : "SHA256";
+	if (hoso_asic_digest_uri(p.alg) == NULL)
 		r = hoso_err_set(err, HOSO_EUSAGE, _("refusing to sign with digest %s (SHA256, SHA384 "
-		    "or SHA512)"), alg);
-		goto out;
-	}
-	/* The dossier code is the directory's name (hoso-store(5)). */
-	len = strlen(o->dossier_dir);
-	while (len > 1 && o->dossier_dir[len - 1] == '/')
-		len--;
-	if ((r = hoso_buf_add(&path, o->dossier_dir, len, err)) != 0)
-		goto out;
-	base = strrchr(hoso_buf_str(&path), '/');
-	base = base != NULL ? base + 1 : hoso_buf_str(&path);
-	if ((r = hoso_buf_adds(&code, base, err)) != 0 ||
-	    (r = hoso_store_code_check(hoso_buf_str(&code), err)) != 0)
-		goto out;
-	if ((dirfd = open(hoso_buf_str(&path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		r = hoso_err_sys(err, errno, _("%s: cannot open the dossier"), hoso_buf_str(&path));
-		goto out;
-	}
-	hoso_buf_reset(&path);
-	if ((r = hoso_buf_add(&path, o->dossier_dir, len, err)) != 0 ||
-	    (r = hoso_buf_adds(&path, "/dossier.xml", err)) != 0 ||
-	    (r = hoso_file_read(hoso_buf_str(&path), MAX_DOSSIER_XML, &xml, err)) != 0)
-		goto out;
-	path.len -= strlen("/dossier.xml");
-	path.data[path.len] = '\0';
-	if ((r = list_payload(hoso_buf_str(&path), hoso_buf_str(&code), &xml, &items, &n, err)) != 0)
-		goto out;
-	if ((buf = malloc(CHUNK)) == NULL || (refs = calloc(n + 4, sizeof(*refs))) == NULL) {
-		r = hoso_err_set(err, HOSO_EIO, _("out of memory"));
-		goto out;
-	}
-	/* Sizes for Payload-Oxum and the reserved manifest, taken before the one pass. */
-	man_len = 0;
-	for (i = 0; i < n; i++) {
-		struct stat st;
-		if (fstatat(dirfd, items[i].rel, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			r = hoso_err_sys(err, errno, _("%s/%s: listed in dossier.xml but missing"),
-			    hoso_buf_str(&path), items[i].rel);
-			goto out;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			r = hoso_err_set(err, HOSO_EINPUT, _("%s/%s: not a regular file"),
-			    hoso_buf_str(&path), items[i].rel);
-			goto out;
-		}
-		items[i].size = (uint64_t)st.st_size;
-		res->octets += items[i].size;
-		man_len += hoso_bagit_line_len(2 * HOSO_SHA256_LEN, items[i].name);
-	}
-	res->n_files = n;
-	tag_len = hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "bagit.txt") +
-	    hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "bag-info.txt") +
-	    hoso_bagit_line_len(2 * HOSO_SHA256_LEN, "manifest-sha256.txt");
-	gmtime_r(&o->signing_time, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	if ((r = hoso_buf_adds(&decl, HOSO_BAGIT_DECLARATION, err)) != 0 ||
-	    (r = hoso_bagit_info(date, res->octets, n, hoso_buf_str(&code), &info, err)) != 0)
-		goto out;
-
-	/* EN 319 162-1 A.1: mimetype first, STORED, no extra field (our writer adds none). */
-	if ((r = hoso_zipw_open(o->out, o->signing_time, &zw, err)) != 0 ||
-	    (r = hoso_zipw_begin(zw, "mimetype", HOSO_ZIP_STORED, strlen(HOSO_ASIC_MIMETYPE), NULL,
-	    err)) != 0 ||
-	    (r = hoso_zipw_write(zw, HOSO_ASIC_MIMETYPE, strlen(HOSO_ASIC_MIMETYPE), err)) != 0 ||
-	    (r = hoso_zipw_end(zw, err)) != 0 ||
-	    (r = add_small(zw, "bagit.txt", HOSO_ZIP_DEFLATED, &decl, err)) != 0 ||
-	    (r = add_small(zw, "bag-info.txt", HOSO_ZIP_DEFLATED, &info, err)) != 0 ||
-	    (r = reserve(zw, "manifest-sha256.txt", man_len, &man_idx, err)) != 0 ||
-	    (r = reserve(zw, "tagmanifest-sha256.txt", tag_len, &tag_idx, err)) != 0)
-		goto out;
-	for (i = 0; i < n; i++)
-		if ((r = pack_file(zw, dirfd, hoso_buf_str(&path), &items[i], alg, buf, err)) != 0)
-			goto out;
-
-	/* RFC 8493 2.1.3 and 2.2.1, now that every digest is known. */
-	for (i = 0; i < n; i++) {
-		hoso_digest_hex(items[i].sha256, HOSO_SHA256_LEN, hex);
-		if ((r = hoso_bagit_line(&man, hex, items[i].name, err)) != 0)
-			goto out;
-	}
-	if (man.len != man_len) {
-		r = hoso_err_set(err, HOSO_EIO, "pack: manifest length %zu, reserved %zu", man.len,
-		    man_len);
-		goto out;
-	}
-	if ((r = digest_of("SHA256", decl.data, decl.len, d, &len, err)) != 0)
-		goto out;
-	hoso_digest_hex(d, len, hex);
-	if ((r = hoso_bagit_line(&tag, hex, "bagit.txt", err)) != 0 ||
-	    (r = digest_of("SHA256", info.data, info.len, d, &len, err)) != 0)
-		goto out;
-	hoso_digest_hex(d, len, hex);
-	if ((r = hoso_bagit_line(&tag, hex, "bag-info.txt", err)) != 0 ||
-	    (r = digest_of("SHA256", man.data, man.len, d, &len, err)) != 0)
-		goto out;
-	hoso_digest_hex(d, len, hex);
-	if ((r = hoso_bagit_line(&tag, hex, "manifest-sha256.txt", err)) != 0 ||
-	    (r = hoso_zipw_patch(zw, man_idx, man.data, man.len, err)) != 0 ||
-	    (r = hoso_zipw_patch(zw, tag_idx, tag.data, tag.len, err)) != 0)
-		goto out;
-
-	/* EN 319 162-1 4.4.1: every file outside META-INF/ but mimetype, in archive order. */
-	if ((r = add_ref(refs, &n_refs, "bagit.txt", alg, decl.data, decl.len, err)) != 0 ||
-	    (r = add_ref(refs, &n_refs, "bag-info.txt", alg, info.data, info.len, err)) != 0 ||
-	    (r = add_ref(refs, &n_refs, "manifest-sha256.txt", alg, man.data, man.len, err)) != 0 ||
-	    (r = add_ref(refs, &n_refs, "tagmanifest-sha256.txt", alg, tag.data, tag.len, err)) != 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		refs[n_refs].name = items[i].name;
-		snprintf(refs[n_refs].alg, sizeof(refs[n_refs].alg), "%s", alg);
-		memcpy(refs[n_refs].digest, items[i].md, items[i].md_len);
-		refs[n_refs].digest_len = items[i].md_len;
-		n_refs++;
-	}
-	so.digest = alg;
-	so.pss = o->pss;
-	so.signing_time = o->signing_time;
-	so.tsa_url = o->tsa_url;
-	if ((r = hoso_asic_manifest_write(HOSO_ASIC_SIGNATURE, refs, n_refs, &amf, err)) != 0 ||
-	    (r = hoso_cms_sign(o->signer, &so, amf.data, amf.len, &sig, err)) != 0 ||
-	    (r = add_small(zw, HOSO_ASIC_MANIFEST, HOSO_ZIP_DEFLATED, &amf, err)) != 0 ||
-	    (r = add_small(zw, HOSO_ASIC_SIGNATURE, HOSO_ZIP_STORED, &sig, err)) != 0)
-		goto out;
-	r = hoso_zipw_commit(zw, err);
-out:
-	hoso_zipw_free(zw);
-	if (dirfd >= 0)
-		close(dirfd);
-	for (i = 0; i < n; i++) {
-		free(items[i].rel);
-		free(items[i].name);
-	}
-	free(items);
-	free(refs);
-	free(buf);
-	hoso_buf_free(&xml);
-	hoso_buf_free(&path);
-	hoso_buf_free(&code);
-	hoso_buf_free(&info);
-	hoso_buf_free(&man);
-	hoso_buf_free(&tag);
-	hoso_buf_free(&amf);
-	hoso_buf_free(&sig);
-	hoso_buf_free(&decl);
+		    "or SHA512)"), p.alg);
+	else if ((r = open_dossier(&p, err)) == 0 && (r = size_payload(&p, res, err)) == 0 &&
+	    (r = write_bag(&p, err)) == 0 && (r = fill_manifests(&p, err)) == 0)
+		r = sign_manifest(&p, err);
+	packing_free(&p);
 	return r;
 }
 
