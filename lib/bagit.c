@@ -7,6 +7,7 @@
 #include "bagit.h"
 #include "digest.h"
 #include "i18n.h"
+#include "sort.h"
 #include "utf8.h"
 
 int
@@ -164,7 +165,7 @@ hoso_bagit_parse(const char *data, size_t len, const char *label, size_t hex_len
 		if (p < end && *p == '\n')
 			p++;
 	}
-	qsort(m->e, m->n, sizeof(*m->e), entry_cmp);
+	hoso_sort(m->e, m->n, sizeof(*m->e), entry_cmp);
 	for (i = 1; i < m->n; i++)
 		if (strcmp(m->e[i - 1].path, m->e[i].path) == 0) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s: a path is listed twice"), label);

@@ -19,6 +19,7 @@
 
 #include "fields.h"
 #include "i18n.h"
+#include "sort.h"
 #include "utf8.h"
 #include "validate.h"
 #include "xml.h"
@@ -288,7 +289,7 @@ sort_words(const struct hoso_ocr_layout *l, struct row *rw, struct hoso_err *err
 		wx[i].idx = rw->words[i];
 		wx[i].x0 = l->words[rw->words[i]].x0;
 	}
-	qsort(wx, rw->n_words, sizeof(*wx), cmp_word_x);
+	hoso_sort(wx, rw->n_words, sizeof(*wx), cmp_word_x);
 	for (i = 0; i < rw->n_words; i++)
 		rw->words[i] = wx[i].idx;
 	free(wx);
@@ -360,7 +361,7 @@ build_rows(struct page *pg, struct hoso_err *err)
 			slopes[n_slopes++] = (double)(ln->base_y1 - ln->base_y0) / dx;
 	}
 	if (n_slopes > 0) {
-		qsort(slopes, n_slopes, sizeof(*slopes), cmp_double);
+		hoso_sort(slopes, n_slopes, sizeof(*slopes), cmp_double);
 		pg->slope = slopes[n_slopes / 2];
 	}
 	for (i = 0; i < l->n_words; i++)
@@ -426,17 +427,17 @@ build_rows(struct page *pg, struct hoso_err *err)
 		for (k = 0; k < rw->n_words; k++)
 			heights[n++] = l->words[rw->words[k]].y1 - l->words[rw->words[k]].y0;
 		if (n > 0) {
-			qsort(heights, n, sizeof(*heights), cmp_double);
+			hoso_sort(heights, n, sizeof(*heights), cmp_double);
 			rw->height = (int)heights[n / 2];
 		}
 		if ((r = row_key(pg, rw, err)) != 0)
 			goto out;
 	}
-	qsort(pg->rows, pg->n_rows, sizeof(*pg->rows), cmp_row);
+	hoso_sort(pg->rows, pg->n_rows, sizeof(*pg->rows), cmp_row);
 	for (i = 1; i < pg->n_rows; i++)
 		gaps[i - 1] = pg->rows[i].base - pg->rows[i - 1].base;
 	if (pg->n_rows > 1) {
-		qsort(gaps, pg->n_rows - 1, sizeof(*gaps), cmp_double);
+		hoso_sort(gaps, pg->n_rows - 1, sizeof(*gaps), cmp_double);
 		pg->pitch = gaps[(pg->n_rows - 1) / 2];
 	}
 out:
@@ -609,7 +610,7 @@ find_matches(struct page *pg, struct hoso_err *err)
 			pg->matches[b++] = pg->matches[a];
 	pg->n_matches = b;
 	if (pg->n_matches > 1)
-		qsort(pg->matches, pg->n_matches, sizeof(*pg->matches), cmp_match);
+		hoso_sort(pg->matches, pg->n_matches, sizeof(*pg->matches), cmp_match);
 out:
 	free(hits);
 	return r;

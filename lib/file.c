@@ -12,6 +12,7 @@
 
 #include "file.h"
 #include "i18n.h"
+#include "sort.h"
 
 static char *
 dir_of(const char *path)
@@ -478,7 +479,7 @@ hoso_file_list(const char *dir, const char *const *suffixes, char ***out, size_t
 		list[(*n)++] = hoso_buf_detach(&path, NULL);
 	}
 	if (*n > 1)
-		qsort(list, *n, sizeof(*list), cmp_name);
+		hoso_sort(list, *n, sizeof(*list), cmp_name);
 out:
 	closedir(dp);
 	hoso_buf_free(&path);

@@ -24,6 +24,7 @@
 #include "err.h"
 #include "i18n.h"
 #include "img.h"
+#include "sort.h"
 
 struct hoso_img {
 	PIX *pix;			/* 1, 8 or 32 bpp, no colormap */
@@ -1695,7 +1696,7 @@ hoso_img_erase_leaders(unsigned char *grey, int width, int height, int dpi)
 		nd++;
 	}
 	/* Rows of dots: runs in y order whose centres step by no more than a pixel or two. */
-	qsort(dots, (size_t)nd, sizeof(*dots), cmp_dot_y);
+	hoso_sort(dots, (size_t)nd, sizeof(*dots), cmp_dot_y);
 	erased = 0;
 	for (i = 0; i < nd; i = k) {
 		int tol2 = 2 * (1 + maxs / 4);
@@ -1703,7 +1704,7 @@ hoso_img_erase_leaders(unsigned char *grey, int width, int height, int dpi)
 			;
 		if (k - i < LEADER_MIN_DOTS)
 			continue;
-		qsort(dots + i, (size_t)(k - i), sizeof(*dots), cmp_dot_x);
+		hoso_sort(dots + i, (size_t)(k - i), sizeof(*dots), cmp_dot_x);
 		for (int a = i; a < k; a++) {
 			const struct dot *p = &dots[a];
 			int ps = p->x1 - p->x0 + 1, ph = p->y1 - p->y0 + 1;

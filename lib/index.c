@@ -17,6 +17,7 @@
 #include "index.h"
 #include "index_db.h"
 #include "review.h"
+#include "sort.h"
 #include "store.h"
 #include "utf8.h"
 #include "validate.h"
@@ -1263,8 +1264,7 @@ hoso_index_search(struct hoso_index *ix, const struct hoso_index_query *q,
 	if (r != 0)
 		goto out;
 	/* Rank; the database's order (newest first, or best text match) breaks ties. */
-	if (res->n_hits > 1)
-		qsort(res->hits, res->n_hits, sizeof(*res->hits), by_rank);
+	hoso_sort(res->hits, res->n_hits, sizeof(*res->hits), by_rank);
 	if (res->n_hits > limit) {
 		for (i = limit; i < res->n_hits; i++)
 			hit_free(&res->hits[i]);

@@ -27,6 +27,7 @@
 
 /* Files up to this size are read, not mapped (see visit). */
 #define READ_MAX ((size_t)256 << 20)
+#include "sort.h"
 #include "utf8.h"
 
 #define DEFAULT_MAX_FILE	((uint64_t)4 << 30)
@@ -214,7 +215,7 @@ read_names(struct walk *w, int dirfd, const char *label, char ***namesp, size_t 
 		n++;
 	}
 	if (r == 0 && !failed && n > 1)
-		qsort(names, n, sizeof(*names), cmp_names);
+		hoso_sort(names, n, sizeof(*names), cmp_names);
 out:
 	if (d != NULL)
 		closedir(d);

@@ -32,6 +32,7 @@
 #include "file.h"
 #include "i18n.h"
 #include "kpi.h"
+#include "sort.h"
 #include "store.h"
 #include "utf8.h"
 #include "xml.h"
@@ -1739,8 +1740,7 @@ mark_reused(struct hoso_kpi *k)
 {
 	size_t i, j;
 
-	if (k->n_seen > 1)
-		qsort(k->seen, k->n_seen, sizeof(*k->seen), by_sha_when);
+	hoso_sort(k->seen, k->n_seen, sizeof(*k->seen), by_sha_when);
 	for (i = 0; i < k->n_seen; i = j) {
 		for (j = i + 1; j < k->n_seen &&
 		    memcmp(k->seen[j].sha, k->seen[i].sha, sizeof(k->seen[i].sha)) == 0; j++) {
@@ -2064,7 +2064,7 @@ sort_groups(const struct hoso_kpi *k, struct groups *g, uint16_t **by_rank, stru
 	for (i = 0; i < k->n_fields; i++)
 		ptrs[i] = &k->fields[i];
 	if (k->n_fields > 0)
-		qsort(ptrs, k->n_fields, sizeof(*ptrs), cmp_names);
+		hoso_sort(ptrs, k->n_fields, sizeof(*ptrs), cmp_names);
 	for (i = 0; i < k->n_fields; i++) {
 		size_t f = (size_t)(ptrs[i] - k->fields);
 
@@ -2078,7 +2078,7 @@ sort_groups(const struct hoso_kpi *k, struct groups *g, uint16_t **by_rank, stru
 			g->v[i].key = (g->v[i].key & ~((uint64_t)0xffff << 16)) | (uint64_t)rank[f] << 16;
 	}
 	if (g->n > 0)
-		qsort(g->v, g->n, sizeof(*g->v), cmp_keys);
+		hoso_sort(g->v, g->n, sizeof(*g->v), cmp_keys);
 	r = 0;
 out:
 	free(ptrs);

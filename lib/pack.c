@@ -16,6 +16,7 @@
 #include "file.h"
 #include "i18n.h"
 #include "pack.h"
+#include "sort.h"
 #include "store.h"
 #include "verify.h"
 #include "zip.h"
@@ -241,7 +242,7 @@ list_payload(const char *dir, const char *code, const struct hoso_buf *xml, stru
 		goto out;
 	if (d->ocr_fields != NULL && (r = add_item(items, n, &cap, d->ocr_fields, err)) != 0)
 		goto out;
-	qsort(*items, *n, sizeof(**items), item_cmp);
+	hoso_sort(*items, *n, sizeof(**items), item_cmp);
 	for (i = 1; i < *n; i++)
 		if (strcmp((*items)[i - 1].name, (*items)[i].name) == 0) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s: dossier.xml lists %s twice"), dir,

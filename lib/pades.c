@@ -27,6 +27,7 @@
 #include "pdfdiff.h"
 #include "pdfupdate.h"
 #include "pdfxref.h"
+#include "sort.h"
 #include "store.h"
 #include "utf8.h"
 
@@ -221,7 +222,7 @@ vis_objects(struct hoso_pdfupdate *u, const struct hoso_pades_sign_opts *o, long
 	}
 	*w += 8;
 	*h = n_lines * VIS_LEADING + 6;
-	qsort(used, n_used, sizeof(used[0]), cmp_glyph);
+	hoso_sort(used, n_used, sizeof(used[0]), cmp_glyph);
 	for (i = j = 0; i < n_used; i++)
 		if (j == 0 || used[j - 1].gid != used[i].gid)
 			used[j++] = used[i];

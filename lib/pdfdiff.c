@@ -31,6 +31,7 @@
 #include "pdf.h"
 #include "pdfdiff.h"
 #include "pdfxref.h"
+#include "sort.h"
 
 #define MAX_NEST	64	/* direct arrays and dictionaries inside one object */
 #define MAX_FAILS	32
@@ -427,7 +428,7 @@ check_entries(struct judge *j)
 	if (r != 0)
 		goto out;
 	/* the added bytes: regions side by side, blank in between (7.5.6) */
-	qsort(rs, n_rs, sizeof(*rs), cmp_region);
+	hoso_sort(rs, n_rs, sizeof(*rs), cmp_region);
 	for (i = k = 0; i < n_rs; i++)
 		/* the same object twice (an xref stream listing itself) counts once */
 		if (k == 0 || rs[k - 1].at != rs[i].at || rs[k - 1].end != rs[i].end)
@@ -542,8 +543,8 @@ each_ref(struct judge *j, hoso_pdf_val v, hoso_pdf_val tv, bool has_then, int pi
 	if ((r = hoso_pdf_keys(p, v, &keys, &n, j->err)) != 0 ||
 	    (has_then && (r = hoso_pdf_keys(j->then, tv, &tkeys, &tn, j->err)) != 0))
 		goto out;
-	qsort(keys, n, sizeof(*keys), cmp_key);
-	qsort(tkeys, tn, sizeof(*tkeys), cmp_key);
+	hoso_sort(keys, n, sizeof(*keys), cmp_key);
+	hoso_sort(tkeys, tn, sizeof(*tkeys), cmp_key);
 	/* the keys of both, merged: a key only then is walked through now's value */
 	for (i = k = 0; (i < n || k < tn) && r == 0;) {
 		c = i == n ? 1 : k == tn ? -1 : strcmp(keys[i], tkeys[k]);

@@ -14,6 +14,7 @@
 
 #include "i18n.h"
 #include "pdfupdate.h"
+#include "sort.h"
 #include "utf8.h"
 
 #define COPY_BLOCK	(256 * 1024)
@@ -98,7 +99,7 @@ xref_table(struct hoso_pdfupdate *u, const char *trailer, long long new_size,
 	long long xref_at = u->base + (long long)u->text.len;
 	int i, j, r;
 
-	qsort(u->objs, (size_t)u->n_objs, sizeof(u->objs[0]), cmp_obj);
+	hoso_sort(u->objs, (size_t)u->n_objs, sizeof(u->objs[0]), cmp_obj);
 	if ((r = hoso_buf_adds(&u->text, "xref\n", err)) != 0)
 		return r;
 	for (i = 0; i < u->n_objs; i = j) {
@@ -130,7 +131,7 @@ xref_stream(struct hoso_pdfupdate *u, const char *trailer, long long id, struct 
 	u->objs[u->n_objs].gen = 0;
 	u->objs[u->n_objs].offset = xref_at;
 	u->n_objs++;
-	qsort(u->objs, (size_t)u->n_objs, sizeof(u->objs[0]), cmp_obj);
+	hoso_sort(u->objs, (size_t)u->n_objs, sizeof(u->objs[0]), cmp_obj);
 	for (w_off = 4; w_off < 8 && (xref_at >> (8 * w_off)) != 0; w_off++)
 		;
 	for (i = 0; i < u->n_objs; i = j) {

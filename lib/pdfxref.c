@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "pdf.h"
 #include "pdfxref.h"
+#include "sort.h"
 
 #define MAX_NEST	100		/* arrays and dictionaries inside one another */
 #define MAX_NODES	(1 << 20)	/* values in one parsed object */
@@ -937,7 +938,7 @@ merge(struct reader *rd)
 	if ((x->merged = malloc(x->n_entries * sizeof(*x->merged))) == NULL)
 		return hoso_err_set(rd->err, HOSO_EIO, _("out of memory"));
 	memcpy(x->merged, x->entries, x->n_entries * sizeof(*x->merged));
-	qsort(x->merged, x->n_entries, sizeof(*x->merged), cmp_entry);
+	hoso_sort(x->merged, x->n_entries, sizeof(*x->merged), cmp_entry);
 	for (i = 0; i < x->n_entries; i++)
 		if (n == 0 || x->merged[n - 1].num != x->merged[i].num)
 			x->merged[n++] = x->merged[i];

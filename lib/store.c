@@ -14,6 +14,7 @@
 #include "date.h"
 #include "file.h"
 #include "i18n.h"
+#include "sort.h"
 #include "store.h"
 #include "utf8.h"
 #include "xml.h"
@@ -1270,7 +1271,7 @@ hoso_store_list(const char *store, char ***codes, size_t *n, struct hoso_err *er
 		(*n)++;
 	}
 	if (*n > 1)
-		qsort(list, *n, sizeof(*list), cmp_str);
+		hoso_sort(list, *n, sizeof(*list), cmp_str);
 out:
 	closedir(dp);
 	hoso_buf_free(&path);

@@ -11,6 +11,7 @@
 
 #include "file.h"
 #include "i18n.h"
+#include "sort.h"
 #include "template.h"
 #include "utf8.h"
 #include "xml.h"
@@ -497,7 +498,7 @@ hoso_template_load_dir(const char *dir, struct hoso_template_set *set, struct ho
 	if (r != 0)
 		goto out;
 	if (n_names > 0)
-		qsort(names, n_names, sizeof(*names), by_string);
+		hoso_sort(names, n_names, sizeof(*names), by_string);
 	for (i = 0; i < n_names; i++) {
 		if ((r = hoso_file_join(&path, dir, names[i], err)) != 0 ||
 		    (r = hoso_template_load(path.data, &t, err)) != 0)
@@ -511,7 +512,7 @@ hoso_template_load_dir(const char *dir, struct hoso_template_set *set, struct ho
 		nt[set->n++] = t;
 	}
 	if (set->n > 0)
-		qsort(set->templates, set->n, sizeof(*set->templates), by_name);
+		hoso_sort(set->templates, set->n, sizeof(*set->templates), by_name);
 	for (i = 1; i < set->n; i++)
 		if (strcmp(set->templates[i - 1]->name, set->templates[i]->name) == 0) {
 			r = hoso_err_set(err, HOSO_EINPUT, _("%s and %s: two templates named %s"),

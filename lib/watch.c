@@ -15,6 +15,7 @@
 
 #include "file.h"
 #include "i18n.h"
+#include "sort.h"
 #include "watch.h"
 
 #define DONE_DIR	"done"
@@ -129,7 +130,7 @@ look(struct watch *w, struct hoso_err *err)
 		r = seen(w, de->d_name, err);
 	closedir(dp);
 	if (w->n > 1)
-		qsort(w->p, w->n, sizeof(*w->p), cmp_pending);
+		hoso_sort(w->p, w->n, sizeof(*w->p), cmp_pending);
 	return r;
 }
 

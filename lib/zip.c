@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "file.h"
 #include "i18n.h"
+#include "sort.h"
 #include "utf8.h"
 #include "zip.h"
 
@@ -462,7 +463,7 @@ hoso_zipw_commit(struct hoso_zipw *zw, struct hoso_err *err)
 	}
 	for (i = 0; i < zw->n; i++)
 		names[i] = zw->ents[i].name;
-	qsort(names, zw->n, sizeof(*names), name_cmp);
+	hoso_sort(names, zw->n, sizeof(*names), name_cmp);
 	for (i = 1; i < zw->n; i++)
 		if (strcmp(names[i - 1], names[i]) == 0) {
 			r = hoso_err_set(err, HOSO_EUSAGE, "zip: %s written twice", names[i]);
@@ -726,7 +727,7 @@ check_collisions(struct hoso_zipr *zr, struct hoso_err *err)
 		keys[k].folded = hoso_buf_detach(&f, NULL);
 		keys[k].i = k;
 	}
-	qsort(keys, zr->n, sizeof(*keys), key_cmp);
+	hoso_sort(keys, zr->n, sizeof(*keys), key_cmp);
 	for (i = 1; i < zr->n; i++) {
 		const struct hoso_zip_entry *a = &zr->ents[keys[i - 1].i], *b = &zr->ents[keys[i].i];
 		if (strcmp(keys[i - 1].folded, keys[i].folded) != 0)
@@ -1056,7 +1057,7 @@ zipr_load(struct hoso_zipr *zr, const struct hoso_zip_limits *lim, struct hoso_e
 		zr->by_name[k].folded = (char *)(uintptr_t)zr->ents[k].name;
 		zr->by_name[k].i = k;
 	}
-	qsort(zr->by_name, zr->n, sizeof(*zr->by_name), key_cmp);
+	hoso_sort(zr->by_name, zr->n, sizeof(*zr->by_name), key_cmp);
 out:
 	free(cd);
 	free(versions);

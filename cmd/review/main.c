@@ -27,6 +27,7 @@
 #include "pdf.h"
 #include "register.h"
 #include "review.h"
+#include "sort.h"
 #include "store.h"
 #include "template.h"
 #include "utf8.h"
@@ -442,7 +443,7 @@ survey(const struct app *a, struct listed **out, size_t *n, struct hoso_err *err
 	}
 	free(t);	/* the strings moved into l */
 	if (r == 0)
-		qsort(l, nt, sizeof(*l), cmp_listed);
+		hoso_sort(l, nt, sizeof(*l), cmp_listed);
 	*out = l;
 	*n = nt;
 	return r;
