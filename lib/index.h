@@ -90,7 +90,8 @@ void hoso_index_writer_close(struct hoso_index_writer *w);
 /* A search; every criterion given must hold (NULL, 0: not given). */
 struct hoso_index_query {
 	const char *id;			/* an identity number: exact */
-	const char *name;		/* a person's name, any case, with or without diacritics */
+	const char *name;		/* a person's name, any case, with or without diacritics;
+					   the last word may be its beginning ("nguyen van a") */
 	const char *text;		/* a phrase of a page's text, same */
 	const char *form;		/* values read with this template, or dossiers that have one */
 	const char *unit;		/* ma_don_vi */

@@ -202,7 +202,7 @@ pg_meta_get(struct hoso_idb *db, const char *key, struct hoso_buf *out, bool *fo
     struct hoso_err *err)
 {
 	const char *p[2] = { db->store, key };
-	PGresult *res;
+	PGresult *res = NULL;
 	int r;
 
 	*found = false;
@@ -265,7 +265,7 @@ pg_put(struct hoso_idb *db, const struct hoso_idb_doc *doc, struct hoso_err *err
 {
 	char pages[16], n[16], page[16], *tmp = NULL, id[32];
 	const char *p[8];
-	PGresult *res;
+	PGresult *res = NULL;
 	size_t i;
 	int r;
 
@@ -324,7 +324,7 @@ static int
 pg_stamps(struct hoso_idb *db, hoso_idb_stamp_fn fn, void *ctx, struct hoso_err *err)
 {
 	const char *p[1] = { db->store };
-	PGresult *res;
+	PGresult *res = NULL;
 	int i, r;
 
 	/* COLLATE "C": bytewise, the order of the store's listing. */
@@ -357,8 +357,14 @@ pg_search(struct hoso_idb *db, const struct hoso_idb_query *q, hoso_idb_row_fn f
 	size_t i;
 	int n = 0, k, r = 0;
 
+	/*
+	 * NAME: every word, the last one as typed so far ('w1' & 'w2':*); TEXT: the words for
+	 * phraseto_tsquery. Folded words are letters and digits only: nothing to escape.
+	 */
 	for (i = 0; r == 0 && i < q->n_words; i++)
-		r = hoso_buf_addf(&words, err, "%s%s", i > 0 ? " " : "", q->words[i]);
+		r = q->kind == HOSO_IDB_NAME ? hoso_buf_addf(&words, err, "%s'%s'%s", i > 0 ? " & " : "",
+		    q->words[i], i + 1 == q->n_words ? ":*" : "") :
+		    hoso_buf_addf(&words, err, "%s%s", i > 0 ? " " : "", q->words[i]);
 	switch (q->kind) {
 	case HOSO_IDB_ID:
 		p[n++] = q->id;
@@ -370,7 +376,7 @@ pg_search(struct hoso_idb *db, const struct hoso_idb_query *q, hoso_idb_row_fn f
 		p[n++] = hoso_buf_str(&words);
 		r = r != 0 ? r : hoso_buf_adds(&sql, "SELECT " D_COLS ", f.page, f.form, f.name,"
 		    " f.value, f.review FROM hoso_fields f JOIN hoso_dossiers d ON d.id = f.dossier"
-		    " WHERE f.type = 'name' AND f.fold @@ plainto_tsquery('simple', $1)", err);
+		    " WHERE f.type = 'name' AND f.fold @@ to_tsquery('simple', $1)", err);
 		break;
 	case HOSO_IDB_TEXT:
 		p[n++] = hoso_buf_str(&words);

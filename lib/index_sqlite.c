@@ -467,7 +467,10 @@ sq_stamps(struct hoso_idb *db, hoso_idb_stamp_fn fn, void *ctx, struct hoso_err 
 	return r;
 }
 
-/* "w1" "w2": every word (NAME); "w1 w2": the phrase (TEXT). Words hold no quotes; doubled anyway. */
+/*
+ * "w1" "w2"*: every word, the last one as typed so far (NAME); "w1 w2": the phrase (TEXT).
+ * Words hold no quotes; doubled anyway.
+ */
 static int
 match_expr(const struct hoso_idb_query *q, struct hoso_buf *out, struct hoso_err *err)
 {
@@ -485,7 +488,7 @@ match_expr(const struct hoso_idb_query *q, struct hoso_buf *out, struct hoso_err
 		for (p = q->words[i]; r == 0 && *p != '\0'; p++)
 			r = hoso_buf_adds(out, *p == '"' ? "\"\"" : (char[]){ *p, '\0' }, err);
 		if (r == 0 && q->kind == HOSO_IDB_NAME)
-			r = hoso_buf_addc(out, '"', err);
+			r = hoso_buf_adds(out, i + 1 == q->n_words ? "\"*" : "\"", err);
 	}
 	if (r == 0 && q->kind == HOSO_IDB_TEXT)
 		r = hoso_buf_addc(out, '"', err);

@@ -80,6 +80,12 @@ expect_exit 0 "\"Hạ\" typed with its mark" lookup $DBOPT -o st --name "Thị H
 check "...puts Hạ first, though older" [ "$(printf '%s\n' "$out" | grep '^U' | head -n 1 | cut -c1-14)" = U1-240106-0001 ]
 expect_exit 0 "\"Hà\" typed with its mark" lookup $DBOPT -o st --name "Thị Hà"
 check "...puts Hà first" [ "$(printf '%s\n' "$out" | grep '^U' | head -n 1 | cut -c1-14)" = U2-240107-0001 ]
+expect_exit 0 "the last word of a name may be its beginning, as typed so far" lookup $DBOPT -o st --name "do duc d"
+contains "...Đỗ Đức Đạt" "$out" "Đỗ Đức Đạt"
+expect_exit 0 "...'thi h' finds Hà and Hạ alike" lookup $DBOPT -o st --name "thi h"
+check "...two dossiers" [ "$(printf '%s\n' "$out" | grep -c '^U')" -eq 2 ]
+expect_exit 0 "...and a whole word still ranks first" lookup $DBOPT -o st --name "nguyen van an"
+check "...Nguyễn Văn An first" [ "$(printf '%s\n' "$out" | grep '^U' | head -n 1 | cut -c1-14)" = U1-240105-0001 ]
 expect_exit 1 "a name is not looked for in the page text" lookup $DBOPT -o st --name "Hà Nam"
 
 # --- phrases ---
