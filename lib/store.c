@@ -346,10 +346,21 @@ read_page(const struct hoso_xml_node *e, const char *label, struct hoso_page *p,
 		p->rotation = (int)v;
 	if (a[11] != NULL)
 		p->skew = strtod(a[11], &end);
-	if (colour != NULL)
-		snprintf(p->colour, sizeof(p->colour), "%s", colour);
-	if (ingested != NULL)
-		snprintf(p->ingested, sizeof(p->ingested), "%s", ingested);
+	/*
+	 * The two that fill fixed fields: only the values the schema allows, never a
+	 * value cut to fit (a colour outside the three is none; a time is kept in the
+	 * form the store writes, YYYY-MM-DDTHH:MM:SSZ, whatever offset it came with).
+	 */
+	if (colour != NULL && (strcmp(colour, "bw") == 0 || strcmp(colour, "grey") == 0 ||
+	    strcmp(colour, "colour") == 0))
+		memcpy(p->colour, colour, strlen(colour) + 1);
+	if (ingested != NULL) {
+		time_t t;
+		char iso[HOSO_DATE_ISO_SIZE];
+
+		if (hoso_date_parse_iso(ingested, &t) && hoso_date_iso(t, iso))
+			memcpy(p->ingested, iso, sizeof(iso));
+	}
 	p->blank = blank != NULL && strcmp(blank, "true") == 0;
 	/* xs:decimal; we write whole numbers, a reader of others' files rounds. */
 	p->ocr_confidence = -1;

@@ -428,11 +428,44 @@ new_files_never_reuse_listed_names(void **state)
 	hoso_buf_free(&got);
 }
 
+static void
+fixed_fields_never_cut(void **state)
+{
+	static const char xml[] =
+	    "<dossier version=\"1\"><ma_ho_so>C</ma_ho_so><pages>"
+	    "<page n=\"1\" file=\"pages/0001.png\" norm=\"pages/0001.norm.tif\" sha256=\""
+	    "0000000000000000000000000000000000000000000000000000000000000000\" size=\"1\" "
+	    "width=\"1\" height=\"1\" dpi=\"300\" colour=\"colourful\" rotation=\"0\" "
+	    "skew=\"0\" blank=\"false\" ingested=\"2026-12-08T07:00:00+07:00\"/>"
+	    "<page n=\"2\" file=\"pages/0002.png\" norm=\"pages/0002.norm.tif\" sha256=\""
+	    "1111111111111111111111111111111111111111111111111111111111111111\" size=\"1\" "
+	    "width=\"1\" height=\"1\" dpi=\"300\" colour=\"grey\" rotation=\"0\" "
+	    "skew=\"0\" blank=\"false\" ingested=\"2026-12-08T00:00:00Z and then some\"/>"
+	    "</pages></dossier>";
+	struct hoso_dossier *d = calloc(1, sizeof(*d));
+	struct hoso_err e;
+
+	(void)state;
+	assert_non_null(d);
+	d->lock_fd = -1;
+	d->code = strdup("C");
+	assert_int_equal(hoso_store_from_xml(d, xml, strlen(xml), "x.xml", &e), 0);
+	assert_int_equal(d->n_pages, 2);
+	/* A colour not of the three is none: not "colourf", cut to fit. */
+	assert_string_equal(d->pages[0].colour, "");
+	assert_string_equal(d->pages[1].colour, "grey");
+	/* A time with an offset is kept in the store's form; a longer text is no time. */
+	assert_string_equal(d->pages[0].ingested, "2026-12-08T00:00:00Z");
+	assert_string_equal(d->pages[1].ingested, "");
+	hoso_store_close(d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(codes),
+		cmocka_unit_test(fixed_fields_never_cut),
 		cmocka_unit_test(add_pages_once_each),
 		cmocka_unit_test(leftovers_of_a_crash_are_swept),
 		cmocka_unit_test(broken_index_is_bad_input),
