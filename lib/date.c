@@ -253,3 +253,12 @@ hoso_date_pdf(time_t t, char out[HOSO_DATE_PDF_SIZE])
 	put_digits(out + 14, 2, secs % 60);
 	return true;
 }
+
+double
+hoso_date_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

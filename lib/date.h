@@ -37,6 +37,9 @@ void hoso_date_ymd(int32_t day, char out[11]);
 bool hoso_date_parse_iso(const char *s, time_t *t);
 /* t as "YYYY-MM-DDTHH:MM:SSZ"; false (and out "") when its year is not 0-9999. */
 bool hoso_date_iso(time_t t, char out[HOSO_DATE_ISO_SIZE]);
+
+/* Seconds on the monotonic clock (for intervals: never goes back, unaffected by settime). */
+double hoso_date_monotonic(void);
 /* timegm(3) for a struct tm whose fields are in their ranges (as ASN1_TIME_to_tm fills it). */
 time_t hoso_date_timegm(const struct tm *tm);
 

@@ -10,6 +10,7 @@
 
 #include <microhttpd.h>
 
+#include "date.h"
 #include "digest.h"
 #include "http.h"
 #include "i18n.h"
@@ -32,15 +33,6 @@ struct hoso_http_req {
 	bool too_large;
 };
 
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Take one token from the bucket: false when the rate is exceeded. */
 static bool
 rate_ok(struct hoso_http *h)
@@ -51,7 +43,7 @@ rate_ok(struct hoso_http *h)
 	if (h->o.rate == 0)
 		return true;
 	pthread_mutex_lock(&h->mu);
-	t = now_mono();
+	t = hoso_date_monotonic();
 	h->tokens += (t - h->filled) * h->o.rate;
 	if (h->tokens > cap)
 		h->tokens = cap;
@@ -66,7 +58,7 @@ static void
 touch(struct hoso_http *h)
 {
 	pthread_mutex_lock(&h->mu);
-	h->last = now_mono();
+	h->last = hoso_date_monotonic();
 	pthread_mutex_unlock(&h->mu);
 }
 
@@ -225,7 +217,7 @@ hoso_http_start(const struct hoso_http_opts *o, struct hoso_http **out, struct h
 		return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 	h->o = *o;
 	pthread_mutex_init(&h->mu, NULL);
-	h->last = h->filled = now_mono();
+	h->last = h->filled = hoso_date_monotonic();
 	h->tokens = 2.0 * o->rate;
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -260,7 +252,7 @@ hoso_http_idle(const struct hoso_http *h)
 	double t;
 
 	pthread_mutex_lock(&m->mu);
-	t = now_mono() - m->last;
+	t = hoso_date_monotonic() - m->last;
 	pthread_mutex_unlock(&m->mu);
 	return t;
 }

@@ -42,12 +42,6 @@ oom(struct hoso_err *err)
 	return hoso_err_set(err, HOSO_EIO, _("out of memory"));
 }
 
-static int
-join(struct hoso_buf *out, const char *a, const char *b, struct hoso_err *err)
-{
-	return hoso_file_join(out, a, b, err);
-}
-
 static bool
 is_pg_url(const char *s)
 {
@@ -259,7 +253,7 @@ page_text(const struct hoso_dossier *d, const struct hoso_page *p, char **text,
 	if (p->text == NULL)
 		return 0;
 	hoso_err_clear(&e);
-	if ((r = join(&path, d->dir, p->text, err)) != 0)
+	if ((r = hoso_file_join(&path, d->dir, p->text, err)) != 0)
 		goto out;
 	/*
 	 * A page text that is gone, too large or not UTF-8 is left out of the
@@ -307,8 +301,8 @@ load(struct hoso_index *ix, const char *code, struct loaded *l, struct hoso_err 
 	int r, tries;
 
 	memset(l, 0, sizeof(*l));
-	if ((r = join(&dir, ix->store, code, err)) != 0 ||
-	    (r = join(&xml, hoso_buf_str(&dir), "dossier.xml", err)) != 0)
+	if ((r = hoso_file_join(&dir, ix->store, code, err)) != 0 ||
+	    (r = hoso_file_join(&xml, hoso_buf_str(&dir), "dossier.xml", err)) != 0)
 		goto out;
 	for (tries = 0;; tries++) {
 		if (stamp_of(hoso_buf_str(&xml), l->stamp) != 0) {
@@ -666,109 +660,6 @@ hoso_index_writer_close(struct hoso_index_writer *w)
 
 /* ---- searching -------------------------------------------------------- */
 
-/* Words of a query: folded (what is matched) and as typed, lower case (what ranks). */
-struct qwords {
-	char **fold, **lower;
-	bool *marked;			/* typed with diacritics */
-	size_t n;
-};
-
-static void
-qwords_free(struct qwords *q)
-{
-	size_t i;
-
-	for (i = 0; i < q->n; i++) {
-		free(q->fold[i]);
-		free(q->lower[i]);
-	}
-	free(q->fold);
-	free(q->lower);
-	free(q->marked);
-	memset(q, 0, sizeof(*q));
-}
-
-static int
-qwords_of(const char *s, struct qwords *q, struct hoso_err *err)
-{
-	struct hoso_buf f = HOSO_BUF_INIT(0), l = HOSO_BUF_INIT(0);
-	size_t pos = 0, a, b, len = strlen(s);
-	int r;
-
-	memset(q, 0, sizeof(*q));
-	if (len > QUERY_MAX) {
-		r = hoso_err_set(err, HOSO_EUSAGE, _("the query is longer than %u bytes"),
-		    (unsigned)QUERY_MAX);
-		goto out;
-	}
-	if (!hoso_utf8_valid(s, len)) {
-		r = hoso_err_set(err, HOSO_EUSAGE, _("the query is not UTF-8 text"));
-		goto out;
-	}
-	while ((r = hoso_utf8_word(s, len, &pos, &a, &b, &f, &l, err)) > 0) {
-		char **nf, **nl;
-		bool *nm;
-
-		if (q->n == 64) {
-			r = hoso_err_set(err, HOSO_EUSAGE, _("the query has more than 64 words"));
-			goto out;
-		}
-		if ((nf = realloc(q->fold, (q->n + 1) * sizeof(*nf))) != NULL)
-			q->fold = nf;
-		if ((nl = realloc(q->lower, (q->n + 1) * sizeof(*nl))) != NULL)
-			q->lower = nl;
-		if ((nm = realloc(q->marked, (q->n + 1) * sizeof(*nm))) != NULL)
-			q->marked = nm;
-		if (nf == NULL || nl == NULL || nm == NULL) {
-			r = oom(err);
-			goto out;
-		}
-		q->fold[q->n] = strdup(hoso_buf_str(&f));
-		q->lower[q->n] = strdup(hoso_buf_str(&l));
-		q->marked[q->n] = strcmp(hoso_buf_str(&f), hoso_buf_str(&l)) != 0;
-		q->n++;
-		if (q->fold[q->n - 1] == NULL || q->lower[q->n - 1] == NULL) {
-			r = oom(err);
-			goto out;
-		}
-	}
-out:
-	hoso_buf_free(&f);
-	hoso_buf_free(&l);
-	if (r < 0)
-		qwords_free(q);
-	return r < 0 ? r : 0;
-}
-
-/* Words too common to search for on their own (a phrase of only these is refused). */
-static bool
-stop_word(const struct qwords *q, size_t i)
-{
-	static const char *const marked[] = {
-		"và", "của", "là", "các", "những", "có", "được", "cho", "với", "trong", "này",
-		"đó", "thì", "mà", "ở", "tại", "theo", "về", "từ", "một", "ra", "vào", "đã",
-		"sẽ", "đang", "cũng", "như", "khi", "không", "để", "bị", "hay", "hoặc",
-	};
-	static const char *const plain[] = {
-		"va", "cua", "la", "cac", "nhung", "co", "duoc", "cho", "voi", "trong", "nay",
-		"do", "thi", "ma", "o", "tai", "theo", "ve", "tu", "mot", "ra", "vao", "da", "se",
-		"dang", "cung", "nhu", "khi", "khong", "de", "bi", "hay", "hoac",
-		"the", "a", "an", "and", "of", "or", "to", "in",
-	};
-	size_t k;
-
-	if (q->marked[i]) {
-		for (k = 0; k < sizeof(marked) / sizeof(marked[0]); k++)
-			if (strcmp(q->lower[i], marked[k]) == 0)
-				return true;
-		return false;
-	}
-	for (k = 0; k < sizeof(plain) / sizeof(plain[0]); k++)
-		if (strcmp(q->fold[i], plain[k]) == 0)
-			return true;
-	return false;
-}
-
 /* The words of a text with their places, for ranking and snippets. */
 struct twords {
 	struct tword {
@@ -828,12 +719,70 @@ twords_of(const char *s, struct twords *t, struct hoso_err *err)
 	return r < 0 ? r : 0;
 }
 
+/* A word typed with diacritics: they count for the order ("Hà" before "Hạ"). */
+static bool
+marked(const struct tword *w)
+{
+	return strcmp(w->fold, w->lower) != 0;
+}
+
+/* The words of a name or phrase typed: what is matched (fold) and what ranks (lower). */
+static int
+query_words(const char *s, struct twords *q, struct hoso_err *err)
+{
+	size_t len = strlen(s);
+	int r;
+
+	memset(q, 0, sizeof(*q));
+	if (len > QUERY_MAX)
+		return hoso_err_set(err, HOSO_EUSAGE, _("the query is longer than %u bytes"),
+		    (unsigned)QUERY_MAX);
+	if (!hoso_utf8_valid(s, len))
+		return hoso_err_set(err, HOSO_EUSAGE, _("the query is not UTF-8 text"));
+	if ((r = twords_of(s, q, err)) != 0)
+		return r;
+	if (q->n > 64) {
+		twords_free(q);
+		return hoso_err_set(err, HOSO_EUSAGE, _("the query has more than 64 words"));
+	}
+	return 0;
+}
+
+/* Words too common to search for on their own (a phrase of only these is refused). */
+static bool
+stop_word(const struct tword *w)
+{
+	static const char *const with_marks[] = {
+		"và", "của", "là", "các", "những", "có", "được", "cho", "với", "trong", "này",
+		"đó", "thì", "mà", "ở", "tại", "theo", "về", "từ", "một", "ra", "vào", "đã",
+		"sẽ", "đang", "cũng", "như", "khi", "không", "để", "bị", "hay", "hoặc",
+	};
+	static const char *const plain[] = {
+		"va", "cua", "la", "cac", "nhung", "co", "duoc", "cho", "voi", "trong", "nay",
+		"do", "thi", "ma", "o", "tai", "theo", "ve", "tu", "mot", "ra", "vao", "da", "se",
+		"dang", "cung", "nhu", "khi", "khong", "de", "bi", "hay", "hoac",
+		"the", "a", "an", "and", "of", "or", "to", "in",
+	};
+	size_t k;
+
+	if (marked(w)) {
+		for (k = 0; k < sizeof(with_marks) / sizeof(with_marks[0]); k++)
+			if (strcmp(w->lower, with_marks[k]) == 0)
+				return true;
+		return false;
+	}
+	for (k = 0; k < sizeof(plain) / sizeof(plain[0]); k++)
+		if (strcmp(w->fold, plain[k]) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Where the query's words stand in a text, as a phrase: the start of the
  * occurrence whose typed diacritics agree most (*agree), or -1.
  */
 static long
-best_phrase(const struct twords *t, const struct qwords *q, int *agree)
+best_phrase(const struct twords *t, const struct twords *q, int *agree)
 {
 	long best = -1;
 	size_t i, k;
@@ -845,9 +794,9 @@ best_phrase(const struct twords *t, const struct qwords *q, int *agree)
 		int a = 0;
 
 		for (k = 0; k < q->n; k++) {
-			if (strcmp(t->w[i + k].fold, q->fold[k]) != 0)
+			if (strcmp(t->w[i + k].fold, q->w[k].fold) != 0)
 				break;
-			a += q->marked[k] && strcmp(t->w[i + k].lower, q->lower[k]) == 0;
+			a += marked(&q->w[k]) && strcmp(t->w[i + k].lower, q->w[k].lower) == 0;
 		}
 		if (k == q->n && a > *agree) {
 			*agree = a;
@@ -863,7 +812,7 @@ best_phrase(const struct twords *t, const struct qwords *q, int *agree)
  * word whose typed diacritics agree ("Hà" for Hà, not Hạ) more again.
  */
 static long
-name_score(const char *value, const struct qwords *q, struct hoso_err *err)
+name_score(const char *value, const struct twords *q, struct hoso_err *err)
 {
 	struct twords t;
 	long score = 0;
@@ -878,10 +827,10 @@ name_score(const char *value, const struct qwords *q, struct hoso_err *err)
 			score += 40;
 	} else {
 		for (k = 0; k < q->n; k++) {
-			if (!q->marked[k])
+			if (!marked(&q->w[k]))
 				continue;
 			for (i = 0; i < t.n; i++)
-				if (strcmp(t.w[i].lower, q->lower[k]) == 0) {
+				if (strcmp(t.w[i].lower, q->w[k].lower) == 0) {
 					score += 3;
 					break;
 				}
@@ -949,7 +898,7 @@ snippet(const char *text, const struct twords *t, size_t at, size_t len, char **
 struct gather {
 	struct hoso_index_result *res;
 	struct hoso_index *ix;
-	const struct qwords *q;
+	const struct twords *q;
 	enum hoso_idb_kind kind;
 	bool first;			/* the first criterion: rows make hits */
 	bool *seen;			/* per hit: found by the current criterion */
@@ -1128,7 +1077,7 @@ on_row(void *ctx, const struct hoso_idb_row *row, struct hoso_err *err)
 
 static int
 run(struct hoso_index *ix, struct gather *g, struct hoso_idb_query *iq, enum hoso_idb_kind kind,
-    const struct qwords *q, struct hoso_err *err)
+    const struct twords *q, struct hoso_err *err)
 {
 	const char *words[64];
 	size_t i, kept;
@@ -1138,7 +1087,7 @@ run(struct hoso_index *ix, struct gather *g, struct hoso_idb_query *iq, enum hos
 	g->kind = kind;
 	g->q = q;
 	for (i = 0; q != NULL && i < q->n; i++)
-		words[i] = q->fold[i];
+		words[i] = q->w[i].fold;
 	iq->words = words;
 	iq->n_words = q != NULL ? q->n : 0;
 	for (i = 0; i < g->res->n_hits; i++) {
@@ -1198,7 +1147,7 @@ int
 hoso_index_search(struct hoso_index *ix, const struct hoso_index_query *q,
     struct hoso_index_result *res, struct hoso_err *err)
 {
-	struct qwords name = { 0 }, text = { 0 };
+	struct twords name = { 0 }, text = { 0 };
 	struct hoso_idb_query iq;
 	struct gather g;
 	char id[16];
@@ -1221,7 +1170,7 @@ hoso_index_search(struct hoso_index *ix, const struct hoso_index_query *q,
 	if (q->id != NULL && (r = clean_id(q->id, id, err)) != 0)
 		return r;
 	if (q->name != NULL) {
-		if ((r = qwords_of(q->name, &name, err)) != 0)
+		if ((r = query_words(q->name, &name, err)) != 0)
 			goto out;
 		if (name.n == 0) {
 			r = hoso_err_set(err, HOSO_EUSAGE, _("the name has no letters"));
@@ -1229,10 +1178,10 @@ hoso_index_search(struct hoso_index *ix, const struct hoso_index_query *q,
 		}
 	}
 	if (q->text != NULL) {
-		if ((r = qwords_of(q->text, &text, err)) != 0)
+		if ((r = query_words(q->text, &text, err)) != 0)
 			goto out;
 		for (i = 0; i < text.n; i++)
-			stop = stop && stop_word(&text, i);
+			stop = stop && stop_word(&text.w[i]);
 		if (text.n == 0 || stop) {
 			r = hoso_err_set(err, HOSO_EUSAGE, text.n == 0 ? _("the phrase has no words") :
 			    _("the phrase has only common words: add a word that tells pages apart"));
@@ -1274,8 +1223,8 @@ hoso_index_search(struct hoso_index *ix, const struct hoso_index_query *q,
 out:
 	free(g.seen);
 	free(g.best);
-	qwords_free(&name);
-	qwords_free(&text);
+	twords_free(&name);
+	twords_free(&text);
 	if (r != 0)
 		hoso_index_result_free(res);
 	return r;

@@ -554,15 +554,6 @@ stamp_of(const struct stat *st, char out[80])
 	    (long long)st->st_size, (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
 }
 
-static double
-mono_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static int
 reload(struct hoso_dossier *d, bool *exists, struct hoso_err *err)
 {
@@ -635,7 +626,7 @@ hoso_store_flush(struct hoso_dossier *d, double max_age, struct hoso_err *err)
 	int r;
 
 	if (d == NULL || d->unlisted == 0 ||
-	    (max_age > 0 && mono_now() - d->unlisted_since < max_age))
+	    (max_age > 0 && hoso_date_monotonic() - d->unlisted_since < max_age))
 		return 0;
 	if ((r = lock(d, err)) != 0)
 		return r;
@@ -1013,7 +1004,7 @@ hoso_store_add_page(struct hoso_dossier *d, const struct hoso_page *page, const 
 	 */
 	if (d->defer && (d->unlisted + 1) * 8 < d->n_pages) {
 		if (d->unlisted == 0) {
-			d->unlisted_since = mono_now();
+			d->unlisted_since = hoso_date_monotonic();
 			d->lock_depth++;
 		}
 		d->unlisted++;

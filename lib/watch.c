@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "file.h"
 #include "i18n.h"
 #include "sort.h"
@@ -37,15 +38,6 @@ struct watch {
 	struct pending *p;
 	size_t n, cap;
 };
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A name the watch takes: not hidden (our lock, temporary files), not done/ or failed/. */
 static bool
@@ -84,7 +76,7 @@ seen(struct watch *w, const char *name, struct hoso_err *err)
 	if (!takes(name))
 		return 0;
 	if ((k = find(w, name)) >= 0) {
-		w->p[k].changed = now_mono();
+		w->p[k].changed = hoso_date_monotonic();
 		return 0;
 	}
 	if (w->n == MAX_PENDING)
@@ -98,7 +90,7 @@ seen(struct watch *w, const char *name, struct hoso_err *err)
 	}
 	memset(&w->p[w->n], 0, sizeof(w->p[w->n]));
 	w->p[w->n].size = -1;
-	w->p[w->n].changed = now_mono();
+	w->p[w->n].changed = hoso_date_monotonic();
 	/* Its size now: unchanged after the settle time, it is taken. */
 	if (fstatat(w->dirfd, name, &st, 0) == 0) {
 		w->p[w->n].size = st.st_size;
@@ -292,7 +284,7 @@ hoso_watch_run(const struct hoso_watch_opts *o, struct hoso_err *err)
 	while (!*o->stop) {
 		/* Sleep until an event, or until the first pending file may have settled. */
 		wait_s = -1;
-		t = now_mono();
+		t = hoso_date_monotonic();
 		for (i = 0; i < w.n; i++) {
 			double left = w.p[i].changed + o->settle - t;
 			if (wait_s < 0 || left < wait_s)
@@ -308,7 +300,7 @@ hoso_watch_run(const struct hoso_watch_opts *o, struct hoso_err *err)
 		}
 		if ((pfd.revents & POLLIN) && (r = events(&w, ifd, err)) != 0)
 			goto out;
-		t = now_mono();
+		t = hoso_date_monotonic();
 		for (i = 0; i < w.n && !*o->stop;) {
 			struct pending *p = &w.p[i];
 			char *name;
@@ -338,7 +330,7 @@ hoso_watch_run(const struct hoso_watch_opts *o, struct hoso_err *err)
 			free(name);
 			if (r != 0)
 				goto out;
-			t = now_mono();
+			t = hoso_date_monotonic();
 			i = 0;	/* the list changed: from the start */
 		}
 	}

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "date.h"
 #include "file.h"
 #include "index.h"
 #include "template.h"
@@ -297,15 +298,6 @@ write_csv(const struct hoso_index_result *res, struct hoso_buf *b, struct hoso_e
 	return r;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -417,7 +409,7 @@ main(int argc, char **argv)
 	io.db = db;
 	io.templates = have_set ? &set : NULL;
 	io.log = &c.log;
-	t0 = now_s();
+	t0 = hoso_date_monotonic();
 	if (hoso_index_open(&io, &ix, &err) != 0 ||
 	    hoso_index_refresh(ix, reindex, &st, &err) != 0) {
 		status = cli_fail(&c, &err);
@@ -426,7 +418,7 @@ main(int argc, char **argv)
 	if (st.done && (reindex || st.indexed > 0 || st.removed > 0 || c.verbose > 0))
 		cli_info(&c, _("index of %s: %zu dossiers, %zu indexed, %zu removed, %zu unreadable"
 		    " (%.1f s, %.1f MB)"), store != NULL ? store : "-", st.dossiers, st.indexed, st.removed, st.unreadable,
-		    now_s() - t0, (double)hoso_index_size(ix) / 1e6);
+		    hoso_date_monotonic() - t0, (double)hoso_index_size(ix) / 1e6);
 	if (st.unreadable > 0)
 		status = CLI_EXIT_INPUT;
 	if (q.id == NULL && q.name == NULL && q.text == NULL && q.form == NULL && q.unit == NULL &&

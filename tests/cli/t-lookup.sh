@@ -25,6 +25,12 @@ expect_exit 0 "--reindex builds it whole" lookup --reindex st
 contains "...reporting the dossiers" "$errout" "4 dossiers, 4 indexed"
 
 # --- bad input ---
+# STORE/index.db names a shared database for the writers: anything but a postgresql:// URL
+# in it is refused, not tried as a connection string or a file.
+printf 'host=/tmp dbname=x\n' >st/index.db
+expect_exit 3 "an index.db that is no postgresql:// URL is bad input" lookup -o st --id 026090001234
+contains "...naming the file" "$errout" "st/index.db: not a PostgreSQL URL"
+rm st/index.db
 expect_exit 3 "a directory that is not a store: exit 3" lookup -o st/U1-240105-0001 --id 026090001234
 contains "...naming it" "$errout" "st/U1-240105-0001: not a store"
 expect_exit 3 "a store that is not there: exit 3" lookup -o nowhere --id 026090001234
